@@ -1,0 +1,95 @@
+package dgm4j.math;
+
+/**
+ * Elementwise operations on matrices (shape-checked), dispatched to the Vector API or scalar kernels
+ * ({@link Numerics}). Every method allows {@code out} to be one of its inputs.
+ */
+public final class Elementwise {
+    private Elementwise() {}
+
+    /** out = sigmoid(x) = 1 / (1 + exp(-x)). */
+    public static Matrix sigmoid(Matrix x, Matrix out) { return map(Kernels.Fn.SIGMOID, x, out); }
+
+    public static Matrix tanh(Matrix x, Matrix out) { return map(Kernels.Fn.TANH, x, out); }
+
+    /** out = log(1 + exp(x)), stable for large |x|. */
+    public static Matrix softplus(Matrix x, Matrix out) { return map(Kernels.Fn.SOFTPLUS, x, out); }
+
+    public static Matrix exp(Matrix x, Matrix out) { return map(Kernels.Fn.EXP, x, out); }
+
+    public static Matrix log(Matrix x, Matrix out) { return map(Kernels.Fn.LOG, x, out); }
+
+    public static Matrix square(Matrix x, Matrix out) { return map(Kernels.Fn.SQUARE, x, out); }
+
+    private static Matrix map(Kernels.Fn fn, Matrix x, Matrix out) {
+        Matrix.requireSameShape(x, out, fn.name().toLowerCase());
+        Numerics.kernels().map(fn, x, out, x.size());
+        return out;
+    }
+
+    /** c = beta * c. */
+    public static Matrix scale(Matrix c, float beta) {
+        if (beta == 0f) return c.fill(0f);
+        Numerics.kernels().axpby(beta, c, 0f, null, c, c.size());
+        return c;
+    }
+
+    /** out = a * x + b * y. */
+    public static Matrix axpby(float a, Matrix x, float b, Matrix y, Matrix out) {
+        Matrix.requireSameShape(x, y, "axpby");
+        Matrix.requireSameShape(x, out, "axpby");
+        Numerics.kernels().axpby(a, x, b, y, out, x.size());
+        return out;
+    }
+
+    /** out = x + y. */
+    public static Matrix add(Matrix x, Matrix y, Matrix out) { return axpby(1f, x, 1f, y, out); }
+
+    /** out = x - y. */
+    public static Matrix subtract(Matrix x, Matrix y, Matrix out) { return axpby(1f, x, -1f, y, out); }
+
+    /** out = x * y (elementwise). */
+    public static Matrix multiply(Matrix x, Matrix y, Matrix out) {
+        Matrix.requireSameShape(x, y, "multiply");
+        Matrix.requireSameShape(x, out, "multiply");
+        Numerics.kernels().multiply(x, y, out, x.size());
+        return out;
+    }
+
+    /** out[i, :] = x[i, :] + v, where v is a 1 x cols row vector (a bias broadcast over rows). */
+    public static Matrix addRowVector(Matrix x, Matrix v, Matrix out) {
+        Matrix.requireSameShape(x, out, "addRowVector");
+        if (v.rows() != 1 || v.cols() != x.cols()) {
+            throw new IllegalArgumentException("addRowVector: expected a 1x" + x.cols() + " row vector, got " + v.shape());
+        }
+        Numerics.kernels().addRowVector(x, v, out);
+        return out;
+    }
+
+    /** out[i] = log sum_j exp(x[i, j]), max-shifted and accumulated in double. */
+    public static double[] logSumExpRows(Matrix x) {
+        double[] out = new double[x.rows()];
+        if (x.cols() == 0) {
+            java.util.Arrays.fill(out, Double.NEGATIVE_INFINITY);
+            return out;
+        }
+        Numerics.kernels().logSumExpRows(x, out);
+        return out;
+    }
+
+    /** out[i] = log (1/cols) sum_j exp(x[i, j]), e.g. an importance-sampling estimate from log-weights. */
+    public static double[] logMeanExpRows(Matrix x) {
+        double[] out = logSumExpRows(x);
+        double logCount = Math.log(x.cols());
+        for (int i = 0; i < out.length; i++) out[i] -= logCount;
+        return out;
+    }
+
+    /** Sum of all elements, in double. */
+    public static double sum(Matrix x) {
+        double s = 0;
+        int n = x.size();
+        for (int k = 0; k < n; k++) s += x.floats.get(x.offset + k);
+        return s;
+    }
+}

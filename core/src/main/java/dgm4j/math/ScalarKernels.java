@@ -1,0 +1,120 @@
+package dgm4j.math;
+
+import java.nio.FloatBuffer;
+
+/** Plain-Java elementwise kernels: the reference, and the fallback when the Vector API is absent. */
+final class ScalarKernels implements Kernels {
+    static final int LANES = RandomStream.LANES;
+
+    @Override
+    public String name() { return "scalar"; }
+
+    @Override
+    public void map(Fn fn, Matrix x, Matrix out, int n) {
+        FloatBuffer xs = x.floats, os = out.floats;
+        int xo = x.offset, oo = out.offset;
+        for (int k = 0; k < n; k++) os.put(oo + k, apply(fn, xs.get(xo + k)));
+    }
+
+    static float apply(Fn fn, float v) {
+        switch (fn) {
+            case SIGMOID: return FloatMath.sigmoid(v);
+            case TANH: return FloatMath.tanh(v);
+            case SOFTPLUS: return FloatMath.softplus(v);
+            case EXP: return FloatMath.exp(v);
+            case LOG: return FloatMath.log(v);
+            case SQUARE: return v * v;
+            default: throw new AssertionError(fn);
+        }
+    }
+
+    @Override
+    public void axpby(float a, Matrix x, float b, Matrix y, Matrix out, int n) {
+        FloatBuffer xs = x.floats, os = out.floats;
+        int xo = x.offset, oo = out.offset;
+        if (y == null) {
+            for (int k = 0; k < n; k++) os.put(oo + k, a * xs.get(xo + k));
+        } else {
+            FloatBuffer ys = y.floats;
+            int yo = y.offset;
+            for (int k = 0; k < n; k++) os.put(oo + k, a * xs.get(xo + k) + b * ys.get(yo + k));
+        }
+    }
+
+    @Override
+    public void multiply(Matrix x, Matrix y, Matrix out, int n) {
+        FloatBuffer xs = x.floats, ys = y.floats, os = out.floats;
+        int xo = x.offset, yo = y.offset, oo = out.offset;
+        for (int k = 0; k < n; k++) os.put(oo + k, xs.get(xo + k) * ys.get(yo + k));
+    }
+
+    @Override
+    public void addRowVector(Matrix x, Matrix v, Matrix out) {
+        int r = x.rows(), c = x.cols();
+        FloatBuffer xs = x.floats, vs = v.floats, os = out.floats;
+        for (int i = 0; i < r; i++) {
+            int xi = x.offset + i * c, oi = out.offset + i * c;
+            for (int j = 0; j < c; j++) os.put(oi + j, xs.get(xi + j) + vs.get(v.offset + j));
+        }
+    }
+
+    @Override
+    public void bernoulli(Matrix p, boolean sigmoid, Matrix prob, Matrix dst, float[] u, int from, int len) {
+        FloatBuffer ps = p.floats, ds = dst.floats;
+        int po = p.offset + from, d0 = dst.offset + from;
+        for (int k = 0; k < len; k++) {
+            float pk = ps.get(po + k);
+            if (sigmoid) {
+                pk = FloatMath.sigmoid(pk);
+                if (prob != null) prob.floats.put(prob.offset + from + k, pk);
+            }
+            ds.put(d0 + k, u[k] < pk ? 1f : 0f);
+        }
+    }
+
+    @Override
+    public void gaussian(Matrix mean, Matrix std, Matrix dst, float[] u1, float[] u2, int from, int len) {
+        for (int k = 0; k < len; k++) {
+            float z = (float) (Math.sqrt(-2.0 * Math.log(1f - u1[k])) * Math.cos(2.0 * Math.PI * u2[k]));
+            float m = mean == null ? 0f : mean.floats.get(mean.offset + from + k);
+            float s = std == null ? 1f : std.floats.get(std.offset + from + k);
+            dst.floats.put(dst.offset + from + k, m + s * z);
+        }
+    }
+
+    @Override
+    public void logSumExpRows(Matrix x, double[] out) {
+        int r = x.rows(), c = x.cols();
+        FloatBuffer xs = x.floats;
+        for (int i = 0; i < r; i++) {
+            int xi = x.offset + i * c;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < c; j++) max = Math.max(max, xs.get(xi + j));
+            if (max == Float.NEGATIVE_INFINITY || Float.isNaN(max) || max == Float.POSITIVE_INFINITY) {
+                out[i] = max;
+                continue;
+            }
+            double s = 0;
+            for (int j = 0; j < c; j++) s += FloatMath.exp(xs.get(xi + j) - max);
+            out[i] = max + Math.log(s);
+        }
+    }
+
+    @Override
+    public void uniforms(int[] state, float[] dst, int n) {
+        int rounds = (n + LANES - 1) / LANES;
+        for (int l = 0; l < LANES; l++) {
+            int s0 = state[l], s1 = state[LANES + l], s2 = state[2 * LANES + l], s3 = state[3 * LANES + l];
+            for (int r = 0; r < rounds; r++) {
+                int result = Integer.rotateLeft(s0 + s3, 7) + s0; // xoshiro128++
+                int t = s1 << 9;
+                s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
+                s2 ^= t;
+                s3 = Integer.rotateLeft(s3, 11);
+                int idx = r * LANES + l;
+                if (idx < n) dst[idx] = (result >>> 8) * 0x1.0p-24f;
+            }
+            state[l] = s0; state[LANES + l] = s1; state[2 * LANES + l] = s2; state[3 * LANES + l] = s3;
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package dgm4j.math;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API elementwise kernels working directly on the matrices' off-heap storage. Only loaded when the
+ * jdk.incubator.vector module is present. Tails shorter than a vector use the scalar code.
+ */
+final class VectorKernels implements Kernels {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED.length() > RandomStream.LANES
+            ? FloatVector.SPECIES_512 : FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = F.length() == 16 ? IntVector.SPECIES_512
+            : F.length() == 8 ? IntVector.SPECIES_256 : IntVector.SPECIES_128;
+    private static final int L = F.length();
+    private static final int LANES = RandomStream.LANES;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final ScalarKernels TAIL = new ScalarKernels();
+
+    @Override
+    public String name() { return "vector"; }
+
+    private static FloatVector load(Matrix m, int index) {
+        return FloatVector.fromByteBuffer(F, m.bytes, (m.offset + index) * Float.BYTES, NATIVE);
+    }
+
+    private static void store(FloatVector v, Matrix m, int index) {
+        v.intoByteBuffer(m.bytes, (m.offset + index) * Float.BYTES, NATIVE);
+    }
+
+    private static FloatVector apply(Fn fn, FloatVector v) {
+        switch (fn) {
+            case SIGMOID: return sigmoid(v);
+            case TANH: return tanh(v);
+            case SOFTPLUS: return softplus(v);
+            case EXP: return exp(v);
+            case LOG: return log(v);
+            case SQUARE: return v.mul(v);
+            default: throw new AssertionError(fn);
+        }
+    }
+
+    // ---- FloatMath, lane-wise: the same operation sequences, so results equal the scalar kernels bit for bit ----
+
+    static FloatVector exp(FloatVector x) {
+        FloatVector y = expInRange(x.max(FloatMath.EXP_LO).min(FloatMath.EXP_HI));
+        y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, FloatMath.EXP_HI));
+        return y.blend(0f, x.compare(VectorOperators.LT, FloatMath.EXP_LO));
+    }
+
+    private static FloatVector expInRange(FloatVector x) {
+        FloatVector k = x.mul(FloatMath.LOG2E).add(FloatMath.ROUND_MAGIC);
+        FloatVector n = k.sub(FloatMath.ROUND_MAGIC);
+        FloatVector r = x.sub(n.mul(FloatMath.LN2_HI));
+        r = r.sub(n.mul(FloatMath.LN2_LO));
+        FloatVector z = r.mul(r);
+        FloatVector p = r.mul(FloatMath.E0).add(FloatMath.E1);
+        p = p.mul(r).add(FloatMath.E2);
+        p = p.mul(r).add(FloatMath.E3);
+        p = p.mul(r).add(FloatMath.E4);
+        p = p.mul(r).add(FloatMath.E5);
+        FloatVector y = p.mul(z).add(r).add(1f);
+        IntVector bits = (IntVector) k.reinterpretAsInts();
+        FloatVector scale = bits.sub(FloatMath.ROUND_MAGIC_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return y.mul(scale);
+    }
+
+    static FloatVector sigmoid(FloatVector x) {
+        return FloatVector.broadcast(F, 1f).div(exp(x.neg()).add(1f));
+    }
+
+    static FloatVector log(FloatVector x) {
+        IntVector bits = (IntVector) x.reinterpretAsInts();
+        FloatVector e = ((FloatVector) bits.lanewise(VectorOperators.LSHR, 23).and(0xFF).sub(126)
+                .convert(VectorOperators.I2F, 0));
+        FloatVector m = bits.and(0x807FFFFF).or(0x3F000000).reinterpretAsFloats();
+        VectorMask<Float> small = m.compare(VectorOperators.LT, FloatMath.SQRTHF);
+        e = e.blend(e.sub(1f), small);
+        FloatVector xm = m.sub(1f).blend(m.add(m).sub(1f), small);
+        FloatVector z = xm.mul(xm);
+        FloatVector y = xm.mul(FloatMath.L0).add(FloatMath.L1);
+        y = y.mul(xm).add(FloatMath.L2);
+        y = y.mul(xm).add(FloatMath.L3);
+        y = y.mul(xm).add(FloatMath.L4);
+        y = y.mul(xm).add(FloatMath.L5);
+        y = y.mul(xm).add(FloatMath.L6);
+        y = y.mul(xm).add(FloatMath.L7);
+        y = y.mul(xm).add(FloatMath.L8);
+        y = y.mul(xm).mul(z);
+        y = y.add(e.mul(FloatMath.LN2_LO));
+        y = y.add(z.mul(-0.5f));
+        FloatVector result = xm.add(y).add(e.mul(FloatMath.LN2_HI));
+        result = result.blend(Float.NaN, x.compare(VectorOperators.LT, 0f).or(x.test(VectorOperators.IS_NAN)));
+        result = result.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
+        return result.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+    }
+
+    static FloatVector softplus(FloatVector x) {
+        FloatVector y = exp(x.abs().neg());
+        FloatVector u = y.add(1f);
+        VectorMask<Float> one = u.compare(VectorOperators.EQ, 1f);
+        FloatVector l = log(u).mul(y).div(u.sub(1f)).blend(y, one);
+        return x.max(0f).add(l);
+    }
+
+    static FloatVector tanh(FloatVector x) {
+        FloatVector a = x.abs();
+        FloatVector z = x.mul(x);
+        FloatVector p = z.mul(FloatMath.T0).add(FloatMath.T1);
+        p = p.mul(z).add(FloatMath.T2);
+        p = p.mul(z).add(FloatMath.T3);
+        p = p.mul(z).add(FloatMath.T4);
+        FloatVector small = p.mul(z).mul(x).add(x);
+        FloatVector e = exp(a.mul(-2f));
+        FloatVector t = FloatVector.broadcast(F, 1f).sub(e).div(e.add(1f));
+        t = t.blend(t.neg(), x.compare(VectorOperators.LT, 0f));
+        return t.blend(small, a.compare(VectorOperators.LT, 0.625f));
+    }
+
+    @Override
+    public void map(Fn fn, Matrix x, Matrix out, int n) {
+        int k = 0;
+        for (; k + L <= n; k += L) store(apply(fn, load(x, k)), out, k);
+        for (; k < n; k++) out.floats.put(out.offset + k, ScalarKernels.apply(fn, x.floats.get(x.offset + k)));
+    }
+
+    @Override
+    public void axpby(float a, Matrix x, float b, Matrix y, Matrix out, int n) {
+        int k = 0;
+        if (y == null) {
+            for (; k + L <= n; k += L) store(load(x, k).mul(a), out, k);
+        } else {
+            for (; k + L <= n; k += L) store(load(x, k).mul(a).add(load(y, k).mul(b)), out, k);
+        }
+        for (; k < n; k++) {
+            float v = a * x.floats.get(x.offset + k) + (y == null ? 0f : b * y.floats.get(y.offset + k));
+            out.floats.put(out.offset + k, v);
+        }
+    }
+
+    @Override
+    public void multiply(Matrix x, Matrix y, Matrix out, int n) {
+        int k = 0;
+        for (; k + L <= n; k += L) store(load(x, k).mul(load(y, k)), out, k);
+        for (; k < n; k++) out.floats.put(out.offset + k, x.floats.get(x.offset + k) * y.floats.get(y.offset + k));
+    }
+
+    @Override
+    public void addRowVector(Matrix x, Matrix v, Matrix out) {
+        int r = x.rows(), c = x.cols();
+        for (int i = 0; i < r; i++) {
+            int base = i * c;
+            int j = 0;
+            for (; j + L <= c; j += L) store(load(x, base + j).add(load(v, j)), out, base + j);
+            for (; j < c; j++) out.floats.put(out.offset + base + j, x.floats.get(x.offset + base + j) + v.floats.get(v.offset + j));
+        }
+    }
+
+    @Override
+    public void bernoulli(Matrix p, boolean sigmoid, Matrix prob, Matrix dst, float[] u, int from, int len) {
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector zero = FloatVector.zero(F);
+        int k = 0;
+        for (; k + L <= len; k += L) {
+            FloatVector pk = load(p, from + k);
+            if (sigmoid) {
+                pk = sigmoid(pk);
+                if (prob != null) store(pk, prob, from + k);
+            }
+            VectorMask<Float> on = FloatVector.fromArray(F, u, k).lt(pk);
+            store(zero.blend(one, on), dst, from + k);
+        }
+        if (k < len) {
+            float[] rest = new float[len - k];
+            System.arraycopy(u, k, rest, 0, rest.length);
+            TAIL.bernoulli(p, sigmoid, prob, dst, rest, from + k, len - k);
+        }
+    }
+
+    @Override
+    public void gaussian(Matrix mean, Matrix std, Matrix dst, float[] u1, float[] u2, int from, int len) {
+        // Box-Muller needs log and cos: the scalar kernel's Math.log / Math.cos are reproducible, the Vector API's are not.
+        TAIL.gaussian(mean, std, dst, u1, u2, from, len);
+    }
+
+    @Override
+    public void logSumExpRows(Matrix x, double[] out) {
+        int r = x.rows(), c = x.cols();
+        float[] e = new float[Math.min(c, 4096)];
+        for (int i = 0; i < r; i++) {
+            int base = i * c;
+            int j = 0;
+            FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+            for (; j + L <= c; j += L) vmax = vmax.max(load(x, base + j));
+            float max = vmax.reduceLanes(VectorOperators.MAX);
+            for (; j < c; j++) max = Math.max(max, x.floats.get(x.offset + base + j));
+            if (max == Float.NEGATIVE_INFINITY || Float.isNaN(max) || max == Float.POSITIVE_INFINITY) {
+                out[i] = max;
+                continue;
+            }
+            // exponentials lane-wise, then summed in double in index order, exactly as the scalar kernel does
+            double s = 0;
+            for (int j0 = 0; j0 < c; j0 += e.length) {
+                int len = Math.min(e.length, c - j0);
+                int q = 0;
+                for (; q + L <= len; q += L) exp(load(x, base + j0 + q).sub(max)).intoArray(e, q);
+                for (; q < len; q++) e[q] = FloatMath.exp(x.floats.get(x.offset + base + j0 + q) - max);
+                for (q = 0; q < len; q++) s += e[q];
+            }
+            out[i] = max + Math.log(s);
+        }
+    }
+
+    @Override
+    public void uniforms(int[] state, float[] dst, int n) {
+        int rounds = (n + LANES - 1) / LANES;
+        int full = n / LANES; // rounds whose 16 outputs are all used
+        for (int c = 0; c < LANES; c += L) {
+            IntVector s0 = IntVector.fromArray(I, state, c);
+            IntVector s1 = IntVector.fromArray(I, state, LANES + c);
+            IntVector s2 = IntVector.fromArray(I, state, 2 * LANES + c);
+            IntVector s3 = IntVector.fromArray(I, state, 3 * LANES + c);
+            for (int r = 0; r < rounds; r++) {
+                IntVector result = s0.add(s3).lanewise(VectorOperators.ROL, 7).add(s0); // xoshiro128++
+                IntVector t = s1.lanewise(VectorOperators.LSHL, 9);
+                s2 = s2.lanewise(VectorOperators.XOR, s0);
+                s3 = s3.lanewise(VectorOperators.XOR, s1);
+                s1 = s1.lanewise(VectorOperators.XOR, s2);
+                s0 = s0.lanewise(VectorOperators.XOR, s3);
+                s2 = s2.lanewise(VectorOperators.XOR, t);
+                s3 = s3.lanewise(VectorOperators.ROL, 11);
+                FloatVector f = ((FloatVector) result.lanewise(VectorOperators.LSHR, 8)
+                        .convert(VectorOperators.I2F, 0)).mul(0x1.0p-24f);
+                int idx = r * LANES + c;
+                if (r < full) {
+                    f.intoArray(dst, idx);
+                } else {
+                    f.intoArray(dst, idx, F.indexInRange(idx, n));
+                }
+            }
+            s0.intoArray(state, c);
+            s1.intoArray(state, LANES + c);
+            s2.intoArray(state, 2 * LANES + c);
+            s3.intoArray(state, 3 * LANES + c);
+        }
+    }
+}
