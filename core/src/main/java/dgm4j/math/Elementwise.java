@@ -66,6 +66,15 @@ public final class Elementwise {
         return out;
     }
 
+    /** out[i, :] = v for every row i, where v is a 1 x cols row vector (e.g. to start a product with a bias). */
+    public static Matrix broadcastRow(Matrix v, Matrix out) {
+        if (v.rows() != 1 || v.cols() != out.cols()) {
+            throw new IllegalArgumentException("broadcastRow: expected a 1x" + out.cols() + " row vector, got " + v.shape());
+        }
+        out.fill(0f);
+        return addRowVector(out, v, out);
+    }
+
     /** out[i] = log sum_j exp(x[i, j]), max-shifted and accumulated in double. */
     public static double[] logSumExpRows(Matrix x) {
         double[] out = new double[x.rows()];
@@ -82,6 +91,53 @@ public final class Elementwise {
         double[] out = logSumExpRows(x);
         double logCount = Math.log(x.cols());
         for (int i = 0; i < out.length; i++) out[i] -= logCount;
+        return out;
+    }
+
+    /** out[i] = sum_j x[i, j], in double. */
+    public static double[] rowSums(Matrix x) {
+        double[] out = new double[x.rows()];
+        int c = x.cols();
+        for (int i = 0; i < out.length; i++) {
+            double s = 0;
+            int base = x.offset + i * c;
+            for (int j = 0; j < c; j++) s += x.floats.get(base + j);
+            out[i] = s;
+        }
+        return out;
+    }
+
+    /** out[i] = sum_j x[i, j] * v[j] for a 1 x cols row vector v, in double. */
+    public static double[] rowDot(Matrix x, Matrix v) {
+        if (v.rows() != 1 || v.cols() != x.cols()) {
+            throw new IllegalArgumentException("rowDot: expected a 1x" + x.cols() + " row vector, got " + v.shape());
+        }
+        double[] out = new double[x.rows()];
+        int c = x.cols();
+        for (int i = 0; i < out.length; i++) {
+            double s = 0;
+            int base = x.offset + i * c;
+            for (int j = 0; j < c; j++) s += (double) x.floats.get(base + j) * v.floats.get(v.offset + j);
+            out[i] = s;
+        }
+        return out;
+    }
+
+    /** out (1 x cols) = alpha * column sums of x + beta * out: a bias gradient. */
+    public static Matrix columnSums(Matrix x, float alpha, float beta, Matrix out) {
+        if (out.rows() != 1 || out.cols() != x.cols()) {
+            throw new IllegalArgumentException("columnSums: expected a 1x" + x.cols() + " output, got " + out.shape());
+        }
+        int r = x.rows(), c = x.cols();
+        double[] acc = new double[c];
+        for (int i = 0; i < r; i++) {
+            int base = x.offset + i * c;
+            for (int j = 0; j < c; j++) acc[j] += x.floats.get(base + j);
+        }
+        for (int j = 0; j < c; j++) {
+            float prev = beta == 0f ? 0f : beta * out.floats.get(out.offset + j);
+            out.floats.put(out.offset + j, (float) (alpha * acc[j]) + prev);
+        }
         return out;
     }
 

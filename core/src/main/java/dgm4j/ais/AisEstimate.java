@@ -1,0 +1,88 @@
+package dgm4j.ais;
+
+import java.util.Locale;
+
+import dgm4j.math.LogMath;
+
+/**
+ * An AIS estimate of ln Z from M importance log-weights: ln Z = ln Z_0 + ln mean(w), with the standard error of the
+ * mean weight turned into the bracket ln(Z_hat -+ 3 sigma), as Salakhutdinov and Murray (2008) report it.
+ * For a reverse estimate (weights estimate Z_0 / Z) the bracket is mirrored.
+ */
+public final class AisEstimate {
+    private final double logZ;
+    private final double logZLow;
+    private final double logZHigh;
+    private final double logWeightStd;
+    private final int runs;
+    private final int betas;
+    private final boolean reverse;
+
+    AisEstimate(double logZ0, double[] logWeights, int betas, boolean reverse) {
+        this.runs = logWeights.length;
+        this.betas = betas;
+        this.reverse = reverse;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : logWeights) max = Math.max(max, v);
+        double mean = 0;
+        for (double v : logWeights) mean += Math.exp(v - max);
+        mean /= runs;
+        double var = 0;
+        for (double v : logWeights) {
+            double d = Math.exp(v - max) - mean;
+            var += d * d;
+        }
+        double sem = runs > 1 ? Math.sqrt(var / (runs - 1) / runs) : Double.NaN;
+        double logMean = max + Math.log(mean);
+        double lo = mean - 3 * sem > 0 ? max + Math.log(mean - 3 * sem) : Double.NEGATIVE_INFINITY;
+        double hi = max + Math.log(mean + 3 * sem);
+        double lw = 0;
+        for (double v : logWeights) lw += v;
+        lw /= runs;
+        double s2 = 0;
+        for (double v : logWeights) s2 += (v - lw) * (v - lw);
+        this.logWeightStd = runs > 1 ? Math.sqrt(s2 / (runs - 1)) : 0;
+        if (!reverse) {
+            logZ = logZ0 + logMean;
+            logZLow = logZ0 + lo;
+            logZHigh = logZ0 + hi;
+        } else {
+            logZ = logZ0 - logMean;
+            logZLow = logZ0 - hi;
+            logZHigh = logZ0 - lo;
+        }
+    }
+
+    /** The estimate of ln Z. */
+    public double logZ() { return logZ; }
+
+    /** ln(Z_hat - 3 sigma) (may be -infinity when the weights vary too much). */
+    public double logZLow() { return logZLow; }
+
+    /** ln(Z_hat + 3 sigma). */
+    public double logZHigh() { return logZHigh; }
+
+    /** Standard deviation of the log-weights: a diagnostic of how well annealing went. */
+    public double logWeightStd() { return logWeightStd; }
+
+    public int runs() { return runs; }
+
+    public int betas() { return betas; }
+
+    public boolean reverse() { return reverse; }
+
+    /** Average log-probability of data whose mean unnormalised log-probability is {@code meanLogUnnormalized}. */
+    public double averageLogProbability(double meanLogUnnormalized) {
+        return meanLogUnnormalized - logZ;
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "%s AIS: ln Z = %.4f, bracket (ln(Z-3s), ln(Z+3s)) = (%.4f, %.4f), %d runs, %d betas, sd(ln w) = %.3f",
+                reverse ? "reverse" : "forward", logZ, logZLow, logZHigh, runs, betas, logWeightStd);
+    }
+
+    static double logMeanExp(double[] x) {
+        return LogMath.logMeanExp(x);
+    }
+}

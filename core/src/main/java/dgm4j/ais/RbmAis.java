@@ -1,0 +1,126 @@
+package dgm4j.ais;
+
+import dgm4j.InputException;
+import dgm4j.Progress;
+import dgm4j.math.Elementwise;
+import dgm4j.math.LogMath;
+import dgm4j.math.Matrix;
+import dgm4j.math.Numerics;
+import dgm4j.math.RandomStream;
+import dgm4j.rbm.Rbm;
+
+/**
+ * Annealed importance sampling (Neal 2001) for the partition function of a binary RBM, as in Salakhutdinov and Murray
+ * (ICML 2008). The annealing runs from a "base-rate" model A (W = 0, a = 0, visible biases b_A fitted to the data's
+ * pixel marginals) to the RBM B through
+ *
+ * <pre>
+ *   p*_beta(v) = exp((1 - beta) b_A^T v + beta b_B^T v) prod_j (1 + exp(beta (a_j + v^T W_j)))
+ * </pre>
+ *
+ * with the hidden units summed out analytically; ln Z_A = sum_i softplus(b_A,i) + F ln 2. The transition at beta is
+ * one Gibbs sweep h ~ sigmoid(beta (v W + a)), v ~ sigmoid((1 - beta) b_A + beta (b_B + W h)). The product v W is
+ * computed once per step and used both for the importance weight and for sampling h. Log-weights are accumulated in
+ * double.
+ */
+public final class RbmAis {
+    private final Rbm rbm;
+    private final Matrix baseVisibleBias; // b_A
+    private final double logZBase;
+
+    /**
+     * @param baseVisibleBias b_A (1 x D), e.g. from {@link #baseRateBias(Matrix)}
+     */
+    public RbmAis(Rbm rbm, Matrix baseVisibleBias) {
+        if (baseVisibleBias.rows() != 1 || baseVisibleBias.cols() != rbm.visibleUnits()) {
+            throw new InputException("base-rate biases are " + baseVisibleBias.shape() + ", expected 1x" + rbm.visibleUnits());
+        }
+        this.rbm = rbm;
+        this.baseVisibleBias = baseVisibleBias;
+        double lz = rbm.hiddenUnits() * Math.log(2);
+        for (int i = 0; i < baseVisibleBias.cols(); i++) lz += LogMath.softplus(baseVisibleBias.get(0, i));
+        this.logZBase = lz;
+    }
+
+    /**
+     * Visible biases of the base-rate model: b_i = logit(p_i), p_i = (count_i + 1) / (N + 2), the smoothed fraction of
+     * training examples with pixel i on (data in [0, 1]; intensities count fractionally).
+     */
+    public static Matrix baseRateBias(Matrix data) {
+        if (data.rows() == 0) throw new InputException("cannot fit a base-rate model to an empty dataset");
+        Matrix counts = Elementwise.columnSums(data, 1f, 0f, Matrix.zeros(1, data.cols()));
+        Matrix b = Matrix.zeros(1, data.cols());
+        for (int i = 0; i < data.cols(); i++) {
+            double p = (counts.get(0, i) + 1.0) / (data.rows() + 2.0);
+            b.set(0, i, (float) Math.log(p / (1 - p)));
+        }
+        return b;
+    }
+
+    /** ln Z of the base-rate model. */
+    public double logZBase() { return logZBase; }
+
+    /** Forward AIS: M runs started from exact samples of the base-rate model; estimates ln Z_B. */
+    public AisEstimate forward(AnnealingSchedule schedule, int runs, RandomStream random, Progress progress) {
+        if (runs < 1) throw new InputException("AIS needs at least one run, got " + runs);
+        Matrix v = Matrix.zeros(runs, rbm.visibleUnits());
+        Matrix p = Matrix.zeros(runs, rbm.visibleUnits());
+        Elementwise.broadcastRow(baseVisibleBias, p);
+        random.sigmoidBernoulli(p, null, v);
+        double[] logW = anneal(v, schedule.betas(), random, progress, "forward AIS");
+        return new AisEstimate(logZBase, logW, schedule.size(), false);
+    }
+
+    /**
+     * Reverse AIS: runs started from samples of the RBM (rows of {@code modelSamples}, e.g. the end of long Gibbs chains
+     * or persistent chains), annealed from beta = 1 to 0; E[w] = Z_A / Z_B. Its estimate tends to err the other way from
+     * the forward one: reporting both brackets the truth when both chains mixed.
+     */
+    public AisEstimate reverse(Matrix modelSamples, AnnealingSchedule schedule, RandomStream random, Progress progress) {
+        rbm.requireVisible(modelSamples);
+        double[] up = schedule.betas();
+        double[] down = new double[up.length];
+        for (int k = 0; k < up.length; k++) down[k] = up[up.length - 1 - k];
+        double[] logW = anneal(modelSamples.copy(), down, random, progress, "reverse AIS");
+        return new AisEstimate(logZBase, logW, schedule.size(), true);
+    }
+
+    /**
+     * Runs the chains v through the betas gamma_0, gamma_1, ...: log w += ln p*_{gamma_k}(v) - ln p*_{gamma_{k-1}}(v),
+     * then one transition at gamma_k. E[w] = Z_{gamma_last} / Z_{gamma_0} when v starts from p_{gamma_0}.
+     */
+    private double[] anneal(Matrix v, double[] gammas, RandomStream random, Progress progress, String task) {
+        int m = v.rows(), d = rbm.visibleUnits(), f = rbm.hiddenUnits();
+        Matrix x = Matrix.zeros(m, f);          // v W + a
+        Matrix scaled = Matrix.zeros(m, f);
+        Matrix h = Matrix.zeros(m, f);
+        Matrix visibleInput = Matrix.zeros(m, d);
+        Matrix bias = Matrix.zeros(1, d);
+        Matrix biasDifference = Elementwise.subtract(rbm.visibleBias(), baseVisibleBias, Matrix.zeros(1, d));
+        double[] logW = new double[m];
+        int steps = gammas.length - 1;
+        for (int k = 1; k <= steps; k++) {
+            float now = (float) gammas[k];
+            float before = (float) gammas[k - 1];
+            // importance weight: (now - before) (b_B - b_A)^T v + sum_j [softplus(now x_j) - softplus(before x_j)]
+            rbm.hiddenInput(v, x);
+            double[] linear = Elementwise.rowDot(v, biasDifference);
+            Elementwise.axpby(before, x, 0f, x, scaled);
+            double[] sBefore = Elementwise.rowSums(Elementwise.softplus(scaled, scaled));
+            Elementwise.axpby(now, x, 0f, x, scaled);
+            if (k < steps) random.sigmoidBernoulli(scaled, null, h); // h ~ p_now(h | v), before scaled is overwritten
+            double[] sNow = Elementwise.rowSums(Elementwise.softplus(scaled, scaled));
+            for (int n = 0; n < m; n++) logW[n] += (now - before) * linear[n] + sNow[n] - sBefore[n];
+            if (k < steps) {
+                // v ~ sigmoid((1 - now) b_A + now b_B + now W h)
+                Elementwise.axpby(1f - now, baseVisibleBias, now, rbm.visibleBias(), bias);
+                Elementwise.broadcastRow(bias, visibleInput);
+                Numerics.blas().gemm(false, true, now, h, rbm.weights(), 1f, visibleInput);
+                random.sigmoidBernoulli(visibleInput, null, v);
+            }
+            if ((k & 127) == 0 || k == steps) progress.update(task, k, steps);
+        }
+        progress.finish(task);
+        return logW;
+    }
+}

@@ -1,0 +1,65 @@
+package dgm4j.rbm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+import dgm4j.math.LogMath;
+import dgm4j.math.Matrix;
+import dgm4j.math.RandomStream;
+
+/**
+ * The sampled gradient against the exact log-likelihood gradient E_data[v h^T] - E_model[v h^T], computed by
+ * enumerating all (v, h) of a tiny RBM: with many chains run long, CD-k and PCD must agree with it within Monte Carlo
+ * error.
+ */
+class RbmGradientTest {
+    static final int D = 5, F = 3;
+
+    /** Exact d(mean log-likelihood)/dW over the data rows. */
+    static double[][] exactGradient(Rbm rbm, Matrix data) {
+        double[][] g = new double[D][F];
+        // data term: v p(h|v)
+        Matrix p = rbm.hiddenProbabilities(data, Matrix.zeros(data.rows(), F));
+        for (int n = 0; n < data.rows(); n++) for (int i = 0; i < D; i++) for (int j = 0; j < F; j++) g[i][j] += data.get(n, i) * p.get(n, j) / data.rows();
+        // model term by enumeration
+        double logZ = Double.NEGATIVE_INFINITY;
+        double[] logp = new double[1 << (D + F)];
+        for (int c = 0; c < logp.length; c++) {
+            logp[c] = RbmTest.negativeEnergy(rbm, RbmTest.bits(c, D), RbmTest.bits(c >>> D, F));
+            logZ = LogMath.logAddExp(logZ, logp[c]);
+        }
+        for (int c = 0; c < logp.length; c++) {
+            double pr = Math.exp(logp[c] - logZ);
+            float[] v = RbmTest.bits(c, D), h = RbmTest.bits(c >>> D, F);
+            for (int i = 0; i < D; i++) for (int j = 0; j < F; j++) g[i][j] -= pr * v[i] * h[j];
+        }
+        return g;
+    }
+
+    @Test
+    void longChainsGiveTheExactGradient() {
+        Rbm rbm = RbmTest.randomRbm(D, F, 1f, 21);
+        int n = 20000;
+        Matrix data = Matrix.zeros(n, D);
+        RandomStream r = new RandomStream(22);
+        for (int k = 0; k < n; k++) data.setRow(k, RbmTest.bits(r.nextInt(1 << D) & 0b10111, D));
+        double[][] exact = exactGradient(rbm, data);
+        for (boolean persistent : new boolean[] {false, true}) {
+            RbmTrainer.Config c = new RbmTrainer.Config();
+            c.persistent = persistent;
+            c.gibbsSteps = 50;
+            RbmTrainer t = new RbmTrainer(rbm, c, new RandomStream(23));
+            if (persistent) t.estimateGradient(data); // burn the persistent chains in
+            t.estimateGradient(data);
+            Matrix g = t.gradient()[0];
+            for (int i = 0; i < D; i++) {
+                for (int j = 0; j < F; j++) {
+                    // each term is a mean of n values in [0, 1]: standard error below 0.5 / sqrt(n) per term
+                    assertEquals(exact[i][j], g.get(i, j), 6 * Math.sqrt(2) * 0.5 / Math.sqrt(n),
+                            (persistent ? "PCD" : "CD") + " dW[" + i + "][" + j + "]");
+                }
+            }
+        }
+    }
+}

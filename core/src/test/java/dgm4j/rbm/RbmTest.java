@@ -1,0 +1,170 @@
+package dgm4j.rbm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import dgm4j.InputException;
+import dgm4j.ais.ExactPartition;
+import dgm4j.math.Matrix;
+import dgm4j.math.RandomStream;
+
+/** RBM math against brute-force enumeration of (v, h), and learning measured by the exact log-likelihood. */
+public class RbmTest {
+
+    /** A random RBM with weights of the given scale. */
+    public static Rbm randomRbm(int d, int f, float scale, long seed) {
+        RandomStream r = new RandomStream(seed);
+        Matrix w = Matrix.zeros(d, f), b = Matrix.zeros(1, d), a = Matrix.zeros(1, f);
+        r.gaussian(w); r.gaussian(b); r.gaussian(a);
+        dgm4j.math.Elementwise.scale(w, scale);
+        return new Rbm(w, b, a);
+    }
+
+    static float[] bits(long code, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (code >>> i & 1) != 0 ? 1f : 0f;
+        return x;
+    }
+
+    /** -E(v, h) in double. */
+    static double negativeEnergy(Rbm rbm, float[] v, float[] h) {
+        double e = 0;
+        for (int i = 0; i < v.length; i++) {
+            e += rbm.visibleBias().get(0, i) * v[i];
+            for (int j = 0; j < h.length; j++) e += v[i] * rbm.weights().get(i, j) * h[j];
+        }
+        for (int j = 0; j < h.length; j++) e += rbm.hiddenBias().get(0, j) * h[j];
+        return e;
+    }
+
+    @Test
+    void freeEnergyAndPartitionFunctionMatchBruteForce() {
+        Rbm rbm = randomRbm(5, 4, 1.5f, 1);
+        double logZ = Double.NEGATIVE_INFINITY;
+        Matrix all = Matrix.zeros(32, 5);
+        double[] logMarginal = new double[32];
+        for (int vc = 0; vc < 32; vc++) {
+            float[] v = bits(vc, 5);
+            all.setRow(vc, v);
+            double lm = Double.NEGATIVE_INFINITY;
+            for (int hc = 0; hc < 16; hc++) lm = dgm4j.math.LogMath.logAddExp(lm, negativeEnergy(rbm, v, bits(hc, 4)));
+            logMarginal[vc] = lm;
+            logZ = dgm4j.math.LogMath.logAddExp(logZ, lm);
+        }
+        double[] free = rbm.freeEnergy(all, null);
+        for (int vc = 0; vc < 32; vc++) assertEquals(logMarginal[vc], -free[vc], 1e-5);
+        assertEquals(logZ, ExactPartition.logZ(rbm), 1e-5);
+        // enumerating the visible side (F > D) gives the same answer
+        Rbm wide = randomRbm(3, 6, 1f, 2);
+        double bz = Double.NEGATIVE_INFINITY;
+        for (int vc = 0; vc < 8; vc++) for (int hc = 0; hc < 64; hc++) {
+            bz = dgm4j.math.LogMath.logAddExp(bz, negativeEnergy(wide, bits(vc, 3), bits(hc, 6)));
+        }
+        assertEquals(bz, ExactPartition.logZ(wide), 1e-5);
+    }
+
+    @Test
+    void conditionalSamplesHaveTheSigmoidFrequencies() {
+        Rbm rbm = randomRbm(6, 5, 1f, 3);
+        int n = 20000;
+        Matrix v = Matrix.zeros(n, 6);
+        float[] v0 = {1, 0, 1, 1, 0, 0};
+        for (int i = 0; i < n; i++) v.setRow(i, v0);
+        Matrix p = Matrix.zeros(n, 5), h = Matrix.zeros(n, 5);
+        rbm.sampleHidden(v, p, h, new RandomStream(4));
+        for (int j = 0; j < 5; j++) {
+            double input = rbm.hiddenBias().get(0, j);
+            for (int i = 0; i < 6; i++) input += v0[i] * rbm.weights().get(i, j);
+            double expected = 1 / (1 + Math.exp(-input));
+            assertEquals(expected, p.get(0, j), 1e-6);
+            double freq = 0;
+            for (int i = 0; i < n; i++) freq += h.get(i, j);
+            freq /= n;
+            assertEquals(expected, freq, 4 * Math.sqrt(expected * (1 - expected) / n) + 1e-9);
+        }
+    }
+
+    /** 4x4 "bars" images: each row and column on with probability 1/4 (a classic RBM test distribution). */
+    public static Matrix bars(int n, long seed) {
+        RandomStream r = new RandomStream(seed);
+        Matrix x = Matrix.zeros(n, 16);
+        for (int k = 0; k < n; k++) {
+            float[] img = new float[16];
+            boolean vertical = r.nextDouble() < 0.5;
+            for (int line = 0; line < 4; line++) {
+                if (r.nextDouble() < 0.25) for (int t = 0; t < 4; t++) img[vertical ? t * 4 + line : line * 4 + t] = 1f;
+            }
+            x.setRow(k, img);
+        }
+        return x;
+    }
+
+    public static double exactAverageLogLikelihood(Rbm rbm, Matrix data) {
+        double logZ = ExactPartition.logZ(rbm);
+        double s = 0;
+        for (double f : rbm.freeEnergy(data, null)) s += -f - logZ;
+        return s / data.rows();
+    }
+
+    /** Trains an RBM on bars with the given algorithm; returns it. */
+    public static Rbm trainOnBars(boolean persistent, int k, int epochs, long seed) {
+        Matrix data = bars(2000, seed);
+        RbmTrainer.Config c = new RbmTrainer.Config();
+        c.learningRate = persistent ? 0.05f : 0.1f;
+        // persistent chains must keep up with the parameters: PCD is run with less momentum (Tieleman 2008)
+        c.finalMomentum = persistent ? 0.5f : 0.9f;
+        c.persistent = persistent;
+        c.gibbsSteps = k;
+        c.weightDecay = 1e-4f;
+        RandomStream r = new RandomStream(seed + 1);
+        Rbm rbm = Rbm.initialize(16, 12, r);
+        RbmTrainer t = new RbmTrainer(rbm, c, r);
+        for (int e = 0; e < epochs; e++) {
+            int[] order = r.permutation(data.rows());
+            Matrix batch = Matrix.zeros(50, 16);
+            float[] row = new float[16];
+            for (int b = 0; b + 50 <= data.rows(); b += 50) {
+                for (int i = 0; i < 50; i++) { data.getRow(order[b + i], row); batch.setRow(i, row); }
+                t.update(batch, e);
+            }
+        }
+        return rbm;
+    }
+
+    @Test
+    void cdAndPcdIncreaseTheExactLikelihoodWellBeyondIndependentPixels() {
+        Matrix test = bars(1000, 99);
+        // independent-pixel baseline: each pixel on with probability 1/4 + (1/2)(3/4)(1/4)... use the empirical marginals
+        Matrix train = bars(2000, 7);
+        double indep = 0;
+        for (int i = 0; i < 16; i++) {
+            double p = 0;
+            for (int n = 0; n < train.rows(); n++) p += train.get(n, i);
+            p = (p + 1) / (train.rows() + 2);
+            for (int n = 0; n < test.rows(); n++) indep += test.get(n, i) > 0.5 ? Math.log(p) : Math.log(1 - p);
+        }
+        indep /= test.rows();
+        Rbm init = Rbm.initialize(16, 12, new RandomStream(8));
+        double before = exactAverageLogLikelihood(init, test);
+        Rbm cd = trainOnBars(false, 1, 30, 7);
+        Rbm pcd = trainOnBars(true, 1, 100, 7);
+        double llCd = exactAverageLogLikelihood(cd, test), llPcd = exactAverageLogLikelihood(pcd, test);
+        // the true distribution has entropy 16*... about 6.3 nats: learned models must get well past independent pixels
+        assertTrue(before < -10.5, "untrained " + before);
+        assertTrue(llCd > indep + 1.0, "CD-1 " + llCd + " vs independent pixels " + indep);
+        assertTrue(llPcd > indep + 1.0, "PCD-1 " + llPcd + " vs independent pixels " + indep);
+    }
+
+    @Test
+    void badInputIsRefused() {
+        Rbm rbm = Rbm.initialize(4, 3, new RandomStream(1));
+        assertThrows(InputException.class, () -> rbm.hiddenInput(Matrix.zeros(2, 5), Matrix.zeros(2, 3)));
+        assertThrows(InputException.class, () -> new Rbm(Matrix.zeros(4, 3), Matrix.zeros(1, 3), Matrix.zeros(1, 3)));
+        RbmTrainer.Config c = new RbmTrainer.Config();
+        c.gibbsSteps = 0;
+        assertThrows(InputException.class, () -> new RbmTrainer(rbm, c, new RandomStream(1)));
+    }
+}
