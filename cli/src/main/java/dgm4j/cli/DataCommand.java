@@ -22,6 +22,10 @@ import picocli.CommandLine.Model.CommandSpec;
 final class DataCommand implements Runnable {
     @Spec CommandSpec spec;
 
+    /** Names of the classes where labels are not self-explanatory. */
+    static final java.util.Map<String, List<String>> CLASS_NAMES = java.util.Map.of("fashion-mnist",
+            List.of("t-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"));
+
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: fetch, list or show");
@@ -34,7 +38,7 @@ final class DataCommand implements Runnable {
         Path dataDir;
 
         Path resolve() {
-            return dataDir != null ? dataDir : DataCatalog.defaultDataDir();
+            return DataCatalog.resolveDataDir(dataDir);
         }
     }
 
@@ -49,15 +53,9 @@ final class DataCommand implements Runnable {
         @Override
         public Integer call() {
             Path dataDir = dir.resolve();
-            List<String> names = "all".equals(name) ? DataCatalog.names() : List.of(name);
-            for (String n : names) {
-                if (!DataCatalog.names().contains(n)) {
-                    throw new InputException("unknown dataset '" + n + "' (known: " + String.join(", ", DataCatalog.names()) + ", all)");
-                }
-                ProgressBar bar = new ProgressBar(spec.commandLine().getErr());
-                Path where = DataCatalog.fetch(n, dataDir, bar);
-                bar.finish(n);
-                spec.commandLine().getOut().println(n + ": " + where);
+            ProgressBar bar = new ProgressBar(spec.commandLine().getErr());
+            for (DataCatalog.FetchResult r : new DataCatalog().fetch(name, dataDir, bar)) {
+                spec.commandLine().getOut().println(r);
             }
             return Main.OK;
         }
@@ -105,7 +103,7 @@ final class DataCommand implements Runnable {
             }
             new ImageGrid(d.height(), d.width(), ImageGrid.columnsFor(n)).zoom(zoom).writePng(x, captions, out);
             spec.commandLine().getOut().printf("wrote %d %s %s examples to %s%n", n, name, split, out);
-            List<String> classNames = DataCatalog.classNames(name);
+            List<String> classNames = CLASS_NAMES.getOrDefault(name, List.of());
             if (!classNames.isEmpty()) {
                 StringBuilder legend = new StringBuilder("labels:");
                 for (int i = 0; i < classNames.size(); i++) legend.append(' ').append(i).append('=').append(classNames.get(i));

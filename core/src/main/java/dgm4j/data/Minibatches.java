@@ -142,7 +142,9 @@ public final class Minibatches {
     public Dataset data() { return data; }
 
     /** In-place Fisher-Yates: no allocation per epoch. */
+    /** A fresh permutation from the identity, so an epoch's order depends only on the stream's state (resumable). */
     private void shuffleOrder() {
+        for (int i = 0; i < order.length; i++) order[i] = i;
         for (int i = order.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             int t = order[i];

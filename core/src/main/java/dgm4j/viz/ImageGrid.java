@@ -59,7 +59,7 @@ public final class ImageGrid {
         }
         int n = tiles.rows();
         int rowsOfTiles = Math.max(1, (n + columns - 1) / columns);
-        int captionHeight = captions == null ? 0 : PixelFont.HEIGHT + 2;
+        int captionHeight = captions == null ? 0 : PixelFont.HEIGHT * zoom + 2;
         int cellW = width * zoom + 2;
         int cellH = height * zoom + 2 + captionHeight;
         BufferedImage img = new BufferedImage(columns * cellW + 2, rowsOfTiles * cellH + 2, BufferedImage.TYPE_INT_RGB);
@@ -88,7 +88,7 @@ public final class ImageGrid {
                 }
             }
             if (captions != null && t < captions.length && captions[t] != null) {
-                PixelFont.draw(img, captions[t], x0, y0 + height * zoom + 1, 0xFFFF66, width * zoom);
+                PixelFont.draw(img, captions[t], x0, y0 + height * zoom + 1, 0xFFFF66, width * zoom, zoom);
             }
         }
         return img;

@@ -22,24 +22,28 @@ final class PixelFont {
 
     private PixelFont() {}
 
-    /** Draws text at (x, y), clipped to maxWidth pixels; unknown characters are drawn as blanks. */
-    static void draw(BufferedImage img, String text, int x, int y, int rgb, int maxWidth) {
+    /** Draws text at (x, y), each font pixel {@code scale} x {@code scale}, clipped to maxWidth; unknown characters are blanks. */
+    static void draw(BufferedImage img, String text, int x, int y, int rgb, int maxWidth, int scale) {
         String s = text.toUpperCase(java.util.Locale.ROOT);
         int cx = x;
         for (int c = 0; c < s.length(); c++) {
-            if (cx + WIDTH > x + maxWidth) break;
+            if (cx + WIDTH * scale > x + maxWidth) break;
             int g = CHARS.indexOf(s.charAt(c));
             if (g >= 0) {
                 for (int r = 0; r < HEIGHT; r++) {
                     for (int b = 0; b < WIDTH; b++) {
                         if ((GLYPHS[g][r] >> (WIDTH - 1 - b) & 1) != 0) {
-                            int px = cx + b, py = y + r;
-                            if (px < img.getWidth() && py < img.getHeight()) img.setRGB(px, py, rgb);
+                            for (int dy = 0; dy < scale; dy++) {
+                                for (int dx = 0; dx < scale; dx++) {
+                                    int px = cx + b * scale + dx, py = y + r * scale + dy;
+                                    if (px < img.getWidth() && py < img.getHeight()) img.setRGB(px, py, rgb);
+                                }
+                            }
                         }
                     }
                 }
             }
-            cx += WIDTH + 1;
+            cx += (WIDTH + 1) * scale;
         }
     }
 }
