@@ -1,0 +1,50 @@
+package dgm4j.cli;
+
+import java.nio.file.Path;
+
+import dgm4j.InputException;
+import dgm4j.data.DataCatalog;
+import dgm4j.data.Dataset;
+import dgm4j.data.Datasets;
+import picocli.CommandLine.Option;
+
+/** Which data a command reads: a catalog dataset by name, or the user's own idx or CSV files. */
+final class DataSelection {
+    @Option(names = "--data", paramLabel = "NAME",
+            description = "a fetched dataset: mnist, fashion-mnist or digits (see 'dgm data fetch')")
+    String name;
+
+    @Option(names = "--images", paramLabel = "FILE", description = "your own idx3 images file (raw or .gz), instead of --data")
+    Path images;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "idx1 labels for --images (optional)")
+    Path labels;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "your own numeric CSV (last column = label), instead of --data")
+    Path csv;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "dataset cache (default: $DGM4J_DATA or ~/.cache/dgm4j)")
+    Path dataDir;
+
+    /** Describes the source for provenance records. */
+    String describe() {
+        if (name != null) return name;
+        if (images != null) return images.toString();
+        return csv == null ? "?" : csv.toString();
+    }
+
+    /** Loads a split ("train", "validation", "test", "train+validation"); own files have no splits. */
+    Dataset load(String split) {
+        int sources = (name != null ? 1 : 0) + (images != null ? 1 : 0) + (csv != null ? 1 : 0);
+        if (sources != 1) throw new InputException("give exactly one of --data NAME, --images FILE or --csv FILE");
+        if (labels != null && images == null) throw new InputException("--labels needs --images");
+        if (name != null) return Datasets.load(name, split, DataCatalog.resolveDataDir(dataDir));
+        if (images != null) return Datasets.fromFiles(images, labels);
+        return Datasets.fromCsv(csv, -1, false);
+    }
+
+    /** True if the data come from the catalog (and so have validation and test splits). */
+    boolean hasSplits() {
+        return name != null;
+    }
+}

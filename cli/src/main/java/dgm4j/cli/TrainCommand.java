@@ -1,0 +1,196 @@
+package dgm4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dgm4j.InputException;
+import dgm4j.Version;
+import dgm4j.data.Binarization;
+import dgm4j.data.Dataset;
+import dgm4j.io.ModelFile;
+import dgm4j.io.ModelFiles;
+import dgm4j.math.Numerics;
+import dgm4j.math.RandomStream;
+import dgm4j.rbm.Rbm;
+import dgm4j.rbm.RbmFiles;
+import dgm4j.rbm.RbmTrainer;
+import dgm4j.rbm.RbmTrainingTask;
+import dgm4j.train.TrainingRun;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code dgm train MODEL}: train a model on real data, with checkpoints and resume. */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model.",
+        subcommands = {TrainCommand.TrainRbm.class})
+final class TrainCommand implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing model: rbm");
+    }
+
+    /** Options every train command shares: epochs, seed, output, checkpoints, resume, log. */
+    static final class RunOptions {
+        @Option(names = "--epochs", defaultValue = "10", description = "total epochs (default: ${DEFAULT-VALUE})") int epochs;
+        @Option(names = "--seed", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})") long seed;
+        @Option(names = "--out", required = true, paramLabel = "MODEL.safetensors",
+                description = "the model file; also the checkpoint (the previous one is kept as .prev)") Path out;
+        @Option(names = "--checkpoint-every", paramLabel = "N|Mm", defaultValue = "1",
+                description = "checkpoint every N epochs, or every M minutes with the suffix m (e.g. 10m); 0 = only at the end (default: ${DEFAULT-VALUE})")
+        String checkpointEvery;
+        @Option(names = "--resume", paramLabel = "FILE", description = "continue from a checkpoint written by --out") Path resume;
+        @Option(names = "--log", paramLabel = "FILE.csv", description = "append per-epoch monitors to a CSV file") Path log;
+        @Option(names = "--images", paramLabel = "DIR", description = "write pictures of what was learned here at the end") Path images;
+
+        int everyEpochs() {
+            String s = checkpointEvery.trim();
+            if (s.endsWith("m")) return 0;
+            try {
+                int n = Integer.parseInt(s);
+                if (n < 0) throw new NumberFormatException();
+                return n;
+            } catch (NumberFormatException e) {
+                throw new InputException("--checkpoint-every must be a number of epochs or minutes like 10m, got '" + checkpointEvery + "'");
+            }
+        }
+
+        double everyMinutes() {
+            String s = checkpointEvery.trim();
+            if (!s.endsWith("m")) return 0;
+            try {
+                double m = Double.parseDouble(s.substring(0, s.length() - 1));
+                if (!(m > 0)) throw new NumberFormatException();
+                return m;
+            } catch (NumberFormatException e) {
+                throw new InputException("--checkpoint-every must be a number of epochs or minutes like 10m, got '" + checkpointEvery + "'");
+            }
+        }
+
+        void validate() {
+            if (epochs < 1) throw new InputException("--epochs must be at least 1, got " + epochs);
+            everyEpochs();
+            everyMinutes();
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw new InputException("--out: directory " + parent + " does not exist");
+            }
+        }
+    }
+
+    @Command(name = "rbm", mixinStandardHelpOptions = true,
+            description = {"Train a binary restricted Boltzmann machine by CD-k or persistent CD.",
+                    "Example: dgm train rbm --data mnist --hidden 500 --cd 1 --epochs 10 --out rbm.safetensors --images runs/rbm"})
+    static final class TrainRbm implements Callable<Integer> {
+        @Mixin DataSelection data;
+        @Mixin RunOptions run;
+        @Mixin NumericOptions numeric;
+        @Option(names = "--hidden", defaultValue = "500", description = "hidden units (default: ${DEFAULT-VALUE})") int hidden;
+
+        static final class Algorithm {
+            @Option(names = "--cd", paramLabel = "K", description = "contrastive divergence with K Gibbs steps (default: CD-1)") Integer cd;
+            @Option(names = "--pcd", paramLabel = "K", description = "persistent contrastive divergence with K Gibbs steps") Integer pcd;
+        }
+
+        @ArgGroup(exclusive = true) Algorithm algorithm;
+        @Option(names = "--chains", defaultValue = "0", description = "persistent chains for PCD (default: the batch size)") int chains;
+        @Option(names = "--lr", defaultValue = "0.05", description = "learning rate (default: ${DEFAULT-VALUE})") float lr;
+        @Option(names = "--momentum", defaultValue = "0.5", description = "momentum for the first 5 epochs (default: ${DEFAULT-VALUE})") float momentum;
+        @Option(names = "--final-momentum", defaultValue = "0.9", description = "momentum afterwards (default: ${DEFAULT-VALUE})") float finalMomentum;
+        @Option(names = "--weight-decay", defaultValue = "0.0002", description = "L2 weight decay on W (default: ${DEFAULT-VALUE})") float weightDecay;
+        @Option(names = "--batch", defaultValue = "100", description = "minibatch size (default: ${DEFAULT-VALUE})") int batch;
+        @Option(names = "--binarize", defaultValue = "dynamic",
+                description = "how pixels in [0,1] become binary: dynamic (fresh sample every minibatch), fixed:SEED, threshold[:T] (default: ${DEFAULT-VALUE})")
+        String binarize;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            run.validate();
+            numeric.apply();
+            if (hidden < 1) throw new InputException("--hidden must be at least 1, got " + hidden);
+            if (batch < 1) throw new InputException("--batch must be at least 1, got " + batch);
+            Binarization binarization = Binarization.parse(binarize);
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+
+            Dataset train = data.load("train");
+            Dataset validation = data.hasSplits() ? data.load("validation") : null;
+            Binarization.requireUnitRange(train.features(), train.name());
+
+            RbmTrainer.Config config = new RbmTrainer.Config();
+            config.learningRate = lr;
+            config.initialMomentum = momentum;
+            config.finalMomentum = finalMomentum;
+            config.weightDecay = weightDecay;
+            config.persistent = algorithm != null && algorithm.pcd != null;
+            config.gibbsSteps = algorithm == null ? 1 : config.persistent ? algorithm.pcd : algorithm.cd;
+            config.chains = chains;
+
+            Rbm rbm;
+            RandomStream random;
+            RandomStream dataRandom;
+            int startEpoch = 0;
+            if (run.resume != null) {
+                ModelFile checkpoint = ModelFiles.read(run.resume, Rbm.KIND);
+                rbm = RbmFiles.read(checkpoint);
+                if (rbm.visibleUnits() != train.dim()) {
+                    throw new InputException(run.resume + " has " + rbm.visibleUnits() + " visible units but the data have " + train.dim() + " columns");
+                }
+                if (rbm.hiddenUnits() != hidden && spec.commandLine().getParseResult().hasMatchedOption("--hidden")) {
+                    throw new InputException("--hidden " + hidden + " disagrees with the checkpoint's " + rbm.hiddenUnits() + " hidden units");
+                }
+                random = RandomStream.fromState(checkpoint.longs("train.random"));
+                startEpoch = RbmTrainingTask.epochsDone(checkpoint);
+                RbmTrainer trainer = new RbmTrainer(rbm, config, random);
+                dataRandom = RbmTrainingTask.restore(checkpoint, trainer);
+                err.printf("resuming %s from epoch %d%n", run.resume, startEpoch);
+                return train(trainer, train, validation, binarization, dataRandom, startEpoch, out);
+            }
+            RandomStream root = new RandomStream(run.seed);
+            random = root.split(0);
+            dataRandom = root.split(1);
+            rbm = Rbm.initialize(train.dim(), hidden, random);
+            RbmTrainer trainer = new RbmTrainer(rbm, config, random);
+            return train(trainer, train, validation, binarization, dataRandom, startEpoch, out);
+        }
+
+        private int train(RbmTrainer trainer, Dataset train, Dataset validation, Binarization binarization,
+                          RandomStream dataRandom, int startEpoch, PrintWriter out) throws Exception {
+            Map<String, Object> provenance = new LinkedHashMap<>();
+            provenance.put("dataset", data.describe());
+            provenance.put("train_examples", train.size());
+            provenance.put("binarization", binarization.toString());
+            provenance.put("seed", run.seed);
+            provenance.put("threads", Numerics.threads());
+            provenance.put("blas", Numerics.blas().name());
+            provenance.put("dgm4j_version", Version.get());
+            provenance.put("command", "dgm " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+            RbmTrainingTask task = new RbmTrainingTask(trainer, train, validation, batch, binarization, dataRandom, provenance);
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf(Locale.ROOT, "training a %d-%d RBM by %s on %s (%d examples, batch %d), %s%n", trainer.rbm().visibleUnits(),
+                    trainer.rbm().hiddenUnits(), trainer.config().algorithm(), data.describe(), train.size(), batch, Numerics.describe());
+            long t0 = System.nanoTime();
+            new TrainingRun(run.epochs)
+                    .checkpoint(run.out, run.everyEpochs(), run.everyMinutes())
+                    .csvLog(run.log)
+                    .progress(new ProgressBar(err))
+                    .log(err::println)
+                    .run(task, startEpoch);
+            out.printf(Locale.ROOT, "saved %s (%.1f s)%n", run.out, (System.nanoTime() - t0) / 1e9);
+            if (run.images != null) {
+                RbmCommands.writePictures(trainer.rbm(), train.height(), train.width(), run.images, new RandomStream(run.seed).split(7), out);
+            }
+            return Main.OK;
+        }
+    }
+}

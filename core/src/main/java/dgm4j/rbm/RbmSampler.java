@@ -1,0 +1,59 @@
+package dgm4j.rbm;
+
+import dgm4j.InputException;
+import dgm4j.math.Matrix;
+import dgm4j.math.RandomStream;
+
+/**
+ * What an RBM has learned, made visible: fantasy samples from long Gibbs chains, and pattern completion (the observed
+ * pixels clamped, the others resampled).
+ */
+public final class RbmSampler {
+    private RbmSampler() {}
+
+    /**
+     * {@code chains} independent Gibbs chains started from random pixels, run {@code steps} alternating steps; returns
+     * p(v | h) of the last step (smoother to look at than binary samples).
+     */
+    public static Matrix fantasies(Rbm rbm, int chains, int steps, RandomStream random) {
+        if (chains < 1 || steps < 1) throw new InputException("need at least one chain and one Gibbs step");
+        Matrix v = Matrix.zeros(chains, rbm.visibleUnits());
+        Matrix vp = Matrix.zeros(chains, rbm.visibleUnits());
+        Matrix h = Matrix.zeros(chains, rbm.hiddenUnits());
+        random.uniforms(v);
+        random.bernoulli(v, v);
+        for (int t = 0; t < steps; t++) {
+            rbm.sampleHidden(v, null, h, random);
+            rbm.sampleVisible(h, vp, v, random);
+        }
+        return vp;
+    }
+
+    /**
+     * Pattern completion: rows of {@code data} where {@code observed} is 1 are clamped; the other pixels start at
+     * random and are resampled by {@code steps} Gibbs steps. Returns p(v | h) with the observed pixels put back.
+     */
+    public static Matrix complete(Rbm rbm, Matrix data, Matrix observed, int steps, RandomStream random) {
+        rbm.requireVisible(data);
+        Matrix.requireSameShape(data, observed, "complete");
+        int n = data.rows(), d = rbm.visibleUnits();
+        Matrix v = Matrix.zeros(n, d), vp = Matrix.zeros(n, d), h = Matrix.zeros(n, rbm.hiddenUnits());
+        random.uniforms(v);
+        random.bernoulli(v, v);
+        clamp(v, data, observed);
+        for (int t = 0; t < steps; t++) {
+            rbm.sampleHidden(v, null, h, random);
+            rbm.sampleVisible(h, vp, v, random);
+            clamp(v, data, observed);
+        }
+        clamp(vp, data, observed);
+        return vp;
+    }
+
+    /** x = observed ? data : x, elementwise: x + observed * (data - x). */
+    private static void clamp(Matrix x, Matrix data, Matrix observed) {
+        Matrix diff = dgm4j.math.Elementwise.subtract(data, x, Matrix.zeros(x.rows(), x.cols()));
+        dgm4j.math.Elementwise.multiply(diff, observed, diff);
+        dgm4j.math.Elementwise.add(x, diff, x);
+    }
+}

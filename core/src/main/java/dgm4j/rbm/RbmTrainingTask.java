@@ -1,0 +1,153 @@
+package dgm4j.rbm;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dgm4j.data.Binarization;
+import dgm4j.data.Dataset;
+import dgm4j.data.Minibatches;
+import dgm4j.io.ModelFile;
+import dgm4j.io.ModelFileException;
+import dgm4j.math.Matrix;
+import dgm4j.math.RandomStream;
+import dgm4j.train.TrainingTask;
+
+/**
+ * Trains an {@link Rbm} on a dataset through the shared {@link dgm4j.train.TrainingRun}: one step per minibatch; at
+ * each epoch end, the monitors of Hinton's practical guide (2010): reconstruction error, and the mean free energy of
+ * training and validation examples (their gap grows when the model overfits).
+ *
+ * <p>Checkpoint tensors besides the model's ({@link RbmFiles}): {@code train.velocity.weights},
+ * {@code train.velocity.visible_bias}, {@code train.velocity.hidden_bias}, {@code train.chains} (PCD),
+ * {@code train.random} and {@code train.data_random} (I64 random-stream states); metadata "training_state" holds
+ * {@code epochs_done} and the trainer's configuration.
+ */
+public final class RbmTrainingTask implements TrainingTask {
+    private static final int MONITOR_EXAMPLES = 1000;
+
+    private final RbmTrainer trainer;
+    private final Minibatches batches;
+    private final RandomStream dataRandom;
+    private final Matrix monitorTrain;
+    private final Matrix monitorValidation;
+    private final int imageHeight;
+    private final int imageWidth;
+    private final Map<String, Object> provenance;
+
+    /**
+     * @param train        training data in [0, 1]
+     * @param validation   held-out data for the free-energy gap (may be null)
+     * @param binarization how minibatches are made binary
+     * @param dataRandom   the stream that shuffles and (for dynamic binarization) resamples minibatches
+     * @param provenance   recorded in every saved file (dataset, checksum, seed, command line...)
+     */
+    public RbmTrainingTask(RbmTrainer trainer, Dataset train, Dataset validation, int batchSize,
+                           Binarization binarization, RandomStream dataRandom, Map<String, Object> provenance) {
+        this.trainer = trainer;
+        trainer.rbm().requireVisible(train.features());
+        this.dataRandom = dataRandom;
+        this.batches = new Minibatches(train, batchSize, true, binarization, dataRandom);
+        // monitors on fixed binary subsets, so that epochs are comparable
+        Binarization fixed = binarization.isDynamic() || binarization.kind() == Binarization.Kind.NONE
+                ? Binarization.fixed(1234) : binarization;
+        this.monitorTrain = fixed.apply(train.subset(0, Math.min(MONITOR_EXAMPLES, train.size()))).features();
+        this.monitorValidation = validation == null ? null
+                : fixed.apply(validation.subset(0, Math.min(MONITOR_EXAMPLES, validation.size()))).features();
+        this.imageHeight = train.height();
+        this.imageWidth = train.width();
+        this.provenance = provenance;
+    }
+
+    @Override
+    public int stepsPerEpoch() {
+        return batches.batchesPerEpoch();
+    }
+
+    @Override
+    public double step(int epoch, int step) {
+        if (!batches.next()) throw new IllegalStateException("minibatches ran out before step " + step);
+        trainer.update(batches.features(), epoch);
+        if (step == stepsPerEpoch() - 1 && batches.next()) {
+            throw new IllegalStateException("more minibatches than steps in the epoch");
+        }
+        return Double.NaN;
+    }
+
+    @Override
+    public boolean stepIsFinite() {
+        Rbm rbm = trainer.rbm();
+        return !rbm.hiddenBias().hasNonFinite() && !rbm.visibleBias().hasNonFinite();
+    }
+
+    @Override
+    public boolean parametersAreFinite() {
+        return stepIsFinite() && !trainer.rbm().weights().hasNonFinite();
+    }
+
+    @Override
+    public Map<String, Double> endOfEpoch(int epoch) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("reconstruction_error", trainer.reconstructionError(monitorTrain));
+        double ft = mean(trainer.rbm().freeEnergy(monitorTrain, null));
+        m.put("free_energy_train", ft);
+        if (monitorValidation != null) {
+            double fv = mean(trainer.rbm().freeEnergy(monitorValidation, null));
+            m.put("free_energy_validation", fv);
+            m.put("free_energy_gap", fv - ft);
+        }
+        return m;
+    }
+
+    @Override
+    public ModelFile snapshot(int epochsDone) {
+        Matrix[] v = trainer.velocities();
+        ModelFile.Builder b = RbmFiles.builder(trainer.rbm(), imageHeight, imageWidth)
+                .matrix("train.velocity.weights", v[0])
+                .floats("train.velocity.visible_bias", v[1].toArray())
+                .floats("train.velocity.hidden_bias", v[2].toArray())
+                .longs("train.random", trainer.random().state())
+                .longs("train.data_random", dataRandom.state());
+        if (trainer.chains() != null) b.matrix("train.chains", trainer.chains());
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("epochs_done", epochsDone);
+        state.put("algorithm", trainer.config().algorithm());
+        state.put("learning_rate", (double) trainer.config().learningRate);
+        state.put("weight_decay", (double) trainer.config().weightDecay);
+        state.put("momentum", java.util.List.of((double) trainer.config().initialMomentum, (double) trainer.config().finalMomentum));
+        state.put("batch_size", batches.batchSize());
+        b.metadataJson(ModelFile.TRAINING_STATE_KEY, state);
+        if (provenance != null) b.metadataJson(ModelFile.PROVENANCE_KEY, provenance);
+        return b.build();
+    }
+
+    /** Epochs completed according to a checkpoint's training state. */
+    public static int epochsDone(ModelFile checkpoint) {
+        Object state = checkpoint.metadataJson(ModelFile.TRAINING_STATE_KEY)
+                .orElseThrow(() -> new ModelFileException(checkpoint.source() + ": not a checkpoint (no training_state)"));
+        Object e = state instanceof Map ? ((Map<?, ?>) state).get("epochs_done") : null;
+        if (!(e instanceof Number) || ((Number) e).intValue() < 0) {
+            throw new ModelFileException(checkpoint.source() + ": training_state has no valid epochs_done");
+        }
+        return ((Number) e).intValue();
+    }
+
+    /**
+     * Restores the trainer's optimizer state, chains and random streams from a checkpoint written by
+     * {@link #snapshot}; returns the data stream's restored state for the caller to build the task with.
+     */
+    public static RandomStream restore(ModelFile checkpoint, RbmTrainer trainer) {
+        Rbm rbm = trainer.rbm();
+        Matrix[] v = trainer.velocities();
+        v[0].copyFrom(checkpoint.matrix("train.velocity.weights", rbm.visibleUnits(), rbm.hiddenUnits()));
+        v[1].copyFrom(checkpoint.floats("train.velocity.visible_bias"));
+        v[2].copyFrom(checkpoint.floats("train.velocity.hidden_bias"));
+        trainer.setChains(checkpoint.hasTensor("train.chains") ? checkpoint.matrix("train.chains") : null);
+        return RandomStream.fromState(checkpoint.longs("train.data_random"));
+    }
+
+    private static double mean(double[] x) {
+        double s = 0;
+        for (double v : x) s += v;
+        return s / x.length;
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * The training loop shared by every model: steps and epochs, divergence guard, CSV log, crash-safe checkpoints and
+ * resume ({@link dgm4j.train.TrainingRun}, {@link dgm4j.train.TrainingTask}). Depends on dgm4j and dgm4j.io.
+ */
+package dgm4j.train;
