@@ -140,6 +140,10 @@ class ModelFilesTest {
     void readReportsFileProblems() throws Exception {
         assertProblem(() -> ModelFiles.readAnyKind(dir.resolve("missing.safetensors")), "no such file");
         assertProblem(() -> ModelFiles.readAnyKind(dir), "is a directory");
+        Path fifo = dir.resolve("fifo");
+        if (new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0) {
+            assertProblem(() -> ModelFiles.readAnyKind(fifo), "not a regular file"); // must not block
+        }
         Path empty = Files.write(dir.resolve("empty"), new byte[0]);
         assertProblem(() -> ModelFiles.readAnyKind(empty), "too short (0 bytes)");
         Path text = Files.writeString(dir.resolve("text.safetensors"), "hello, this is not a model file");

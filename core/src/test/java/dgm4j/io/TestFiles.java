@@ -35,9 +35,9 @@ final class TestFiles {
         Matrix m = Matrix.zeros(4, 3);
         for (int i = 0; i < m.size(); i++) m.setFlat(i, (float) r.nextDouble());
         return ModelFile.builder("rbm")
-                .config(Map.of("visible", 3, "hidden", 5))
-                .metadataJson(ModelFile.TRAINING_STATE_KEY, Map.of("epoch", 3, "step", 1200))
-                .metadataJson(ModelFile.PROVENANCE_KEY, Map.of("dataset", "mnist", "seed", 42, "command", "dgm4j train \"x\""))
+                .config(ordered("visible", 3, "hidden", 5))
+                .metadataJson(ModelFile.TRAINING_STATE_KEY, ordered("epoch", 3, "step", 1200))
+                .metadataJson(ModelFile.PROVENANCE_KEY, ordered("dataset", "mnist", "seed", 42, "command", "dgm4j train \"x\""))
                 .metadata("note", "unicode \u00e9\u20ac\uD83D\uDE00 and \"quotes\"\n")
                 .tensor("u8", Tensor.vector(b)) // 11 bytes first: the writer must still align the others
                 .tensor("weights", Tensor.of(f, 3, 5))
@@ -48,6 +48,13 @@ final class TestFiles {
                 .tensor("empty", Tensor.of(new float[0], 0, 4))
                 .matrix("matrix", m)
                 .build();
+    }
+
+    /** An insertion-ordered map (Map.of iterates in a per-JVM random order, which would make file bytes vary). */
+    static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        return m;
     }
 
     /** A small model of another kind. */
