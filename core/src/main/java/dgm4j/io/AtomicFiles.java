@@ -76,6 +76,7 @@ public final class AtomicFiles {
             if (keepPrevious && Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
                 Files.deleteIfExists(prev);
                 try {
+                    hook("hard-link");
                     Files.createLink(prev, abs);
                 } catch (UnsupportedOperationException | IOException noHardLinks) {
                     Files.move(abs, prev, StandardCopyOption.ATOMIC_MOVE);

@@ -87,6 +87,8 @@ public final class ModelFiles {
     private static ModelFile readChecked(Path file, Set<String> acceptedKinds) {
         String name = file.toString();
         if (Files.isDirectory(file)) throw new ModelFileException(name + ": is a directory, not a model file");
+        // a FIFO or device could block or never end: only regular files are read
+        if (Files.exists(file) && !Files.isRegularFile(file)) throw new ModelFileException(name + ": not a regular file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Safetensors.Source src = new Safetensors.Source() {
                 @Override

@@ -14,7 +14,7 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * NumPy .npz export: a zip (entries stored, like {@code numpy.savez}) of one .npy file per tensor plus
- * {@code metadata.json}. The .npy layout follows the NumPy format spec (numpy.lib.format): magic "\x93NUMPY", version
+ * {@code metadata.json} (the model metadata without "tensor_sha256"). The .npy layout follows the NumPy format spec (numpy.lib.format): magic "\x93NUMPY", version
  * 1.0, a little-endian uint16 header length, then an ASCII Python dict literal {'descr', 'fortran_order', 'shape'}
  * padded with spaces and ended by '\n' so the data starts at a multiple of 64, then the raw C-order data.
  */
@@ -47,7 +47,9 @@ final class Npz {
             zip.write(data);
             zip.closeEntry();
         }
-        byte[] md = Json.write(model.metadata()).getBytes(StandardCharsets.UTF_8);
+        Map<String, String> metadata = new java.util.LinkedHashMap<>(model.metadata());
+        metadata.remove(ModelFile.TENSOR_SHA256_KEY); // a checksum of the safetensors data section, meaningless here
+        byte[] md = Json.write(metadata).getBytes(StandardCharsets.UTF_8);
         CRC32 crc = new CRC32();
         crc.update(md);
         putStored(zip, "metadata.json", crc.getValue(), md.length);

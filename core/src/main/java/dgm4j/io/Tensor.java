@@ -26,14 +26,19 @@ public final class Tensor {
     }
 
     /**
-     * Element count for a shape, or -1 if a dimension is negative, the rank is over {@link #MAX_RANK}, or the byte
-     * size for {@code dtype} overflows or exceeds {@link #MAX_BYTES}.
+     * Element count for a shape, or -1 if a dimension is negative or over {@link #MAX_BYTES}, the rank is over
+     * {@link #MAX_RANK}, or the byte size for {@code dtype} exceeds {@link #MAX_BYTES}.
      */
     static long checkedCount(DType dtype, long[] shape) {
         if (shape.length > MAX_RANK) return -1;
+        boolean empty = false;
+        for (long d : shape) {
+            if (d < 0 || d > MAX_BYTES) return -1;
+            if (d == 0) empty = true;
+        }
+        if (empty) return 0; // the same answer whatever the order of the dimensions
         long n = 1;
         for (long d : shape) {
-            if (d < 0) return -1;
             try {
                 n = Math.multiplyExact(n, d);
                 if (Math.multiplyExact(n, (long) dtype.size()) > MAX_BYTES) return -1;
