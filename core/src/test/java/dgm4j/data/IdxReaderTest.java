@@ -157,10 +157,16 @@ class IdxReaderTest {
 
     @Test
     void countsBeyondWhatTheFileCanHold() {
-        // 2,000,000 x 28 x 28 = 1.57e9 bytes: below 2^31 but far beyond both files
-        byte[] b = withInt(images(), 4, 2_000_000);
+        // 200,000 x 28 x 28 = 1.57e8 bytes: a plausible size, but far beyond what both files hold
+        byte[] b = withInt(images(), 4, 200_000);
         assertImagesRejected(Fixtures.write(tmp, "liar", b), "but only 235200 follow");
         assertImagesRejected(Fixtures.write(tmp, "liar.gz", Fixtures.gzip(b)), "more than a gzip file of");
+    }
+
+    @Test
+    void imagesTooLargeForOneMatrix() {
+        // 2,000,000 x 28 x 28 bytes fit in 2^31 but their float32 copy does not
+        assertImagesRejected(Fixtures.write(tmp, "big", withInt(images(), 4, 2_000_000)), "do not fit in one float32 matrix");
     }
 
     @Test
