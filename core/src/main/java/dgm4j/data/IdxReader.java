@@ -41,11 +41,6 @@ public final class IdxReader {
     public static Images readImages(Path file) {
         Idx idx = read(file, 3);
         int n = idx.dims[0], h = idx.dims[1], w = idx.dims[2];
-        if (h == 0 || w == 0) throw new DataException(file, "image size " + h + "x" + w + " is empty");
-        long floats = (long) n * h * w;
-        if (floats * Float.BYTES > Integer.MAX_VALUE - 64) {
-            throw new DataException(file, n + " images of " + h + "x" + w + " do not fit in one matrix (2 GiB of float32)");
-        }
         Matrix m = Matrix.zeros(n, h * w);
         float[] row = new float[h * w];
         for (int i = 0, off = 0; i < n; i++) {
@@ -125,6 +120,13 @@ public final class IdxReader {
                         throw new DataException(file, "dimensions " + dimsText(dimBytes, ndims)
                                 + " hold more than 2^31 - 1 bytes: corrupt header or file too large");
                     }
+                }
+                if (ndims == 3 && (dims[1] == 0 || dims[2] == 0)) {
+                    throw new DataException(file, "image size " + dims[1] + "x" + dims[2] + " is empty");
+                }
+                if (ndims == 3 && payload * Float.BYTES > Integer.MAX_VALUE - 64) {
+                    throw new DataException(file, dims[0] + " images of " + dims[1] + "x" + dims[2]
+                            + " do not fit in one float32 matrix (2 GiB)");
                 }
                 long header = 4L + 4L * ndims;
                 if (!gz) {
