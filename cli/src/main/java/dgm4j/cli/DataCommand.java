@@ -54,7 +54,7 @@ final class DataCommand implements Runnable {
         public Integer call() {
             Path dataDir = dir.resolve();
             ProgressBar bar = new ProgressBar(spec.commandLine().getErr());
-            for (DataCatalog.FetchResult r : new DataCatalog().fetch(name, dataDir, bar)) {
+            for (DataCatalog.FetchResult r : DataCatalog.standard().fetch(name, dataDir, bar)) {
                 spec.commandLine().getOut().println(r);
             }
             return Main.OK;
@@ -70,8 +70,9 @@ final class DataCommand implements Runnable {
         public Integer call() {
             Path dataDir = dir.resolve();
             spec.commandLine().getOut().println("data directory: " + dataDir);
-            for (String n : DataCatalog.names()) {
-                spec.commandLine().getOut().printf("%-14s %s%n", n, DataCatalog.isCached(n, dataDir) ? "cached" : "not fetched");
+            DataCatalog catalog = DataCatalog.standard();
+            for (String n : catalog.names()) {
+                spec.commandLine().getOut().printf("%-14s %s%n", n, catalog.isCached(n, dataDir) ? "cached" : "not fetched");
             }
             return Main.OK;
         }

@@ -50,7 +50,7 @@ final class TrainCommand implements Runnable {
         String checkpointEvery;
         @Option(names = "--resume", paramLabel = "FILE", description = "continue from a checkpoint written by --out") Path resume;
         @Option(names = "--log", paramLabel = "FILE.csv", description = "append per-epoch monitors to a CSV file") Path log;
-        @Option(names = "--images", paramLabel = "DIR", description = "write pictures of what was learned here at the end") Path images;
+        @Option(names = "--pictures", paramLabel = "DIR", description = "write pictures of what was learned (filters, samples) here at the end") Path pictures;
 
         int everyEpochs() {
             String s = checkpointEvery.trim();
@@ -89,7 +89,7 @@ final class TrainCommand implements Runnable {
 
     @Command(name = "rbm", mixinStandardHelpOptions = true,
             description = {"Train a binary restricted Boltzmann machine by CD-k or persistent CD.",
-                    "Example: dgm train rbm --data mnist --hidden 500 --cd 1 --epochs 10 --out rbm.safetensors --images runs/rbm"})
+                    "Example: dgm train rbm --data mnist --hidden 500 --cd 1 --epochs 10 --out rbm.safetensors --pictures runs/rbm"})
     static final class TrainRbm implements Callable<Integer> {
         @Mixin DataSelection data;
         @Mixin RunOptions run;
@@ -187,8 +187,8 @@ final class TrainCommand implements Runnable {
                     .log(err::println)
                     .run(task, startEpoch);
             out.printf(Locale.ROOT, "saved %s (%.1f s)%n", run.out, (System.nanoTime() - t0) / 1e9);
-            if (run.images != null) {
-                RbmCommands.writePictures(trainer.rbm(), train.height(), train.width(), run.images, new RandomStream(run.seed).split(7), out);
+            if (run.pictures != null) {
+                RbmCommands.writePictures(trainer.rbm(), train.height(), train.width(), run.pictures, new RandomStream(run.seed).split(7), out);
             }
             return Main.OK;
         }

@@ -12,16 +12,16 @@ public final class RbmSampler {
     private RbmSampler() {}
 
     /**
-     * {@code chains} independent Gibbs chains started from random pixels, run {@code steps} alternating steps; returns
-     * p(v | h) of the last step (smoother to look at than binary samples).
+     * {@code chains} independent Gibbs chains started from v ~ p(v | h = 0) = sigmoid(b) (pixels at the rates the
+     * visible biases give, rather than fair coins, which lie far from the data where a CD-trained RBM has spurious
+     * modes), run {@code steps} alternating steps; returns p(v | h) of the last step (smoother to look at than samples).
      */
     public static Matrix fantasies(Rbm rbm, int chains, int steps, RandomStream random) {
         if (chains < 1 || steps < 1) throw new InputException("need at least one chain and one Gibbs step");
         Matrix v = Matrix.zeros(chains, rbm.visibleUnits());
         Matrix vp = Matrix.zeros(chains, rbm.visibleUnits());
         Matrix h = Matrix.zeros(chains, rbm.hiddenUnits());
-        random.uniforms(v);
-        random.bernoulli(v, v);
+        rbm.sampleVisible(h, null, v, random);
         for (int t = 0; t < steps; t++) {
             rbm.sampleHidden(v, null, h, random);
             rbm.sampleVisible(h, vp, v, random);
