@@ -18,6 +18,7 @@ import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
+import dgm4j.rbm.BernoulliRbm;
 import dgm4j.rbm.Rbm;
 import dgm4j.rbm.RbmFiles;
 import dgm4j.rbm.RbmSampler;
@@ -132,10 +133,10 @@ final class RbmCommands {
             Rbm rbm = load(model, shape);
             int[] t = tile(rbm.visibleUnits(), shape);
             Dataset test = data.load(data.hasSplits() ? "test" : "train");
-            rbm.requireVisible(test.features());
             int n = Math.min(count, test.size());
             if (n < 1) throw new InputException("--count must be positive");
             Matrix x = Binarization.fixed(seed).apply(test.subset(0, n)).features();
+            rbm.requireVisible(x);
             Matrix observed = Matrix.zeros(n, rbm.visibleUnits());
             for (int r = 0; r < n; r++) {
                 for (int i = 0; i < t[0]; i++) {
@@ -202,14 +203,18 @@ final class RbmCommands {
             int[] shape = new int[2];
             Rbm rbm = load(model, shape);
             Dataset train = data.load("train");
-            rbm.requireVisible(train.features());
+            if (!(rbm instanceof BernoulliRbm)) {
+                throw new InputException("AIS is implemented for binary RBMs; " + model + " has " + rbm.visibleType() + " visible units");
+            }
             Dataset scored = data.hasSplits() ? data.load(split) : train;
             Binarization b = Binarization.parse(binarize);
-            Matrix base = RbmAis.baseRateBias(b.apply(train).features());
+            Matrix trainBits = b.apply(train).features();
+            rbm.requireVisible(trainBits);
+            Matrix base = RbmAis.baseRateBias(trainBits);
             Matrix x = b.apply(scored).features();
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            RbmAis ais = new RbmAis(rbm, base);
+            RbmAis ais = new RbmAis((BernoulliRbm) rbm, base);
             RandomStream random = new RandomStream(seed);
             long t0 = System.nanoTime();
             AisEstimate f = ais.forward(schedule, runs, random.split(0), new ProgressBar(err));
@@ -230,7 +235,7 @@ final class RbmCommands {
                 out.printf(Locale.ROOT, "average log-probability by reverse AIS: %.2f nats%n", r.averageLogProbability(meanLogUnnormalized));
             }
             if (exact) {
-                double z = ExactPartition.logZ(rbm);
+                double z = ExactPartition.logZ((BernoulliRbm) rbm);
                 out.printf(Locale.ROOT, "exact ln Z = %.4f; average log-probability %.2f nats%n", z, meanLogUnnormalized - z);
             }
             return Main.OK;

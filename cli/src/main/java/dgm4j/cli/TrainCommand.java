@@ -16,6 +16,7 @@ import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFiles;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
+import dgm4j.rbm.BernoulliRbm;
 import dgm4j.rbm.Rbm;
 import dgm4j.rbm.RbmFiles;
 import dgm4j.rbm.RbmTrainer;
@@ -159,7 +160,7 @@ final class TrainCommand implements Runnable {
             RandomStream root = new RandomStream(run.seed);
             random = root.split(0);
             dataRandom = root.split(1);
-            rbm = Rbm.initialize(train.dim(), hidden, random);
+            rbm = BernoulliRbm.initialize(train.dim(), hidden, random);
             RbmTrainer trainer = new RbmTrainer(rbm, config, random);
             return train(trainer, train, validation, binarization, dataRandom, startEpoch, out);
         }

@@ -5,7 +5,7 @@ import dgm4j.math.Elementwise;
 import dgm4j.math.LogMath;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
-import dgm4j.rbm.Rbm;
+import dgm4j.rbm.BernoulliRbm;
 
 /**
  * Exact ln Z of a small binary RBM by enumerating the smaller layer (at most {@value #MAX_UNITS} units) and summing the
@@ -18,7 +18,7 @@ public final class ExactPartition {
 
     private ExactPartition() {}
 
-    public static double logZ(Rbm rbm) {
+    public static double logZ(BernoulliRbm rbm) {
         int d = rbm.visibleUnits(), f = rbm.hiddenUnits();
         boolean overHidden = f <= d;
         int units = overHidden ? f : d;

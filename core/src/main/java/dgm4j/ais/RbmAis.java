@@ -7,7 +7,7 @@ import dgm4j.math.LogMath;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
-import dgm4j.rbm.Rbm;
+import dgm4j.rbm.BernoulliRbm;
 
 /**
  * Annealed importance sampling (Neal 2001) for the partition function of a binary RBM, as in Salakhutdinov and Murray
@@ -24,14 +24,14 @@ import dgm4j.rbm.Rbm;
  * double.
  */
 public final class RbmAis {
-    private final Rbm rbm;
+    private final BernoulliRbm rbm;
     private final Matrix baseVisibleBias; // b_A
     private final double logZBase;
 
     /**
      * @param baseVisibleBias b_A (1 x D), e.g. from {@link #baseRateBias(Matrix)}
      */
-    public RbmAis(Rbm rbm, Matrix baseVisibleBias) {
+    public RbmAis(BernoulliRbm rbm, Matrix baseVisibleBias) {
         if (baseVisibleBias.rows() != 1 || baseVisibleBias.cols() != rbm.visibleUnits()) {
             throw new InputException("base-rate biases are " + baseVisibleBias.shape() + ", expected 1x" + rbm.visibleUnits());
         }

@@ -86,6 +86,7 @@ public final class AtomicFiles {
             }
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
+            removeStaleTemporaries(dir, name);
         } catch (IOException e) {
             cleanUp(tmp, renamedAway, prev, abs, e);
             throw new ModelSaveException("cannot save " + abs + ": " + describe(e), e);
@@ -94,6 +95,19 @@ public final class AtomicFiles {
             throw e;
         }
         syncDirectory(dir);
+    }
+
+    /** Deletes temporary files of this target left by a process killed while writing (best effort). */
+    private static void removeStaleTemporaries(Path dir, String name) {
+        String prefix = "." + name + ".";
+        try (var files = Files.newDirectoryStream(dir, f -> {
+            String n = f.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(".tmp") && n.length() > prefix.length() + 4;
+        })) {
+            for (Path f : files) Files.deleteIfExists(f);
+        } catch (IOException | RuntimeException ignored) {
+            // a stale temporary file is harmless; the new file is already in place
+        }
     }
 
     private static void hook(String stage) throws IOException {

@@ -1,124 +1,83 @@
 package dgm4j.rbm;
 
-import dgm4j.InputException;
+import java.util.List;
+
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
-import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
 
 /**
- * A restricted Boltzmann machine with binary (Bernoulli) visible units v in {0,1}^D and binary hidden units h in
- * {0,1}^F, in the lecture's notation:
+ * A restricted Boltzmann machine: visible units v (binary, real-valued or word counts, by implementation), binary
+ * hidden units h, bipartite weights W (D x F), visible biases b and hidden biases a. Every kind has
  *
  * <pre>
- *   E(v, h) = -v^T W h - b^T v - a^T h                         W: D x F, b: visible bias, a: hidden bias
- *   p(h_j = 1 | v) = sigmoid(a_j + sum_i W_ij v_i)
- *   p(v_i = 1 | h) = sigmoid(b_i + sum_j W_ij h_j)
- *   F(v) = -b^T v - sum_j softplus(a_j + sum_i W_ij v_i)        (free energy: p(v) = exp(-F(v)) / Z)
+ *   p(h_j = 1 | v) = sigmoid(hidden input_j)         (products of experts: the hiddens are independent given v)
+ *   p(v) = exp(-F(v)) / Z                             (F the free energy, the hiddens summed out)
+ *   d log p(v) / d theta = E_{h|v}[-dE/d theta] - E_model[-dE/d theta]
  * </pre>
  *
- * Rows of every matrix argument are examples. The model is its parameters and this math; training lives in
- * {@link RbmTrainer}, partition-function estimation in {@code dgm4j.ais}.
+ * so one trainer ({@link RbmTrainer}) learns all kinds through {@link #addStatistics}. Parameters live in matrices
+ * that trainers update in place; {@link #parameterNames()} are also their tensor names in model files.
  */
-public final class Rbm {
+public interface Rbm {
     /** Model kind written in model files. */
-    public static final String KIND = "rbm";
+    String KIND = "rbm";
 
-    private final Matrix weights;       // W, D x F
-    private final Matrix visibleBias;   // b, 1 x D
-    private final Matrix hiddenBias;    // a, 1 x F
+    /** "bernoulli", "gaussian" or "softmax". */
+    String visibleType();
 
-    public Rbm(Matrix weights, Matrix visibleBias, Matrix hiddenBias) {
-        int d = weights.rows(), f = weights.cols();
-        if (visibleBias.rows() != 1 || visibleBias.cols() != d || hiddenBias.rows() != 1 || hiddenBias.cols() != f) {
-            throw new InputException("RBM parameters disagree: W is " + weights.shape() + ", visible bias "
-                    + visibleBias.shape() + " (expected 1x" + d + "), hidden bias " + hiddenBias.shape() + " (expected 1x" + f + ")");
-        }
-        this.weights = weights;
-        this.visibleBias = visibleBias;
-        this.hiddenBias = hiddenBias;
-    }
+    int visibleUnits();
 
-    /** A new RBM with W ~ N(0, 0.01^2), hidden biases 0 and visible biases 0. */
-    public static Rbm initialize(int visible, int hidden, RandomStream random) {
-        if (visible < 1 || hidden < 1) throw new InputException("an RBM needs at least one visible and one hidden unit");
-        Matrix w = Matrix.zeros(visible, hidden);
-        random.gaussian(w);
-        Elementwise.scale(w, 0.01f);
-        return new Rbm(w, Matrix.zeros(1, visible), Matrix.zeros(1, hidden));
-    }
+    int hiddenUnits();
 
-    public int visibleUnits() { return weights.rows(); }
+    /** W (D x F). */
+    Matrix weights();
 
-    public int hiddenUnits() { return weights.cols(); }
+    /** b (1 x D). */
+    Matrix visibleBias();
 
-    /** W (D x F), live: trainers update it in place. */
-    public Matrix weights() { return weights; }
+    /** a (1 x F). */
+    Matrix hiddenBias();
 
-    /** b (1 x D), live. */
-    public Matrix visibleBias() { return visibleBias; }
+    /** Every parameter, W first; trainers update them in place. */
+    List<Matrix> parameters();
 
-    /** a (1 x F), live. */
-    public Matrix hiddenBias() { return hiddenBias; }
+    /** Names of {@link #parameters()}, in the same order (tensor names in model files). */
+    List<String> parameterNames();
 
-    /** out = v W + a: the hidden units' total input (B x F). */
-    public Matrix hiddenInput(Matrix v, Matrix out) {
-        requireVisible(v);
-        Elementwise.broadcastRow(hiddenBias, out);
-        Numerics.blas().gemm(false, false, 1f, v, weights, 1f, out);
-        return out;
-    }
+    /** out = the hidden units' total input given v (B x F). */
+    Matrix hiddenInput(Matrix v, Matrix out);
 
-    /** out = h W^T + b: the visible units' total input (B x D). */
-    public Matrix visibleInput(Matrix h, Matrix out) {
-        Elementwise.broadcastRow(visibleBias, out);
-        Numerics.blas().gemm(false, true, 1f, h, weights, 1f, out);
-        return out;
-    }
-
-    /** prob = p(h = 1 | v) = sigmoid(v W + a). */
-    public Matrix hiddenProbabilities(Matrix v, Matrix prob) {
+    /** prob = p(h = 1 | v). */
+    default Matrix hiddenProbabilities(Matrix v, Matrix prob) {
         return Elementwise.sigmoid(hiddenInput(v, prob), prob);
     }
 
-    /** prob = p(h = 1 | v), sample ~ prob (prob may be null if only the sample is wanted; then sample holds the input first). */
-    public void sampleHidden(Matrix v, Matrix prob, Matrix sample, RandomStream random) {
+    /** prob = p(h = 1 | v) (may be null), sample ~ p(h | v). */
+    default void sampleHidden(Matrix v, Matrix prob, Matrix sample, RandomStream random) {
         Matrix input = prob != null ? prob : sample;
         hiddenInput(v, input);
         random.sigmoidBernoulli(input, prob, sample);
     }
 
-    /** prob = p(v = 1 | h), sample ~ prob. */
-    public void sampleVisible(Matrix h, Matrix prob, Matrix sample, RandomStream random) {
-        Matrix input = prob != null ? prob : sample;
-        visibleInput(h, input);
-        random.sigmoidBernoulli(input, prob, sample);
-    }
+    /**
+     * mean = E[v | h] (may be null), sample ~ p(v | h). For word counts each row keeps the document length of
+     * {@code lengthsFrom} (the chain's current state); other kinds ignore it.
+     */
+    void sampleVisible(Matrix h, Matrix mean, Matrix sample, RandomStream random);
+
+    /** Free energy per row, F(v) = -log sum_h exp(-E(v, h)), in double; scratch is B x F or null. */
+    double[] freeEnergy(Matrix v, Matrix scratch);
 
     /**
-     * Free energy per row, F(v) = -b^T v - sum_j softplus(a_j + v^T W_j), accumulated in double.
-     * {@code scratch} is a B x F buffer (or null to allocate one).
+     * gradients[k] += scale * sum over rows of E_{h|v}[-dE(v, h)/d theta_k], given hiddenProb = p(h = 1 | v).
+     * The log-likelihood gradient is this at the data (scale 1/B) minus this at model samples (scale -1/M).
      */
-    public double[] freeEnergy(Matrix v, Matrix scratch) {
-        Matrix x = scratch != null ? scratch : Matrix.zeros(v.rows(), hiddenUnits());
-        Elementwise.softplus(hiddenInput(v, x), x);
-        double[] softplusSums = Elementwise.rowSums(x);
-        double[] biasTerms = Elementwise.rowDot(v, visibleBias);
-        double[] out = new double[v.rows()];
-        for (int n = 0; n < out.length; n++) out[n] = -biasTerms[n] - softplusSums[n];
-        return out;
-    }
+    void addStatistics(Matrix v, Matrix hiddenProb, float scale, List<Matrix> gradients);
 
-    /** A deep copy (for snapshots and tests). */
-    public Rbm copy() {
-        return new Rbm(weights.copy(), visibleBias.copy(), hiddenBias.copy());
-    }
+    /** Refuses data this model cannot score: wrong width, or values outside its domain (e.g. non-binary). */
+    void requireVisible(Matrix v);
 
-    /** Checks that v has D columns. */
-    public void requireVisible(Matrix v) {
-        if (v.cols() != visibleUnits()) {
-            throw new InputException("data has " + v.cols() + " columns but the RBM has " + visibleUnits() + " visible units");
-        }
-    }
-
+    /** A deep copy. */
+    Rbm copy();
 }

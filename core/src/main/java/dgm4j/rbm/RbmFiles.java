@@ -1,6 +1,7 @@
 package dgm4j.rbm;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dgm4j.io.ModelFile;
@@ -15,6 +16,7 @@ import dgm4j.math.Matrix;
  *   <li>{@code hidden_bias}: a, F32 [hidden]</li>
  * </ul>
  * Config: {@code {"visible": D, "hidden": F, "visible_type": "bernoulli", "image_height": h, "image_width": w}}.
+ * Other visible types add their own parameters under the names {@link Rbm#parameterNames()} gives.
  * Checkpoints add {@code train.*} tensors (momentum velocities, persistent chains, random-stream states) and a
  * "training_state" metadata entry; see {@link RbmTrainingTask}.
  */
@@ -30,13 +32,33 @@ public final class RbmFiles {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("visible", rbm.visibleUnits());
         config.put("hidden", rbm.hiddenUnits());
-        config.put("visible_type", "bernoulli");
+        config.put("visible_type", rbm.visibleType());
         config.put("image_height", imageHeight);
         config.put("image_width", imageWidth);
-        return ModelFile.builder(Rbm.KIND).config(config)
-                .matrix(WEIGHTS, rbm.weights())
-                .floats(VISIBLE_BIAS, rbm.visibleBias().toArray())
-                .floats(HIDDEN_BIAS, rbm.hiddenBias().toArray());
+        ModelFile.Builder b = ModelFile.builder(Rbm.KIND).config(config);
+        List<Matrix> parameters = rbm.parameters();
+        List<String> names = rbm.parameterNames();
+        for (int k = 0; k < parameters.size(); k++) put(b, names.get(k), parameters.get(k));
+        return b;
+    }
+
+    /** Matrices with one row are stored as 1-D tensors (biases), others as 2-D. */
+    static void put(ModelFile.Builder b, String name, Matrix m) {
+        if (m.rows() == 1) {
+            b.floats(name, m.toArray());
+        } else {
+            b.matrix(name, m);
+        }
+    }
+
+    /** Reads a tensor stored by {@link #put} into a matrix of the expected shape. */
+    static Matrix get(ModelFile file, String name, int rows, int cols) {
+        if (rows != 1) return file.matrix(name, rows, cols);
+        float[] v = file.floats(name);
+        if (v.length != cols) {
+            throw new ModelFileException(file.source() + ": tensor \"" + name + "\" has " + v.length + " values, expected " + cols);
+        }
+        return Matrix.of(1, cols, v);
     }
 
     /** The RBM stored in a model file (checked against its config). */
@@ -45,18 +67,14 @@ public final class RbmFiles {
         int d = intConfig(file, config, "visible");
         int f = intConfig(file, config, "hidden");
         Object type = config.get("visible_type");
-        if (!"bernoulli".equals(type)) {
+        Rbm rbm;
+        if ("bernoulli".equals(type)) {
+            rbm = new BernoulliRbm(get(file, WEIGHTS, d, f), get(file, VISIBLE_BIAS, 1, d), get(file, HIDDEN_BIAS, 1, f));
+        } else {
             throw new ModelFileException(file.source() + ": visible_type " + type + " is not supported by this dgm4j (expected bernoulli)");
         }
-        Matrix w = file.matrix(WEIGHTS, d, f);
-        float[] b = file.floats(VISIBLE_BIAS);
-        float[] a = file.floats(HIDDEN_BIAS);
-        if (b.length != d || a.length != f) {
-            throw new ModelFileException(file.source() + ": bias lengths " + b.length + " / " + a.length + " disagree with the config (" + d + " / " + f + ")");
-        }
-        Rbm rbm = new Rbm(w, Matrix.of(1, d, b), Matrix.of(1, f, a));
-        if (w.hasNonFinite() || rbm.visibleBias().hasNonFinite() || rbm.hiddenBias().hasNonFinite()) {
-            throw new ModelFileException(file.source() + ": the RBM's parameters contain NaN or infinite values");
+        for (Matrix p : rbm.parameters()) {
+            if (p.hasNonFinite()) throw new ModelFileException(file.source() + ": the RBM's parameters contain NaN or infinite values");
         }
         return rbm;
     }

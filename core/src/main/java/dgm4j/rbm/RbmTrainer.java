@@ -1,5 +1,8 @@
 package dgm4j.rbm;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import dgm4j.InputException;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
@@ -7,8 +10,9 @@ import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
 
 /**
- * Approximate maximum-likelihood learning of a binary {@link Rbm}: the gradient of the log-likelihood is
- * E_data[v h^T] - E_model[v h^T] (the lecture's "derivative of the log-likelihood"); the model expectation is
+ * Approximate maximum-likelihood learning of an {@link Rbm} of any visible type: the gradient of the log-likelihood
+ * is E_data[v h^T] - E_model[v h^T] (the lecture's "derivative of the log-likelihood", in general
+ * E_data[-dE/d theta] - E_model[-dE/d theta], see {@link Rbm#addStatistics}); the model expectation is
  * replaced by k steps of Gibbs sampling started at the data (CD-k, Hinton 2002) or by persistent chains carried over
  * from update to update (PCD, Tieleman 2008). Updates: SGD with momentum and L2 weight decay on W.
  *
@@ -49,8 +53,8 @@ public final class RbmTrainer {
     private final Rbm rbm;
     private final Config config;
     private final RandomStream random;
-    private final Matrix velocityW, velocityB, velocityA;
-    private final Matrix gradW, gradB, gradA;
+    private final List<Matrix> velocities = new ArrayList<>();
+    private final List<Matrix> gradients = new ArrayList<>();
     private Matrix chains;  // persistent visible states (PCD)
     private Buffers buffers;
 
@@ -59,13 +63,10 @@ public final class RbmTrainer {
         this.rbm = rbm;
         this.config = config;
         this.random = random;
-        int d = rbm.visibleUnits(), f = rbm.hiddenUnits();
-        velocityW = Matrix.zeros(d, f);
-        velocityB = Matrix.zeros(1, d);
-        velocityA = Matrix.zeros(1, f);
-        gradW = Matrix.zeros(d, f);
-        gradB = Matrix.zeros(1, d);
-        gradA = Matrix.zeros(1, f);
+        for (Matrix p : rbm.parameters()) {
+            velocities.add(Matrix.zeros(p.rows(), p.cols()));
+            gradients.add(Matrix.zeros(p.rows(), p.cols()));
+        }
     }
 
     public Rbm rbm() { return rbm; }
@@ -74,8 +75,8 @@ public final class RbmTrainer {
 
     public RandomStream random() { return random; }
 
-    /** Momentum velocities (W, b, a), for checkpoints. */
-    public Matrix[] velocities() { return new Matrix[] {velocityW, velocityB, velocityA}; }
+    /** Momentum velocities, one per {@link Rbm#parameters()} entry (live, for checkpoints). */
+    public List<Matrix> velocities() { return velocities; }
 
     /** Persistent chains (null for CD or before the first PCD update). */
     public Matrix chains() { return chains; }
@@ -109,15 +110,17 @@ public final class RbmTrainer {
         applyGradient(epoch);
     }
 
-    /** The last gradient estimate (W, b, a): E_data - E_model, before weight decay. */
-    public Matrix[] gradient() { return new Matrix[] {gradW, gradB, gradA}; }
+    /** The last gradient estimate, one per parameter: E_data - E_model, before weight decay. */
+    public List<Matrix> gradient() { return gradients; }
 
     /**
      * Estimates E_data[v h^T] - E_model[v h^T] (and the bias gradients) from a minibatch into {@link #gradient()},
      * advancing the negative-phase chains, without changing the parameters.
      */
     public void estimateGradient(Matrix v0) {
-        rbm.requireVisible(v0);
+        if (v0.cols() != rbm.visibleUnits()) {
+            throw new InputException("data have " + v0.cols() + " columns but the RBM has " + rbm.visibleUnits() + " visible units");
+        }
         int batch = v0.rows();
         if (batch == 0) throw new InputException("empty minibatch");
         int d = rbm.visibleUnits(), f = rbm.hiddenUnits();
@@ -134,8 +137,7 @@ public final class RbmTrainer {
         if (config.persistent) {
             if (chains == null) {
                 chains = Matrix.zeros(negatives, d);
-                random.uniforms(chains);
-                random.bernoulli(Elementwise.scale(chains, 0.5f), chains); // fair coin flips
+                rbm.sampleVisible(Matrix.zeros(negatives, f), null, chains, random); // v ~ p(v | h = 0)
             }
             w.vNeg.copyFrom(chains);
             rbm.sampleHidden(w.vNeg, w.hNeg, w.hSample, random);
@@ -148,30 +150,26 @@ public final class RbmTrainer {
         }
         if (config.persistent) chains.copyFrom(w.vNeg);
 
-        // gradient: E_data[v h^T] - E_model[v h^T]
-        Numerics.blas().gemm(true, false, 1f / batch, v0, w.h0, 0f, gradW);
-        Numerics.blas().gemm(true, false, -1f / negatives, w.vNeg, w.hNeg, 1f, gradW);
-        Elementwise.columnSums(v0, 1f / batch, 0f, gradB);
-        Elementwise.columnSums(w.vNeg, -1f / negatives, 1f, gradB);
-        Elementwise.columnSums(w.h0, 1f / batch, 0f, gradA);
-        Elementwise.columnSums(w.hNeg, -1f / negatives, 1f, gradA);
+        // gradient: E_data[v h^T] - E_model[v h^T] (and the other parameters' statistics)
+        for (Matrix g : gradients) g.fill(0f);
+        rbm.addStatistics(v0, w.h0, 1f / batch, gradients);
+        rbm.addStatistics(w.vNeg, w.hNeg, -1f / negatives, gradients);
     }
 
     /** velocity = momentum * velocity + lr * (gradient - decay * W); theta += velocity. */
     public void applyGradient(int epoch) {
         float momentum = epoch < config.momentumSwitchEpoch ? config.initialMomentum : config.finalMomentum;
         float lr = config.learningRate;
-        if (config.weightDecay > 0) Elementwise.axpby(1f, gradW, -config.weightDecay, rbm.weights(), gradW);
-        Elementwise.axpby(momentum, velocityW, lr, gradW, velocityW);
-        Elementwise.axpby(momentum, velocityB, lr, gradB, velocityB);
-        Elementwise.axpby(momentum, velocityA, lr, gradA, velocityA);
-        Elementwise.add(rbm.weights(), velocityW, rbm.weights());
-        Elementwise.add(rbm.visibleBias(), velocityB, rbm.visibleBias());
-        Elementwise.add(rbm.hiddenBias(), velocityA, rbm.hiddenBias());
+        List<Matrix> parameters = rbm.parameters();
+        if (config.weightDecay > 0) Elementwise.axpby(1f, gradients.get(0), -config.weightDecay, parameters.get(0), gradients.get(0));
+        for (int k = 0; k < parameters.size(); k++) {
+            Elementwise.axpby(momentum, velocities.get(k), lr, gradients.get(k), velocities.get(k));
+            Elementwise.add(parameters.get(k), velocities.get(k), parameters.get(k));
+        }
     }
 
     /**
-     * Mean squared reconstruction error: v -> p(h|v) -> sample h -> p(v|h), averaged over pixels. A monitor, not the
+     * Mean squared reconstruction error: v -> p(h|v) -> sample h -> E[v|h], averaged over units. A monitor, not the
      * objective.
      */
     public double reconstructionError(Matrix v) {
@@ -179,7 +177,8 @@ public final class RbmTrainer {
         Matrix hs = Matrix.zeros(v.rows(), rbm.hiddenUnits());
         rbm.sampleHidden(v, h, hs, random);
         Matrix vp = Matrix.zeros(v.rows(), rbm.visibleUnits());
-        Elementwise.sigmoid(rbm.visibleInput(hs, vp), vp);
+        Matrix vs = Matrix.zeros(v.rows(), rbm.visibleUnits());
+        rbm.sampleVisible(hs, vp, vs, random);
         Elementwise.subtract(vp, v, vp);
         Elementwise.square(vp, vp);
         return Elementwise.sum(vp) / ((double) v.rows() * v.cols());

@@ -1,6 +1,7 @@
 package dgm4j.rbm;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dgm4j.data.Binarization;
@@ -44,7 +45,12 @@ public final class RbmTrainingTask implements TrainingTask {
     public RbmTrainingTask(RbmTrainer trainer, Dataset train, Dataset validation, int batchSize,
                            Binarization binarization, RandomStream dataRandom, Map<String, Object> provenance) {
         this.trainer = trainer;
-        trainer.rbm().requireVisible(train.features());
+        if (binarization.kind() == Binarization.Kind.NONE) {
+            trainer.rbm().requireVisible(train.features());     // the data go in as they are: check their values
+        } else if (train.dim() != trainer.rbm().visibleUnits()) {
+            throw new dgm4j.InputException(train.name() + " has " + train.dim() + " columns but the RBM has "
+                    + trainer.rbm().visibleUnits() + " visible units");
+        }
         this.dataRandom = dataRandom;
         this.batches = new Minibatches(train, batchSize, true, binarization, dataRandom);
         // monitors on fixed binary subsets, so that epochs are comparable
@@ -76,12 +82,16 @@ public final class RbmTrainingTask implements TrainingTask {
     @Override
     public boolean stepIsFinite() {
         Rbm rbm = trainer.rbm();
-        return !rbm.hiddenBias().hasNonFinite() && !rbm.visibleBias().hasNonFinite();
+        for (Matrix p : rbm.parameters()) {
+            if (p.rows() == 1 && p.hasNonFinite()) return false; // biases: cheap, and NaN in W reaches them in one step
+        }
+        return true;
     }
 
     @Override
     public boolean parametersAreFinite() {
-        return stepIsFinite() && !trainer.rbm().weights().hasNonFinite();
+        for (Matrix p : trainer.rbm().parameters()) if (p.hasNonFinite()) return false;
+        return true;
     }
 
     @Override
@@ -100,12 +110,10 @@ public final class RbmTrainingTask implements TrainingTask {
 
     @Override
     public ModelFile snapshot(int epochsDone) {
-        Matrix[] v = trainer.velocities();
-        ModelFile.Builder b = RbmFiles.builder(trainer.rbm(), imageHeight, imageWidth)
-                .matrix("train.velocity.weights", v[0])
-                .floats("train.velocity.visible_bias", v[1].toArray())
-                .floats("train.velocity.hidden_bias", v[2].toArray())
-                .longs("train.random", trainer.random().state())
+        ModelFile.Builder b = RbmFiles.builder(trainer.rbm(), imageHeight, imageWidth);
+        List<String> names = trainer.rbm().parameterNames();
+        for (int k = 0; k < names.size(); k++) RbmFiles.put(b, "train.velocity." + names.get(k), trainer.velocities().get(k));
+        b.longs("train.random", trainer.random().state())
                 .longs("train.data_random", dataRandom.state());
         if (trainer.chains() != null) b.matrix("train.chains", trainer.chains());
         Map<String, Object> state = new LinkedHashMap<>();
@@ -137,10 +145,11 @@ public final class RbmTrainingTask implements TrainingTask {
      */
     public static RandomStream restore(ModelFile checkpoint, RbmTrainer trainer) {
         Rbm rbm = trainer.rbm();
-        Matrix[] v = trainer.velocities();
-        v[0].copyFrom(checkpoint.matrix("train.velocity.weights", rbm.visibleUnits(), rbm.hiddenUnits()));
-        v[1].copyFrom(checkpoint.floats("train.velocity.visible_bias"));
-        v[2].copyFrom(checkpoint.floats("train.velocity.hidden_bias"));
+        List<String> names = rbm.parameterNames();
+        for (int k = 0; k < names.size(); k++) {
+            Matrix v = trainer.velocities().get(k);
+            v.copyFrom(RbmFiles.get(checkpoint, "train.velocity." + names.get(k), v.rows(), v.cols()));
+        }
         trainer.setChains(checkpoint.hasTensor("train.chains") ? checkpoint.matrix("train.chains") : null);
         return RandomStream.fromState(checkpoint.longs("train.data_random"));
     }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import dgm4j.Progress;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
+import dgm4j.rbm.BernoulliRbm;
 import dgm4j.rbm.Rbm;
 import dgm4j.rbm.RbmTest;
 
@@ -31,7 +32,7 @@ class RbmAisTest {
         // an RBM with W = 0 and a = 0 is the base-rate model itself: AIS weights are all 1
         Matrix data = RbmTest.bars(500, 3);
         Matrix bA = RbmAis.baseRateBias(data);
-        Rbm rbm = new Rbm(Matrix.zeros(16, 5), bA.copy(), Matrix.zeros(1, 5));
+        BernoulliRbm rbm = new BernoulliRbm(Matrix.zeros(16, 5), bA.copy(), Matrix.zeros(1, 5));
         AisEstimate e = new RbmAis(rbm, bA).forward(AnnealingSchedule.linear(50), 20, new RandomStream(1), Progress.NONE);
         assertEquals(ExactPartition.logZ(rbm), e.logZ(), 1e-4);
     }
@@ -39,7 +40,7 @@ class RbmAisTest {
     @Test
     void forwardAndReverseAisMatchExactLogZOnTrainedRbms() {
         for (boolean persistent : new boolean[] {false, true}) {
-            Rbm rbm = RbmTest.trainOnBars(persistent, 1, persistent ? 100 : 30, 11);
+            BernoulliRbm rbm = RbmTest.trainOnBars(persistent, 1, persistent ? 100 : 30, 11);
             double exact = ExactPartition.logZ(rbm);
             Matrix data = RbmTest.bars(2000, 11);
             RbmAis ais = new RbmAis(rbm, RbmAis.baseRateBias(data));

@@ -17,7 +17,7 @@ class RbmGradientTest {
     static final int D = 5, F = 3;
 
     /** Exact d(mean log-likelihood)/dW over the data rows. */
-    static double[][] exactGradient(Rbm rbm, Matrix data) {
+    static double[][] exactGradient(BernoulliRbm rbm, Matrix data) {
         double[][] g = new double[D][F];
         // data term: v p(h|v)
         Matrix p = rbm.hiddenProbabilities(data, Matrix.zeros(data.rows(), F));
@@ -39,7 +39,7 @@ class RbmGradientTest {
 
     @Test
     void longChainsGiveTheExactGradient() {
-        Rbm rbm = RbmTest.randomRbm(D, F, 1f, 21);
+        BernoulliRbm rbm = RbmTest.randomRbm(D, F, 1f, 21);
         int n = 20000;
         Matrix data = Matrix.zeros(n, D);
         RandomStream r = new RandomStream(22);
@@ -52,7 +52,7 @@ class RbmGradientTest {
             RbmTrainer t = new RbmTrainer(rbm, c, new RandomStream(23));
             if (persistent) t.estimateGradient(data); // burn the persistent chains in
             t.estimateGradient(data);
-            Matrix g = t.gradient()[0];
+            Matrix g = t.gradient().get(0);
             for (int i = 0; i < D; i++) {
                 for (int j = 0; j < F; j++) {
                     // each term is a mean of n values in [0, 1]: standard error below 0.5 / sqrt(n) per term

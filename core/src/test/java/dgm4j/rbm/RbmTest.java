@@ -15,12 +15,12 @@ import dgm4j.math.RandomStream;
 public class RbmTest {
 
     /** A random RBM with weights of the given scale. */
-    public static Rbm randomRbm(int d, int f, float scale, long seed) {
+    public static BernoulliRbm randomRbm(int d, int f, float scale, long seed) {
         RandomStream r = new RandomStream(seed);
         Matrix w = Matrix.zeros(d, f), b = Matrix.zeros(1, d), a = Matrix.zeros(1, f);
         r.gaussian(w); r.gaussian(b); r.gaussian(a);
         dgm4j.math.Elementwise.scale(w, scale);
-        return new Rbm(w, b, a);
+        return new BernoulliRbm(w, b, a);
     }
 
     static float[] bits(long code, int n) {
@@ -30,7 +30,7 @@ public class RbmTest {
     }
 
     /** -E(v, h) in double. */
-    static double negativeEnergy(Rbm rbm, float[] v, float[] h) {
+    static double negativeEnergy(BernoulliRbm rbm, float[] v, float[] h) {
         double e = 0;
         for (int i = 0; i < v.length; i++) {
             e += rbm.visibleBias().get(0, i) * v[i];
@@ -42,7 +42,7 @@ public class RbmTest {
 
     @Test
     void freeEnergyAndPartitionFunctionMatchBruteForce() {
-        Rbm rbm = randomRbm(5, 4, 1.5f, 1);
+        BernoulliRbm rbm = randomRbm(5, 4, 1.5f, 1);
         double logZ = Double.NEGATIVE_INFINITY;
         Matrix all = Matrix.zeros(32, 5);
         double[] logMarginal = new double[32];
@@ -58,7 +58,7 @@ public class RbmTest {
         for (int vc = 0; vc < 32; vc++) assertEquals(logMarginal[vc], -free[vc], 1e-5);
         assertEquals(logZ, ExactPartition.logZ(rbm), 1e-5);
         // enumerating the visible side (F > D) gives the same answer
-        Rbm wide = randomRbm(3, 6, 1f, 2);
+        BernoulliRbm wide = randomRbm(3, 6, 1f, 2);
         double bz = Double.NEGATIVE_INFINITY;
         for (int vc = 0; vc < 8; vc++) for (int hc = 0; hc < 64; hc++) {
             bz = dgm4j.math.LogMath.logAddExp(bz, negativeEnergy(wide, bits(vc, 3), bits(hc, 6)));
@@ -68,7 +68,7 @@ public class RbmTest {
 
     @Test
     void conditionalSamplesHaveTheSigmoidFrequencies() {
-        Rbm rbm = randomRbm(6, 5, 1f, 3);
+        BernoulliRbm rbm = randomRbm(6, 5, 1f, 3);
         int n = 20000;
         Matrix v = Matrix.zeros(n, 6);
         float[] v0 = {1, 0, 1, 1, 0, 0};
@@ -102,7 +102,7 @@ public class RbmTest {
         return x;
     }
 
-    public static double exactAverageLogLikelihood(Rbm rbm, Matrix data) {
+    public static double exactAverageLogLikelihood(BernoulliRbm rbm, Matrix data) {
         double logZ = ExactPartition.logZ(rbm);
         double s = 0;
         for (double f : rbm.freeEnergy(data, null)) s += -f - logZ;
@@ -110,7 +110,7 @@ public class RbmTest {
     }
 
     /** Trains an RBM on bars with the given algorithm; returns it. */
-    public static Rbm trainOnBars(boolean persistent, int k, int epochs, long seed) {
+    public static BernoulliRbm trainOnBars(boolean persistent, int k, int epochs, long seed) {
         Matrix data = bars(2000, seed);
         RbmTrainer.Config c = new RbmTrainer.Config();
         c.learningRate = persistent ? 0.05f : 0.1f;
@@ -120,7 +120,7 @@ public class RbmTest {
         c.gibbsSteps = k;
         c.weightDecay = 1e-4f;
         RandomStream r = new RandomStream(seed + 1);
-        Rbm rbm = Rbm.initialize(16, 12, r);
+        BernoulliRbm rbm = BernoulliRbm.initialize(16, 12, r);
         RbmTrainer t = new RbmTrainer(rbm, c, r);
         for (int e = 0; e < epochs; e++) {
             int[] order = r.permutation(data.rows());
@@ -147,10 +147,10 @@ public class RbmTest {
             for (int n = 0; n < test.rows(); n++) indep += test.get(n, i) > 0.5 ? Math.log(p) : Math.log(1 - p);
         }
         indep /= test.rows();
-        Rbm init = Rbm.initialize(16, 12, new RandomStream(8));
+        BernoulliRbm init = BernoulliRbm.initialize(16, 12, new RandomStream(8));
         double before = exactAverageLogLikelihood(init, test);
-        Rbm cd = trainOnBars(false, 1, 30, 7);
-        Rbm pcd = trainOnBars(true, 1, 100, 7);
+        BernoulliRbm cd = trainOnBars(false, 1, 30, 7);
+        BernoulliRbm pcd = trainOnBars(true, 1, 100, 7);
         double llCd = exactAverageLogLikelihood(cd, test), llPcd = exactAverageLogLikelihood(pcd, test);
         // the true distribution has entropy 16*... about 6.3 nats: learned models must get well past independent pixels
         assertTrue(before < -10.5, "untrained " + before);
@@ -160,9 +160,9 @@ public class RbmTest {
 
     @Test
     void badInputIsRefused() {
-        Rbm rbm = Rbm.initialize(4, 3, new RandomStream(1));
+        BernoulliRbm rbm = BernoulliRbm.initialize(4, 3, new RandomStream(1));
         assertThrows(InputException.class, () -> rbm.hiddenInput(Matrix.zeros(2, 5), Matrix.zeros(2, 3)));
-        assertThrows(InputException.class, () -> new Rbm(Matrix.zeros(4, 3), Matrix.zeros(1, 3), Matrix.zeros(1, 3)));
+        assertThrows(InputException.class, () -> new BernoulliRbm(Matrix.zeros(4, 3), Matrix.zeros(1, 3), Matrix.zeros(1, 3)));
         RbmTrainer.Config c = new RbmTrainer.Config();
         c.gibbsSteps = 0;
         assertThrows(InputException.class, () -> new RbmTrainer(rbm, c, new RandomStream(1)));

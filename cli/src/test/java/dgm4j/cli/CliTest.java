@@ -1,0 +1,152 @@
+package dgm4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dgm4j.io.ModelFile;
+import dgm4j.io.ModelFiles;
+import picocli.CommandLine;
+
+/** The dgm command end to end, in-process, on the committed MNIST fixture: help, exit codes, bad input, a whole run. */
+class CliTest {
+
+    @Test
+    void everyCommandHasHelpAndVersionWorks() {
+        Cli v = Cli.run("--version");
+        assertEquals(0, v.code, v.toString());
+        assertTrue(v.out.contains("dgm4j") && v.out.contains("blas="), v.out);
+        List<String[]> paths = new ArrayList<>();
+        collect(new CommandLine(new Main()), new ArrayList<>(), paths);
+        assertTrue(paths.size() >= 12, "commands found: " + paths.size());
+        for (String[] p : paths) {
+            String[] args = new String[p.length + 1];
+            System.arraycopy(p, 0, args, 0, p.length);
+            args[p.length] = "--help";
+            Cli h = Cli.run(args);
+            assertEquals(0, h.code, String.join(" ", args) + "\n" + h);
+            assertTrue(h.out.contains("Usage:"), String.join(" ", args) + "\n" + h.out);
+        }
+    }
+
+    private static void collect(CommandLine c, List<String> prefix, List<String[]> out) {
+        out.add(prefix.toArray(new String[0]));
+        for (var e : c.getSubcommands().entrySet()) {
+            if (e.getKey().equals("help")) continue;
+            List<String> p = new ArrayList<>(prefix);
+            p.add(e.getKey());
+            collect(e.getValue(), p, out);
+        }
+    }
+
+    @Test
+    void badUsageAndBadInputExitWithTwoAndSayWhy(@TempDir Path dir) throws Exception {
+        Cli c = Cli.run("frobnicate");
+        assertEquals(2, c.code, c.toString());
+        c = Cli.run("train", "rbm", "--data", "mnist");
+        assertEquals(2, c.code, c.toString());
+        assertTrue(c.err.contains("--out"), c.err);
+        c = Cli.run("data", "show", "mnist", "--out", dir.resolve("x.png").toString(), "--data-dir", dir.toString());
+        assertEquals(2, c.code, c.toString());
+        assertTrue(c.err.contains("dgm data fetch mnist"), c.err);
+        c = Cli.run("train", "rbm", "--images", Cli.fixtureImages().toString(), "--hidden", "0", "--out", dir.resolve("m.safetensors").toString());
+        assertEquals(2, c.code, c.toString());
+        assertTrue(c.err.contains("--hidden"), c.err);
+        c = Cli.run("train", "rbm", "--images", Cli.fixtureImages().toString(), "--binarize", "sometimes", "--out", dir.resolve("m.safetensors").toString());
+        assertEquals(2, c.code, c.toString());
+        c = Cli.run("inspect", dir.resolve("missing.safetensors").toString());
+        assertEquals(2, c.code, c.toString());
+        assertTrue(c.err.contains("missing.safetensors"), c.err);
+        Path garbage = dir.resolve("garbage.safetensors");
+        Files.write(garbage, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+        c = Cli.run("sample", garbage.toString(), "--out", dir.resolve("s.png").toString());
+        assertEquals(2, c.code, c.toString());
+        assertTrue(c.err.contains("garbage.safetensors"), c.err);
+        Path other = dir.resolve("vae.safetensors");
+        ModelFiles.write(other, ModelFile.builder("vae").floats("x", new float[] {1}).build());
+        c = Cli.run("filters", other.toString(), "--out", dir.resolve("f.png").toString());
+        assertEquals(2, c.code, c.toString());
+        assertTrue(c.err.contains("rbm") && c.err.contains("vae"), c.err);
+        c = Cli.run("train", "rbm", "--images", Cli.fixtureImages().toString(), "--threads", "0", "--out", dir.resolve("m.safetensors").toString());
+        assertEquals(2, c.code, c.toString());
+    }
+
+    @Test
+    void trainInspectExportSampleAndMeasureAnRbmOnRealDigits(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("rbm.safetensors");
+        Path log = dir.resolve("log.csv");
+        Cli t = Cli.run("train", "rbm", "--images", Cli.fixtureImages().toString(), "--labels", Cli.fixtureLabels().toString(),
+                "--hidden", "12", "--epochs", "4", "--batch", "20", "--lr", "0.05", "--threads", "1", "--out", model.toString(),
+                "--log", log.toString(), "--pictures", dir.resolve("pics").toString());
+        assertEquals(0, t.code, t.toString());
+        assertTrue(Files.exists(model) && Files.exists(dir.resolve("rbm.safetensors.prev")), "model and previous checkpoint");
+        List<String> rows = Files.readAllLines(log);
+        assertEquals(5, rows.size(), rows.toString());
+        assertTrue(rows.get(0).startsWith("epoch,reconstruction_error,free_energy_train"), rows.get(0));
+        for (String png : new String[] {"pics/filters.png", "pics/samples.png"}) {
+            assertTrue(ImageIO.read(dir.resolve(png).toFile()).getWidth() > 100, png);
+        }
+
+        Cli i = Cli.run("inspect", model.toString());
+        assertEquals(0, i.code, i.toString());
+        assertTrue(i.out.contains("kind:        rbm") && i.out.contains("weights") && i.out.contains("[784, 12]")
+                && i.out.contains("\"epochs_done\":4") && i.out.contains("provenance"), i.out);
+
+        Path npz = dir.resolve("rbm.npz");
+        Cli e = Cli.run("export", model.toString(), "--format", "npz", "--out", npz.toString(), "--weights-only");
+        assertEquals(0, e.code, e.toString());
+        assertTrue(Files.size(npz) > 784 * 12 * 4);
+
+        Cli s = Cli.run("sample", model.toString(), "--out", dir.resolve("s.png").toString(), "--count", "9", "--steps", "50");
+        assertEquals(0, s.code, s.toString());
+        Cli c = Cli.run("complete", model.toString(), "--images", Cli.fixtureImages().toString(), "--out", dir.resolve("c.png").toString(), "--count", "4");
+        assertEquals(0, c.code, c.toString());
+
+        // AIS against exact enumeration of the 12 hidden units, through the CLI
+        Cli a = Cli.run("eval", "ais", model.toString(), "--images", Cli.fixtureImages().toString(), "--runs", "100",
+                "--exact", "--threads", "1");
+        assertEquals(0, a.code, a.toString());
+        double ais = number(a.out, "forward AIS: ln Z = ([-0-9.]+)");
+        double exact = number(a.out, "exact ln Z = ([-0-9.]+)");
+        assertEquals(exact, ais, 0.1, a.out);
+    }
+
+    @Test
+    void divergenceStopsTrainingAndLeavesTheCheckpointUntouched(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("rbm.safetensors");
+        String[] base = {"train", "rbm", "--images", Cli.fixtureImages().toString(), "--hidden", "10", "--batch", "20",
+                "--threads", "1", "--out", model.toString()};
+        Cli first = Cli.run(concat(base, "--epochs", "1"));
+        assertEquals(0, first.code, first.toString());
+        byte[] good = Files.readAllBytes(model);
+        Cli bad = Cli.run(concat(base, "--epochs", "3", "--resume", model.toString(), "--lr", "1e38", "--momentum", "0.99", "--final-momentum", "0.99"));
+        assertEquals(1, bad.code, bad.toString());
+        assertTrue(bad.err.contains("diverged at epoch 2, step"), bad.err);
+        assertArrayEquals(good, Files.readAllBytes(model), "the last good checkpoint is untouched");
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] r = new String[a.length + b.length];
+        System.arraycopy(a, 0, r, 0, a.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    static double number(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertTrue(m.find(), "no match for " + regex + " in\n" + text);
+        return Double.parseDouble(m.group(1));
+    }
+}

@@ -1,0 +1,127 @@
+package dgm4j.rbm;
+
+import java.util.List;
+
+import dgm4j.InputException;
+import dgm4j.math.Elementwise;
+import dgm4j.math.Matrix;
+import dgm4j.math.Numerics;
+import dgm4j.math.RandomStream;
+
+/**
+ * The binary RBM, v in {0,1}^D, h in {0,1}^F, in the lecture's notation:
+ *
+ * <pre>
+ *   E(v, h) = -v^T W h - b^T v - a^T h
+ *   p(h_j = 1 | v) = sigmoid(a_j + sum_i W_ij v_i)
+ *   p(v_i = 1 | h) = sigmoid(b_i + sum_j W_ij h_j)
+ *   F(v) = -b^T v - sum_j softplus(a_j + sum_i W_ij v_i)
+ *   E_{h|v}[-dE/dW] = v p(h|v)^T,  E_{h|v}[-dE/db] = v,  E_{h|v}[-dE/da] = p(h|v)
+ * </pre>
+ */
+public final class BernoulliRbm implements Rbm {
+    private final Matrix weights;       // W, D x F
+    private final Matrix visibleBias;   // b, 1 x D
+    private final Matrix hiddenBias;    // a, 1 x F
+
+    public BernoulliRbm(Matrix weights, Matrix visibleBias, Matrix hiddenBias) {
+        int d = weights.rows(), f = weights.cols();
+        if (visibleBias.rows() != 1 || visibleBias.cols() != d || hiddenBias.rows() != 1 || hiddenBias.cols() != f) {
+            throw new InputException("RBM parameters disagree: W is " + weights.shape() + ", visible bias "
+                    + visibleBias.shape() + " (expected 1x" + d + "), hidden bias " + hiddenBias.shape() + " (expected 1x" + f + ")");
+        }
+        this.weights = weights;
+        this.visibleBias = visibleBias;
+        this.hiddenBias = hiddenBias;
+    }
+
+    /** A new RBM with W ~ N(0, 0.01^2) and zero biases. */
+    public static BernoulliRbm initialize(int visible, int hidden, RandomStream random) {
+        if (visible < 1 || hidden < 1) throw new InputException("an RBM needs at least one visible and one hidden unit");
+        Matrix w = Matrix.zeros(visible, hidden);
+        random.gaussian(w);
+        Elementwise.scale(w, 0.01f);
+        return new BernoulliRbm(w, Matrix.zeros(1, visible), Matrix.zeros(1, hidden));
+    }
+
+    @Override public String visibleType() { return "bernoulli"; }
+
+    @Override public int visibleUnits() { return weights.rows(); }
+
+    @Override public int hiddenUnits() { return weights.cols(); }
+
+    @Override public Matrix weights() { return weights; }
+
+    @Override public Matrix visibleBias() { return visibleBias; }
+
+    @Override public Matrix hiddenBias() { return hiddenBias; }
+
+    @Override public List<Matrix> parameters() { return List.of(weights, visibleBias, hiddenBias); }
+
+    @Override public List<String> parameterNames() { return List.of(RbmFiles.WEIGHTS, RbmFiles.VISIBLE_BIAS, RbmFiles.HIDDEN_BIAS); }
+
+    /** out = v W + a. */
+    @Override
+    public Matrix hiddenInput(Matrix v, Matrix out) {
+        if (v.cols() != visibleUnits()) {
+            throw new InputException("data have " + v.cols() + " columns but the RBM has " + visibleUnits() + " visible units");
+        }
+        Elementwise.broadcastRow(hiddenBias, out);
+        Numerics.blas().gemm(false, false, 1f, v, weights, 1f, out);
+        return out;
+    }
+
+    /** out = h W^T + b: the visible units' total input (B x D). */
+    public Matrix visibleInput(Matrix h, Matrix out) {
+        Elementwise.broadcastRow(visibleBias, out);
+        Numerics.blas().gemm(false, true, 1f, h, weights, 1f, out);
+        return out;
+    }
+
+    /** prob = p(v = 1 | h) (may be null), sample ~ prob. */
+    @Override
+    public void sampleVisible(Matrix h, Matrix prob, Matrix sample, RandomStream random) {
+        Matrix input = prob != null ? prob : sample;
+        visibleInput(h, input);
+        random.sigmoidBernoulli(input, prob, sample);
+    }
+
+    @Override
+    public double[] freeEnergy(Matrix v, Matrix scratch) {
+        Matrix x = scratch != null ? scratch : Matrix.zeros(v.rows(), hiddenUnits());
+        Elementwise.softplus(hiddenInput(v, x), x);
+        double[] softplusSums = Elementwise.rowSums(x);
+        double[] biasTerms = Elementwise.rowDot(v, visibleBias);
+        double[] out = new double[v.rows()];
+        for (int n = 0; n < out.length; n++) out[n] = -biasTerms[n] - softplusSums[n];
+        return out;
+    }
+
+    @Override
+    public void addStatistics(Matrix v, Matrix hiddenProb, float scale, List<Matrix> gradients) {
+        Numerics.blas().gemm(true, false, scale, v, hiddenProb, 1f, gradients.get(0));
+        Elementwise.columnSums(v, scale, 1f, gradients.get(1));
+        Elementwise.columnSums(hiddenProb, scale, 1f, gradients.get(2));
+    }
+
+    /** Width D and values in {0, 1}. */
+    @Override
+    public void requireVisible(Matrix v) {
+        if (v.cols() != visibleUnits()) {
+            throw new InputException("data have " + v.cols() + " columns but the RBM has " + visibleUnits() + " visible units");
+        }
+        int n = v.size();
+        for (int k = 0; k < n; k++) {
+            float x = v.getFlat(k);
+            if (x != 0f && x != 1f) {
+                throw new InputException("a binary RBM needs 0/1 data; found " + x + " at row " + (k / v.cols())
+                        + ", column " + (k % v.cols()) + " (binarize the data first)");
+            }
+        }
+    }
+
+    @Override
+    public BernoulliRbm copy() {
+        return new BernoulliRbm(weights.copy(), visibleBias.copy(), hiddenBias.copy());
+    }
+}
