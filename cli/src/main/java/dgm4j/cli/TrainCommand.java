@@ -105,6 +105,8 @@ final class TrainCommand implements Runnable {
         @ArgGroup(exclusive = true) Algorithm algorithm;
         @Option(names = "--chains", defaultValue = "0", description = "persistent chains for PCD (default: the batch size)") int chains;
         @Option(names = "--lr", defaultValue = "0.05", description = "learning rate (default: ${DEFAULT-VALUE})") float lr;
+        @Option(names = "--lr-final", paramLabel = "LR",
+                description = "decay the learning rate linearly to this by the last epoch (default: constant)") Float lrFinal;
         @Option(names = "--momentum", defaultValue = "0.5", description = "momentum for the first 5 epochs (default: ${DEFAULT-VALUE})") float momentum;
         @Option(names = "--final-momentum", defaultValue = "0.9", description = "momentum afterwards (default: ${DEFAULT-VALUE})") float finalMomentum;
         @Option(names = "--weight-decay", defaultValue = "0.0002", description = "L2 weight decay on W (default: ${DEFAULT-VALUE})") float weightDecay;
@@ -130,6 +132,8 @@ final class TrainCommand implements Runnable {
 
             RbmTrainer.Config config = new RbmTrainer.Config();
             config.learningRate = lr;
+            config.finalLearningRate = lrFinal == null ? Float.NaN : lrFinal;
+            config.epochs = run.epochs;
             config.initialMomentum = momentum;
             config.finalMomentum = finalMomentum;
             config.weightDecay = weightDecay;

@@ -45,7 +45,7 @@ public final class ExactPartition {
             }
             Elementwise.broadcastRow(otherBias, xb);
             Numerics.blas().gemm(false, false, 1f, sb, w, 1f, xb);
-            double[] sp = Elementwise.rowSums(Elementwise.softplus(xb, xb));
+            double[] sp = Elementwise.softplusRowSums(xb, 1f);
             double[] lin = Elementwise.rowDot(sb, enumeratedBias);
             double[] terms = new double[n];
             for (int r = 0; r < n; r++) terms[r] = lin[r] + sp[r];

@@ -105,11 +105,12 @@ public final class RbmAis {
             // importance weight: (now - before) (b_B - b_A)^T v + sum_j [softplus(now x_j) - softplus(before x_j)]
             rbm.hiddenInput(v, x);
             double[] linear = Elementwise.rowDot(v, biasDifference);
-            Elementwise.axpby(before, x, 0f, x, scaled);
-            double[] sBefore = Elementwise.rowSums(Elementwise.softplus(scaled, scaled));
-            Elementwise.axpby(now, x, 0f, x, scaled);
-            if (k < steps) random.sigmoidBernoulli(scaled, null, h); // h ~ p_now(h | v), before scaled is overwritten
-            double[] sNow = Elementwise.rowSums(Elementwise.softplus(scaled, scaled));
+            double[] sBefore = Elementwise.softplusRowSums(x, before);
+            double[] sNow = Elementwise.softplusRowSums(x, now);
+            if (k < steps) {
+                Elementwise.axpby(now, x, 0f, x, scaled);
+                random.sigmoidBernoulli(scaled, null, h); // h ~ p_now(h | v) = sigmoid(now (v W + a))
+            }
             for (int n = 0; n < m; n++) logW[n] += (now - before) * linear[n] + sNow[n] - sBefore[n];
             if (k < steps) {
                 // v ~ sigmoid((1 - now) b_A + now b_B + now W h)

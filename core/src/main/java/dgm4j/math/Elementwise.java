@@ -94,6 +94,16 @@ public final class Elementwise {
         return out;
     }
 
+    /**
+     * out[i] = sum_j softplus(scale * x[i, j]), summed in double: the hidden units summed out of an RBM's free energy
+     * (at inverse temperature {@code scale} in AIS), in one pass without writing the softplus values.
+     */
+    public static double[] softplusRowSums(Matrix x, float scale) {
+        double[] out = new double[x.rows()];
+        if (x.cols() > 0) Numerics.kernels().softplusRowSums(x, scale, out);
+        return out;
+    }
+
     /** out[i] = sum_j x[i, j], in double. */
     public static double[] rowSums(Matrix x) {
         double[] out = new double[x.rows()];

@@ -29,6 +29,9 @@ interface Kernels {
     /** dst[from + k] = mean + std * sqrt(-2 ln(1 - u1[k])) cos(2 pi u2[k]) (Box-Muller); mean / std null mean 0 / 1. */
     void gaussian(Matrix mean, Matrix std, Matrix dst, float[] u1, float[] u2, int from, int len);
 
+    /** out[i] = sum_j softplus(scale * x[i, j]), each term in float32, summed in double in index order. */
+    void softplusRowSums(Matrix x, float scale, double[] out);
+
     /** out[i] = log sum_j exp(x[i, j]), accumulated in double. */
     void logSumExpRows(Matrix x, double[] out);
 

@@ -83,6 +83,18 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void softplusRowSums(Matrix x, float scale, double[] out) {
+        int r = x.rows(), c = x.cols();
+        FloatBuffer xs = x.floats;
+        for (int i = 0; i < r; i++) {
+            int base = x.offset + i * c;
+            double s = 0;
+            for (int j = 0; j < c; j++) s += FloatMath.softplus(scale * xs.get(base + j));
+            out[i] = s;
+        }
+    }
+
+    @Override
     public void logSumExpRows(Matrix x, double[] out) {
         int r = x.rows(), c = x.cols();
         FloatBuffer xs = x.floats;

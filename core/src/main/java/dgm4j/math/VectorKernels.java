@@ -269,6 +269,78 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void softplusRowSums(Matrix x, float scale, double[] out) {
+        int r = x.rows(), c = x.cols();
+        float[] terms = new float[Math.min(c, 4096)];
+        for (int i = 0; i < r; i++) {
+            double s = 0;
+            for (int j0 = 0; j0 < c; j0 += terms.length) {
+                int len = Math.min(terms.length, c - j0);
+                int from = i * c + j0;
+                int q = softplusLoop(x, from, scale, terms, len);
+                for (; q < len; q++) terms[q] = FloatMath.softplus(scale * x.floats.get(x.offset + from + q));
+                for (q = 0; q < len; q++) s += terms[q]; // in index order, as the scalar kernel sums
+            }
+            out[i] = s;
+        }
+    }
+
+    /**
+     * dst[k] = softplus(scale * x[from + k]) = max(v, 0) + log1p(exp(-|v|)) with FloatMath's exp and log written out
+     * (see {@link #sigmoidLoop} for why); returns how many elements the vector loop did.
+     */
+    private static int softplusLoop(Matrix x, int from, float scale, float[] dst, int len) {
+        ByteBuffer xb = x.bytes;
+        int xo = (x.offset + from) * 4;
+        int k = 0;
+        for (; k + L <= len; k += L) {
+            FloatVector v = FloatVector.fromByteBuffer(F, xb, xo + 4 * k, NATIVE).mul(scale);
+            // y = exp(-|v|), 0 below EXP_LO
+            FloatVector a = v.abs().neg();
+            FloatVector c = a.max(FloatMath.EXP_LO);
+            FloatVector kk = c.mul(FloatMath.LOG2E).add(FloatMath.ROUND_MAGIC);
+            FloatVector nn = kk.sub(FloatMath.ROUND_MAGIC);
+            FloatVector r = c.sub(nn.mul(FloatMath.LN2_HI));
+            r = r.sub(nn.mul(FloatMath.LN2_LO));
+            FloatVector z = r.mul(r);
+            FloatVector q = r.mul(FloatMath.E0).add(FloatMath.E1);
+            q = q.mul(r).add(FloatMath.E2);
+            q = q.mul(r).add(FloatMath.E3);
+            q = q.mul(r).add(FloatMath.E4);
+            q = q.mul(r).add(FloatMath.E5);
+            FloatVector y = q.mul(z).add(r).add(1f);
+            FloatVector scale2 = ((IntVector) kk.reinterpretAsInts()).sub(FloatMath.ROUND_MAGIC_BITS - 127)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            y = y.mul(scale2).blend(0f, a.compare(VectorOperators.LT, FloatMath.EXP_LO));
+            // log1p(y) = log(u) * y / (u - 1), u = 1 + y in [1, 2]
+            FloatVector u = y.add(1f);
+            IntVector bits = (IntVector) u.reinterpretAsInts();
+            FloatVector e = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23).and(0xFF).sub(126)
+                    .convert(VectorOperators.I2F, 0);
+            FloatVector m = bits.and(0x807FFFFF).or(0x3F000000).reinterpretAsFloats();
+            VectorMask<Float> small = m.compare(VectorOperators.LT, FloatMath.SQRTHF);
+            e = e.blend(e.sub(1f), small);
+            FloatVector xm = m.sub(1f).blend(m.add(m).sub(1f), small);
+            FloatVector zz = xm.mul(xm);
+            FloatVector p = xm.mul(FloatMath.L0).add(FloatMath.L1);
+            p = p.mul(xm).add(FloatMath.L2);
+            p = p.mul(xm).add(FloatMath.L3);
+            p = p.mul(xm).add(FloatMath.L4);
+            p = p.mul(xm).add(FloatMath.L5);
+            p = p.mul(xm).add(FloatMath.L6);
+            p = p.mul(xm).add(FloatMath.L7);
+            p = p.mul(xm).add(FloatMath.L8);
+            p = p.mul(xm).mul(zz);
+            p = p.add(e.mul(FloatMath.LN2_LO));
+            p = p.add(zz.mul(-0.5f));
+            FloatVector logU = xm.add(p).add(e.mul(FloatMath.LN2_HI));
+            FloatVector l = logU.mul(y).div(u.sub(1f)).blend(y, u.compare(VectorOperators.EQ, 1f));
+            v.max(0f).add(l).intoArray(dst, k);
+        }
+        return k;
+    }
+
+    @Override
     public void logSumExpRows(Matrix x, double[] out) {
         int r = x.rows(), c = x.cols();
         float[] e = new float[Math.min(c, 4096)];

@@ -89,8 +89,7 @@ public final class BernoulliRbm implements Rbm {
     @Override
     public double[] freeEnergy(Matrix v, Matrix scratch) {
         Matrix x = scratch != null ? scratch : Matrix.zeros(v.rows(), hiddenUnits());
-        Elementwise.softplus(hiddenInput(v, x), x);
-        double[] softplusSums = Elementwise.rowSums(x);
+        double[] softplusSums = Elementwise.softplusRowSums(hiddenInput(v, x), 1f);
         double[] biasTerms = Elementwise.rowDot(v, visibleBias);
         double[] out = new double[v.rows()];
         for (int n = 0; n < out.length; n++) out[n] = -biasTerms[n] - softplusSums[n];

@@ -35,6 +35,21 @@ public final class RbmTrainer {
         public boolean persistent = false;
         /** Number of persistent chains (PCD only); 0 = the batch size. */
         public int chains = 0;
+        /**
+         * Learning rate at the last epoch: the rate falls linearly from {@link #learningRate} to this over
+         * {@link #epochs} epochs (NaN = constant). Persistent chains need a decaying rate to track the model
+         * (Tieleman 2008).
+         */
+        public float finalLearningRate = Float.NaN;
+        /** Total epochs of the run, for the learning-rate decay. */
+        public int epochs = 1;
+
+        /** The learning rate of a 0-based epoch. */
+        public float learningRate(int epoch) {
+            if (Float.isNaN(finalLearningRate) || epochs <= 1) return learningRate;
+            double t = Math.min(1.0, (double) epoch / (epochs - 1));
+            return (float) (learningRate + (finalLearningRate - learningRate) * t);
+        }
 
         void validate() {
             if (!(learningRate > 0) || !Float.isFinite(learningRate)) throw new InputException("learning rate must be positive, got " + learningRate);
@@ -44,6 +59,9 @@ public final class RbmTrainer {
                 throw new InputException("momentum must be in [0, 1), got " + initialMomentum + " / " + finalMomentum);
             }
             if (chains < 0) throw new InputException("chains must be non-negative, got " + chains);
+            if (!Float.isNaN(finalLearningRate) && !(finalLearningRate >= 0 && finalLearningRate <= learningRate)) {
+                throw new InputException("final learning rate must lie in [0, " + learningRate + "], got " + finalLearningRate);
+            }
         }
 
         /** "CD-1", "PCD-5", ... */
@@ -159,7 +177,7 @@ public final class RbmTrainer {
     /** velocity = momentum * velocity + lr * (gradient - decay * W); theta += velocity. */
     public void applyGradient(int epoch) {
         float momentum = epoch < config.momentumSwitchEpoch ? config.initialMomentum : config.finalMomentum;
-        float lr = config.learningRate;
+        float lr = config.learningRate(epoch);
         List<Matrix> parameters = rbm.parameters();
         if (config.weightDecay > 0) Elementwise.axpby(1f, gradients.get(0), -config.weightDecay, parameters.get(0), gradients.get(0));
         for (int k = 0; k < parameters.size(); k++) {

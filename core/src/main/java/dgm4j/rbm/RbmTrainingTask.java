@@ -120,6 +120,7 @@ public final class RbmTrainingTask implements TrainingTask {
         state.put("epochs_done", epochsDone);
         state.put("algorithm", trainer.config().algorithm());
         state.put("learning_rate", (double) trainer.config().learningRate);
+        if (!Float.isNaN(trainer.config().finalLearningRate)) state.put("final_learning_rate", (double) trainer.config().finalLearningRate);
         state.put("weight_decay", (double) trainer.config().weightDecay);
         state.put("momentum", java.util.List.of((double) trainer.config().initialMomentum, (double) trainer.config().finalMomentum));
         state.put("batch_size", batches.batchSize());

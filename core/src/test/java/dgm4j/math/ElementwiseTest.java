@@ -74,6 +74,31 @@ class ElementwiseTest {
         assertArrayEquals(ls, lv);
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void softplusRowSumsMatchDoublePrecisionAtAnyScale(boolean vector) {
+        Numerics.useVectorKernels(vector);
+        Matrix x = random(7, 531, 10f, 12);
+        for (float scale : new float[] {0f, 1e-3f, 0.5f, 1f}) {
+            double[] got = Elementwise.softplusRowSums(x, scale);
+            for (int i = 0; i < 7; i++) {
+                double ref = 0;
+                for (int j = 0; j < 531; j++) ref += Math.log1p(Math.exp(scale * (double) x.get(i, j)));
+                assertEquals(ref, got[i], 1e-6 * Math.abs(ref) + 1e-5, "scale " + scale + " row " + i);
+            }
+        }
+    }
+
+    @Test
+    void softplusRowSumsAreBitwiseEqualAcrossKernels() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Numerics.vectorApiAvailable());
+        Matrix x = random(5, 4099, 30f, 13);
+        double[] v = new double[5], s = new double[5];
+        new VectorKernels().softplusRowSums(x, 0.37f, v);
+        new ScalarKernels().softplusRowSums(x, 0.37f, s);
+        assertArrayEquals(s, v);
+    }
+
     @Test
     void logOfSpecialValues() {
         Matrix x = Matrix.of(1, 5, 0f, -1f, Float.POSITIVE_INFINITY, 1f, (float) Math.E);
