@@ -16,6 +16,11 @@ import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFiles;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
+import dgm4j.Progress;
+import dgm4j.ais.AisEstimate;
+import dgm4j.ais.AnnealingSchedule;
+import dgm4j.ais.RbmAis;
+import dgm4j.math.Matrix;
 import dgm4j.rbm.BernoulliRbm;
 import dgm4j.rbm.Rbm;
 import dgm4j.rbm.RbmFiles;
@@ -114,11 +119,16 @@ final class TrainCommand implements Runnable {
         @Option(names = "--binarize", defaultValue = "dynamic",
                 description = "how pixels in [0,1] become binary: dynamic (fresh sample every minibatch), fixed:SEED, threshold[:T] (default: ${DEFAULT-VALUE})")
         String binarize;
+        @Option(names = "--ais-every", paramLabel = "N", defaultValue = "0",
+                description = "estimate the validation log-likelihood by AIS after epoch 1 and every N epochs (0 = never)") int aisEvery;
+        @Option(names = "--ais-betas", defaultValue = "0.1",
+                description = "schedule of those estimates, as a factor of the published 14,501 betas (default: ${DEFAULT-VALUE})") double aisBetas;
         @Spec CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             run.validate();
+            if (aisEvery < 0) throw new InputException("--ais-every must be non-negative, got " + aisEvery);
             numeric.apply();
             if (hidden < 1) throw new InputException("--hidden must be at least 1, got " + hidden);
             if (batch < 1) throw new InputException("--batch must be at least 1, got " + batch);
@@ -181,6 +191,23 @@ final class TrainCommand implements Runnable {
             provenance.put("dgm4j_version", Version.get());
             provenance.put("command", "dgm " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
             RbmTrainingTask task = new RbmTrainingTask(trainer, train, validation, batch, binarization, dataRandom, provenance);
+            if (aisEvery > 0) {
+                if (task.monitorValidation() == null) throw new InputException("--ais-every needs data with a validation split (--data NAME)");
+                if (!(trainer.rbm() instanceof BernoulliRbm)) throw new InputException("--ais-every is implemented for binary RBMs");
+                Matrix base = RbmAis.baseRateBias(Binarization.fixed(run.seed).apply(train).features());
+                AnnealingSchedule schedule = AnnealingSchedule.standardScaled(aisBetas);
+                Matrix validationBits = task.monitorValidation();
+                task.withMonitor(aisEvery, (rbm, epoch) -> {
+                    AisEstimate e = new RbmAis((BernoulliRbm) rbm, base).forward(schedule, 100,
+                            new RandomStream(run.seed).split(1000 + epoch), Progress.NONE);
+                    double meanLogUnnormalized = 0;
+                    for (double f : rbm.freeEnergy(validationBits, null)) meanLogUnnormalized -= f / validationBits.rows();
+                    Map<String, Double> m = new LinkedHashMap<>();
+                    m.put("ais_log_z", e.logZ());
+                    m.put("ais_validation_log_likelihood", e.averageLogProbability(meanLogUnnormalized));
+                    return m;
+                });
+            }
             PrintWriter err = spec.commandLine().getErr();
             err.printf(Locale.ROOT, "training a %d-%d RBM by %s on %s (%d examples, batch %d), %s%n", trainer.rbm().visibleUnits(),
                     trainer.rbm().hiddenUnits(), trainer.config().algorithm(), data.describe(), train.size(), batch, Numerics.describe());

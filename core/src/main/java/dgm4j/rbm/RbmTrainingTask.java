@@ -34,6 +34,8 @@ public final class RbmTrainingTask implements TrainingTask {
     private final int imageHeight;
     private final int imageWidth;
     private final Map<String, Object> provenance;
+    private int extraMonitorEvery;
+    private java.util.function.BiFunction<Rbm, Integer, Map<String, Double>> extraMonitor;
 
     /**
      * @param train        training data in [0, 1]
@@ -105,8 +107,26 @@ public final class RbmTrainingTask implements TrainingTask {
             m.put("free_energy_validation", fv);
             m.put("free_energy_gap", fv - ft);
         }
+        if (extraMonitor != null && (epoch == 0 || (epoch + 1) % extraMonitorEvery == 0)) {
+            m.putAll(extraMonitor.apply(trainer.rbm(), epoch));
+        }
         return m;
     }
+
+    /**
+     * An expensive monitor (e.g. the AIS log-likelihood of validation data) computed after the first epoch and then
+     * every {@code everyEpochs} epochs; it receives the model and the 0-based epoch and must not use the trainer's
+     * random stream (so that resumed runs stay bitwise equal).
+     */
+    public RbmTrainingTask withMonitor(int everyEpochs, java.util.function.BiFunction<Rbm, Integer, Map<String, Double>> monitor) {
+        if (everyEpochs < 1) throw new dgm4j.InputException("monitor interval must be at least 1 epoch, got " + everyEpochs);
+        this.extraMonitorEvery = everyEpochs;
+        this.extraMonitor = monitor;
+        return this;
+    }
+
+    /** Fixed binary examples of the validation split used by the monitors (null without validation data). */
+    public Matrix monitorValidation() { return monitorValidation; }
 
     @Override
     public ModelFile snapshot(int epochsDone) {

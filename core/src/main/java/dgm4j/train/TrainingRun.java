@@ -126,19 +126,30 @@ public final class TrainingRun {
         return sb.toString();
     }
 
+    /**
+     * One CSV row per epoch. The columns are those of the file's header (written from the first epoch's monitors when
+     * the file is new); a monitor not computed this epoch leaves its cell empty.
+     */
     private void appendCsv(Map<String, Double> m) {
         if (csvLog == null) return;
         try {
             StringBuilder sb = new StringBuilder();
-            if (!Files.exists(csvLog)) {
+            java.util.List<String> columns;
+            if (!Files.exists(csvLog) || Files.size(csvLog) == 0) {
                 Path parent = csvLog.toAbsolutePath().getParent();
                 if (parent != null) Files.createDirectories(parent);
-                sb.append(String.join(",", m.keySet())).append('\n');
+                columns = new java.util.ArrayList<>(m.keySet());
+                sb.append(String.join(",", columns)).append('\n');
+            } else {
+                try (java.io.BufferedReader r = Files.newBufferedReader(csvLog, StandardCharsets.UTF_8)) {
+                    columns = java.util.Arrays.asList(r.readLine().split(","));
+                }
             }
             boolean first = true;
-            for (double v : m.values()) {
+            for (String column : columns) {
                 if (!first) sb.append(',');
-                sb.append(String.format(Locale.ROOT, "%.6g", v));
+                Double v = m.get(column);
+                if (v != null) sb.append(String.format(Locale.ROOT, "%.6g", v));
                 first = false;
             }
             sb.append('\n');
