@@ -119,6 +119,9 @@ final class TrainCommand implements Runnable {
         @Option(names = "--binarize", defaultValue = "dynamic",
                 description = "how pixels in [0,1] become binary: dynamic (fresh sample every minibatch), fixed:SEED, threshold[:T] (default: ${DEFAULT-VALUE})")
         String binarize;
+        @Option(names = "--sparsity-target", paramLabel = "P", description = "target mean activation of the hidden units (default: none)") Float sparsityTarget;
+        @Option(names = "--sparsity-cost", defaultValue = "0.1", description = "weight of the sparsity penalty (default: ${DEFAULT-VALUE})") float sparsityCost;
+        @Option(names = "--centered", description = "centered gradients (offsets: data mean and running mean of p(h|v))") boolean centered;
         @Option(names = "--ais-every", paramLabel = "N", defaultValue = "0",
                 description = "estimate the validation log-likelihood by AIS after epoch 1 and every N epochs (0 = never)") int aisEvery;
         @Option(names = "--ais-betas", defaultValue = "0.1",
@@ -150,6 +153,9 @@ final class TrainCommand implements Runnable {
             config.persistent = algorithm != null && algorithm.pcd != null;
             config.gibbsSteps = algorithm == null ? 1 : config.persistent ? algorithm.pcd : algorithm.cd;
             config.chains = chains;
+            config.sparsityTarget = sparsityTarget == null ? Float.NaN : sparsityTarget;
+            config.sparsityCost = sparsityCost;
+            config.centered = centered;
 
             Rbm rbm;
             RandomStream random;

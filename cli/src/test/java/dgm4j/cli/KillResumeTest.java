@@ -30,7 +30,7 @@ class KillResumeTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), "dgm4j.cli.Main",
                 "train", "rbm", "--images", Cli.fixtureImages().toString(), "--hidden", "64", "--batch", "10",
-                "--pcd", "1", "--binarize", "dynamic", "--epochs", Integer.toString(EPOCHS), "--checkpoint-every", "1",
+                "--pcd", "1", "--binarize", "dynamic", "--centered", "--sparsity-target", "0.1", "--epochs", Integer.toString(EPOCHS), "--checkpoint-every", "1",
                 "--threads", "1", "--seed", "5", "--out", out.toString()));
         if (resume) {
             cmd.add("--resume");

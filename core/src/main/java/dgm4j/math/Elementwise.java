@@ -42,6 +42,13 @@ public final class Elementwise {
         return out;
     }
 
+    /** x += c for every element. */
+    public static Matrix addScalar(Matrix x, float c) {
+        int n = x.size();
+        for (int k = 0; k < n; k++) x.floats.put(x.offset + k, x.floats.get(x.offset + k) + c);
+        return x;
+    }
+
     /** out = x + y. */
     public static Matrix add(Matrix x, Matrix y, Matrix out) { return axpby(1f, x, 1f, y, out); }
 
@@ -133,22 +140,35 @@ public final class Elementwise {
         return out;
     }
 
-    /** out (1 x cols) = alpha * column sums of x + beta * out: a bias gradient. */
+    /** out (1 x cols) = alpha * column sums of x + beta * out: a bias gradient (a product with a row of ones). */
     public static Matrix columnSums(Matrix x, float alpha, float beta, Matrix out) {
         if (out.rows() != 1 || out.cols() != x.cols()) {
             throw new IllegalArgumentException("columnSums: expected a 1x" + x.cols() + " output, got " + out.shape());
         }
-        int r = x.rows(), c = x.cols();
-        double[] acc = new double[c];
-        for (int i = 0; i < r; i++) {
-            int base = x.offset + i * c;
-            for (int j = 0; j < c; j++) acc[j] += x.floats.get(base + j);
-        }
-        for (int j = 0; j < c; j++) {
-            float prev = beta == 0f ? 0f : beta * out.floats.get(out.offset + j);
-            out.floats.put(out.offset + j, (float) (alpha * acc[j]) + prev);
-        }
+        Numerics.blas().gemm(false, false, alpha, ones(x.rows()), x, beta, out);
         return out;
+    }
+
+    private static volatile Matrix ones = Matrix.zeros(1, 0);
+
+    /** A 1 x n row of ones (shared, read-only by convention). */
+    static Matrix ones(int n) {
+        Matrix o = ones;
+        if (o.cols() < n) {
+            o = Matrix.zeros(1, Math.max(n, 2 * o.cols())).fill(1f);
+            ones = o;
+        }
+        return o.cols() == n ? o : o.reshape(1, o.cols()).columnsPrefix(n);
+    }
+
+    /**
+     * One pass of SGD with momentum and L2 decay (decay applied to this parameter):
+     * velocity = momentum * velocity + lr * (gradient - decay * param);  param += velocity.
+     */
+    public static void momentumStep(Matrix param, Matrix gradient, Matrix velocity, float momentum, float lr, float decay) {
+        Matrix.requireSameShape(param, gradient, "momentumStep");
+        Matrix.requireSameShape(param, velocity, "momentumStep");
+        Numerics.kernels().momentumStep(param, gradient, velocity, momentum, lr, decay, param.size());
     }
 
     /** Sum of all elements, in double. */

@@ -19,6 +19,9 @@ interface Kernels {
     /** out[k] = x[k] * y[k]. */
     void multiply(Matrix x, Matrix y, Matrix out, int n);
 
+    /** velocity = momentum * velocity + lr * (gradient - decay * param); param += velocity. */
+    void momentumStep(Matrix param, Matrix gradient, Matrix velocity, float momentum, float lr, float decay, int n);
+
     /** out[i, :] = x[i, :] + v (v a 1 x cols row vector). */
     void addRowVector(Matrix x, Matrix v, Matrix out);
 

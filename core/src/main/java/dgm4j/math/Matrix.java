@@ -145,10 +145,12 @@ public final class Matrix {
         return zeros(rows, cols).copyFrom(this);
     }
 
-    /** Sets every element to {@code value}. */
+    /** Sets every element to {@code value} (bulk copies from a small pattern: memory speed). */
     public Matrix fill(float value) {
         int n = size();
-        for (int k = 0; k < n; k++) floats.put(offset + k, value);
+        float[] pattern = new float[Math.min(n, 1024)];
+        java.util.Arrays.fill(pattern, value);
+        for (int k = 0; k < n; k += pattern.length) floats.put(offset + k, pattern, 0, Math.min(pattern.length, n - k));
         return this;
     }
 
@@ -158,6 +160,12 @@ public final class Matrix {
             throw new IndexOutOfBoundsException("rows [" + from + ", " + to + ") outside a matrix of " + rows + " rows");
         }
         return new Matrix(to - from, cols, bytes, offset + from * cols);
+    }
+
+    /** For a single-row matrix: a view of its first n columns. */
+    Matrix columnsPrefix(int n) {
+        if (rows != 1 || n > cols || n < 0) throw new IllegalArgumentException("columnsPrefix(" + n + ") of " + shape());
+        return new Matrix(1, n, bytes, offset);
     }
 
     /** The same storage seen with another shape of equal size. */

@@ -42,6 +42,16 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void momentumStep(Matrix param, Matrix gradient, Matrix velocity, float momentum, float lr, float decay, int n) {
+        for (int k = 0; k < n; k++) {
+            float p = param.floats.get(param.offset + k);
+            float v = momentum * velocity.floats.get(velocity.offset + k) + lr * (gradient.floats.get(gradient.offset + k) - decay * p);
+            velocity.floats.put(velocity.offset + k, v);
+            param.floats.put(param.offset + k, p + v);
+        }
+    }
+
+    @Override
     public void multiply(Matrix x, Matrix y, Matrix out, int n) {
         FloatBuffer xs = x.floats, ys = y.floats, os = out.floats;
         int xo = x.offset, yo = y.offset, oo = out.offset;

@@ -224,6 +224,23 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void momentumStep(Matrix param, Matrix gradient, Matrix velocity, float momentum, float lr, float decay, int n) {
+        int k = 0;
+        for (; k + L <= n; k += L) {
+            FloatVector p = load(param, k);
+            FloatVector v = load(velocity, k).mul(momentum).add(load(gradient, k).sub(p.mul(decay)).mul(lr));
+            store(v, velocity, k);
+            store(p.add(v), param, k);
+        }
+        for (; k < n; k++) {
+            float p = param.floats.get(param.offset + k);
+            float v = momentum * velocity.floats.get(velocity.offset + k) + lr * (gradient.floats.get(gradient.offset + k) - decay * p);
+            velocity.floats.put(velocity.offset + k, v);
+            param.floats.put(param.offset + k, p + v);
+        }
+    }
+
+    @Override
     public void multiply(Matrix x, Matrix y, Matrix out, int n) {
         int k = 0;
         for (; k + L <= n; k += L) store(load(x, k).mul(load(y, k)), out, k);

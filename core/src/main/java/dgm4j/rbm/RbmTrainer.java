@@ -43,6 +43,19 @@ public final class RbmTrainer {
         public float finalLearningRate = Float.NaN;
         /** Total epochs of the run, for the learning-rate decay. */
         public int epochs = 1;
+        /**
+         * Target mean activation of the hidden units (NaN = no sparsity penalty). The hidden biases get the extra
+         * gradient cost * (target - q_j), q_j a running mean (decay 0.9) of p(h_j = 1 | data) (Lee, Ekanadham and Ng
+         * 2008; Hinton's practical guide, section 11).
+         */
+        public float sparsityTarget = Float.NaN;
+        public float sparsityCost = 0.1f;
+        /**
+         * Centering (Montavon and Mueller 2012; Melchior, Fischer and Wiskott 2016): gradients taken in the
+         * parameterisation E = -(v - mu)^T W (h - lambda) - ..., with mu the data mean and lambda a running mean of
+         * p(h|data), then mapped back to W, b, a. Same model, better-conditioned updates. Binary RBMs only.
+         */
+        public boolean centered = false;
 
         /** The learning rate of a 0-based epoch. */
         public float learningRate(int epoch) {
@@ -59,6 +72,10 @@ public final class RbmTrainer {
                 throw new InputException("momentum must be in [0, 1), got " + initialMomentum + " / " + finalMomentum);
             }
             if (chains < 0) throw new InputException("chains must be non-negative, got " + chains);
+            if (!Float.isNaN(sparsityTarget) && !(sparsityTarget > 0 && sparsityTarget < 1)) {
+                throw new InputException("sparsity target must lie in (0, 1), got " + sparsityTarget);
+            }
+            if (!(sparsityCost >= 0)) throw new InputException("sparsity cost must be non-negative, got " + sparsityCost);
             if (!Float.isNaN(finalLearningRate) && !(finalLearningRate >= 0 && finalLearningRate <= learningRate)) {
                 throw new InputException("final learning rate must lie in [0, " + learningRate + "], got " + finalLearningRate);
             }
@@ -75,6 +92,9 @@ public final class RbmTrainer {
     private final List<Matrix> gradients = new ArrayList<>();
     private Matrix chains;  // persistent visible states (PCD)
     private Buffers buffers;
+    private final Matrix hiddenMean;      // q (sparsity) and lambda (centering): running mean of p(h|data), 1 x F
+    private Matrix visibleOffset;         // mu (centering): the data mean, 1 x D
+    private boolean hiddenMeanStarted;
 
     public RbmTrainer(Rbm rbm, Config config, RandomStream random) {
         config.validate();
@@ -84,6 +104,10 @@ public final class RbmTrainer {
         for (Matrix p : rbm.parameters()) {
             velocities.add(Matrix.zeros(p.rows(), p.cols()));
             gradients.add(Matrix.zeros(p.rows(), p.cols()));
+        }
+        hiddenMean = Matrix.zeros(1, rbm.hiddenUnits()).fill(0.5f);
+        if (config.centered && !(rbm instanceof BernoulliRbm)) {
+            throw new InputException("centering is implemented for binary RBMs only, not " + rbm.visibleType());
         }
     }
 
@@ -99,6 +123,28 @@ public final class RbmTrainer {
     /** Persistent chains (null for CD or before the first PCD update). */
     public Matrix chains() { return chains; }
 
+    /** Running mean of p(h|data) used by sparsity and centering (live, for checkpoints). */
+    public Matrix hiddenMean() { return hiddenMean; }
+
+    /** True once the running mean has seen a batch (it is then updated, not replaced). */
+    public boolean hiddenMeanStarted() { return hiddenMeanStarted; }
+
+    /** Restores the running mean from a checkpoint. */
+    public void restoreHiddenMean(float[] values, boolean started) {
+        hiddenMean.copyFrom(values);
+        hiddenMeanStarted = started;
+    }
+
+    /** The visible offset mu of centering (1 x D); must be set before the first update when centering. */
+    public void setVisibleOffset(Matrix mu) {
+        if (mu.rows() != 1 || mu.cols() != rbm.visibleUnits()) {
+            throw new InputException("visible offset must be 1x" + rbm.visibleUnits() + ", got " + mu.shape());
+        }
+        visibleOffset = mu;
+    }
+
+    public Matrix visibleOffset() { return visibleOffset; }
+
     /** Restores persistent chains from a checkpoint. */
     public void setChains(Matrix restored) {
         if (restored != null && restored.cols() != rbm.visibleUnits()) {
@@ -110,8 +156,10 @@ public final class RbmTrainer {
     /** Per-batch-size work buffers. */
     private static final class Buffers {
         final Matrix h0, hNeg, hSample, vNeg, vProb;
+        final Matrix hiddenBatchMean;
 
         Buffers(int batch, int negatives, int d, int f) {
+            hiddenBatchMean = Matrix.zeros(1, f);
             h0 = Matrix.zeros(batch, f);
             hNeg = Matrix.zeros(negatives, f);
             hSample = Matrix.zeros(negatives, f);
@@ -172,6 +220,37 @@ public final class RbmTrainer {
         for (Matrix g : gradients) g.fill(0f);
         rbm.addStatistics(v0, w.h0, 1f / batch, gradients);
         rbm.addStatistics(w.vNeg, w.hNeg, -1f / negatives, gradients);
+
+        if (!Float.isNaN(config.sparsityTarget) || config.centered) {
+            // q <- 0.9 q + 0.1 mean(p(h|data)) (lambda of centering: a slower average, see below)
+            Matrix batchMean = w.hiddenBatchMean;
+            Elementwise.columnSums(w.h0, 1f / batch, 0f, batchMean);
+            float rate = hiddenMeanStarted ? (config.centered ? 0.01f : 0.1f) : 1f;
+            Elementwise.axpby(1f - rate, hiddenMean, rate, batchMean, hiddenMean);
+            hiddenMeanStarted = true;
+        }
+        if (config.centered) center();
+        if (!Float.isNaN(config.sparsityTarget)) {
+            // hidden biases: + cost * (target - q)
+            Matrix ga = gradients.get(2);
+            Elementwise.axpby(1f, ga, -config.sparsityCost, hiddenMean, ga);
+            Elementwise.addScalar(ga, config.sparsityCost * config.sparsityTarget);
+        }
+    }
+
+    /**
+     * Maps the standard gradient (gW, gb, ga) to the centered update, expressed back in W, b, a (Melchior et al. 2016,
+     * algorithm 1): gW_c = gW - mu ga^T - gb lambda^T;  gb_c = gb - gW_c lambda;  ga_c = ga - gW_c^T mu.
+     */
+    private void center() {
+        if (visibleOffset == null) throw new IllegalStateException("centering needs the visible offset (the data mean): call setVisibleOffset");
+        Matrix gW = gradients.get(0), gb = gradients.get(1), ga = gradients.get(2);
+        Matrix mu = visibleOffset, lambda = hiddenMean;
+        var blas = Numerics.blas();
+        blas.gemm(true, false, -1f, mu, ga, 1f, gW);        // - mu ga^T
+        blas.gemm(true, false, -1f, gb, lambda, 1f, gW);    // - gb lambda^T
+        blas.gemm(false, true, -1f, lambda, gW, 1f, gb);    // gb - lambda gW_c^T
+        blas.gemm(false, false, -1f, mu, gW, 1f, ga);       // ga - mu gW_c
     }
 
     /** velocity = momentum * velocity + lr * (gradient - decay * W); theta += velocity. */
@@ -179,10 +258,9 @@ public final class RbmTrainer {
         float momentum = epoch < config.momentumSwitchEpoch ? config.initialMomentum : config.finalMomentum;
         float lr = config.learningRate(epoch);
         List<Matrix> parameters = rbm.parameters();
-        if (config.weightDecay > 0) Elementwise.axpby(1f, gradients.get(0), -config.weightDecay, parameters.get(0), gradients.get(0));
         for (int k = 0; k < parameters.size(); k++) {
-            Elementwise.axpby(momentum, velocities.get(k), lr, gradients.get(k), velocities.get(k));
-            Elementwise.add(parameters.get(k), velocities.get(k), parameters.get(k));
+            float decay = k == 0 ? config.weightDecay : 0f; // L2 decay on W only
+            Elementwise.momentumStep(parameters.get(k), gradients.get(k), velocities.get(k), momentum, lr, decay);
         }
     }
 

@@ -61,6 +61,11 @@ public final class RbmTrainingTask implements TrainingTask {
         this.monitorTrain = fixed.apply(train.subset(0, Math.min(MONITOR_EXAMPLES, train.size()))).features();
         this.monitorValidation = validation == null ? null
                 : fixed.apply(validation.subset(0, Math.min(MONITOR_EXAMPLES, validation.size()))).features();
+        if (trainer.config().centered && trainer.visibleOffset() == null) {
+            // mu = the mean of the training data (also the mean of their dynamic binarizations)
+            trainer.setVisibleOffset(dgm4j.math.Elementwise.columnSums(train.features(), 1f / train.size(), 0f,
+                    Matrix.zeros(1, train.dim())));
+        }
         this.imageHeight = train.height();
         this.imageWidth = train.width();
         this.provenance = provenance;
@@ -136,6 +141,8 @@ public final class RbmTrainingTask implements TrainingTask {
         b.longs("train.random", trainer.random().state())
                 .longs("train.data_random", dataRandom.state());
         if (trainer.chains() != null) b.matrix("train.chains", trainer.chains());
+        if (trainer.hiddenMeanStarted()) b.floats("train.hidden_mean", trainer.hiddenMean().toArray());
+        if (trainer.visibleOffset() != null) b.floats("train.visible_offset", trainer.visibleOffset().toArray());
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("epochs_done", epochsDone);
         state.put("algorithm", trainer.config().algorithm());
@@ -144,6 +151,11 @@ public final class RbmTrainingTask implements TrainingTask {
         state.put("weight_decay", (double) trainer.config().weightDecay);
         state.put("momentum", java.util.List.of((double) trainer.config().initialMomentum, (double) trainer.config().finalMomentum));
         state.put("batch_size", batches.batchSize());
+        if (!Float.isNaN(trainer.config().sparsityTarget)) {
+            state.put("sparsity_target", (double) trainer.config().sparsityTarget);
+            state.put("sparsity_cost", (double) trainer.config().sparsityCost);
+        }
+        if (trainer.config().centered) state.put("centered", true);
         b.metadataJson(ModelFile.TRAINING_STATE_KEY, state);
         if (provenance != null) b.metadataJson(ModelFile.PROVENANCE_KEY, provenance);
         return b.build();
@@ -172,6 +184,10 @@ public final class RbmTrainingTask implements TrainingTask {
             v.copyFrom(RbmFiles.get(checkpoint, "train.velocity." + names.get(k), v.rows(), v.cols()));
         }
         trainer.setChains(checkpoint.hasTensor("train.chains") ? checkpoint.matrix("train.chains") : null);
+        if (checkpoint.hasTensor("train.hidden_mean")) trainer.restoreHiddenMean(checkpoint.floats("train.hidden_mean"), true);
+        if (checkpoint.hasTensor("train.visible_offset")) {
+            trainer.setVisibleOffset(RbmFiles.get(checkpoint, "train.visible_offset", 1, rbm.visibleUnits()));
+        }
         return RandomStream.fromState(checkpoint.longs("train.data_random"));
     }
 

@@ -62,4 +62,62 @@ class RbmGradientTest {
             }
         }
     }
+
+    /**
+     * Centering: the gradient taken in the centered parameterisation (v - mu, h - lambda) and mapped back must equal
+     * gW - mu ga^T - gb lambda^T (and the bias corrections) of the exact gradient.
+     */
+    @Test
+    void centeredGradientIsTheExactGradientInCenteredCoordinates() {
+        BernoulliRbm rbm = RbmTest.randomRbm(D, F, 1f, 31);
+        int n = 20000;
+        Matrix data = Matrix.zeros(n, D);
+        RandomStream r = new RandomStream(32);
+        for (int k = 0; k < n; k++) data.setRow(k, RbmTest.bits(r.nextInt(1 << D) & 0b11011, D));
+        double[][] gW = exactGradient(rbm, data);
+        // exact bias gradients: <v>_data - <v>_model and <h>_data - <h>_model, by enumeration
+        double[] gb = new double[D], ga = new double[F];
+        Matrix p = rbm.hiddenProbabilities(data, Matrix.zeros(n, F));
+        for (int k = 0; k < n; k++) {
+            for (int i = 0; i < D; i++) gb[i] += data.get(k, i) / n;
+            for (int j = 0; j < F; j++) ga[j] += p.get(k, j) / n;
+        }
+        double logZ = Double.NEGATIVE_INFINITY;
+        double[] lp = new double[1 << (D + F)];
+        for (int c = 0; c < lp.length; c++) {
+            lp[c] = RbmTest.negativeEnergy(rbm, RbmTest.bits(c, D), RbmTest.bits(c >>> D, F));
+            logZ = LogMath.logAddExp(logZ, lp[c]);
+        }
+        for (int c = 0; c < lp.length; c++) {
+            double pr = Math.exp(lp[c] - logZ);
+            float[] v = RbmTest.bits(c, D), h = RbmTest.bits(c >>> D, F);
+            for (int i = 0; i < D; i++) gb[i] -= pr * v[i];
+            for (int j = 0; j < F; j++) ga[j] -= pr * h[j];
+        }
+        RbmTrainer.Config c = new RbmTrainer.Config();
+        c.centered = true;
+        c.gibbsSteps = 50;
+        RbmTrainer t = new RbmTrainer(rbm, c, new RandomStream(33));
+        Matrix mu = Matrix.of(1, D, 0.3f, 0.6f, 0.1f, 0.9f, 0.5f);
+        t.setVisibleOffset(mu);
+        t.estimateGradient(data);  // the first update sets lambda to the batch's mean p(h|v)
+        double[] lambda = new double[F];
+        for (int j = 0; j < F; j++) lambda[j] = t.hiddenMean().get(0, j);
+        double[][] wc = new double[D][F];
+        for (int i = 0; i < D; i++) for (int j = 0; j < F; j++) wc[i][j] = gW[i][j] - mu.get(0, i) * ga[j] - gb[i] * lambda[j];
+        double tol = 6 * Math.sqrt(2) * 0.5 / Math.sqrt(n) * 4;
+        for (int i = 0; i < D; i++) {
+            double bc = gb[i];
+            for (int j = 0; j < F; j++) {
+                assertEquals(wc[i][j], t.gradient().get(0).get(i, j), tol, "centered dW[" + i + "][" + j + "]");
+                bc -= wc[i][j] * lambda[j];
+            }
+            assertEquals(bc, t.gradient().get(1).get(0, i), tol * 2, "centered db[" + i + "]");
+        }
+        for (int j = 0; j < F; j++) {
+            double ac = ga[j];
+            for (int i = 0; i < D; i++) ac -= wc[i][j] * mu.get(0, i);
+            assertEquals(ac, t.gradient().get(2).get(0, j), tol * 2, "centered da[" + j + "]");
+        }
+    }
 }

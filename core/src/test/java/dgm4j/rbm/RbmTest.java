@@ -159,6 +159,41 @@ public class RbmTest {
     }
 
     @Test
+    void sparsityTargetLowersHiddenActivity() {
+        Matrix data = bars(2000, 41);
+        double[] activity = new double[2];
+        for (int variant = 0; variant < 2; variant++) {
+            RbmTrainer.Config c = new RbmTrainer.Config();
+            if (variant == 1) { c.sparsityTarget = 0.05f; c.sparsityCost = 0.5f; }
+            RandomStream r = new RandomStream(42);
+            BernoulliRbm rbm = BernoulliRbm.initialize(16, 12, r);
+            RbmTrainer t = new RbmTrainer(rbm, c, r);
+            for (int e = 0; e < 20; e++) for (int b = 0; b < 2000; b += 50) t.update(data.rows(b, b + 50), e);
+            Matrix p = rbm.hiddenProbabilities(data, Matrix.zeros(2000, 12));
+            activity[variant] = dgm4j.math.Elementwise.sum(p) / p.size();
+        }
+        assertTrue(activity[1] < 0.12 && activity[1] < activity[0] - 0.1,
+                "mean hidden activity without / with a 0.05 target: " + activity[0] + " / " + activity[1]);
+    }
+
+    @Test
+    void centeredTrainingLearnsBarsAtLeastAsWell() {
+        Matrix data = bars(2000, 7), test = bars(1000, 99);
+        RbmTrainer.Config c = new RbmTrainer.Config();
+        c.centered = true;
+        c.learningRate = 0.1f;
+        RandomStream r = new RandomStream(8);
+        BernoulliRbm rbm = BernoulliRbm.initialize(16, 12, r);
+        RbmTrainer t = new RbmTrainer(rbm, c, r);
+        t.setVisibleOffset(dgm4j.math.Elementwise.columnSums(data, 1f / data.rows(), 0f, Matrix.zeros(1, 16)));
+        for (int e = 0; e < 30; e++) for (int b = 0; b < 2000; b += 50) t.update(data.rows(b, b + 50), e);
+        double centered = exactAverageLogLikelihood(rbm, test);
+        double plain = exactAverageLogLikelihood(trainOnBars(false, 1, 30, 7), test);
+        assertTrue(centered > plain - 0.3, "centered CD-1 " + centered + " vs plain CD-1 " + plain);
+        assertTrue(centered > -6.0, "centered CD-1 " + centered);
+    }
+
+    @Test
     void badInputIsRefused() {
         BernoulliRbm rbm = BernoulliRbm.initialize(4, 3, new RandomStream(1));
         assertThrows(InputException.class, () -> rbm.hiddenInput(Matrix.zeros(2, 5), Matrix.zeros(2, 3)));
