@@ -36,7 +36,8 @@ public final class RbmTrainingTask implements TrainingTask {
     private final Map<String, Object> provenance;
 
     /**
-     * @param train        training data in [0, 1]
+     * @param train        training data: in [0, 1] for binarization, or as the RBM takes them with
+     *                     {@link Binarization#none()} (binary for a binary RBM, real-valued for a Gaussian one)
      * @param validation   held-out data for the free-energy gap (may be null)
      * @param binarization how minibatches are made binary
      * @param dataRandom   the stream that shuffles and (for dynamic binarization) resamples minibatches
@@ -53,12 +54,15 @@ public final class RbmTrainingTask implements TrainingTask {
         }
         this.dataRandom = dataRandom;
         this.batches = new Minibatches(train, batchSize, true, binarization, dataRandom);
-        // monitors on fixed binary subsets, so that epochs are comparable
-        Binarization fixed = binarization.isDynamic() || binarization.kind() == Binarization.Kind.NONE
-                ? Binarization.fixed(1234) : binarization;
+        // monitors on fixed subsets (binarized once for dynamic binarization), so that epochs are comparable; with
+        // NONE the data are used as they are (binary data for a binary RBM, real values for a Gaussian one)
+        Binarization fixed = binarization.isDynamic() ? Binarization.fixed(1234) : binarization;
         this.monitorTrain = fixed.apply(train.subset(0, Math.min(MONITOR_EXAMPLES, train.size()))).features();
         this.monitorValidation = validation == null ? null
                 : fixed.apply(validation.subset(0, Math.min(MONITOR_EXAMPLES, validation.size()))).features();
+        if (monitorValidation != null && binarization.kind() == Binarization.Kind.NONE) {
+            trainer.rbm().requireVisible(monitorValidation);
+        }
         this.imageHeight = train.height();
         this.imageWidth = train.width();
         this.provenance = provenance;
