@@ -28,7 +28,8 @@ public final class Standardization {
         if (!(minStd > 0) || !Float.isFinite(minStd)) throw new InputException("minimum standard deviation must be positive, got " + minStd);
         if (features.hasNonFinite()) throw new InputException("cannot standardise data with NaN or infinite values");
         int n = features.rows(), d = features.cols();
-        Matrix mean = Elementwise.columnSums(features, 1f / n, 0f, Matrix.zeros(1, d));
+        Matrix mean = Elementwise.columnSums(features, 1f, 0f, Matrix.zeros(1, d));
+        for (int j = 0; j < d; j++) mean.set(0, j, (float) ((double) mean.get(0, j) / n));  // divided in double
         Matrix negMean = Elementwise.scale(mean.copy(), -1f);
         Matrix centred = Elementwise.addRowVector(features, negMean, Matrix.zeros(n, d));
         Matrix var = Elementwise.columnSums(Elementwise.square(centred, centred), 1f / n, 0f, Matrix.zeros(1, d));
