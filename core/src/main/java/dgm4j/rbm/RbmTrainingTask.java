@@ -18,8 +18,9 @@ import dgm4j.train.TrainingTask;
  * each epoch end, the monitors of Hinton's practical guide (2010): reconstruction error, and the mean free energy of
  * training and validation examples (their gap grows when the model overfits).
  *
- * <p>Checkpoint tensors besides the model's ({@link RbmFiles}): {@code train.velocity.weights},
- * {@code train.velocity.visible_bias}, {@code train.velocity.hidden_bias}, {@code train.chains} (PCD),
+ * <p>Checkpoint tensors besides the model's ({@link RbmFiles}): {@code train.velocity.NAME} for each of
+ * {@link Rbm#parameterNames()} (weights, visible_bias, hidden_bias, and log_variance for a Gaussian RBM),
+ * {@code train.chains} (PCD),
  * {@code train.random} and {@code train.data_random} (I64 random-stream states); metadata "training_state" holds
  * {@code epochs_done} and the trainer's configuration.
  */
