@@ -6,11 +6,19 @@ import dgm4j.math.LogMath;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
 import dgm4j.rbm.BernoulliRbm;
+import dgm4j.rbm.GaussianRbm;
 
 /**
- * Exact ln Z of a small binary RBM by enumerating the smaller layer (at most {@value #MAX_UNITS} units) and summing the
- * other out analytically. Over hidden configurations: ln Z = logsumexp_h [a^T h + sum_i softplus(b_i + W_i h)].
- * Configurations are processed in blocks through the matrix product.
+ * Exact ln Z of a small RBM by enumerating one binary layer (at most {@value #MAX_UNITS} units) and summing or
+ * integrating the other out analytically. Configurations s are processed in blocks through the matrix product s W'.
+ * <ul>
+ *   <li>Binary RBM, over the smaller layer; over hidden configurations:
+ *       ln Z = logsumexp_h [a^T h + sum_i softplus(b_i + W_i h)].</li>
+ *   <li>Gaussian RBM, over the hidden layer: for each h, completing the square in v,
+ *       -E(v, h) = -sum_i (v_i - m_i)^2 / (2 sigma_i^2) + a^T h + sum_i [b_i (W h)_i / sigma_i + (W h)_i^2 / 2] with
+ *       m_i = b_i + sigma_i (W h)_i, and each Gaussian integral is sqrt(2 pi) sigma_i:
+ *       ln Z = logsumexp_h [a^T h + sum_i (b_i (W h)_i / sigma_i + (W h)_i^2 / 2)] + sum_i ln(sqrt(2 pi) sigma_i).</li>
+ * </ul>
  */
 public final class ExactPartition {
     public static final int MAX_UNITS = 25;
@@ -21,14 +29,47 @@ public final class ExactPartition {
     public static double logZ(BernoulliRbm rbm) {
         int d = rbm.visibleUnits(), f = rbm.hiddenUnits();
         boolean overHidden = f <= d;
-        int units = overHidden ? f : d;
-        if (units > MAX_UNITS) {
-            throw new InputException("exact ln Z enumerates 2^" + units + " states; at most " + MAX_UNITS + " units on the smaller side are supported");
-        }
         Matrix w = overHidden ? transpose(rbm.weights()) : rbm.weights();   // units x other
         Matrix enumeratedBias = overHidden ? rbm.hiddenBias() : rbm.visibleBias();
         Matrix otherBias = overHidden ? rbm.visibleBias() : rbm.hiddenBias();
-        int other = overHidden ? d : f;
+        return logSumOverStates(w, (s, x) -> {
+            // x = s W' + other bias, then sum_i softplus(x_i) + enumerated bias^T s
+            Elementwise.addRowVector(x, otherBias, x);
+            double[] sp = Elementwise.softplusRowSums(x, 1f);
+            double[] lin = Elementwise.rowDot(s, enumeratedBias);
+            for (int r = 0; r < sp.length; r++) sp[r] += lin[r];
+            return sp;
+        });
+    }
+
+    /** Gaussian-Bernoulli RBM, enumerating the hidden layer (F at most {@value #MAX_UNITS}). */
+    public static double logZ(GaussianRbm rbm) {
+        int d = rbm.visibleUnits();
+        Matrix bOverSigma = Elementwise.multiply(rbm.visibleBias(), Elementwise.exp(
+                Elementwise.scale(rbm.logVariance().copy(), -0.5f), Matrix.zeros(1, d)), Matrix.zeros(1, d));
+        double lz = logSumOverStates(transpose(rbm.weights()), (h, x) -> {
+            // x = h W^T: a^T h + (b / sigma)^T x + |x|^2 / 2
+            double[] lin = Elementwise.rowDot(x, bOverSigma);
+            double[] hid = Elementwise.rowDot(h, rbm.hiddenBias());
+            double[] sq = Elementwise.rowSums(Elementwise.square(x, x));
+            for (int r = 0; r < lin.length; r++) lin[r] += hid[r] + 0.5 * sq[r];
+            return lin;
+        });
+        // + sum_i ln(sqrt(2 pi) sigma_i) = D ln(2 pi) / 2 + sum_i z_i / 2
+        return lz + 0.5 * d * Math.log(2 * Math.PI) + 0.5 * Elementwise.sum(rbm.logVariance());
+    }
+
+    /** Log-terms of a block of enumerated states s (n x units), given x = s w (n x other, overwritable). */
+    private interface BlockTerms {
+        double[] logTerms(Matrix s, Matrix x);
+    }
+
+    /** logsumexp over all 2^units binary states s of terms(s, s w), w being units x other. */
+    private static double logSumOverStates(Matrix w, BlockTerms terms) {
+        int units = w.rows(), other = w.cols();
+        if (units > MAX_UNITS) {
+            throw new InputException("exact ln Z enumerates 2^" + units + " states; at most " + MAX_UNITS + " units on the enumerated side are supported");
+        }
         long states = 1L << units;
         int block = (int) Math.min(BLOCK, states);
         Matrix s = Matrix.zeros(block, units);
@@ -43,13 +84,8 @@ public final class ExactPartition {
                 for (int u = 0; u < units; u++) row[u] = (code >>> u & 1L) != 0 ? 1f : 0f;
                 sb.setRow(r, row);
             }
-            Elementwise.broadcastRow(otherBias, xb);
-            Numerics.blas().gemm(false, false, 1f, sb, w, 1f, xb);
-            double[] sp = Elementwise.softplusRowSums(xb, 1f);
-            double[] lin = Elementwise.rowDot(sb, enumeratedBias);
-            double[] terms = new double[n];
-            for (int r = 0; r < n; r++) terms[r] = lin[r] + sp[r];
-            acc = LogMath.logAddExp(acc, LogMath.logSumExp(terms));
+            Numerics.blas().gemm(false, false, 1f, sb, w, 0f, xb);
+            acc = LogMath.logAddExp(acc, LogMath.logSumExp(terms.logTerms(sb, xb)));
         }
         return acc;
     }

@@ -8,7 +8,7 @@ import dgm4j.math.RandomStream;
 /**
  * How [0, 1] intensities become binary {0, 1} inputs for Bernoulli visible units.
  * <ul>
- *   <li>{@link #none()}: keep the intensities.</li>
+ *   <li>{@link #none()}: keep the values as they are (any range: also for real-valued models).</li>
  *   <li>{@link #threshold(float) THRESHOLD(t)}: x &gt; t gives 1.</li>
  *   <li>{@link #fixed(long) FIXED(seed)}: every pixel sampled once, 1 with probability x, from a
  *       {@code new RandomStream(seed)} walking the feature matrix in row-major order; the same dataset and seed always
@@ -16,7 +16,8 @@ import dgm4j.math.RandomStream;
  *   <li>{@link #dynamic() DYNAMIC}: a fresh Bernoulli sample each time a minibatch is drawn, from the caller's
  *       {@link RandomStream} (Salakhutdinov and Murray 2008); see {@link #sampleBatch}.</li>
  * </ul>
- * Inputs must lie in [0, 1] (NaN included in "not"): otherwise a {@link DataException} naming the dataset.
+ * Inputs to the other kinds must lie in [0, 1] (NaN included in "not"): otherwise a {@link DataException} naming the
+ * dataset.
  */
 public final class Binarization {
     /** The four kinds. */
@@ -86,10 +87,12 @@ public final class Binarization {
     public boolean isDynamic() { return kind == Kind.DYNAMIC; }
 
     /**
-     * The dataset as training should see it: NONE and DYNAMIC return it unchanged (after checking the range),
-     * THRESHOLD and FIXED return a binarized copy with the same labels and shape.
+     * The dataset as training should see it: NONE returns it unchanged, unchecked (real-valued data such as
+     * standardised features for a Gaussian RBM pass through; models check their own domain), DYNAMIC returns it
+     * unchanged after checking the range, THRESHOLD and FIXED return a binarized copy with the same labels and shape.
      */
     public Dataset apply(Dataset data) {
+        if (kind == Kind.NONE) return data;
         requireUnitRange(data.features(), data.name());
         switch (kind) {
             case THRESHOLD: {

@@ -73,6 +73,20 @@ public final class Elementwise {
         return out;
     }
 
+    /** out[i, :] = x[i, :] * v (elementwise), where v is a 1 x cols row vector (a per-column scale, e.g. 1 / sigma). */
+    public static Matrix multiplyRowVector(Matrix x, Matrix v, Matrix out) {
+        Matrix.requireSameShape(x, out, "multiplyRowVector");
+        if (v.rows() != 1 || v.cols() != x.cols()) {
+            throw new IllegalArgumentException("multiplyRowVector: expected a 1x" + x.cols() + " row vector, got " + v.shape());
+        }
+        int r = x.rows(), c = x.cols();
+        for (int i = 0; i < r; i++) {
+            int xi = x.offset + i * c, oi = out.offset + i * c;
+            for (int j = 0; j < c; j++) out.floats.put(oi + j, x.floats.get(xi + j) * v.floats.get(v.offset + j));
+        }
+        return out;
+    }
+
     /** out[i, :] = v for every row i, where v is a 1 x cols row vector (e.g. to start a product with a bias). */
     public static Matrix broadcastRow(Matrix v, Matrix out) {
         if (v.rows() != 1 || v.cols() != out.cols()) {

@@ -14,8 +14,10 @@ import dgm4j.math.Matrix;
  *   <li>{@code weights}: W, F32 [visible, hidden]</li>
  *   <li>{@code visible_bias}: b, F32 [visible]</li>
  *   <li>{@code hidden_bias}: a, F32 [hidden]</li>
+ *   <li>{@code log_variance}: z = ln sigma^2, F32 [visible] (Gaussian visibles only)</li>
  * </ul>
- * Config: {@code {"visible": D, "hidden": F, "visible_type": "bernoulli", "image_height": h, "image_width": w}}.
+ * Config: {@code {"visible": D, "hidden": F, "visible_type": "bernoulli", "image_height": h, "image_width": w}};
+ * a Gaussian RBM has {@code "visible_type": "gaussian"} and {@code "learn_variance": true/false}.
  * Other visible types add their own parameters under the names {@link Rbm#parameterNames()} gives.
  * Checkpoints add {@code train.*} tensors (momentum velocities, persistent chains, random-stream states) and a
  * "training_state" metadata entry; see {@link RbmTrainingTask}.
@@ -24,6 +26,8 @@ public final class RbmFiles {
     public static final String WEIGHTS = "weights";
     public static final String VISIBLE_BIAS = "visible_bias";
     public static final String HIDDEN_BIAS = "hidden_bias";
+    public static final String LOG_VARIANCE = "log_variance";
+    public static final String LEARN_VARIANCE = "learn_variance";
 
     private RbmFiles() {}
 
@@ -35,6 +39,7 @@ public final class RbmFiles {
         config.put("visible_type", rbm.visibleType());
         config.put("image_height", imageHeight);
         config.put("image_width", imageWidth);
+        if (rbm instanceof GaussianRbm g) config.put(LEARN_VARIANCE, g.learnsVariance());
         ModelFile.Builder b = ModelFile.builder(Rbm.KIND).config(config);
         List<Matrix> parameters = rbm.parameters();
         List<String> names = rbm.parameterNames();
@@ -70,8 +75,15 @@ public final class RbmFiles {
         Rbm rbm;
         if ("bernoulli".equals(type)) {
             rbm = new BernoulliRbm(get(file, WEIGHTS, d, f), get(file, VISIBLE_BIAS, 1, d), get(file, HIDDEN_BIAS, 1, f));
+        } else if ("gaussian".equals(type)) {
+            Object learn = config.getOrDefault(LEARN_VARIANCE, Boolean.FALSE);
+            if (!(learn instanceof Boolean)) {
+                throw new ModelFileException(file.source() + ": config \"" + LEARN_VARIANCE + "\" must be true or false, found " + learn);
+            }
+            rbm = new GaussianRbm(get(file, WEIGHTS, d, f), get(file, VISIBLE_BIAS, 1, d), get(file, HIDDEN_BIAS, 1, f),
+                    get(file, LOG_VARIANCE, 1, d), (Boolean) learn);
         } else {
-            throw new ModelFileException(file.source() + ": visible_type " + type + " is not supported by this dgm4j (expected bernoulli)");
+            throw new ModelFileException(file.source() + ": visible_type " + type + " is not supported by this dgm4j (expected bernoulli or gaussian)");
         }
         for (Matrix p : rbm.parameters()) {
             if (p.hasNonFinite()) throw new ModelFileException(file.source() + ": the RBM's parameters contain NaN or infinite values");

@@ -18,8 +18,9 @@ import dgm4j.train.TrainingTask;
  * each epoch end, the monitors of Hinton's practical guide (2010): reconstruction error, and the mean free energy of
  * training and validation examples (their gap grows when the model overfits).
  *
- * <p>Checkpoint tensors besides the model's ({@link RbmFiles}): {@code train.velocity.weights},
- * {@code train.velocity.visible_bias}, {@code train.velocity.hidden_bias}, {@code train.chains} (PCD),
+ * <p>Checkpoint tensors besides the model's ({@link RbmFiles}): {@code train.velocity.NAME} for each of
+ * {@link Rbm#parameterNames()} (weights, visible_bias, hidden_bias, and log_variance for a Gaussian RBM),
+ * {@code train.chains} (PCD),
  * {@code train.random} and {@code train.data_random} (I64 random-stream states); metadata "training_state" holds
  * {@code epochs_done} and the trainer's configuration.
  */
@@ -38,7 +39,8 @@ public final class RbmTrainingTask implements TrainingTask {
     private java.util.function.BiFunction<Rbm, Integer, Map<String, Double>> extraMonitor;
 
     /**
-     * @param train        training data in [0, 1]
+     * @param train        training data: in [0, 1] for binarization, or as the RBM takes them with
+     *                     {@link Binarization#none()} (binary for a binary RBM, real-valued for a Gaussian one)
      * @param validation   held-out data for the free-energy gap (may be null)
      * @param binarization how minibatches are made binary
      * @param dataRandom   the stream that shuffles and (for dynamic binarization) resamples minibatches
@@ -55,12 +57,15 @@ public final class RbmTrainingTask implements TrainingTask {
         }
         this.dataRandom = dataRandom;
         this.batches = new Minibatches(train, batchSize, true, binarization, dataRandom);
-        // monitors on fixed binary subsets, so that epochs are comparable
-        Binarization fixed = binarization.isDynamic() || binarization.kind() == Binarization.Kind.NONE
-                ? Binarization.fixed(1234) : binarization;
+        // monitors on fixed subsets (binarized once for dynamic binarization), so that epochs are comparable; with
+        // NONE the data are used as they are (binary data for a binary RBM, real values for a Gaussian one)
+        Binarization fixed = binarization.isDynamic() ? Binarization.fixed(1234) : binarization;
         this.monitorTrain = fixed.apply(train.subset(0, Math.min(MONITOR_EXAMPLES, train.size()))).features();
         this.monitorValidation = validation == null ? null
                 : fixed.apply(validation.subset(0, Math.min(MONITOR_EXAMPLES, validation.size()))).features();
+        if (monitorValidation != null && binarization.kind() == Binarization.Kind.NONE) {
+            trainer.rbm().requireVisible(monitorValidation);
+        }
         if (trainer.config().centered && trainer.visibleOffset() == null) {
             // mu = the mean of the training data (also the mean of their dynamic binarizations)
             trainer.setVisibleOffset(dgm4j.math.Elementwise.columnSums(train.features(), 1f / train.size(), 0f,

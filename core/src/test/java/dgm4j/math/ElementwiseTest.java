@@ -157,6 +157,13 @@ class ElementwiseTest {
         Elementwise.scale(out, 0.5f);
         assertEquals((x.get(4, 18) + bias.get(0, 18)) * 0.5f, out.get(4, 18), 1e-6);
         assertThrows(IllegalArgumentException.class, () -> Elementwise.addRowVector(x, Matrix.zeros(1, 18), out));
+        Elementwise.multiplyRowVector(x, bias, out);
+        for (int i = 0; i < 5; i++) for (int j = 0; j < 19; j++) assertEquals(x.get(i, j) * bias.get(0, j), out.get(i, j), 0f);
+        Matrix inPlace = x.copy();
+        Elementwise.multiplyRowVector(inPlace.rows(1, 4), bias, inPlace.rows(1, 4));
+        assertEquals(x.get(0, 7), inPlace.get(0, 7), 0f);   // rows outside the view untouched
+        assertEquals(x.get(2, 7) * bias.get(0, 7), inPlace.get(2, 7), 0f);
+        assertThrows(IllegalArgumentException.class, () -> Elementwise.multiplyRowVector(x, Matrix.zeros(1, 18), out));
         assertThrows(IllegalArgumentException.class, () -> Elementwise.add(x, Matrix.zeros(5, 18), out));
     }
 }

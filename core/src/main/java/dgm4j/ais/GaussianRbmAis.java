@@ -1,0 +1,131 @@
+package dgm4j.ais;
+
+import dgm4j.InputException;
+import dgm4j.Progress;
+import dgm4j.math.Elementwise;
+import dgm4j.math.Matrix;
+import dgm4j.math.Numerics;
+import dgm4j.math.RandomStream;
+import dgm4j.rbm.GaussianRbm;
+
+/**
+ * Annealed importance sampling (Neal 2001) for the partition function of a Gaussian-Bernoulli RBM, structured as
+ * {@link RbmAis}. The annealing runs from a base model A (W = 0, a = 0, visible means b_A, e.g. the data's column
+ * means, and the RBM's own sigmas) to the RBM B through
+ *
+ * <pre>
+ *   p*_beta(v) = exp(-(1 - beta) sum_i (v_i - b_A,i)^2 / (2 sigma_i^2) - beta sum_i (v_i - b_i)^2 / (2 sigma_i^2))
+ *                prod_j (1 + exp(beta (a_j + sum_i W_ij v_i / sigma_i)))
+ * </pre>
+ *
+ * with the hidden units summed out analytically; ln Z_A = F ln 2 + sum_i ln(sqrt(2 pi) sigma_i). Sharing the sigmas
+ * keeps every intermediate distribution a Gaussian RBM of the same form (visible means (1 - beta) b_A + beta b,
+ * weights beta W), so its Gibbs transition is exact: h ~ sigmoid(beta x), x = (v / sigma) W + a, then
+ * v ~ N((1 - beta) b_A + beta (b + sigma W h), sigma^2). (A base with the data's standard deviations would fit the
+ * data's spread better, but the quadratic terms would no longer share a variance, and with standardised data and unit
+ * variances the two coincide.) Between betas the quadratic terms differ only linearly in v:
+ * ln p*_now(v) - ln p*_before(v) = (now - before) [sum_i v_i (b_i - b_A,i) / sigma_i^2 + sum_i (b_A,i^2 - b_i^2) /
+ * (2 sigma_i^2)] + sum_j [softplus(now x_j) - softplus(before x_j)]. Log-weights are accumulated in double.
+ */
+public final class GaussianRbmAis {
+    private final GaussianRbm rbm;
+    private final Matrix baseMean;  // b_A
+    private final Matrix sigma;     // sigma of both A and B, fixed during annealing
+    private final double logZBase;
+
+    /**
+     * @param baseMean b_A (1 x D), e.g. from {@link #baseMean(Matrix)}
+     */
+    public GaussianRbmAis(GaussianRbm rbm, Matrix baseMean) {
+        if (baseMean.rows() != 1 || baseMean.cols() != rbm.visibleUnits()) {
+            throw new InputException("base-model means are " + baseMean.shape() + ", expected 1x" + rbm.visibleUnits());
+        }
+        if (baseMean.hasNonFinite()) throw new InputException("base-model means contain NaN or infinite values");
+        this.rbm = rbm;
+        this.baseMean = baseMean;
+        this.sigma = rbm.standardDeviations();
+        // ln Z_A = F ln 2 + D ln(2 pi) / 2 + sum_i z_i / 2
+        this.logZBase = rbm.hiddenUnits() * Math.log(2) + 0.5 * rbm.visibleUnits() * Math.log(2 * Math.PI)
+                + 0.5 * Elementwise.sum(rbm.logVariance());
+    }
+
+    /** Means of the base model: the data's column means. */
+    public static Matrix baseMean(Matrix data) {
+        if (data.rows() == 0) throw new InputException("cannot fit a base model to an empty dataset");
+        return Elementwise.columnSums(data, 1f / data.rows(), 0f, Matrix.zeros(1, data.cols()));
+    }
+
+    /** ln Z of the base model. */
+    public double logZBase() { return logZBase; }
+
+    /** Forward AIS: M runs started from exact samples v ~ N(b_A, sigma^2) of the base model; estimates ln Z_B. */
+    public AisEstimate forward(AnnealingSchedule schedule, int runs, RandomStream random, Progress progress) {
+        if (runs < 1) throw new InputException("AIS needs at least one run, got " + runs);
+        int d = rbm.visibleUnits();
+        Matrix v = Matrix.zeros(runs, d);
+        random.gaussian(Elementwise.broadcastRow(baseMean, Matrix.zeros(runs, d)),
+                Elementwise.broadcastRow(sigma, Matrix.zeros(runs, d)), v);
+        double[] logW = anneal(v, schedule.betas(), random, progress, "forward AIS");
+        return new AisEstimate(logZBase, logW, schedule.size(), false);
+    }
+
+    /**
+     * Reverse AIS: runs started from samples of the RBM (rows of {@code modelSamples}, e.g. the end of long Gibbs chains),
+     * annealed from beta = 1 to 0; E[w] = Z_A / Z_B.
+     */
+    public AisEstimate reverse(Matrix modelSamples, AnnealingSchedule schedule, RandomStream random, Progress progress) {
+        rbm.requireVisible(modelSamples);
+        double[] up = schedule.betas();
+        double[] down = new double[up.length];
+        for (int k = 0; k < up.length; k++) down[k] = up[up.length - 1 - k];
+        double[] logW = anneal(modelSamples.copy(), down, random, progress, "reverse AIS");
+        return new AisEstimate(logZBase, logW, schedule.size(), true);
+    }
+
+    /**
+     * Runs the chains v through the betas gamma_0, gamma_1, ...: log w += ln p*_{gamma_k}(v) - ln p*_{gamma_{k-1}}(v),
+     * then one transition at gamma_k. E[w] = Z_{gamma_last} / Z_{gamma_0} when v starts from p_{gamma_0}.
+     */
+    private double[] anneal(Matrix v, double[] gammas, RandomStream random, Progress progress, String task) {
+        int m = v.rows(), d = rbm.visibleUnits(), f = rbm.hiddenUnits();
+        Matrix x = Matrix.zeros(m, f);          // (v / sigma) W + a
+        Matrix scaled = Matrix.zeros(m, f);
+        Matrix h = Matrix.zeros(m, f);
+        Matrix mean = Matrix.zeros(m, d);
+        Matrix std = Elementwise.broadcastRow(sigma, Matrix.zeros(m, d));
+        Matrix bias = Matrix.zeros(1, d);
+        // linear part of the quadratic difference: (b - b_A) / sigma^2, and its constant sum (b_A^2 - b^2) / (2 sigma^2)
+        Matrix inverseVariance = Elementwise.exp(Elementwise.scale(rbm.logVariance().copy(), -1f), Matrix.zeros(1, d));
+        Matrix slope = Elementwise.subtract(rbm.visibleBias(), baseMean, Matrix.zeros(1, d));
+        Elementwise.multiply(slope, inverseVariance, slope);
+        double constant = 0.5 * (Elementwise.rowDot(Elementwise.multiply(baseMean, inverseVariance, Matrix.zeros(1, d)), baseMean)[0]
+                - Elementwise.rowDot(Elementwise.multiply(rbm.visibleBias(), inverseVariance, Matrix.zeros(1, d)), rbm.visibleBias())[0]);
+        double[] logW = new double[m];
+        int steps = gammas.length - 1;
+        for (int k = 1; k <= steps; k++) {
+            float now = (float) gammas[k];
+            float before = (float) gammas[k - 1];
+            // importance weight: (now - before) [slope^T v + constant] + sum_j [softplus(now x_j) - softplus(before x_j)]
+            rbm.hiddenInput(v, x);
+            double[] linear = Elementwise.rowDot(v, slope);
+            Elementwise.axpby(before, x, 0f, x, scaled);
+            double[] sBefore = Elementwise.rowSums(Elementwise.softplus(scaled, scaled));
+            Elementwise.axpby(now, x, 0f, x, scaled);
+            if (k < steps) random.sigmoidBernoulli(scaled, null, h); // h ~ p_now(h | v), before scaled is overwritten
+            double[] sNow = Elementwise.rowSums(Elementwise.softplus(scaled, scaled));
+            double dBeta = (double) now - before;
+            for (int n = 0; n < m; n++) logW[n] += dBeta * (linear[n] + constant) + sNow[n] - sBefore[n];
+            if (k < steps) {
+                // v ~ N((1 - now) b_A + now b + now sigma (W h), sigma^2)
+                Elementwise.axpby(1f - now, baseMean, now, rbm.visibleBias(), bias);
+                Numerics.blas().gemm(false, true, now, h, rbm.weights(), 0f, mean);
+                Elementwise.multiplyRowVector(mean, sigma, mean);
+                Elementwise.addRowVector(mean, bias, mean);
+                random.gaussian(mean, std, v);
+            }
+            if ((k & 127) == 0 || k == steps) progress.update(task, k, steps);
+        }
+        progress.finish(task);
+        return logW;
+    }
+}
