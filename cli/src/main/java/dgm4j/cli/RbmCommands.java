@@ -18,7 +18,10 @@ import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
+import dgm4j.ais.GaussianRbmAis;
+import dgm4j.data.Standardization;
 import dgm4j.rbm.BernoulliRbm;
+import dgm4j.rbm.GaussianRbm;
 import dgm4j.rbm.Rbm;
 import dgm4j.rbm.RbmFiles;
 import dgm4j.rbm.RbmSampler;
@@ -34,12 +37,30 @@ import picocli.CommandLine.Model.CommandSpec;
 final class RbmCommands {
     private RbmCommands() {}
 
-    static Rbm load(Path file, int[] imageShape) {
+    /** An RBM from a model file, with the image shape and the data standardisation (null if none) stored with it. */
+    record Loaded(Rbm rbm, int[] imageShape, Standardization standardization) {
+        /** Model-space values (e.g. samples of a Gaussian RBM) back in data units, for pictures. */
+        Matrix toData(Matrix x) {
+            return standardization == null ? x : standardization.invert(x);
+        }
+
+        /** Data in the model's space (standardised for a Gaussian RBM). */
+        Matrix toModel(Matrix x) {
+            return standardization == null ? x : standardization.apply(x);
+        }
+    }
+
+    static Loaded loadModel(Path file) {
         ModelFile f = ModelFiles.read(file, Rbm.KIND);
-        int[] s = RbmFiles.imageShape(f);
-        imageShape[0] = s[0];
-        imageShape[1] = s[1];
-        return RbmFiles.read(f);
+        Rbm rbm = RbmFiles.read(f);
+        return new Loaded(rbm, RbmFiles.imageShape(f), RbmFiles.standardization(f, rbm.visibleUnits()));
+    }
+
+    static Rbm load(Path file, int[] imageShape) {
+        Loaded l = loadModel(file);
+        imageShape[0] = l.imageShape()[0];
+        imageShape[1] = l.imageShape()[1];
+        return l.rbm();
     }
 
     /** Tile size for pictures: the recorded image shape, else the most square factorisation of D. */
@@ -51,13 +72,15 @@ final class RbmCommands {
     }
 
     /** filters.png (the first 100 hidden units' weights) and samples.png (100 fantasies after 1000 Gibbs steps). */
-    static void writePictures(Rbm rbm, int height, int width, Path dir, RandomStream random, PrintWriter out) throws IOException {
+    static void writePictures(Rbm rbm, Standardization standardization, int height, int width, Path dir, RandomStream random,
+                              PrintWriter out) throws IOException {
         Files.createDirectories(dir);
         int[] t = tile(rbm.visibleUnits(), new int[] {height, width});
         Path filters = dir.resolve("filters.png");
         writeFilters(rbm, t, 100, filters);
         Path samples = dir.resolve("samples.png");
         Matrix s = RbmSampler.fantasies(rbm, 100, 1000, random);
+        if (standardization != null) s = standardization.invert(s);
         new ImageGrid(t[0], t[1], 10).zoom(2).writePng(s, null, samples);
         out.println("wrote " + filters + " (learned filters) and " + samples + " (samples after 1000 Gibbs steps)");
     }
@@ -85,10 +108,10 @@ final class RbmCommands {
         public Integer call() throws IOException {
             numeric.apply();
             if (count < 1 || steps < 1) throw new InputException("--count and --steps must be positive");
-            int[] shape = new int[2];
-            Rbm rbm = load(model, shape);
-            int[] t = tile(rbm.visibleUnits(), shape);
-            Matrix s = RbmSampler.fantasies(rbm, count, steps, new RandomStream(seed));
+            Loaded l = loadModel(model);
+            Rbm rbm = l.rbm();
+            int[] t = tile(rbm.visibleUnits(), l.imageShape());
+            Matrix s = l.toData(RbmSampler.fantasies(rbm, count, steps, new RandomStream(seed)));
             new ImageGrid(t[0], t[1], ImageGrid.columnsFor(count)).zoom(2).writePng(s, null, out);
             spec.commandLine().getOut().println("wrote " + count + " samples after " + steps + " Gibbs steps to " + out);
             return Main.OK;
@@ -131,6 +154,9 @@ final class RbmCommands {
         public Integer call() throws IOException {
             int[] shape = new int[2];
             Rbm rbm = load(model, shape);
+            if (!(rbm instanceof BernoulliRbm)) {
+                throw new InputException("pattern completion is implemented for binary RBMs; " + model + " has " + rbm.visibleType() + " visible units");
+            }
             int[] t = tile(rbm.visibleUnits(), shape);
             Dataset test = data.load(data.hasSplits() ? "test" : "train");
             int n = Math.min(count, test.size());
@@ -200,42 +226,67 @@ final class RbmCommands {
             } catch (NumberFormatException e) {
                 throw new InputException("--betas must be 'standard' or a positive number, got " + betas);
             }
-            int[] shape = new int[2];
-            Rbm rbm = load(model, shape);
+            Loaded loaded = loadModel(model);
+            Rbm rbm = loaded.rbm();
             Dataset train = data.load("train");
-            if (!(rbm instanceof BernoulliRbm)) {
-                throw new InputException("AIS is implemented for binary RBMs; " + model + " has " + rbm.visibleType() + " visible units");
-            }
             Dataset scored = data.hasSplits() ? data.load(split) : train;
-            Binarization b = Binarization.parse(binarize);
-            Matrix trainBits = b.apply(train).features();
-            rbm.requireVisible(trainBits);
-            Matrix base = RbmAis.baseRateBias(trainBits);
-            Matrix x = b.apply(scored).features();
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            RbmAis ais = new RbmAis((BernoulliRbm) rbm, base);
             RandomStream random = new RandomStream(seed);
+            Matrix x;
+            double logJacobian = 0;   // log |d model space / d data space| per example, for Gaussian RBMs on standardised data
+            AisEstimate f;
+            AisEstimate r = null;
+            double baseLogZ;
             long t0 = System.nanoTime();
-            AisEstimate f = ais.forward(schedule, runs, random.split(0), new ProgressBar(err));
+            if (rbm instanceof GaussianRbm) {
+                GaussianRbm g = (GaussianRbm) rbm;
+                Matrix trainModel = loaded.toModel(train.features());
+                x = loaded.toModel(scored.features());
+                rbm.requireVisible(x);
+                if (loaded.standardization() != null) {
+                    Matrix std = loaded.standardization().std();
+                    for (int i = 0; i < std.cols(); i++) logJacobian -= Math.log(std.get(0, i));
+                }
+                GaussianRbmAis ais = new GaussianRbmAis(g, GaussianRbmAis.baseMean(trainModel));
+                baseLogZ = ais.logZBase();
+                f = ais.forward(schedule, runs, random.split(0), new ProgressBar(err));
+                if (reverse) r = ais.reverse(RbmSampler.fantasies(rbm, runs, 1000, random.split(1)), schedule, random.split(3), new ProgressBar(err));
+            } else if (rbm instanceof BernoulliRbm) {
+                Binarization b = Binarization.parse(binarize);
+                Matrix trainBits = b.apply(train).features();
+                rbm.requireVisible(trainBits);
+                x = b.apply(scored).features();
+                RbmAis ais = new RbmAis((BernoulliRbm) rbm, RbmAis.baseRateBias(trainBits));
+                baseLogZ = ais.logZBase();
+                f = ais.forward(schedule, runs, random.split(0), new ProgressBar(err));
+                if (reverse) {
+                    Matrix v = RbmSampler.fantasies(rbm, runs, 1000, random.split(1));
+                    random.split(2).bernoulli(v, v);
+                    r = ais.reverse(v, schedule, random.split(3), new ProgressBar(err));
+                }
+            } else {
+                throw new InputException("AIS is not implemented for " + rbm.visibleType() + " RBMs");
+            }
             double secs = (System.nanoTime() - t0) / 1e9;
             double meanLogUnnormalized = 0;
             double[] free = rbm.freeEnergy(x, null);
             for (double v : free) meanLogUnnormalized -= v / free.length;
-            out.printf(Locale.ROOT, "ln Z_base = %.4f%n", ais.logZBase());
+            String what = x.rows() + " " + (data.hasSplits() ? split : "given") + " examples";
+            out.printf(Locale.ROOT, "ln Z_base = %.4f%n", baseLogZ);
             out.printf(Locale.ROOT, "%s  (%.1f s)%n", f, secs);
-            out.printf(Locale.ROOT, "average log-probability of %d %s examples: %.2f nats (bracket %.2f .. %.2f)%n", x.rows(),
-                    data.hasSplits() ? split : "given", f.averageLogProbability(meanLogUnnormalized),
-                    meanLogUnnormalized - f.logZHigh(), meanLogUnnormalized - f.logZLow());
-            if (reverse) {
-                Matrix v = RbmSampler.fantasies(rbm, runs, 1000, random.split(1));
-                random.split(2).bernoulli(v, v);
-                AisEstimate r = ais.reverse(v, schedule, random.split(3), new ProgressBar(err));
+            out.printf(Locale.ROOT, "average log-probability of %s: %.2f nats (bracket %.2f .. %.2f)%n", what,
+                    f.averageLogProbability(meanLogUnnormalized), meanLogUnnormalized - f.logZHigh(), meanLogUnnormalized - f.logZLow());
+            if (logJacobian != 0) {
+                out.printf(Locale.ROOT, "  in the data's own units (undoing the standardisation): %.2f nats%n",
+                        f.averageLogProbability(meanLogUnnormalized) + logJacobian);
+            }
+            if (r != null) {
                 out.printf(Locale.ROOT, "%s%n", r);
                 out.printf(Locale.ROOT, "average log-probability by reverse AIS: %.2f nats%n", r.averageLogProbability(meanLogUnnormalized));
             }
             if (exact) {
-                double z = ExactPartition.logZ((BernoulliRbm) rbm);
+                double z = rbm instanceof GaussianRbm ? ExactPartition.logZ((GaussianRbm) rbm) : ExactPartition.logZ((BernoulliRbm) rbm);
                 out.printf(Locale.ROOT, "exact ln Z = %.4f; average log-probability %.2f nats%n", z, meanLogUnnormalized - z);
             }
             return Main.OK;

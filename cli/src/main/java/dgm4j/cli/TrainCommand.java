@@ -21,7 +21,9 @@ import dgm4j.ais.AisEstimate;
 import dgm4j.ais.AnnealingSchedule;
 import dgm4j.ais.RbmAis;
 import dgm4j.math.Matrix;
+import dgm4j.data.Standardization;
 import dgm4j.rbm.BernoulliRbm;
+import dgm4j.rbm.GaussianRbm;
 import dgm4j.rbm.Rbm;
 import dgm4j.rbm.RbmFiles;
 import dgm4j.rbm.RbmTrainer;
@@ -101,6 +103,11 @@ final class TrainCommand implements Runnable {
         @Mixin RunOptions run;
         @Mixin NumericOptions numeric;
         @Option(names = "--hidden", defaultValue = "500", description = "hidden units (default: ${DEFAULT-VALUE})") int hidden;
+        @Option(names = "--visible", defaultValue = "bernoulli",
+                description = "visible units: bernoulli (binary data, e.g. binarized pixels) or gaussian (real values, standardised per column) (default: ${DEFAULT-VALUE})")
+        String visible;
+        @Option(names = "--learn-variance", description = "gaussian: learn each visible unit's variance (default: fixed at 1 on standardised data)") boolean learnVariance;
+        @Option(names = "--min-std", defaultValue = "0.05", description = "gaussian: floor of the per-column std used to standardise (default: ${DEFAULT-VALUE})") float minStd;
 
         static final class Algorithm {
             @Option(names = "--cd", paramLabel = "K", description = "contrastive divergence with K Gibbs steps (default: CD-1)") Integer cd;
@@ -135,13 +142,27 @@ final class TrainCommand implements Runnable {
             numeric.apply();
             if (hidden < 1) throw new InputException("--hidden must be at least 1, got " + hidden);
             if (batch < 1) throw new InputException("--batch must be at least 1, got " + batch);
-            Binarization binarization = Binarization.parse(binarize);
+            if (!"bernoulli".equals(visible) && !"gaussian".equals(visible)) {
+                throw new InputException("--visible must be bernoulli or gaussian, got " + visible);
+            }
+            boolean gaussian = "gaussian".equals(visible);
+            if (gaussian && spec.commandLine().getParseResult().hasMatchedOption("--binarize")) {
+                throw new InputException("--binarize applies to bernoulli visible units; gaussian units take the data standardised");
+            }
+            Binarization binarization = gaussian ? Binarization.none() : Binarization.parse(binarize);
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
 
             Dataset train = data.load("train");
             Dataset validation = data.hasSplits() ? data.load("validation") : null;
-            Binarization.requireUnitRange(train.features(), train.name());
+            Standardization standardization = null;
+            if (gaussian) {
+                standardization = Standardization.fit(train, minStd);   // deterministic: a resumed run refits the same
+                train = standardization.apply(train);
+                if (validation != null) validation = standardization.apply(validation);
+            } else {
+                Binarization.requireUnitRange(train.features(), train.name());
+            }
 
             RbmTrainer.Config config = new RbmTrainer.Config();
             config.learningRate = lr;
@@ -164,6 +185,9 @@ final class TrainCommand implements Runnable {
             if (run.resume != null) {
                 ModelFile checkpoint = ModelFiles.read(run.resume, Rbm.KIND);
                 rbm = RbmFiles.read(checkpoint);
+                if (!rbm.visibleType().equals(visible)) {
+                    throw new InputException(run.resume + " holds an RBM with " + rbm.visibleType() + " visible units; add --visible " + rbm.visibleType());
+                }
                 if (rbm.visibleUnits() != train.dim()) {
                     throw new InputException(run.resume + " has " + rbm.visibleUnits() + " visible units but the data have " + train.dim() + " columns");
                 }
@@ -175,18 +199,19 @@ final class TrainCommand implements Runnable {
                 RbmTrainer trainer = new RbmTrainer(rbm, config, random);
                 dataRandom = RbmTrainingTask.restore(checkpoint, trainer);
                 err.printf("resuming %s from epoch %d%n", run.resume, startEpoch);
-                return train(trainer, train, validation, binarization, dataRandom, startEpoch, out);
+                return train(trainer, train, validation, binarization, standardization, dataRandom, startEpoch, out);
             }
             RandomStream root = new RandomStream(run.seed);
             random = root.split(0);
             dataRandom = root.split(1);
-            rbm = BernoulliRbm.initialize(train.dim(), hidden, random);
+            rbm = gaussian ? GaussianRbm.initialize(train.dim(), hidden, learnVariance, random)
+                    : BernoulliRbm.initialize(train.dim(), hidden, random);
             RbmTrainer trainer = new RbmTrainer(rbm, config, random);
-            return train(trainer, train, validation, binarization, dataRandom, startEpoch, out);
+            return train(trainer, train, validation, binarization, standardization, dataRandom, startEpoch, out);
         }
 
         private int train(RbmTrainer trainer, Dataset train, Dataset validation, Binarization binarization,
-                          RandomStream dataRandom, int startEpoch, PrintWriter out) throws Exception {
+                          Standardization standardization, RandomStream dataRandom, int startEpoch, PrintWriter out) throws Exception {
             Map<String, Object> provenance = new LinkedHashMap<>();
             provenance.put("dataset", data.describe());
             provenance.put("train_examples", train.size());
@@ -197,6 +222,9 @@ final class TrainCommand implements Runnable {
             provenance.put("dgm4j_version", Version.get());
             provenance.put("command", "dgm " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
             RbmTrainingTask task = new RbmTrainingTask(trainer, train, validation, batch, binarization, dataRandom, provenance);
+            if (standardization != null) {
+                task.withTensor(RbmFiles.DATA_MEAN, standardization.mean()).withTensor(RbmFiles.DATA_STD, standardization.std());
+            }
             if (aisEvery > 0) {
                 if (task.monitorValidation() == null) throw new InputException("--ais-every needs data with a validation split (--data NAME)");
                 if (!(trainer.rbm() instanceof BernoulliRbm)) throw new InputException("--ais-every is implemented for binary RBMs");
@@ -215,7 +243,7 @@ final class TrainCommand implements Runnable {
                 });
             }
             PrintWriter err = spec.commandLine().getErr();
-            err.printf(Locale.ROOT, "training a %d-%d RBM by %s on %s (%d examples, batch %d), %s%n", trainer.rbm().visibleUnits(),
+            err.printf(Locale.ROOT, "training a %s %d-%d RBM by %s on %s (%d examples, batch %d), %s%n", trainer.rbm().visibleType(), trainer.rbm().visibleUnits(),
                     trainer.rbm().hiddenUnits(), trainer.config().algorithm(), data.describe(), train.size(), batch, Numerics.describe());
             long t0 = System.nanoTime();
             new TrainingRun(run.epochs)
@@ -226,7 +254,7 @@ final class TrainCommand implements Runnable {
                     .run(task, startEpoch);
             out.printf(Locale.ROOT, "saved %s (%.1f s)%n", run.out, (System.nanoTime() - t0) / 1e9);
             if (run.pictures != null) {
-                RbmCommands.writePictures(trainer.rbm(), train.height(), train.width(), run.pictures, new RandomStream(run.seed).split(7), out);
+                RbmCommands.writePictures(trainer.rbm(), standardization, train.height(), train.width(), run.pictures, new RandomStream(run.seed).split(7), out);
             }
             return Main.OK;
         }

@@ -124,6 +124,30 @@ class CliTest {
     }
 
     @Test
+    void gaussianRbmOnStandardisedPixelsTrainsAndIsMeasured(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("g.safetensors");
+        Cli t = Cli.run("train", "rbm", "--visible", "gaussian", "--images", Cli.fixtureImages().toString(), "--hidden", "10",
+                "--epochs", "3", "--batch", "20", "--lr", "0.002", "--threads", "1", "--out", model.toString(),
+                "--pictures", dir.resolve("pics").toString());
+        assertEquals(0, t.code, t.toString());
+        Cli i = Cli.run("inspect", model.toString());
+        assertTrue(i.out.contains("\"visible_type\":\"gaussian\"") && i.out.contains("data_mean") && i.out.contains("log_variance"), i.out);
+        Cli a = Cli.run("eval", "ais", model.toString(), "--images", Cli.fixtureImages().toString(), "--runs", "100", "--exact", "--threads", "1");
+        assertEquals(0, a.code, a.toString());
+        assertEquals(number(a.out, "exact ln Z = ([-0-9.]+)"), number(a.out, "forward AIS: ln Z = ([-0-9.]+)"), 0.1, a.out);
+        assertTrue(a.out.contains("in the data's own units"), a.out);
+        Cli bad = Cli.run("train", "rbm", "--visible", "gaussian", "--binarize", "dynamic", "--images", Cli.fixtureImages().toString(),
+                "--out", dir.resolve("x.safetensors").toString());
+        assertEquals(2, bad.code, bad.toString());
+        Cli complete = Cli.run("complete", model.toString(), "--images", Cli.fixtureImages().toString(), "--out", dir.resolve("c.png").toString());
+        assertEquals(2, complete.code, complete.toString());
+        Cli wrongType = Cli.run("train", "rbm", "--images", Cli.fixtureImages().toString(), "--hidden", "10", "--epochs", "4",
+                "--out", model.toString(), "--resume", model.toString());
+        assertEquals(2, wrongType.code, wrongType.toString());
+        assertTrue(wrongType.err.contains("--visible gaussian"), wrongType.err);
+    }
+
+    @Test
     void divergenceStopsTrainingAndLeavesTheCheckpointUntouched(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("rbm.safetensors");
         String[] base = {"train", "rbm", "--images", Cli.fixtureImages().toString(), "--hidden", "10", "--batch", "20",

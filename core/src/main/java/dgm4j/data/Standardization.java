@@ -22,6 +22,20 @@ public final class Standardization {
         for (int j = 0; j < std.cols(); j++) inverseStd.set(0, j, 1f / std.get(0, j));
     }
 
+    /** A standardisation with given column means and (positive, finite) standard deviations, e.g. from a model file. */
+    public static Standardization of(Matrix mean, Matrix std) {
+        if (mean.rows() != 1 || std.rows() != 1 || mean.cols() != std.cols()) {
+            throw new InputException("standardisation mean and std must be 1xD rows of equal width, got " + mean.shape() + " and " + std.shape());
+        }
+        for (int j = 0; j < std.cols(); j++) {
+            float s = std.get(0, j);
+            if (!(s > 0) || !Float.isFinite(s) || !Float.isFinite(mean.get(0, j))) {
+                throw new InputException("standardisation column " + j + ": mean " + mean.get(0, j) + ", std " + s + " (std must be positive and finite)");
+            }
+        }
+        return new Standardization(mean.copy(), std.copy());
+    }
+
     /** Column means and (population) standard deviations of {@code features}, each std at least {@code minStd}. */
     public static Standardization fit(Matrix features, float minStd) {
         if (features.rows() == 0) throw new InputException("cannot standardise an empty dataset");

@@ -28,6 +28,15 @@ public final class RbmFiles {
     public static final String HIDDEN_BIAS = "hidden_bias";
     public static final String LOG_VARIANCE = "log_variance";
     public static final String LEARN_VARIANCE = "learn_variance";
+    /** Column means and standard deviations of the training data a Gaussian RBM was trained on (F32 [visible]). */
+    public static final String DATA_MEAN = "data_mean";
+    public static final String DATA_STD = "data_std";
+
+    /** The standardisation stored with a model, or null if it has none. */
+    public static dgm4j.data.Standardization standardization(ModelFile file, int visible) {
+        if (!file.hasTensor(DATA_MEAN) || !file.hasTensor(DATA_STD)) return null;
+        return dgm4j.data.Standardization.of(get(file, DATA_MEAN, 1, visible), get(file, DATA_STD, 1, visible));
+    }
 
     private RbmFiles() {}
 

@@ -35,6 +35,7 @@ public final class RbmTrainingTask implements TrainingTask {
     private final int imageHeight;
     private final int imageWidth;
     private final Map<String, Object> provenance;
+    private final Map<String, Matrix> extraTensors = new LinkedHashMap<>();
     private int extraMonitorEvery;
     private java.util.function.BiFunction<Rbm, Integer, Map<String, Double>> extraMonitor;
 
@@ -135,6 +136,12 @@ public final class RbmTrainingTask implements TrainingTask {
         return this;
     }
 
+    /** Saves a tensor with the model in every snapshot (e.g. the data standardisation a Gaussian RBM was trained on). */
+    public RbmTrainingTask withTensor(String name, Matrix value) {
+        extraTensors.put(name, value);
+        return this;
+    }
+
     /** Fixed binary examples of the validation split used by the monitors (null without validation data). */
     public Matrix monitorValidation() { return monitorValidation; }
 
@@ -162,6 +169,7 @@ public final class RbmTrainingTask implements TrainingTask {
         }
         if (trainer.config().centered) state.put("centered", true);
         b.metadataJson(ModelFile.TRAINING_STATE_KEY, state);
+        for (Map.Entry<String, Matrix> e : extraTensors.entrySet()) RbmFiles.put(b, e.getKey(), e.getValue());
         if (provenance != null) b.metadataJson(ModelFile.PROVENANCE_KEY, provenance);
         return b.build();
     }
