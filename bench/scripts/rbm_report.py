@@ -5,7 +5,8 @@ Reads: dgm4j.jsonl (dgm4j.bench.RbmBenchmark), torch.jsonl and sklearn.jsonl (be
 meta.json (run settings, written by run-rbm.sh).
 
 Roofline = the epoch's (or the AIS run's) matrix products alone, each at the single-thread speed measured in the same
-run for its shape (the faster of dgm4j's gemm and torch.mm): the time to beat with these products on this machine.
+run for its shape (the faster of dgm4j's gemm and torch.mm, fastest sample: other load only ever slows a sample down):
+the time to beat with these products on this machine.
 Products per update of 100 examples (op shapes 100x784x500, 2*100*784*500 = 78.4 MFLOP each), as dgm4j computes them:
   CD-1:  v0 W, h W^T, v W (3 "forward"), v0^T p(h|v0), v^T p(h|v) (2 gradient)             = 5
   PCD-1: as CD-1 plus chains W (p(h|chains) with the updated weights, before the Gibbs step)  = 6
@@ -51,12 +52,12 @@ def main(d):
     parts = [r for r in rows if r["kind"] == "ais-part"]
 
     def best(shape):
-        c = [gemm[k]["s_median"] for k in ((("dgm4j", shape, "float32")), ("torch", shape, "float32")) if k in gemm]
+        c = [gemm[k]["s_min"] for k in ((("dgm4j", shape, "float32")), ("torch", shape, "float32")) if k in gemm]
         return min(c) if c else None
 
     def own(impl, shape):
         g = gemm.get((impl, shape, "float32"))
-        return g["s_median"] if g else None
+        return g["s_min"] if g else None
 
     shapes = ("NN", "NT", "TN")
     roof = {}
@@ -115,10 +116,10 @@ def main(d):
       "float32 X keeps float32 parameters, float64 X (what `fit` gets from most users) float64.")
     if roof:
         bits = ", ".join(f"{s} {FLOP / best(s) / 1e9:.1f}" for s in shapes)
-        p(f"GEMM speed used for the roofline (GFLOP/s, faster of dgm4j and torch per shape): {bits}.")
+        p(f"GEMM speed used for the roofline (GFLOP/s, fastest sample of dgm4j and torch per shape): {bits}.")
     g = ", ".join(f"{impl} {shape}{'' if dt == 'float32' else ' ' + dt} {r['gflops']:.1f}"
                   for (impl, shape, dt), r in sorted(gemm.items()))
-    p(f"All GEMM measurements (GFLOP/s, 100x784x500): {g}.")
+    p(f"All GEMM measurements (GFLOP/s from the median sample, 100x784x500): {g}.")
     n64 = gemm.get(("numpy", "NN", "float64"))
     if n64:
         p(f"For scale: sklearn's 5 products per update in float64 at numpy's measured float64 speed take "
@@ -128,7 +129,7 @@ def main(d):
     # where dgm4j's epoch goes
     if all(own("dgm4j", s) for s in shapes) and any(("dgm4j", a) in epochs for a in COUNTS):
         p("Where dgm4j's time goes (seconds per epoch, medians; products = the update's products at dgm4j's own "
-          "measured gemm speed):")
+          "gemm speed, fastest sample; the pieces sum to the total up to timer overhead):")
         p()
         p("| epoch | total | Minibatches.next (copy + dynamic binarization) | estimateGradient | of which products "
           "| estimateGradient beyond products | applyGradient (momentum, decay, W += velocity) |")
@@ -143,6 +144,8 @@ def main(d):
               f"| {pa['estimateGradient'] - prod:.2f} | {pa['applyGradient']:.3f} |")
         p()
     if parts:
+        ref = [x for x in parts if x["part"].startswith("for reference")]
+        parts = [x for x in parts if not x["part"].startswith("for reference")]
         total = sum(x["us_median"] for x in parts)
         j = ais.get("dgm4j")
         per_step = j["s_median"] / j["steps"] * 1e6 if j else None
@@ -153,6 +156,8 @@ def main(d):
         p("|---|---|---|")
         for x in parts:
             p(f"| {x['part']} | {x['us_median']:.0f} | {100 * x['us_median'] / total:.0f}% |")
+        for x in ref:
+            p(f"| {x['part']} | {x['us_median']:.0f} | (not part of the step) |")
         p()
 
 

@@ -255,6 +255,10 @@ public final class RbmBenchmark {
                 Elementwise.rowSums(x);
                 Elementwise.rowSums(x);
             }},
+            {"for reference: 2x sigmoid (Elementwise.sigmoid, 100x500)", (Runnable) () -> {
+                Elementwise.sigmoid(x, scaled);
+                Elementwise.sigmoid(x, scaled);
+            }},
             {"sigmoidBernoulli h (100x500)", (Runnable) () -> r.sigmoidBernoulli(x, null, h)},
             {"sigmoidBernoulli v (100x784)", (Runnable) () -> r.sigmoidBernoulli(visibleInput, null, v)},
         };
