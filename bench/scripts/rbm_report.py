@@ -33,6 +33,11 @@ def load_lines(path):
         return [json.loads(line) for line in f if line.strip().startswith("{")]
 
 
+def cell(text):
+    """Text for a Markdown table cell (a | inside, as in p(h|v), would split the cell)."""
+    return text.replace("|", "\\|")
+
+
 def fmt(x, digits=2):
     return "–" if x is None else f"{x:.{digits}f}"
 
@@ -50,6 +55,7 @@ def main(d):
     epochs = {(r["impl"], r["algo"].split(" ")[0]): r for r in rows if r["kind"] == "epoch"}
     ais = {r["impl"]: r for r in rows if r["kind"] == "ais"}
     parts = [r for r in rows if r["kind"] == "ais-part"]
+    uparts = [r for r in rows if r["kind"] == "update-part"]
 
     def best(shape):
         c = [gemm[k]["s_min"] for k in ((("dgm4j", shape, "float32")), ("torch", shape, "float32")) if k in gemm]
@@ -143,6 +149,16 @@ def main(d):
             p(f"| {algo} | {e['s_median']:.2f} | {pa['next']:.3f} | {pa['estimateGradient']:.2f} | {prod:.2f} "
               f"| {pa['estimateGradient'] - prod:.2f} | {pa['applyGradient']:.3f} |")
         p()
+    if uparts:
+        total = sum(x["us_median"] for x in uparts)
+        p(f"dgm4j CD-1 update, non-product pieces timed alone (µs per update; sum {total:.0f} µs = "
+          f"{total * 500 / 1e6:.2f} s per 500-update epoch):")
+        p()
+        p("| piece | µs per update | s per epoch |")
+        p("|---|---|---|")
+        for x in uparts:
+            p(f"| {cell(x['part'])} | {x['us_median']:.0f} | {x['us_median'] * 500 / 1e6:.3f} |")
+        p()
     if parts:
         ref = [x for x in parts if x["part"].startswith("for reference")]
         parts = [x for x in parts if not x["part"].startswith("for reference")]
@@ -155,9 +171,9 @@ def main(d):
         p("| piece | µs | share of sum |")
         p("|---|---|---|")
         for x in parts:
-            p(f"| {x['part']} | {x['us_median']:.0f} | {100 * x['us_median'] / total:.0f}% |")
+            p(f"| {cell(x['part'])} | {x['us_median']:.0f} | {100 * x['us_median'] / total:.0f}% |")
         for x in ref:
-            p(f"| {x['part']} | {x['us_median']:.0f} | (not part of the step) |")
+            p(f"| {cell(x['part'])} | {x['us_median']:.0f} | (not part of the step) |")
         p()
 
 

@@ -35,7 +35,8 @@ import dgm4j.rbm.RbmTrainer;
  *       784-500 RBM given a few CD-1 updates (the work does not depend on the weights). {@code --ais-factor f < 1}
  *       runs {@link AnnealingSchedule#standardScaled(double)} instead and extrapolates to 14,500 steps (QUICK).</li>
  *   <li>{@code gemm}: the three product shapes of an update (v W, h W^T, v^T p(h|v)), so that the report can compute
- *       the products-only time of an epoch (the roofline). {@code ais-parts}: the AIS step's pieces timed alone.</li>
+ *       the products-only time of an epoch (the roofline). {@code update-parts}, {@code ais-parts}: the non-product
+ *       pieces of a CD-1 update and of an AIS step, timed alone.</li>
  * </ul>
  * Output: one JSON object per line on stdout; progress on stderr.
  */
@@ -47,7 +48,7 @@ public final class RbmBenchmark {
     public static void main(String[] args) {
         int epochs = 5, warmupEpochs = 1, aisRepeats = 1;
         double aisFactor = 1.0, gemmMs = 50;
-        String only = "gemm,cd,pcd,ais,ais-parts";
+        String only = "gemm,cd,pcd,update-parts,ais,ais-parts";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--epochs": epochs = Integer.parseInt(args[++i]); break;
@@ -74,6 +75,7 @@ public final class RbmBenchmark {
             if (parts.contains("cd")) epochs("CD-1", false, train, warmupEpochs, epochs);
             if (parts.contains("pcd")) epochs("PCD-1", true, train, warmupEpochs, epochs);
         }
+        if (parts.contains("update-parts")) updateParts(gemmMs);
         if (parts.contains("ais")) ais(aisFactor, aisRepeats);
         if (parts.contains("ais-parts")) aisParts(gemmMs);
     }
@@ -265,6 +267,54 @@ public final class RbmBenchmark {
         for (Object[] p : pieces) {
             double[] t = measure((Runnable) p[1], 0.5, sampleMs, 11);
             emit(String.format(Locale.ROOT, "{\"kind\": \"ais-part\", \"impl\": \"dgm4j\", \"part\": %s, \"us_median\": %.2f}",
+                    str((String) p[0]), t[0] * 1e6));
+        }
+    }
+
+    /**
+     * The non-product pieces of one CD-1 update (RbmTrainer.estimateGradient / applyGradient, BernoulliRbm), timed
+     * alone on the update's operands, microseconds per update.
+     */
+    static void updateParts(double sampleMs) {
+        RandomStream r = new RandomStream(13);
+        BernoulliRbm rbm = BernoulliRbm.initialize(D, F, r.split(1));
+        Matrix v = Matrix.zeros(BATCH, D), vp = Matrix.zeros(BATCH, D), h = Matrix.zeros(BATCH, F), hs = Matrix.zeros(BATCH, F);
+        r.bernoulli(Matrix.zeros(BATCH, D).fill(0.3f), v);
+        rbm.hiddenInput(v, h);
+        Matrix gW = Matrix.zeros(D, F), gb = Matrix.zeros(1, D), ga = Matrix.zeros(1, F);
+        Matrix velW = Matrix.zeros(D, F), velB = Matrix.zeros(1, D), velA = Matrix.zeros(1, F);
+        Object[][] pieces = {
+            {"gradients fill(0) (W, b, a)", (Runnable) () -> { gW.fill(0f); gb.fill(0f); ga.fill(0f); }},
+            {"2x columnSums v (100x784) + 2x columnSums p(h|v) (100x500)", (Runnable) () -> {
+                Elementwise.columnSums(v, 0.01f, 1f, gb);
+                Elementwise.columnSums(v, -0.01f, 1f, gb);
+                Elementwise.columnSums(h, 0.01f, 1f, ga);
+                Elementwise.columnSums(h, -0.01f, 1f, ga);
+            }},
+            {"2x broadcastRow a (100x500) + 1x broadcastRow b (100x784)", (Runnable) () -> {
+                Elementwise.broadcastRow(rbm.hiddenBias(), hs);
+                Elementwise.broadcastRow(rbm.hiddenBias(), hs);
+                Elementwise.broadcastRow(rbm.visibleBias(), vp);
+            }},
+            {"sigmoid + 2x sigmoidBernoulli h (100x500) + sigmoidBernoulli v (100x784)", (Runnable) () -> {
+                Elementwise.sigmoid(h, hs);
+                r.sigmoidBernoulli(h, hs, hs);
+                r.sigmoidBernoulli(h, hs, hs);
+                r.sigmoidBernoulli(vp, vp, vp);
+            }},
+            {"applyGradient: W decay axpby + velocity axpby + W += velocity (and biases)", (Runnable) () -> {
+                Elementwise.axpby(1f, gW, -2e-4f, rbm.weights(), gW);
+                Elementwise.axpby(0.5f, velW, 0.05f, gW, velW);
+                Elementwise.add(rbm.weights(), velW, rbm.weights());
+                Elementwise.axpby(0.5f, velB, 0.05f, gb, velB);
+                Elementwise.add(rbm.visibleBias(), velB, rbm.visibleBias());
+                Elementwise.axpby(0.5f, velA, 0.05f, ga, velA);
+                Elementwise.add(rbm.hiddenBias(), velA, rbm.hiddenBias());
+            }},
+        };
+        for (Object[] p : pieces) {
+            double[] t = measure((Runnable) p[1], 0.5, sampleMs, 11);
+            emit(String.format(Locale.ROOT, "{\"kind\": \"update-part\", \"impl\": \"dgm4j\", \"part\": %s, \"us_median\": %.2f}",
                     str((String) p[0]), t[0] * 1e6));
         }
     }
