@@ -197,6 +197,70 @@ final class RbmCommands {
         }
     }
 
+    @Command(name = "transform", mixinStandardHelpOptions = true,
+            description = {"Features for other models: p(h = 1 | v) of every example, written with its label as NumPy .npz "
+                    + "(arrays \"features\" [N, hidden] float32 and \"labels\" [N] int64) or as CSV (features, then the label)."})
+    static final class Transform implements Callable<Integer> {
+        @Parameters(paramLabel = "MODEL") Path model;
+        @Mixin DataSelection data;
+        @Option(names = "--split", defaultValue = "test", description = "train, validation, test or train+validation (default: ${DEFAULT-VALUE})") String split;
+        @Option(names = "--out", required = true, paramLabel = "FILE.npz|FILE.csv") Path out;
+        @Option(names = "--binarize", defaultValue = "none",
+                description = "binary RBMs: how the data are made binary first; none feeds intensities in [0,1] as they are, as is usual for features (default: ${DEFAULT-VALUE})")
+        String binarize;
+        @Mixin NumericOptions numeric;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            numeric.apply();
+            Loaded loaded = loadModel(model);
+            Rbm rbm = loaded.rbm();
+            Dataset d = data.hasSplits() ? data.load(split) : data.load("train");
+            Matrix x = rbm instanceof GaussianRbm ? loaded.toModel(d.features()) : Binarization.parse(binarize).apply(d).features();
+            if (x.cols() != rbm.visibleUnits()) {
+                throw new InputException("data have " + x.cols() + " columns but the RBM has " + rbm.visibleUnits() + " visible units");
+            }
+            Matrix features = rbm.hiddenProbabilities(x, Matrix.zeros(x.rows(), rbm.hiddenUnits()));
+            String name = out.getFileName().toString();
+            if (name.endsWith(".npz")) {
+                ModelFile.Builder b = ModelFile.builder("features").matrix("features", features);
+                if (d.labels() != null) {
+                    long[] labels = new long[d.size()];
+                    for (int i = 0; i < labels.length; i++) labels[i] = d.labels()[i];
+                    b.longs("labels", labels);
+                }
+                ModelFiles.exportNpz(b.build(), out);
+            } else if (name.endsWith(".csv")) {
+                writeCsv(features, d.labels(), out);
+            } else {
+                throw new InputException("--out must end in .npz or .csv, got " + out);
+            }
+            spec.commandLine().getOut().printf(Locale.ROOT, "wrote %d x %d features%s to %s%n", features.rows(), features.cols(),
+                    d.labels() != null ? " and labels" : "", out);
+            return Main.OK;
+        }
+
+        private static void writeCsv(Matrix features, int[] labels, Path out) throws IOException {
+            Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp");
+            try (java.io.BufferedWriter w = Files.newBufferedWriter(tmp)) {
+                float[] row = new float[features.cols()];
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < features.rows(); i++) {
+                    features.getRow(i, row);
+                    sb.setLength(0);
+                    for (int j = 0; j < row.length; j++) {
+                        if (j > 0) sb.append(',');
+                        sb.append(row[j]);
+                    }
+                    if (labels != null) sb.append(',').append(labels[i]);
+                    w.write(sb.append('\n').toString());
+                }
+            }
+            Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
     @Command(name = "ais", mixinStandardHelpOptions = true,
             description = {"Estimate ln Z of an RBM by annealed importance sampling (Salakhutdinov & Murray 2008) and the "
                     + "average log-probability of data.",

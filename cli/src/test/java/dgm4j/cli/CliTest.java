@@ -114,6 +114,22 @@ class CliTest {
         Cli c = Cli.run("complete", model.toString(), "--images", Cli.fixtureImages().toString(), "--out", dir.resolve("c.png").toString(), "--count", "4");
         assertEquals(0, c.code, c.toString());
 
+        Path csv = dir.resolve("features.csv");
+        Cli f = Cli.run("transform", model.toString(), "--images", Cli.fixtureImages().toString(), "--labels",
+                Cli.fixtureLabels().toString(), "--out", csv.toString());
+        assertEquals(0, f.code, f.toString());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(300, lines.size());
+        String[] first = lines.get(0).split(",");
+        assertEquals(13, first.length, "12 features and the label");
+        assertEquals("7", first[12], "MNIST test labels start with 7");
+        for (int j = 0; j < 12; j++) {
+            double p = Double.parseDouble(first[j]);
+            assertTrue(p > 0 && p < 1, "p(h|v) in (0, 1): " + p);
+        }
+        assertEquals(2, Cli.run("transform", model.toString(), "--images", Cli.fixtureImages().toString(), "--out",
+                dir.resolve("features.txt").toString()).code);
+
         // AIS against exact enumeration of the 12 hidden units, through the CLI
         Cli a = Cli.run("eval", "ais", model.toString(), "--images", Cli.fixtureImages().toString(), "--runs", "100",
                 "--exact", "--threads", "1");
