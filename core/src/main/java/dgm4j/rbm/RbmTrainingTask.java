@@ -158,14 +158,14 @@ public final class RbmTrainingTask implements TrainingTask {
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("epochs_done", epochsDone);
         state.put("algorithm", trainer.config().algorithm());
-        state.put("learning_rate", (double) trainer.config().learningRate);
-        if (!Float.isNaN(trainer.config().finalLearningRate)) state.put("final_learning_rate", (double) trainer.config().finalLearningRate);
-        state.put("weight_decay", (double) trainer.config().weightDecay);
-        state.put("momentum", java.util.List.of((double) trainer.config().initialMomentum, (double) trainer.config().finalMomentum));
+        state.put("learning_rate", decimal(trainer.config().learningRate));
+        if (!Float.isNaN(trainer.config().finalLearningRate)) state.put("final_learning_rate", decimal(trainer.config().finalLearningRate));
+        state.put("weight_decay", decimal(trainer.config().weightDecay));
+        state.put("momentum", java.util.List.of(decimal(trainer.config().initialMomentum), decimal(trainer.config().finalMomentum)));
         state.put("batch_size", batches.batchSize());
         if (!Float.isNaN(trainer.config().sparsityTarget)) {
-            state.put("sparsity_target", (double) trainer.config().sparsityTarget);
-            state.put("sparsity_cost", (double) trainer.config().sparsityCost);
+            state.put("sparsity_target", decimal(trainer.config().sparsityTarget));
+            state.put("sparsity_cost", decimal(trainer.config().sparsityCost));
         }
         if (trainer.config().centered) state.put("centered", true);
         b.metadataJson(ModelFile.TRAINING_STATE_KEY, state);
@@ -202,6 +202,11 @@ public final class RbmTrainingTask implements TrainingTask {
             trainer.setVisibleOffset(RbmFiles.get(checkpoint, "train.visible_offset", 1, rbm.visibleUnits()));
         }
         return RandomStream.fromState(checkpoint.longs("train.data_random"));
+    }
+
+    /** A float as the double with the same shortest decimal form (0.05f is written 0.05, not 0.05000000074505806). */
+    private static double decimal(float f) {
+        return Double.parseDouble(Float.toString(f));
     }
 
     private static double mean(double[] x) {
