@@ -156,24 +156,26 @@ public final class Elementwise {
     public static Matrix softmaxRows(Matrix x, Matrix out) {
         Matrix.requireSameShape(x, out, "softmaxRows");
         int r = x.rows(), c = x.cols();
+        float[] row = new float[c];
         for (int i = 0; i < r; i++) {
-            int xi = x.offset + i * c, oi = out.offset + i * c;
+            x.floats.get(x.offset + i * c, row);
             float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < c; j++) max = Math.max(max, x.floats.get(xi + j));
+            for (int j = 0; j < c; j++) max = Math.max(max, row[j]);
             if (max == Float.POSITIVE_INFINITY) {
                 int count = 0;
-                for (int j = 0; j < c; j++) if (x.floats.get(xi + j) == max) count++;
-                for (int j = 0; j < c; j++) out.floats.put(oi + j, x.floats.get(xi + j) == max ? 1f / count : 0f);
-                continue;
+                for (int j = 0; j < c; j++) if (row[j] == max) count++;
+                for (int j = 0; j < c; j++) row[j] = row[j] == max ? 1f / count : 0f;
+            } else {
+                double s = 0;
+                for (int j = 0; j < c; j++) {
+                    float e = FloatMath.exp(row[j] - max);
+                    row[j] = e;
+                    s += e;
+                }
+                float inv = (float) (1.0 / s);
+                for (int j = 0; j < c; j++) row[j] *= inv;
             }
-            double s = 0;
-            for (int j = 0; j < c; j++) {
-                float e = FloatMath.exp(x.floats.get(xi + j) - max);
-                out.floats.put(oi + j, e);
-                s += e;
-            }
-            float inv = (float) (1.0 / s);
-            for (int j = 0; j < c; j++) out.floats.put(oi + j, out.floats.get(oi + j) * inv);
+            out.floats.put(out.offset + i * c, row);
         }
         return out;
     }

@@ -118,7 +118,7 @@ public final class RandomStream {
         int r = prob.rows(), c = prob.cols();
         if (draws.length != r) throw new IllegalArgumentException("multinomialRows: " + draws.length + " draw counts for " + r + " rows");
         double[] cdf = new double[c];
-        int[] hits = new int[c];
+        float[] row = new float[c];
         for (int i = 0; i < r; i++) {
             double nd = draws[i];
             if (!(nd >= 0) || nd != Math.rint(nd) || nd > Integer.MAX_VALUE) {
@@ -127,15 +127,16 @@ public final class RandomStream {
             int n = (int) nd;
             int pi = prob.offset + i * c, ci = counts.offset + i * c;
             double acc = 0;
+            prob.floats.get(pi, row);
             for (int j = 0; j < c; j++) {
-                float p = prob.floats.get(pi + j);
+                float p = row[j];
                 if (!(p >= 0) || p == Float.POSITIVE_INFINITY) {
                     throw new IllegalArgumentException("multinomialRows: probability " + p + " at row " + i + ", column " + j);
                 }
                 acc += p;
                 cdf[j] = acc;
             }
-            java.util.Arrays.fill(hits, 0);
+            java.util.Arrays.fill(row, 0f);
             if (n > 0) {
                 if (!(acc > 0)) throw new IllegalArgumentException("multinomialRows: row " + i + " has no probability mass");
                 for (int t = 0; t < n; t++) {
@@ -146,10 +147,10 @@ public final class RandomStream {
                         int mid = (lo + hi) >>> 1;
                         if (cdf[mid] > u) hi = mid; else lo = mid + 1;
                     }
-                    hits[lo]++;
+                    row[lo]++;
                 }
             }
-            for (int j = 0; j < c; j++) counts.floats.put(ci + j, hits[j]);
+            counts.floats.put(ci, row);
         }
     }
 
