@@ -34,9 +34,12 @@ import dgm4j.Progress;
  *   <tr><td>fashion-mnist</td><td>Debian {@code dataset-fashion-mnist} ({@code apt-get download}, then
  *       {@code dpkg-deb -x})</td><td>{train,t10k}-{images-idx3,labels-idx1}-ubyte.gz</td></tr>
  *   <tr><td>digits</td><td>Debian {@code python3-sklearn} (same tools)</td><td>digits.csv.gz (UCI 8x8 digits)</td></tr>
+ *   <tr><td>reuters-grain</td><td>Debian {@code weka} (same tools)</td><td>ReutersGrain-{train,test}.arff (text, not
+ *       gzipped; read with {@link TextCorpus#reutersGrain})</td></tr>
  * </table>
  * Every kept file has a SHA-256 recorded here (computed from a real fetch on 2026-11-27; the Debian packages were
- * dataset-fashion-mnist 0.0~git20200523.55506a9-1 and python3-sklearn 1.2.1+dfsg-1 of bookworm). apt-get downloads
+ * dataset-fashion-mnist 0.0~git20200523.55506a9-1 and python3-sklearn 1.2.1+dfsg-1 of bookworm; weka 3.6.14-3,
+ * fetched on the same day). apt-get downloads
  * the candidate version of the package, so a changed package shows up as a checksum mismatch, never as silently
  * different data.
  *
@@ -131,7 +134,13 @@ public final class DataCatalog {
             new Entry("digits", "UCI optical recognition of handwritten digits, 8x8 counts 0..16, 1,797 examples, 10 classes",
                     "BSD-3-Clause (scikit-learn)", Tool.APT, "python3-sklearn", List.of(
                     new KeptFile("usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz", "digits.csv.gz",
-                            57512L, "46abec6b12486ad9e51943373abcf22bbea1b5a51a1619b361570d8893f1464a"))));
+                            57512L, "46abec6b12486ad9e51943373abcf22bbea1b5a51a1619b361570d8893f1464a"))),
+            new Entry("reuters-grain", "Reuters-21578 ModApte news stories as text (Weka's ReutersGrain examples), 1,554 train + 604 test, label: about grain",
+                    "GPL-2+ (Debian weka package); Reuters-21578 is free for research use", Tool.APT, "weka", List.of(
+                    new KeptFile("usr/share/doc/weka/examples/ReutersGrain-train.arff", "ReutersGrain-train.arff",
+                            1226434L, "87abc5c45221a5027329912a1ed85d670edf338e696a2a2744893ae71cc2ae1b"),
+                    new KeptFile("usr/share/doc/weka/examples/ReutersGrain-test.arff", "ReutersGrain-test.arff",
+                            512642L, "957e519ba6094b5e1f5aaf0ab4c0829052c8c9b5fd3c586834ddbef77f704cea"))));
 
     /** Outcome of fetching one dataset. */
     public enum Status {
@@ -155,7 +164,7 @@ public final class DataCatalog {
     private final CommandRunner runner;
     private final Duration timeout;
 
-    /** The standard catalog (mnist, fashion-mnist, digits), running the real tools with {@link #DEFAULT_TIMEOUT}. */
+    /** The standard catalog (mnist, fashion-mnist, digits, reuters-grain), running the real tools with {@link #DEFAULT_TIMEOUT}. */
     public static DataCatalog standard() {
         return new DataCatalog(STANDARD, CommandRunner.system(), DEFAULT_TIMEOUT);
     }
@@ -176,7 +185,7 @@ public final class DataCatalog {
         }
     }
 
-    /** Catalog names (standard: mnist, fashion-mnist, digits). */
+    /** Catalog names (standard: mnist, fashion-mnist, digits, reuters-grain). */
     public List<String> names() {
         return entries.stream().map(Entry::name).toList();
     }

@@ -192,4 +192,48 @@ public final class Elementwise {
         for (int k = 0; k < n; k++) s += x.floats.get(x.offset + k);
         return s;
     }
+
+    /**
+     * out[i, :] = softmax(x[i, :]) = exp(x[i, j] - m_i) / sum_j exp(x[i, j] - m_i), m_i the row maximum; sums in double.
+     * A row containing +infinity puts its mass evenly on those entries; a row of -infinity or NaN gives NaN.
+     */
+    public static Matrix softmaxRows(Matrix x, Matrix out) {
+        Matrix.requireSameShape(x, out, "softmaxRows");
+        int r = x.rows(), c = x.cols();
+        float[] row = new float[c];
+        for (int i = 0; i < r; i++) {
+            x.floats.get(x.offset + i * c, row);
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < c; j++) max = Math.max(max, row[j]);
+            if (max == Float.POSITIVE_INFINITY) {
+                int count = 0;
+                for (int j = 0; j < c; j++) if (row[j] == max) count++;
+                for (int j = 0; j < c; j++) row[j] = row[j] == max ? 1f / count : 0f;
+            } else {
+                double s = 0;
+                for (int j = 0; j < c; j++) {
+                    float e = FloatMath.exp(row[j] - max);
+                    row[j] = e;
+                    s += e;
+                }
+                float inv = (float) (1.0 / s);
+                for (int j = 0; j < c; j++) row[j] *= inv;
+            }
+            out.floats.put(out.offset + i * c, row);
+        }
+        return out;
+    }
+
+    /** out[i, :] = s[i] * x[i, :] (a per-row scale, e.g. probabilities times document lengths). */
+    public static Matrix scaleRows(Matrix x, double[] s, Matrix out) {
+        Matrix.requireSameShape(x, out, "scaleRows");
+        if (s.length != x.rows()) throw new IllegalArgumentException("scaleRows: " + s.length + " scales for " + x.rows() + " rows");
+        int r = x.rows(), c = x.cols();
+        for (int i = 0; i < r; i++) {
+            int xi = x.offset + i * c, oi = out.offset + i * c;
+            float si = (float) s[i];
+            for (int j = 0; j < c; j++) out.floats.put(oi + j, si * x.floats.get(xi + j));
+        }
+        return out;
+    }
 }

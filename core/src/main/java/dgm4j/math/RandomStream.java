@@ -106,6 +106,54 @@ public final class RandomStream {
     /** Standard normal samples into out. */
     public void gaussian(Matrix out) { gaussian(null, null, out); }
 
+    /**
+     * counts[i, :] ~ Multinomial(draws[i], prob[i, :]): draws[i] independent categorical draws from row i of prob
+     * (non-negative, normalised here by the row sum, so rounding of a softmax does not matter), counted per column.
+     * Each draw is an inverse-CDF lookup: one double uniform (SplitMix64) and a binary search in the row's cumulative
+     * sums (double), so a row costs O(K + n log K) for K columns and n draws. Zero-probability columns are never drawn.
+     * draws[i] must be a non-negative integer; a row with draws[i] = 0 gets zeros.
+     */
+    public void multinomialRows(Matrix prob, double[] draws, Matrix counts) {
+        Matrix.requireSameShape(prob, counts, "multinomialRows");
+        int r = prob.rows(), c = prob.cols();
+        if (draws.length != r) throw new IllegalArgumentException("multinomialRows: " + draws.length + " draw counts for " + r + " rows");
+        double[] cdf = new double[c];
+        float[] row = new float[c];
+        for (int i = 0; i < r; i++) {
+            double nd = draws[i];
+            if (!(nd >= 0) || nd != Math.rint(nd) || nd > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("multinomialRows: row " + i + " asks for " + nd + " draws");
+            }
+            int n = (int) nd;
+            int pi = prob.offset + i * c, ci = counts.offset + i * c;
+            double acc = 0;
+            prob.floats.get(pi, row);
+            for (int j = 0; j < c; j++) {
+                float p = row[j];
+                if (!(p >= 0) || p == Float.POSITIVE_INFINITY) {
+                    throw new IllegalArgumentException("multinomialRows: probability " + p + " at row " + i + ", column " + j);
+                }
+                acc += p;
+                cdf[j] = acc;
+            }
+            java.util.Arrays.fill(row, 0f);
+            if (n > 0) {
+                if (!(acc > 0)) throw new IllegalArgumentException("multinomialRows: row " + i + " has no probability mass");
+                for (int t = 0; t < n; t++) {
+                    double u = nextDouble() * acc;
+                    // first j with cdf[j] > u (cdf[c - 1] = acc > u, so one exists; ties skip zero-mass columns)
+                    int lo = 0, hi = c - 1;
+                    while (lo < hi) {
+                        int mid = (lo + hi) >>> 1;
+                        if (cdf[mid] > u) hi = mid; else lo = mid + 1;
+                    }
+                    row[lo]++;
+                }
+            }
+            counts.floats.put(ci, row);
+        }
+    }
+
     // ---- single draws (SplitMix64) ----
 
     public long nextLong() {

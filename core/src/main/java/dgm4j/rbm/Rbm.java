@@ -61,8 +61,8 @@ public interface Rbm {
     }
 
     /**
-     * mean = E[v | h] (may be null), sample ~ p(v | h). For word counts each row keeps the document length of
-     * {@code lengthsFrom} (the chain's current state); other kinds ignore it.
+     * mean = E[v | h] (may be null), sample ~ p(v | h). For word counts each row keeps the document length it has in
+     * {@code sample} on entry (the chain's current state, which is overwritten); other kinds ignore its contents.
      */
     void sampleVisible(Matrix h, Matrix mean, Matrix sample, RandomStream random);
 

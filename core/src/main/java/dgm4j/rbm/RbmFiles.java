@@ -91,8 +91,10 @@ public final class RbmFiles {
             }
             rbm = new GaussianRbm(get(file, WEIGHTS, d, f), get(file, VISIBLE_BIAS, 1, d), get(file, HIDDEN_BIAS, 1, f),
                     get(file, LOG_VARIANCE, 1, d), (Boolean) learn);
+        } else if ("softmax".equals(type)) {
+            rbm = new ReplicatedSoftmaxRbm(get(file, WEIGHTS, d, f), get(file, VISIBLE_BIAS, 1, d), get(file, HIDDEN_BIAS, 1, f));
         } else {
-            throw new ModelFileException(file.source() + ": visible_type " + type + " is not supported by this dgm4j (expected bernoulli or gaussian)");
+            throw new ModelFileException(file.source() + ": visible_type " + type + " is not supported by this dgm4j (expected bernoulli, gaussian or softmax)");
         }
         for (Matrix p : rbm.parameters()) {
             if (p.hasNonFinite()) throw new ModelFileException(file.source() + ": the RBM's parameters contain NaN or infinite values");

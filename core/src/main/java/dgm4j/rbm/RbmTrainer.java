@@ -203,11 +203,14 @@ public final class RbmTrainer {
         if (config.persistent) {
             if (chains == null) {
                 chains = Matrix.zeros(negatives, d);
-                rbm.sampleVisible(Matrix.zeros(negatives, f), null, chains, random); // v ~ p(v | h = 0)
+                for (int n = 0; n < negatives; n++) chains.rows(n, n + 1).copyFrom(v0.rows(n % batch, n % batch + 1));
+                // v ~ p(v | h = 0); the data rows only give word-count models their document lengths
+                rbm.sampleVisible(Matrix.zeros(negatives, f), null, chains, random);
             }
             w.vNeg.copyFrom(chains);
             rbm.sampleHidden(w.vNeg, w.hNeg, w.hSample, random);
         } else {
+            w.vNeg.copyFrom(v0);   // the chain state starts at the data (word-count models keep its lengths)
             random.bernoulli(w.h0, w.hSample);
         }
         for (int step = 0; step < config.gibbsSteps; step++) {
@@ -273,7 +276,7 @@ public final class RbmTrainer {
         Matrix hs = Matrix.zeros(v.rows(), rbm.hiddenUnits());
         rbm.sampleHidden(v, h, hs, random);
         Matrix vp = Matrix.zeros(v.rows(), rbm.visibleUnits());
-        Matrix vs = Matrix.zeros(v.rows(), rbm.visibleUnits());
+        Matrix vs = v.copy();   // the state sampleVisible overwrites (word-count models keep its lengths)
         rbm.sampleVisible(hs, vp, vs, random);
         Elementwise.subtract(vp, v, vp);
         Elementwise.square(vp, vp);

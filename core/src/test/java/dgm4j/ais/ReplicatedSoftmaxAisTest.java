@@ -1,0 +1,95 @@
+package dgm4j.ais;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SortedMap;
+
+import org.junit.jupiter.api.Test;
+
+import dgm4j.InputException;
+import dgm4j.Progress;
+import dgm4j.math.Matrix;
+import dgm4j.math.RandomStream;
+import dgm4j.rbm.RbmTrainer;
+import dgm4j.rbm.ReplicatedSoftmaxRbm;
+
+/** AIS for the replicated softmax model against exact ln Z_D (enumeration over h) on a small trained model. */
+class ReplicatedSoftmaxAisTest {
+
+    /** Documents from 3 topics over 24 words, two topics mixed per document, lengths 5..40. */
+    static Matrix topicDocs(int n, long seed) {
+        int k = 24;
+        RandomStream r = new RandomStream(seed);
+        Matrix v = Matrix.zeros(n, k);
+        for (int i = 0; i < n; i++) {
+            int t1 = r.nextInt(3), t2 = r.nextInt(3);
+            int d = 5 + r.nextInt(36);
+            for (int t = 0; t < d; t++) {
+                int topic = r.nextDouble() < 0.7 ? t1 : t2;
+                int w = r.nextDouble() < 0.9 ? 8 * topic + r.nextInt(8) : r.nextInt(k);
+                v.set(i, w, v.get(i, w) + 1);
+            }
+        }
+        return v;
+    }
+
+    @Test
+    void baseModelAloneIsExact() {
+        Matrix docs = topicDocs(200, 1);
+        Matrix bA = ReplicatedSoftmaxAis.unigramBias(docs);
+        ReplicatedSoftmaxRbm rbm = new ReplicatedSoftmaxRbm(Matrix.zeros(24, 4), bA.copy(), Matrix.zeros(1, 4));
+        ReplicatedSoftmaxAis ais = new ReplicatedSoftmaxAis(rbm, bA);
+        SortedMap<Integer, AisEstimate> z = ais.forward(new int[] {7, 3, 7}, AnnealingSchedule.linear(20), 10, new RandomStream(2), Progress.NONE);
+        assertEquals(2, z.size());
+        double[] exact = ExactPartition.logZ(rbm, new int[] {3, 7});
+        assertEquals(exact[0], z.get(3).logZ(), 1e-4);
+        assertEquals(exact[1], z.get(7).logZ(), 1e-4);
+        assertEquals(exact[1], ais.logZBase(7), 1e-4);
+    }
+
+    @Test
+    void forwardAisIsWithinATenthOfANatOfExactOnATrainedModel() {
+        Matrix train = topicDocs(600, 3);
+        ReplicatedSoftmaxRbm rbm = ReplicatedSoftmaxRbm.initialize(24, 10, new RandomStream(4));
+        Matrix bA = ReplicatedSoftmaxAis.unigramBias(train);
+        rbm.visibleBias().copyFrom(bA);
+        RbmTrainer.Config c = new RbmTrainer.Config();
+        c.learningRate = 0.005f;
+        c.weightDecay = 1e-4f;
+        RbmTrainer t = new RbmTrainer(rbm, c, new RandomStream(5));
+        for (int epoch = 0; epoch < 20; epoch++) {
+            for (int from = 0; from < train.rows(); from += 50) t.update(train.rows(from, from + 50), epoch);
+        }
+        int[] lengths = {5, 20, 40};
+        double[] exact = ExactPartition.logZ(rbm, lengths);
+        ReplicatedSoftmaxAis ais = new ReplicatedSoftmaxAis(rbm, bA);
+        SortedMap<Integer, AisEstimate> z = ais.forward(lengths, AnnealingSchedule.standard(), 100, new RandomStream(6), Progress.NONE);
+        assertTrue(exact[2] - ais.logZBase(40) > 5, "annealing has work to do: the trained model is far from the base model");
+        for (int i = 0; i < lengths.length; i++) {
+            AisEstimate e = z.get(lengths[i]);
+            assertEquals(exact[i], e.logZ(), 0.1, "ln Z_" + lengths[i] + ": " + e);
+        }
+    }
+
+    @Test
+    void heldOutEvaluationScoresSequencesAndPerplexityIsPerWord() {
+        Matrix docs = topicDocs(40, 7);
+        Matrix bA = ReplicatedSoftmaxAis.unigramBias(docs);
+        ReplicatedSoftmaxRbm rbm = new ReplicatedSoftmaxRbm(Matrix.zeros(24, 3), bA.copy(), Matrix.zeros(1, 3));
+        ReplicatedSoftmaxAis ais = new ReplicatedSoftmaxAis(rbm, bA);
+        ReplicatedSoftmaxAis.HeldOut h = ais.evaluate(docs, AnnealingSchedule.linear(5), 3, new RandomStream(8), Progress.NONE);
+        double[] base = ais.baseLogProbabilities(docs);
+        double lp = 0, words = 0;
+        for (int n = 0; n < docs.rows(); n++) {
+            assertEquals(base[n], h.logProbabilities()[n], 1e-3, "the base model itself: AIS exact, log p = unigram log p");
+            lp += base[n];
+            words += h.lengths()[n];
+        }
+        assertEquals(Math.exp(-lp / words), h.perplexity(), 1e-3 * h.perplexity());
+        // a uniform unigram model over K words has perplexity K
+        assertEquals(24, ReplicatedSoftmaxAis.perplexity(new double[] {-3 * Math.log(24), -Math.log(24)}, new double[] {3, 1}), 1e-9);
+        assertThrows(InputException.class, () -> ais.evaluate(Matrix.zeros(1, 24), AnnealingSchedule.linear(2), 2, new RandomStream(1), Progress.NONE));
+    }
+}
