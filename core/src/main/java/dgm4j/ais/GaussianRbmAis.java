@@ -27,26 +27,36 @@ import dgm4j.rbm.GaussianRbm;
  * ln p*_now(v) - ln p*_before(v) = (now - before) [sum_i v_i (b_i - b_A,i) / sigma_i^2 + sum_i (b_A,i^2 - b_i^2) /
  * (2 sigma_i^2)] + sum_j [softplus(now x_j) - softplus(before x_j)]. Log-weights are accumulated in double.
  */
-public final class GaussianRbmAis {
-    private final GaussianRbm rbm;
+public final class GaussianRbmAis extends RbmAnnealing {
     private final Matrix baseMean;  // b_A
     private final Matrix sigma;     // sigma of both A and B, fixed during annealing
     private final double logZBase;
+    private final Matrix slope;
+    private final double constant;
+    private final Matrix bias;
+    private Matrix mean;
+    private Matrix std;
 
     /**
      * @param baseMean b_A (1 x D), e.g. from {@link #baseMean(Matrix)}
      */
     public GaussianRbmAis(GaussianRbm rbm, Matrix baseMean) {
+        super(rbm);
         if (baseMean.rows() != 1 || baseMean.cols() != rbm.visibleUnits()) {
             throw new InputException("base-model means are " + baseMean.shape() + ", expected 1x" + rbm.visibleUnits());
         }
         if (baseMean.hasNonFinite()) throw new InputException("base-model means contain NaN or infinite values");
-        this.rbm = rbm;
         this.baseMean = baseMean;
         this.sigma = rbm.standardDeviations();
         // ln Z_A = F ln 2 + D ln(2 pi) / 2 + sum_i z_i / 2
         this.logZBase = rbm.hiddenUnits() * Math.log(2) + 0.5 * rbm.visibleUnits() * Math.log(2 * Math.PI)
                 + 0.5 * Elementwise.sum(rbm.logVariance());
+        // (b - b_A) / sigma^2 and sum_i (b_A,i^2 - b_i^2) / (2 sigma_i^2): the quadratic terms' difference, linear in v
+        Matrix inverseVariance = Elementwise.exp(Elementwise.scale(rbm.logVariance().copy(), -1f), Matrix.zeros(1, rbm.visibleUnits()));
+        this.slope = Elementwise.multiply(Elementwise.subtract(rbm.visibleBias(), baseMean, Matrix.zeros(1, rbm.visibleUnits())), inverseVariance, Matrix.zeros(1, rbm.visibleUnits()));
+        this.constant = 0.5 * (Elementwise.rowDot(Elementwise.multiply(baseMean, inverseVariance, Matrix.zeros(1, rbm.visibleUnits())), baseMean)[0]
+                - Elementwise.rowDot(Elementwise.multiply(rbm.visibleBias(), inverseVariance, Matrix.zeros(1, rbm.visibleUnits())), rbm.visibleBias())[0]);
+        this.bias = Matrix.zeros(1, rbm.visibleUnits());
     }
 
     /** Means of the base model: the data's column means. */
@@ -75,57 +85,29 @@ public final class GaussianRbmAis {
      */
     public AisEstimate reverse(Matrix modelSamples, AnnealingSchedule schedule, RandomStream random, Progress progress) {
         rbm.requireVisible(modelSamples);
-        double[] up = schedule.betas();
-        double[] down = new double[up.length];
-        for (int k = 0; k < up.length; k++) down[k] = up[up.length - 1 - k];
-        double[] logW = anneal(modelSamples.copy(), down, random, progress, "reverse AIS");
+        double[] logW = anneal(modelSamples.copy(), reversed(schedule), random, progress, "reverse AIS");
         return new AisEstimate(logZBase, logW, schedule.size(), true);
     }
 
-    /**
-     * Runs the chains v through the betas gamma_0, gamma_1, ...: log w += ln p*_{gamma_k}(v) - ln p*_{gamma_{k-1}}(v),
-     * then one transition at gamma_k. E[w] = Z_{gamma_last} / Z_{gamma_0} when v starts from p_{gamma_0}.
-     */
-    private double[] anneal(Matrix v, double[] gammas, RandomStream random, Progress progress, String task) {
-        int m = v.rows(), d = rbm.visibleUnits(), f = rbm.hiddenUnits();
-        Matrix x = Matrix.zeros(m, f);          // (v / sigma) W + a
-        Matrix scaled = Matrix.zeros(m, f);
-        Matrix h = Matrix.zeros(m, f);
-        Matrix mean = Matrix.zeros(m, d);
-        Matrix std = Elementwise.broadcastRow(sigma, Matrix.zeros(m, d));
-        Matrix bias = Matrix.zeros(1, d);
-        // linear part of the quadratic difference: (b - b_A) / sigma^2, and its constant sum (b_A^2 - b^2) / (2 sigma^2)
-        Matrix inverseVariance = Elementwise.exp(Elementwise.scale(rbm.logVariance().copy(), -1f), Matrix.zeros(1, d));
-        Matrix slope = Elementwise.subtract(rbm.visibleBias(), baseMean, Matrix.zeros(1, d));
-        Elementwise.multiply(slope, inverseVariance, slope);
-        double constant = 0.5 * (Elementwise.rowDot(Elementwise.multiply(baseMean, inverseVariance, Matrix.zeros(1, d)), baseMean)[0]
-                - Elementwise.rowDot(Elementwise.multiply(rbm.visibleBias(), inverseVariance, Matrix.zeros(1, d)), rbm.visibleBias())[0]);
-        double[] logW = new double[m];
-        int steps = gammas.length - 1;
-        for (int k = 1; k <= steps; k++) {
-            float now = (float) gammas[k];
-            float before = (float) gammas[k - 1];
-            // importance weight: (now - before) [slope^T v + constant] + sum_j [softplus(now x_j) - softplus(before x_j)]
-            rbm.hiddenInput(v, x);
-            double[] linear = Elementwise.rowDot(v, slope);
-            Elementwise.axpby(before, x, 0f, x, scaled);
-            double[] sBefore = Elementwise.rowSums(Elementwise.softplus(scaled, scaled));
-            Elementwise.axpby(now, x, 0f, x, scaled);
-            if (k < steps) random.sigmoidBernoulli(scaled, null, h); // h ~ p_now(h | v), before scaled is overwritten
-            double[] sNow = Elementwise.rowSums(Elementwise.softplus(scaled, scaled));
-            double dBeta = (double) now - before;
-            for (int n = 0; n < m; n++) logW[n] += dBeta * (linear[n] + constant) + sNow[n] - sBefore[n];
-            if (k < steps) {
-                // v ~ N((1 - now) b_A + now b + now sigma (W h), sigma^2)
-                Elementwise.axpby(1f - now, baseMean, now, rbm.visibleBias(), bias);
-                Numerics.blas().gemm(false, true, now, h, rbm.weights(), 0f, mean);
-                Elementwise.multiplyRowVector(mean, sigma, mean);
-                Elementwise.addRowVector(mean, bias, mean);
-                random.gaussian(mean, std, v);
-            }
-            if ((k & 127) == 0 || k == steps) progress.update(task, k, steps);
+    /** ln f_B(v) - ln f_A(v) = slope^T v + constant. */
+    @Override
+    protected double[] visibleLogRatio(Matrix v) {
+        double[] r = Elementwise.rowDot(v, slope);
+        for (int n = 0; n < r.length; n++) r[n] += constant;
+        return r;
+    }
+
+    /** v ~ N((1 - beta) b_A + beta b + beta sigma (W h), sigma^2). */
+    @Override
+    protected void sampleVisible(Matrix h, float beta, Matrix v, RandomStream random) {
+        if (mean == null || mean.rows() != v.rows()) {
+            mean = Matrix.zeros(v.rows(), rbm.visibleUnits());
+            std = Elementwise.broadcastRow(sigma, Matrix.zeros(v.rows(), rbm.visibleUnits()));
         }
-        progress.finish(task);
-        return logW;
+        Elementwise.axpby(1f - beta, baseMean, beta, rbm.visibleBias(), bias);
+        Numerics.blas().gemm(false, true, beta, h, rbm.weights(), 0f, mean);
+        Elementwise.multiplyRowVector(mean, sigma, mean);
+        Elementwise.addRowVector(mean, bias, mean);
+        random.gaussian(mean, std, v);
     }
 }

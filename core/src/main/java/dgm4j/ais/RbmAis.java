@@ -23,23 +23,26 @@ import dgm4j.rbm.BernoulliRbm;
  * computed once per step and used both for the importance weight and for sampling h. Log-weights are accumulated in
  * double.
  */
-public final class RbmAis {
-    private final BernoulliRbm rbm;
+public final class RbmAis extends RbmAnnealing {
     private final Matrix baseVisibleBias; // b_A
     private final double logZBase;
+    private final Matrix bias;
+    private Matrix biasDifference;
+    private Matrix visibleInput;
 
     /**
      * @param baseVisibleBias b_A (1 x D), e.g. from {@link #baseRateBias(Matrix)}
      */
     public RbmAis(BernoulliRbm rbm, Matrix baseVisibleBias) {
+        super(rbm);
         if (baseVisibleBias.rows() != 1 || baseVisibleBias.cols() != rbm.visibleUnits()) {
             throw new InputException("base-rate biases are " + baseVisibleBias.shape() + ", expected 1x" + rbm.visibleUnits());
         }
-        this.rbm = rbm;
         this.baseVisibleBias = baseVisibleBias;
         double lz = rbm.hiddenUnits() * Math.log(2);
         for (int i = 0; i < baseVisibleBias.cols(); i++) lz += LogMath.softplus(baseVisibleBias.get(0, i));
         this.logZBase = lz;
+        this.bias = Matrix.zeros(1, rbm.visibleUnits());
     }
 
     /**
@@ -78,50 +81,24 @@ public final class RbmAis {
      */
     public AisEstimate reverse(Matrix modelSamples, AnnealingSchedule schedule, RandomStream random, Progress progress) {
         rbm.requireVisible(modelSamples);
-        double[] up = schedule.betas();
-        double[] down = new double[up.length];
-        for (int k = 0; k < up.length; k++) down[k] = up[up.length - 1 - k];
-        double[] logW = anneal(modelSamples.copy(), down, random, progress, "reverse AIS");
+        double[] logW = anneal(modelSamples.copy(), reversed(schedule), random, progress, "reverse AIS");
         return new AisEstimate(logZBase, logW, schedule.size(), true);
     }
 
-    /**
-     * Runs the chains v through the betas gamma_0, gamma_1, ...: log w += ln p*_{gamma_k}(v) - ln p*_{gamma_{k-1}}(v),
-     * then one transition at gamma_k. E[w] = Z_{gamma_last} / Z_{gamma_0} when v starts from p_{gamma_0}.
-     */
-    private double[] anneal(Matrix v, double[] gammas, RandomStream random, Progress progress, String task) {
-        int m = v.rows(), d = rbm.visibleUnits(), f = rbm.hiddenUnits();
-        Matrix x = Matrix.zeros(m, f);          // v W + a
-        Matrix scaled = Matrix.zeros(m, f);
-        Matrix h = Matrix.zeros(m, f);
-        Matrix visibleInput = Matrix.zeros(m, d);
-        Matrix bias = Matrix.zeros(1, d);
-        Matrix biasDifference = Elementwise.subtract(rbm.visibleBias(), baseVisibleBias, Matrix.zeros(1, d));
-        double[] logW = new double[m];
-        int steps = gammas.length - 1;
-        for (int k = 1; k <= steps; k++) {
-            float now = (float) gammas[k];
-            float before = (float) gammas[k - 1];
-            // importance weight: (now - before) (b_B - b_A)^T v + sum_j [softplus(now x_j) - softplus(before x_j)]
-            rbm.hiddenInput(v, x);
-            double[] linear = Elementwise.rowDot(v, biasDifference);
-            double[] sBefore = Elementwise.softplusRowSums(x, before);
-            double[] sNow = Elementwise.softplusRowSums(x, now);
-            if (k < steps) {
-                Elementwise.axpby(now, x, 0f, x, scaled);
-                random.sigmoidBernoulli(scaled, null, h); // h ~ p_now(h | v) = sigmoid(now (v W + a))
-            }
-            for (int n = 0; n < m; n++) logW[n] += (now - before) * linear[n] + sNow[n] - sBefore[n];
-            if (k < steps) {
-                // v ~ sigmoid((1 - now) b_A + now b_B + now W h)
-                Elementwise.axpby(1f - now, baseVisibleBias, now, rbm.visibleBias(), bias);
-                Elementwise.broadcastRow(bias, visibleInput);
-                Numerics.blas().gemm(false, true, now, h, rbm.weights(), 1f, visibleInput);
-                random.sigmoidBernoulli(visibleInput, null, v);
-            }
-            if ((k & 127) == 0 || k == steps) progress.update(task, k, steps);
-        }
-        progress.finish(task);
-        return logW;
+    /** ln f_B(v) - ln f_A(v) = (b_B - b_A)^T v. */
+    @Override
+    protected double[] visibleLogRatio(Matrix v) {
+        if (biasDifference == null) biasDifference = Elementwise.subtract(rbm.visibleBias(), baseVisibleBias, Matrix.zeros(1, rbm.visibleUnits()));
+        return Elementwise.rowDot(v, biasDifference);
+    }
+
+    /** v ~ sigmoid((1 - beta) b_A + beta b_B + beta W h). */
+    @Override
+    protected void sampleVisible(Matrix h, float beta, Matrix v, RandomStream random) {
+        if (visibleInput == null || visibleInput.rows() != v.rows()) visibleInput = Matrix.zeros(v.rows(), rbm.visibleUnits());
+        Elementwise.axpby(1f - beta, baseVisibleBias, beta, rbm.visibleBias(), bias);
+        Elementwise.broadcastRow(bias, visibleInput);
+        Numerics.blas().gemm(false, true, beta, h, rbm.weights(), 1f, visibleInput);
+        random.sigmoidBernoulli(visibleInput, null, v);
     }
 }

@@ -27,25 +27,30 @@ import dgm4j.rbm.ReplicatedSoftmaxRbm;
  * + beta (b + W h))), which keeps every chain's length. All lengths are annealed together: the chains of every length
  * are rows of one matrix (in blocks of at most {@value #MAX_ROWS} rows). Log-weights are accumulated in double.
  */
-public final class ReplicatedSoftmaxAis {
+public final class ReplicatedSoftmaxAis extends RbmAnnealing {
     /** Most chains annealed at once (bounds memory: rows x K floats, several times). */
     public static final int MAX_ROWS = 4096;
 
-    private final ReplicatedSoftmaxRbm rbm;
     private final Matrix baseVisibleBias; // b_A
     private final double baseLogSumExp;   // ln sum_k exp(b_A,k)
+    private final Matrix biasDifference;  // b - b_A
+    private final Matrix bias;
+    private Matrix visibleInput;
+    private double[] rowLengths;          // D of each chain during annealing
 
     /**
      * @param baseVisibleBias b_A (1 x K), e.g. from {@link #unigramBias(Matrix)}
      */
     public ReplicatedSoftmaxAis(ReplicatedSoftmaxRbm rbm, Matrix baseVisibleBias) {
+        super(rbm);
         if (baseVisibleBias.rows() != 1 || baseVisibleBias.cols() != rbm.visibleUnits()) {
             throw new InputException("base-rate biases are " + baseVisibleBias.shape() + ", expected 1x" + rbm.visibleUnits());
         }
         if (baseVisibleBias.hasNonFinite()) throw new InputException("base-rate biases must be finite");
-        this.rbm = rbm;
         this.baseVisibleBias = baseVisibleBias;
         this.baseLogSumExp = Elementwise.logSumExpRows(baseVisibleBias)[0];
+        this.biasDifference = Elementwise.subtract(rbm.visibleBias(), baseVisibleBias, Matrix.zeros(1, rbm.visibleUnits()));
+        this.bias = Matrix.zeros(1, rbm.visibleUnits());
     }
 
     /**
@@ -108,7 +113,9 @@ public final class ReplicatedSoftmaxAis {
             Matrix v = Matrix.zeros(m, rbm.visibleUnits());
             random.multinomialRows(prob, rowLengths, v);
             String task = "forward AIS, lengths " + distinct[from] + ".." + distinct[to - 1] + " (" + (to - from) + " of " + distinct.length + ")";
-            double[] logW = anneal(v, rowLengths, schedule.betas(), random, p, task);
+            this.rowLengths = rowLengths;
+            this.visibleInput = Matrix.zeros(m, rbm.visibleUnits());
+            double[] logW = anneal(v, schedule.betas(), random, p, task);
             for (int i = from; i < to; i++) {
                 double[] w = java.util.Arrays.copyOfRange(logW, (i - from) * runs, (i - from + 1) * runs);
                 out.put(distinct[i], new AisEstimate(logZBase(distinct[i]), w, schedule.size(), false));
@@ -117,44 +124,20 @@ public final class ReplicatedSoftmaxAis {
         return Collections.unmodifiableSortedMap(out);
     }
 
-    /**
-     * Runs the chains v (row lengths {@code d}) through the betas: log w += ln p*_{beta_k}(v) - ln p*_{beta_{k-1}}(v),
-     * then one transition at beta_k. E[w] = Z_D / Z_A(D) for each row.
-     */
-    private double[] anneal(Matrix v, double[] d, double[] betas, RandomStream random, Progress progress, String task) {
-        int m = v.rows(), k = rbm.visibleUnits(), f = rbm.hiddenUnits();
-        Matrix x = Matrix.zeros(m, f);          // D a + v W
-        Matrix scaled = Matrix.zeros(m, f);
-        Matrix h = Matrix.zeros(m, f);
-        Matrix visibleInput = Matrix.zeros(m, k);
-        Matrix bias = Matrix.zeros(1, k);
-        Matrix biasDifference = Elementwise.subtract(rbm.visibleBias(), baseVisibleBias, Matrix.zeros(1, k));
-        double[] logW = new double[m];
-        int steps = betas.length - 1;
-        for (int s = 1; s <= steps; s++) {
-            float now = (float) betas[s];
-            float before = (float) betas[s - 1];
-            // importance weight: (now - before) (b - b_A)^T v + sum_j [softplus(now x_j) - softplus(before x_j)]
-            rbm.hiddenInput(v, x);
-            double[] linear = Elementwise.rowDot(v, biasDifference);
-            Elementwise.axpby(before, x, 0f, x, scaled);
-            double[] sBefore = Elementwise.rowSums(Elementwise.softplus(scaled, scaled));
-            Elementwise.axpby(now, x, 0f, x, scaled);
-            if (s < steps) random.sigmoidBernoulli(scaled, null, h); // h ~ p_now(h | v), before scaled is overwritten
-            double[] sNow = Elementwise.rowSums(Elementwise.softplus(scaled, scaled));
-            for (int n = 0; n < m; n++) logW[n] += (now - before) * linear[n] + sNow[n] - sBefore[n];
-            if (s < steps) {
-                // v ~ Multinomial(D, softmax((1 - now) b_A + now b + now W h))
-                Elementwise.axpby(1f - now, baseVisibleBias, now, rbm.visibleBias(), bias);
-                Elementwise.broadcastRow(bias, visibleInput);
-                Numerics.blas().gemm(false, true, now, h, rbm.weights(), 1f, visibleInput);
-                Elementwise.softmaxRows(visibleInput, visibleInput);
-                random.multinomialRows(visibleInput, d, v);
-            }
-            if ((s & 127) == 0 || s == steps) progress.update(task, s, steps);
-        }
-        progress.finish(task);
-        return logW;
+    /** ln f_B(v) - ln f_A(v) = (b - b_A)^T v. */
+    @Override
+    protected double[] visibleLogRatio(Matrix v) {
+        return Elementwise.rowDot(v, biasDifference);
+    }
+
+    /** v ~ Multinomial(D, softmax((1 - beta) b_A + beta b + beta W h)), each row keeping its length D. */
+    @Override
+    protected void sampleVisible(Matrix h, float beta, Matrix v, RandomStream random) {
+        Elementwise.axpby(1f - beta, baseVisibleBias, beta, rbm.visibleBias(), bias);
+        Elementwise.broadcastRow(bias, visibleInput);
+        Numerics.blas().gemm(false, true, beta, h, rbm.weights(), 1f, visibleInput);
+        Elementwise.softmaxRows(visibleInput, visibleInput);
+        random.multinomialRows(visibleInput, rowLengths, v);
     }
 
     /**

@@ -1,0 +1,73 @@
+package dgm4j.ais;
+
+import dgm4j.Progress;
+import dgm4j.math.Elementwise;
+import dgm4j.math.Matrix;
+import dgm4j.math.RandomStream;
+import dgm4j.rbm.Rbm;
+
+/**
+ * The annealing loop shared by every RBM kind (Neal 2001; Salakhutdinov and Murray 2008). From a base model A with
+ * W = 0 and a = 0 to the RBM B, with the hidden units summed out analytically:
+ *
+ * <pre>
+ *   ln p*_beta(v) = (1 - beta) ln f_A(v) + beta ln f_B(v) + sum_j softplus(beta x_j(v))
+ * </pre>
+ *
+ * where x(v) is B's hidden input and f_A, f_B the visible parts. A step from beta to beta' adds
+ * (beta' - beta) [ln f_B(v) - ln f_A(v)] + sum_j [softplus(beta' x_j) - softplus(beta x_j)] to the log-weight, then
+ * makes one Gibbs transition at beta': h ~ sigmoid(beta' x), v ~ p_beta'(v | h). The product giving x is computed
+ * once per step and used both for the weight and for sampling h. Kinds supply only the visible parts.
+ */
+abstract class RbmAnnealing {
+    protected final Rbm rbm;
+
+    RbmAnnealing(Rbm rbm) {
+        this.rbm = rbm;
+    }
+
+    /** ln f_B(v) - ln f_A(v) for each row: the part of the log-weight linear in beta. */
+    protected abstract double[] visibleLogRatio(Matrix v);
+
+    /** v ~ p_beta(v | h), overwriting v (which holds the chain's current state, e.g. document lengths). */
+    protected abstract void sampleVisible(Matrix h, float beta, Matrix v, RandomStream random);
+
+    /**
+     * Runs the chains v through gamma_0, gamma_1, ...; returns the log-weights, E[w] = Z_{gamma_last} / Z_{gamma_0}
+     * when v starts from p_{gamma_0} (increasing gammas: forward AIS; decreasing: reverse AIS).
+     */
+    final double[] anneal(Matrix v, double[] gammas, RandomStream random, Progress progress, String task) {
+        int m = v.rows(), f = rbm.hiddenUnits();
+        Matrix x = Matrix.zeros(m, f);
+        Matrix scaled = Matrix.zeros(m, f);
+        Matrix h = Matrix.zeros(m, f);
+        double[] logW = new double[m];
+        int steps = gammas.length - 1;
+        for (int k = 1; k <= steps; k++) {
+            float now = (float) gammas[k];
+            float before = (float) gammas[k - 1];
+            rbm.hiddenInput(v, x);
+            double[] ratio = visibleLogRatio(v);
+            double[] sNow = Elementwise.softplusRowSums(x, now);
+            double[] sBefore = Elementwise.softplusRowSums(x, before);
+            double step = (double) now - before;
+            for (int n = 0; n < m; n++) logW[n] += step * ratio[n] + sNow[n] - sBefore[n];
+            if (k < steps) {
+                Elementwise.axpby(now, x, 0f, x, scaled);
+                random.sigmoidBernoulli(scaled, null, h);  // h ~ p_now(h | v)
+                sampleVisible(h, now, v, random);          // v ~ p_now(v | h)
+            }
+            if ((k & 127) == 0 || k == steps) progress.update(task, k, steps);
+        }
+        progress.finish(task);
+        return logW;
+    }
+
+    /** The betas of a schedule, reversed (1 down to 0). */
+    static double[] reversed(AnnealingSchedule schedule) {
+        double[] up = schedule.betas();
+        double[] down = new double[up.length];
+        for (int k = 0; k < up.length; k++) down[k] = up[up.length - 1 - k];
+        return down;
+    }
+}
