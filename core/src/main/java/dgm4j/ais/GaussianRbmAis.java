@@ -75,8 +75,7 @@ public final class GaussianRbmAis extends RbmAnnealing {
         Matrix v = Matrix.zeros(runs, d);
         random.gaussian(Elementwise.broadcastRow(baseMean, Matrix.zeros(runs, d)),
                 Elementwise.broadcastRow(sigma, Matrix.zeros(runs, d)), v);
-        double[] logW = anneal(v, schedule.betas(), random, progress, "forward AIS");
-        return new AisEstimate(logZBase, logW, schedule.size(), false);
+        return new AisEstimate(logZBase, anneal(v, schedule.betas(), random, progress, "forward AIS"), schedule.size(), false);
     }
 
     /**
@@ -84,9 +83,7 @@ public final class GaussianRbmAis extends RbmAnnealing {
      * annealed from beta = 1 to 0; E[w] = Z_A / Z_B.
      */
     public AisEstimate reverse(Matrix modelSamples, AnnealingSchedule schedule, RandomStream random, Progress progress) {
-        rbm.requireVisible(modelSamples);
-        double[] logW = anneal(modelSamples.copy(), reversed(schedule), random, progress, "reverse AIS");
-        return new AisEstimate(logZBase, logW, schedule.size(), true);
+        return reverse(logZBase, modelSamples, schedule, random, progress);
     }
 
     /** ln f_B(v) - ln f_A(v) = slope^T v + constant. */

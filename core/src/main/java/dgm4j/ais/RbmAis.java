@@ -70,8 +70,7 @@ public final class RbmAis extends RbmAnnealing {
         Matrix p = Matrix.zeros(runs, rbm.visibleUnits());
         Elementwise.broadcastRow(baseVisibleBias, p);
         random.sigmoidBernoulli(p, null, v);
-        double[] logW = anneal(v, schedule.betas(), random, progress, "forward AIS");
-        return new AisEstimate(logZBase, logW, schedule.size(), false);
+        return new AisEstimate(logZBase, anneal(v, schedule.betas(), random, progress, "forward AIS"), schedule.size(), false);
     }
 
     /**
@@ -80,9 +79,7 @@ public final class RbmAis extends RbmAnnealing {
      * the forward one: reporting both brackets the truth when both chains mixed.
      */
     public AisEstimate reverse(Matrix modelSamples, AnnealingSchedule schedule, RandomStream random, Progress progress) {
-        rbm.requireVisible(modelSamples);
-        double[] logW = anneal(modelSamples.copy(), reversed(schedule), random, progress, "reverse AIS");
-        return new AisEstimate(logZBase, logW, schedule.size(), true);
+        return reverse(logZBase, modelSamples, schedule, random, progress);
     }
 
     /** ln f_B(v) - ln f_A(v) = (b_B - b_A)^T v. */

@@ -63,11 +63,17 @@ abstract class RbmAnnealing {
         return logW;
     }
 
-    /** The betas of a schedule, reversed (1 down to 0). */
-    static double[] reversed(AnnealingSchedule schedule) {
+    /**
+     * Reverse AIS from samples of the RBM (rows of {@code modelSamples}, e.g. the end of long Gibbs chains), annealed
+     * from beta = 1 to 0: E[w] = Z_A / Z_B. Its estimate tends to err the other way from the forward one; reporting both
+     * brackets the truth when the chains mixed.
+     */
+    final AisEstimate reverse(double logZBase, Matrix modelSamples, AnnealingSchedule schedule, RandomStream random,
+                              Progress progress) {
+        rbm.requireVisible(modelSamples);
         double[] up = schedule.betas();
         double[] down = new double[up.length];
         for (int k = 0; k < up.length; k++) down[k] = up[up.length - 1 - k];
-        return down;
+        return new AisEstimate(logZBase, anneal(modelSamples.copy(), down, random, progress, "reverse AIS"), schedule.size(), true);
     }
 }

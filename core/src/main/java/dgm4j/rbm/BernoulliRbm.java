@@ -19,42 +19,17 @@ import dgm4j.math.RandomStream;
  *   E_{h|v}[-dE/dW] = v p(h|v)^T,  E_{h|v}[-dE/db] = v,  E_{h|v}[-dE/da] = p(h|v)
  * </pre>
  */
-public final class BernoulliRbm implements Rbm {
-    private final Matrix weights;       // W, D x F
-    private final Matrix visibleBias;   // b, 1 x D
-    private final Matrix hiddenBias;    // a, 1 x F
-
+public final class BernoulliRbm extends RbmParameters {
     public BernoulliRbm(Matrix weights, Matrix visibleBias, Matrix hiddenBias) {
-        int d = weights.rows(), f = weights.cols();
-        if (visibleBias.rows() != 1 || visibleBias.cols() != d || hiddenBias.rows() != 1 || hiddenBias.cols() != f) {
-            throw new InputException("RBM parameters disagree: W is " + weights.shape() + ", visible bias "
-                    + visibleBias.shape() + " (expected 1x" + d + "), hidden bias " + hiddenBias.shape() + " (expected 1x" + f + ")");
-        }
-        this.weights = weights;
-        this.visibleBias = visibleBias;
-        this.hiddenBias = hiddenBias;
+        super("RBM", weights, visibleBias, hiddenBias);
     }
 
     /** A new RBM with W ~ N(0, 0.01^2) and zero biases. */
     public static BernoulliRbm initialize(int visible, int hidden, RandomStream random) {
-        if (visible < 1 || hidden < 1) throw new InputException("an RBM needs at least one visible and one hidden unit");
-        Matrix w = Matrix.zeros(visible, hidden);
-        random.gaussian(w);
-        Elementwise.scale(w, 0.01f);
-        return new BernoulliRbm(w, Matrix.zeros(1, visible), Matrix.zeros(1, hidden));
+        return new BernoulliRbm(smallRandomWeights(visible, hidden, random), Matrix.zeros(1, visible), Matrix.zeros(1, hidden));
     }
 
     @Override public String visibleType() { return "bernoulli"; }
-
-    @Override public int visibleUnits() { return weights.rows(); }
-
-    @Override public int hiddenUnits() { return weights.cols(); }
-
-    @Override public Matrix weights() { return weights; }
-
-    @Override public Matrix visibleBias() { return visibleBias; }
-
-    @Override public Matrix hiddenBias() { return hiddenBias; }
 
     @Override public List<Matrix> parameters() { return List.of(weights, visibleBias, hiddenBias); }
 
@@ -63,9 +38,7 @@ public final class BernoulliRbm implements Rbm {
     /** out = v W + a. */
     @Override
     public Matrix hiddenInput(Matrix v, Matrix out) {
-        if (v.cols() != visibleUnits()) {
-            throw new InputException("data have " + v.cols() + " columns but the RBM has " + visibleUnits() + " visible units");
-        }
+        requireWidth(v);
         Elementwise.broadcastRow(hiddenBias, out);
         Numerics.blas().gemm(false, false, 1f, v, weights, 1f, out);
         return out;
@@ -106,9 +79,7 @@ public final class BernoulliRbm implements Rbm {
     /** Width D and values in {0, 1}. */
     @Override
     public void requireVisible(Matrix v) {
-        if (v.cols() != visibleUnits()) {
-            throw new InputException("data have " + v.cols() + " columns but the RBM has " + visibleUnits() + " visible units");
-        }
+        requireWidth(v);
         int n = v.size();
         for (int k = 0; k < n; k++) {
             float x = v.getFlat(k);

@@ -29,10 +29,7 @@ import dgm4j.math.RandomStream;
  *
  * <p>Not thread-safe: the model keeps B x D work buffers for v / sigma (give each thread its own {@link #copy()}).
  */
-public final class GaussianRbm implements Rbm {
-    private final Matrix weights;       // W, D x F
-    private final Matrix visibleBias;   // b, 1 x D
-    private final Matrix hiddenBias;    // a, 1 x F
+public final class GaussianRbm extends RbmParameters {
     private final Matrix logVariance;   // z = ln sigma^2, 1 x D
     private final boolean learnVariance;
     // work buffers: 1 / sigma, sigma, and two B x D matrices (grown on demand)
@@ -43,16 +40,12 @@ public final class GaussianRbm implements Rbm {
     private Matrix scratchB = Matrix.zeros(0, 0);
 
     public GaussianRbm(Matrix weights, Matrix visibleBias, Matrix hiddenBias, Matrix logVariance, boolean learnVariance) {
-        int d = weights.rows(), f = weights.cols();
-        if (visibleBias.rows() != 1 || visibleBias.cols() != d || hiddenBias.rows() != 1 || hiddenBias.cols() != f
-                || logVariance.rows() != 1 || logVariance.cols() != d) {
-            throw new InputException("Gaussian RBM parameters disagree: W is " + weights.shape() + ", visible bias "
-                    + visibleBias.shape() + " and log-variance " + logVariance.shape() + " (expected 1x" + d
-                    + "), hidden bias " + hiddenBias.shape() + " (expected 1x" + f + ")");
+        super("Gaussian RBM", weights, visibleBias, hiddenBias);
+        int d = weights.rows();
+        if (logVariance.rows() != 1 || logVariance.cols() != d) {
+            throw new InputException("Gaussian RBM parameters disagree: W is " + weights.shape() + ", log-variance "
+                    + logVariance.shape() + " (expected 1x" + d + ")");
         }
-        this.weights = weights;
-        this.visibleBias = visibleBias;
-        this.hiddenBias = hiddenBias;
         this.logVariance = logVariance;
         this.learnVariance = learnVariance;
         this.inverseSigma = Matrix.zeros(1, d);
@@ -62,24 +55,10 @@ public final class GaussianRbm implements Rbm {
 
     /** A new Gaussian RBM with W ~ N(0, 0.01^2), zero biases and unit variances (z = 0), for standardised data. */
     public static GaussianRbm initialize(int visible, int hidden, boolean learnVariance, RandomStream random) {
-        if (visible < 1 || hidden < 1) throw new InputException("an RBM needs at least one visible and one hidden unit");
-        Matrix w = Matrix.zeros(visible, hidden);
-        random.gaussian(w);
-        Elementwise.scale(w, 0.01f);
-        return new GaussianRbm(w, Matrix.zeros(1, visible), Matrix.zeros(1, hidden), Matrix.zeros(1, visible), learnVariance);
+        return new GaussianRbm(smallRandomWeights(visible, hidden, random), Matrix.zeros(1, visible), Matrix.zeros(1, hidden), Matrix.zeros(1, visible), learnVariance);
     }
 
     @Override public String visibleType() { return "gaussian"; }
-
-    @Override public int visibleUnits() { return weights.rows(); }
-
-    @Override public int hiddenUnits() { return weights.cols(); }
-
-    @Override public Matrix weights() { return weights; }
-
-    @Override public Matrix visibleBias() { return visibleBias; }
-
-    @Override public Matrix hiddenBias() { return hiddenBias; }
 
     /** z = ln sigma^2 (1 x D), live. */
     public Matrix logVariance() { return logVariance; }
@@ -187,12 +166,6 @@ public final class GaussianRbm implements Rbm {
             Numerics.blas().gemm(false, true, 1f, hiddenProb, weights, 0f, q);
             Elementwise.multiply(q, scaled, q);
             Elementwise.columnSums(q, -0.5f * scale, 1f, gradients.get(3));
-        }
-    }
-
-    private void requireWidth(Matrix v) {
-        if (v.cols() != visibleUnits()) {
-            throw new InputException("data have " + v.cols() + " columns but the RBM has " + visibleUnits() + " visible units");
         }
     }
 

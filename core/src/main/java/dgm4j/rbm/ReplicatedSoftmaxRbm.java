@@ -34,42 +34,18 @@ import dgm4j.math.RandomStream;
  * depend on D: when those lengths do not represent the data's (few chains, a small first batch), the D-scaled hidden
  * biases receive a systematic gradient and drift (seen in tests: a grows without bound). Prefer CD for this model.
  */
-public final class ReplicatedSoftmaxRbm implements Rbm {
-    private final Matrix weights;       // W, K x F
-    private final Matrix visibleBias;   // b, 1 x K
-    private final Matrix hiddenBias;    // a, 1 x F (multiplied by D in the energy)
-
+public final class ReplicatedSoftmaxRbm extends RbmParameters {
+    /** W (K x F), b (1 x K), a (1 x F, multiplied by D in the energy). */
     public ReplicatedSoftmaxRbm(Matrix weights, Matrix visibleBias, Matrix hiddenBias) {
-        int k = weights.rows(), f = weights.cols();
-        if (visibleBias.rows() != 1 || visibleBias.cols() != k || hiddenBias.rows() != 1 || hiddenBias.cols() != f) {
-            throw new InputException("replicated softmax parameters disagree: W is " + weights.shape() + ", visible bias "
-                    + visibleBias.shape() + " (expected 1x" + k + "), hidden bias " + hiddenBias.shape() + " (expected 1x" + f + ")");
-        }
-        this.weights = weights;
-        this.visibleBias = visibleBias;
-        this.hiddenBias = hiddenBias;
+        super("replicated softmax", weights, visibleBias, hiddenBias);
     }
 
     /** A new model with W ~ N(0, 0.01^2) and zero biases (the visible biases are best set to log unigram frequencies). */
     public static ReplicatedSoftmaxRbm initialize(int words, int hidden, RandomStream random) {
-        if (words < 1 || hidden < 1) throw new InputException("a replicated softmax model needs at least one word and one hidden unit");
-        Matrix w = Matrix.zeros(words, hidden);
-        random.gaussian(w);
-        Elementwise.scale(w, 0.01f);
-        return new ReplicatedSoftmaxRbm(w, Matrix.zeros(1, words), Matrix.zeros(1, hidden));
+        return new ReplicatedSoftmaxRbm(smallRandomWeights(words, hidden, random), Matrix.zeros(1, words), Matrix.zeros(1, hidden));
     }
 
     @Override public String visibleType() { return "softmax"; }
-
-    @Override public int visibleUnits() { return weights.rows(); }
-
-    @Override public int hiddenUnits() { return weights.cols(); }
-
-    @Override public Matrix weights() { return weights; }
-
-    @Override public Matrix visibleBias() { return visibleBias; }
-
-    @Override public Matrix hiddenBias() { return hiddenBias; }
 
     @Override public List<Matrix> parameters() { return List.of(weights, visibleBias, hiddenBias); }
 

@@ -1,0 +1,52 @@
+package dgm4j.rbm;
+
+import dgm4j.InputException;
+import dgm4j.math.Elementwise;
+import dgm4j.math.Matrix;
+import dgm4j.math.RandomStream;
+
+/**
+ * What every RBM kind stores: W (D x F), visible biases b (1 x D) and hidden biases a (1 x F), checked to agree,
+ * with their accessors; the kinds add their energy, conditionals and any further parameters.
+ */
+abstract class RbmParameters implements Rbm {
+    protected final Matrix weights;       // W, D x F
+    protected final Matrix visibleBias;   // b, 1 x D
+    protected final Matrix hiddenBias;    // a, 1 x F
+
+    RbmParameters(String what, Matrix weights, Matrix visibleBias, Matrix hiddenBias) {
+        int d = weights.rows(), f = weights.cols();
+        if (visibleBias.rows() != 1 || visibleBias.cols() != d || hiddenBias.rows() != 1 || hiddenBias.cols() != f) {
+            throw new InputException(what + " parameters disagree: W is " + weights.shape() + ", visible bias "
+                    + visibleBias.shape() + " (expected 1x" + d + "), hidden bias " + hiddenBias.shape() + " (expected 1x" + f + ")");
+        }
+        this.weights = weights;
+        this.visibleBias = visibleBias;
+        this.hiddenBias = hiddenBias;
+    }
+
+    /** W ~ N(0, 0.01^2), the usual start (Hinton's practical guide, section 8). */
+    static Matrix smallRandomWeights(int visible, int hidden, RandomStream random) {
+        if (visible < 1 || hidden < 1) throw new InputException("an RBM needs at least one visible and one hidden unit");
+        Matrix w = Matrix.zeros(visible, hidden);
+        random.gaussian(w);
+        return Elementwise.scale(w, 0.01f);
+    }
+
+    @Override public final int visibleUnits() { return weights.rows(); }
+
+    @Override public final int hiddenUnits() { return weights.cols(); }
+
+    @Override public final Matrix weights() { return weights; }
+
+    @Override public final Matrix visibleBias() { return visibleBias; }
+
+    @Override public final Matrix hiddenBias() { return hiddenBias; }
+
+    /** Refuses data whose width is not D. */
+    protected final void requireWidth(Matrix v) {
+        if (v.cols() != visibleUnits()) {
+            throw new InputException("data have " + v.cols() + " columns but the RBM has " + visibleUnits() + " visible units");
+        }
+    }
+}
