@@ -44,13 +44,6 @@ public final class BernoulliRbm extends RbmParameters {
         return out;
     }
 
-    /** out = h W^T + b: the visible units' total input (B x D). */
-    public Matrix visibleInput(Matrix h, Matrix out) {
-        Elementwise.broadcastRow(visibleBias, out);
-        Numerics.blas().gemm(false, true, 1f, h, weights, 1f, out);
-        return out;
-    }
-
     /** prob = p(v = 1 | h) (may be null), sample ~ prob. */
     @Override
     public void sampleVisible(Matrix h, Matrix prob, Matrix sample, RandomStream random) {

@@ -3,6 +3,7 @@ package dgm4j.rbm;
 import dgm4j.InputException;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
+import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
 
 /**
@@ -42,6 +43,16 @@ abstract class RbmParameters implements Rbm {
     @Override public final Matrix visibleBias() { return visibleBias; }
 
     @Override public final Matrix hiddenBias() { return hiddenBias; }
+
+    /**
+     * out = b + h W^T (B x D): the visible units' total input (for word counts, the softmax's input, the same for each
+     * of a document's words; a Gaussian RBM scales W h by sigma instead).
+     */
+    public Matrix visibleInput(Matrix h, Matrix out) {
+        Elementwise.broadcastRow(visibleBias, out);
+        Numerics.blas().gemm(false, true, 1f, h, weights, 1f, out);
+        return out;
+    }
 
     /** Refuses data whose width is not D. */
     protected final void requireWidth(Matrix v) {

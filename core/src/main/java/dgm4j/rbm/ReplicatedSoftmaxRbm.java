@@ -70,13 +70,6 @@ public final class ReplicatedSoftmaxRbm extends RbmParameters {
         return out;
     }
 
-    /** out = b + h W^T: the softmax's input (B x K), the same for every one of a document's D words. */
-    public Matrix visibleInput(Matrix h, Matrix out) {
-        Elementwise.broadcastRow(visibleBias, out);
-        Numerics.blas().gemm(false, true, 1f, h, weights, 1f, out);
-        return out;
-    }
-
     /**
      * mean = E[v | h] = D softmax(b + W h) (may be null); sample ~ Multinomial(D, softmax(b + W h)), where D is each row's
      * current total in {@code sample} (the chain state it overwrites), so documents keep their lengths.
