@@ -26,6 +26,14 @@ final class DataSelection {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "dataset cache (default: $DGM4J_DATA or ~/.cache/dgm4j)")
     Path dataDir;
 
+    @Option(names = "--vocabulary", paramLabel = "K", defaultValue = "2000",
+            description = "text data (reuters-grain): the K most frequent training words (default: ${DEFAULT-VALUE})")
+    int vocabularySize;
+
+    /** Text datasets, loaded as bags of words over a vocabulary built on their training split. */
+    static final java.util.Set<String> TEXT = java.util.Set.of("reuters-grain");
+    private dgm4j.data.TextCorpus.Split text;
+
     /** Describes the source for provenance records. */
     String describe() {
         if (name != null) return name;
@@ -38,13 +46,34 @@ final class DataSelection {
         int sources = (name != null ? 1 : 0) + (images != null ? 1 : 0) + (csv != null ? 1 : 0);
         if (sources != 1) throw new InputException("give exactly one of --data NAME, --images FILE or --csv FILE");
         if (labels != null && images == null) throw new InputException("--labels needs --images");
+        if (name != null && TEXT.contains(name)) {
+            if (vocabularySize < 1) throw new InputException("--vocabulary must be positive, got " + vocabularySize);
+            if (text == null) text = dgm4j.data.TextCorpus.reutersGrain(DataCatalog.resolveDataDir(dataDir), vocabularySize);
+            switch (split) {
+                case "train": return text.train().dataset();
+                case "test": return text.test().dataset();
+                default: throw new InputException(name + " has a train and a test split, not '" + split + "'");
+            }
+        }
         if (name != null) return Datasets.load(name, split, DataCatalog.resolveDataDir(dataDir));
         if (images != null) return Datasets.fromFiles(images, labels);
         return Datasets.fromCsv(csv, -1, false);
     }
 
-    /** True if the data come from the catalog (and so have validation and test splits). */
+    /** True if the data come from the catalog (and so have a test split). */
     boolean hasSplits() {
         return name != null;
+    }
+
+    /** True if the data have a validation split (catalog image datasets). */
+    boolean hasValidation() {
+        return name != null && !TEXT.contains(name);
+    }
+
+    /** The words of a text dataset's vocabulary (null for other data). */
+    java.util.List<String> vocabulary() {
+        if (name == null || !TEXT.contains(name)) return null;
+        load("train");
+        return text.vocabulary().words();
     }
 }

@@ -22,6 +22,8 @@ import dgm4j.ais.GaussianRbmAis;
 import dgm4j.data.Standardization;
 import dgm4j.rbm.BernoulliRbm;
 import dgm4j.rbm.GaussianRbm;
+import dgm4j.rbm.ReplicatedSoftmaxRbm;
+import dgm4j.ais.ReplicatedSoftmaxAis;
 import dgm4j.rbm.Rbm;
 import dgm4j.rbm.RbmFiles;
 import dgm4j.rbm.RbmSampler;
@@ -197,6 +199,45 @@ final class RbmCommands {
         }
     }
 
+    @Command(name = "topics", mixinStandardHelpOptions = true,
+            description = "A word-count model's hidden units as topics: the words with the largest weights of the units with the largest weight norms.")
+    static final class Topics implements Callable<Integer> {
+        @Parameters(paramLabel = "MODEL") Path model;
+        @Option(names = "--units", defaultValue = "10", description = "hidden units to show (default: ${DEFAULT-VALUE})") int units;
+        @Option(names = "--words", defaultValue = "10", description = "words per unit (default: ${DEFAULT-VALUE})") int words;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (units < 1 || words < 1) throw new InputException("--units and --words must be positive");
+            ModelFile f = ModelFiles.read(model, Rbm.KIND);
+            Rbm rbm = RbmFiles.read(f);
+            java.util.List<String> vocabulary = RbmFiles.vocabulary(f);
+            if (vocabulary == null || vocabulary.size() != rbm.visibleUnits()) {
+                throw new InputException(model + " has no vocabulary of " + rbm.visibleUnits() + " words (train it with --visible softmax on text data)");
+            }
+            Matrix w = rbm.weights();
+            Integer[] order = new Integer[rbm.hiddenUnits()];
+            double[] norm = new double[rbm.hiddenUnits()];
+            for (int j = 0; j < order.length; j++) {
+                order[j] = j;
+                for (int k = 0; k < rbm.visibleUnits(); k++) norm[j] += (double) w.get(k, j) * w.get(k, j);
+            }
+            java.util.Arrays.sort(order, (p, q) -> Double.compare(norm[q], norm[p]));
+            PrintWriter out = spec.commandLine().getOut();
+            for (int u = 0; u < Math.min(units, order.length); u++) {
+                int j = order[u];
+                Integer[] byWeight = new Integer[rbm.visibleUnits()];
+                for (int k = 0; k < byWeight.length; k++) byWeight[k] = k;
+                java.util.Arrays.sort(byWeight, (p, q) -> Float.compare(w.get(q, j), w.get(p, j)));
+                StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "unit %3d:", j));
+                for (int k = 0; k < Math.min(words, byWeight.length); k++) sb.append(' ').append(vocabulary.get(byWeight[k]));
+                out.println(sb);
+            }
+            return Main.OK;
+        }
+    }
+
     @Command(name = "transform", mixinStandardHelpOptions = true,
             description = {"Features for other models: p(h = 1 | v) of every example, written with its label as NumPy .npz "
                     + "(arrays \"features\" [N, hidden] float32 and \"labels\" [N] int64) or as CSV (features, then the label)."})
@@ -303,6 +344,21 @@ final class RbmCommands {
             AisEstimate r = null;
             double baseLogZ;
             long t0 = System.nanoTime();
+            if (rbm instanceof ReplicatedSoftmaxRbm) {
+                // one ln Z per document length; held-out perplexity exp(-sum_n log p(v_n) / sum_n D_n)
+                ReplicatedSoftmaxAis ais = new ReplicatedSoftmaxAis((ReplicatedSoftmaxRbm) rbm,
+                        ReplicatedSoftmaxAis.unigramBias(train.features()));
+                Matrix docs = scored.features();
+                ReplicatedSoftmaxAis.HeldOut held = ais.evaluate(docs, schedule, runs, random.split(0), new ProgressBar(err));
+                double worst = 0;
+                for (AisEstimate e : held.partitions().values()) worst = Math.max(worst, e.logWeightStd());
+                out.printf(Locale.ROOT, "forward AIS for %d document lengths, %d runs each, %d betas (%.1f s); largest sd(ln w) %.2f%n",
+                        held.partitions().size(), runs, schedule.size(), (System.nanoTime() - t0) / 1e9, worst);
+                out.printf(Locale.ROOT, "held-out perplexity of %d %s documents: %.1f (unigram model: %.1f)%n", docs.rows(),
+                        data.hasSplits() ? split : "given", held.perplexity(),
+                        ReplicatedSoftmaxAis.perplexity(ais.baseLogProbabilities(docs), held.lengths()));
+                return Main.OK;
+            }
             if (rbm instanceof GaussianRbm) {
                 GaussianRbm g = (GaussianRbm) rbm;
                 Matrix trainModel = loaded.toModel(train.features());

@@ -24,6 +24,8 @@ import dgm4j.math.Matrix;
 import dgm4j.data.Standardization;
 import dgm4j.rbm.BernoulliRbm;
 import dgm4j.rbm.GaussianRbm;
+import dgm4j.rbm.ReplicatedSoftmaxRbm;
+import dgm4j.ais.ReplicatedSoftmaxAis;
 import dgm4j.rbm.Rbm;
 import dgm4j.rbm.RbmFiles;
 import dgm4j.rbm.RbmTrainer;
@@ -104,7 +106,7 @@ final class TrainCommand implements Runnable {
         @Mixin NumericOptions numeric;
         @Option(names = "--hidden", defaultValue = "500", description = "hidden units (default: ${DEFAULT-VALUE})") int hidden;
         @Option(names = "--visible", defaultValue = "bernoulli",
-                description = "visible units: bernoulli (binary data, e.g. binarized pixels) or gaussian (real values, standardised per column) (default: ${DEFAULT-VALUE})")
+                description = "visible units: bernoulli (binary data, e.g. binarized pixels), gaussian (real values, standardised per column) or softmax (word counts: replicated softmax) (default: ${DEFAULT-VALUE})")
         String visible;
         @Option(names = "--learn-variance", description = "gaussian: learn each visible unit's variance (default: fixed at 1 on standardised data)") boolean learnVariance;
         @Option(names = "--min-std", defaultValue = "0.05", description = "gaussian: floor of the per-column std used to standardise (default: ${DEFAULT-VALUE})") float minStd;
@@ -142,21 +144,25 @@ final class TrainCommand implements Runnable {
             numeric.apply();
             if (hidden < 1) throw new InputException("--hidden must be at least 1, got " + hidden);
             if (batch < 1) throw new InputException("--batch must be at least 1, got " + batch);
-            if (!"bernoulli".equals(visible) && !"gaussian".equals(visible)) {
-                throw new InputException("--visible must be bernoulli or gaussian, got " + visible);
+            if (!"bernoulli".equals(visible) && !"gaussian".equals(visible) && !"softmax".equals(visible)) {
+                throw new InputException("--visible must be bernoulli, gaussian or softmax, got " + visible);
             }
             boolean gaussian = "gaussian".equals(visible);
-            if (gaussian && spec.commandLine().getParseResult().hasMatchedOption("--binarize")) {
-                throw new InputException("--binarize applies to bernoulli visible units; gaussian units take the data standardised");
+            boolean softmax = "softmax".equals(visible);
+            if (!"bernoulli".equals(visible) && spec.commandLine().getParseResult().hasMatchedOption("--binarize")) {
+                throw new InputException("--binarize applies to bernoulli visible units, not " + visible);
             }
-            Binarization binarization = gaussian ? Binarization.none() : Binarization.parse(binarize);
+            Binarization binarization = gaussian || softmax ? Binarization.none() : Binarization.parse(binarize);
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
 
             Dataset train = data.load("train");
-            Dataset validation = data.hasSplits() ? data.load("validation") : null;
+            Dataset validation = data.hasValidation() ? data.load("validation") : null;
             Standardization standardization = null;
-            if (gaussian) {
+            if (softmax) {
+                new ReplicatedSoftmaxRbm(Matrix.zeros(train.dim(), 1), Matrix.zeros(1, train.dim()), Matrix.zeros(1, 1))
+                        .requireVisible(train.features());   // counts: non-negative integers, no empty document
+            } else if (gaussian) {
                 standardization = Standardization.fit(train, minStd);   // deterministic: a resumed run refits the same
                 train = standardization.apply(train);
                 if (validation != null) validation = standardization.apply(validation);
@@ -204,8 +210,13 @@ final class TrainCommand implements Runnable {
             RandomStream root = new RandomStream(run.seed);
             random = root.split(0);
             dataRandom = root.split(1);
-            rbm = gaussian ? GaussianRbm.initialize(train.dim(), hidden, learnVariance, random)
-                    : BernoulliRbm.initialize(train.dim(), hidden, random);
+            if (softmax) {
+                rbm = ReplicatedSoftmaxRbm.initialize(train.dim(), hidden, random);
+                rbm.visibleBias().copyFrom(ReplicatedSoftmaxAis.unigramBias(train.features()));  // start at the unigram model
+            } else {
+                rbm = gaussian ? GaussianRbm.initialize(train.dim(), hidden, learnVariance, random)
+                        : BernoulliRbm.initialize(train.dim(), hidden, random);
+            }
             RbmTrainer trainer = new RbmTrainer(rbm, config, random);
             return train(trainer, train, validation, binarization, standardization, dataRandom, startEpoch, out);
         }
@@ -225,6 +236,7 @@ final class TrainCommand implements Runnable {
             if (standardization != null) {
                 task.withTensor(RbmFiles.DATA_MEAN, standardization.mean()).withTensor(RbmFiles.DATA_STD, standardization.std());
             }
+            if (data.vocabulary() != null) task.withMetadata(RbmFiles.VOCABULARY, data.vocabulary());
             if (aisEvery > 0) {
                 if (task.monitorValidation() == null) throw new InputException("--ais-every needs data with a validation split (--data NAME)");
                 if (!(trainer.rbm() instanceof BernoulliRbm)) throw new InputException("--ais-every is implemented for binary RBMs");
@@ -253,7 +265,7 @@ final class TrainCommand implements Runnable {
                     .log(err::println)
                     .run(task, startEpoch);
             out.printf(Locale.ROOT, "saved %s (%.1f s)%n", run.out, (System.nanoTime() - t0) / 1e9);
-            if (run.pictures != null) {
+            if (run.pictures != null && train.height() > 0) {
                 RbmCommands.writePictures(trainer.rbm(), standardization, train.height(), train.width(), run.pictures, new RandomStream(run.seed).split(7), out);
             }
             return Main.OK;

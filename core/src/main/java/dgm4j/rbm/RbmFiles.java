@@ -31,6 +31,21 @@ public final class RbmFiles {
     /** Column means and standard deviations of the training data a Gaussian RBM was trained on (F32 [visible]). */
     public static final String DATA_MEAN = "data_mean";
     public static final String DATA_STD = "data_std";
+    /** Metadata key: the words of a replicated softmax model's vocabulary, a JSON array in column order. */
+    public static final String VOCABULARY = "vocabulary";
+
+    /** The vocabulary stored with a word-count model, or null. */
+    public static java.util.List<String> vocabulary(ModelFile file) {
+        Object v = file.metadataJson(VOCABULARY).orElse(null);
+        if (v == null) return null;
+        if (!(v instanceof java.util.List)) throw new ModelFileException(file.source() + ": metadata \"vocabulary\" is not a JSON array");
+        java.util.List<String> words = new java.util.ArrayList<>();
+        for (Object w : (java.util.List<?>) v) {
+            if (!(w instanceof String)) throw new ModelFileException(file.source() + ": metadata \"vocabulary\" holds a non-string " + w);
+            words.add((String) w);
+        }
+        return words;
+    }
 
     /** The standardisation stored with a model, or null if it has none. */
     public static dgm4j.data.Standardization standardization(ModelFile file, int visible) {

@@ -36,6 +36,7 @@ public final class RbmTrainingTask implements TrainingTask {
     private final int imageWidth;
     private final Map<String, Object> provenance;
     private final Map<String, Matrix> extraTensors = new LinkedHashMap<>();
+    private final Map<String, Object> extraMetadata = new LinkedHashMap<>();
     private int extraMonitorEvery;
     private java.util.function.BiFunction<Rbm, Integer, Map<String, Double>> extraMonitor;
 
@@ -142,6 +143,12 @@ public final class RbmTrainingTask implements TrainingTask {
         return this;
     }
 
+    /** Saves a JSON metadata entry with the model in every snapshot (e.g. the vocabulary of a topic model). */
+    public RbmTrainingTask withMetadata(String key, Object json) {
+        extraMetadata.put(key, json);
+        return this;
+    }
+
     /** Fixed binary examples of the validation split used by the monitors (null without validation data). */
     public Matrix monitorValidation() { return monitorValidation; }
 
@@ -170,6 +177,7 @@ public final class RbmTrainingTask implements TrainingTask {
         if (trainer.config().centered) state.put("centered", true);
         b.metadataJson(ModelFile.TRAINING_STATE_KEY, state);
         for (Map.Entry<String, Matrix> e : extraTensors.entrySet()) RbmFiles.put(b, e.getKey(), e.getValue());
+        for (Map.Entry<String, Object> e : extraMetadata.entrySet()) b.metadataJson(e.getKey(), e.getValue());
         if (provenance != null) b.metadataJson(ModelFile.PROVENANCE_KEY, provenance);
         return b.build();
     }
