@@ -90,7 +90,8 @@ public final class RbmTrainer {
     private final RandomStream random;
     private final List<Matrix> velocities = new ArrayList<>();
     private final List<Matrix> gradients = new ArrayList<>();
-    private Matrix chains;  // persistent visible states (PCD)
+    private Matrix chains;       // persistent visible states (PCD)
+    private Matrix chainHidden;  // persistent hidden states (PCD)
     private Buffers buffers;
     private final Matrix hiddenMean;      // q (sparsity) and lambda (centering): running mean of p(h|data), 1 x F
     private Matrix visibleOffset;         // mu (centering): the data mean, 1 x D
@@ -145,12 +146,19 @@ public final class RbmTrainer {
 
     public Matrix visibleOffset() { return visibleOffset; }
 
-    /** Restores persistent chains from a checkpoint. */
-    public void setChains(Matrix restored) {
-        if (restored != null && restored.cols() != rbm.visibleUnits()) {
-            throw new InputException("persistent chains have " + restored.cols() + " columns, the RBM has " + rbm.visibleUnits() + " visible units");
+    /** Persistent hidden states (null for CD or before the first PCD update). */
+    public Matrix chainHidden() { return chainHidden; }
+
+    /** Restores persistent chains (visible and hidden states, either may be null) from a checkpoint. */
+    public void setChains(Matrix visible, Matrix hidden) {
+        if (visible != null && visible.cols() != rbm.visibleUnits()) {
+            throw new InputException("persistent chains have " + visible.cols() + " columns, the RBM has " + rbm.visibleUnits() + " visible units");
         }
-        chains = restored;
+        if (hidden != null && (hidden.cols() != rbm.hiddenUnits() || visible == null || hidden.rows() != visible.rows())) {
+            throw new InputException("persistent hidden states are " + hidden.shape() + ", expected " + (visible == null ? "none" : visible.rows() + "x" + rbm.hiddenUnits()));
+        }
+        chains = visible;
+        chainHidden = hidden;
     }
 
     /** Per-batch-size work buffers. */
@@ -208,16 +216,29 @@ public final class RbmTrainer {
                 rbm.sampleVisible(Matrix.zeros(negatives, f), null, chains, random);
             }
             w.vNeg.copyFrom(chains);
-            rbm.sampleHidden(w.vNeg, w.hNeg, w.hSample, random);
+            if (chainHidden == null) {
+                chainHidden = Matrix.zeros(negatives, f);
+                rbm.sampleHidden(w.vNeg, w.hNeg, chainHidden, random);
+            }
+            // the chain's state is (v, h): continuing from the h of the last update saves recomputing p(h | v)
+            w.hSample.copyFrom(chainHidden);
         } else {
             w.vNeg.copyFrom(v0);   // the chain state starts at the data (word-count models keep its lengths)
             random.bernoulli(w.h0, w.hSample);
         }
         for (int step = 0; step < config.gibbsSteps; step++) {
             rbm.sampleVisible(w.hSample, w.vProb, w.vNeg, random);
-            rbm.sampleHidden(w.vNeg, w.hNeg, w.hSample, random);
+            boolean last = step == config.gibbsSteps - 1;
+            if (last && !config.persistent) {
+                rbm.hiddenProbabilities(w.vNeg, w.hNeg);   // CD's last h sample would be thrown away: probabilities only
+            } else {
+                rbm.sampleHidden(w.vNeg, w.hNeg, w.hSample, random);
+            }
         }
-        if (config.persistent) chains.copyFrom(w.vNeg);
+        if (config.persistent) {
+            chains.copyFrom(w.vNeg);
+            chainHidden.copyFrom(w.hSample);
+        }
 
         // gradient: E_data[v h^T] - E_model[v h^T] (and the other parameters' statistics)
         for (Matrix g : gradients) g.fill(0f);
