@@ -74,8 +74,12 @@ final class RbmCommands {
     }
 
     /** filters.png (the first 100 hidden units' weights) and samples.png (100 fantasies after 1000 Gibbs steps). */
-    static void writePictures(Rbm rbm, Standardization standardization, int height, int width, Path dir, RandomStream random,
-                              PrintWriter out) throws IOException {
+    /**
+     * filters.png, samples.png and, given examples in the model's space (binary or standardised), reconstructions.png:
+     * pairs of (example, E[v | h] with h ~ p(h | example)).
+     */
+    static void writePictures(Rbm rbm, Standardization standardization, int height, int width, Matrix examples, Path dir,
+                              RandomStream random, PrintWriter out) throws IOException {
         Files.createDirectories(dir);
         int[] t = tile(rbm.visibleUnits(), new int[] {height, width});
         Path filters = dir.resolve("filters.png");
@@ -85,6 +89,23 @@ final class RbmCommands {
         if (standardization != null) s = standardization.invert(s);
         new ImageGrid(t[0], t[1], 10).zoom(2).writePng(s, null, samples);
         out.println("wrote " + filters + " (learned filters) and " + samples + " (samples after 1000 Gibbs steps)");
+        if (examples != null && examples.rows() > 0) {
+            int n = Math.min(50, examples.rows());
+            Matrix x = examples.rows(0, n);
+            Matrix r = RbmSampler.reconstruct(rbm, x, random);
+            Matrix pairs = Matrix.zeros(2 * n, rbm.visibleUnits());
+            float[] row = new float[rbm.visibleUnits()];
+            for (int i = 0; i < n; i++) {
+                x.getRow(i, row);
+                pairs.setRow(2 * i, row);
+                r.getRow(i, row);
+                pairs.setRow(2 * i + 1, row);
+            }
+            if (standardization != null) pairs = standardization.invert(pairs);
+            Path reconstructions = dir.resolve("reconstructions.png");
+            new ImageGrid(t[0], t[1], 10).zoom(2).writePng(pairs, null, reconstructions);
+            out.println("wrote " + reconstructions + " (pairs: example, reconstruction)");
+        }
     }
 
     static void writeFilters(Rbm rbm, int[] t, int count, Path file) throws IOException {

@@ -266,7 +266,8 @@ final class TrainCommand implements Runnable {
                     .run(task, startEpoch);
             out.printf(Locale.ROOT, "saved %s (%.1f s)%n", run.out, (System.nanoTime() - t0) / 1e9);
             if (run.pictures != null && train.height() > 0) {
-                RbmCommands.writePictures(trainer.rbm(), standardization, train.height(), train.width(), run.pictures, new RandomStream(run.seed).split(7), out);
+                RbmCommands.writePictures(trainer.rbm(), standardization, train.height(), train.width(),
+                        task.monitorValidation() != null ? task.monitorValidation() : task.monitorTrain(), run.pictures, new RandomStream(run.seed).split(7), out);
             }
             return Main.OK;
         }

@@ -95,7 +95,7 @@ class CliTest {
         List<String> rows = Files.readAllLines(log);
         assertEquals(5, rows.size(), rows.toString());
         assertTrue(rows.get(0).startsWith("epoch,reconstruction_error,free_energy_train"), rows.get(0));
-        for (String png : new String[] {"pics/filters.png", "pics/samples.png"}) {
+        for (String png : new String[] {"pics/filters.png", "pics/samples.png", "pics/reconstructions.png"}) {
             assertTrue(ImageIO.read(dir.resolve(png).toFile()).getWidth() > 100, png);
         }
 

@@ -29,6 +29,16 @@ public final class RbmSampler {
         return vp;
     }
 
+    /** Reconstructions: h ~ p(h | v), then E[v | h], row by row. */
+    public static Matrix reconstruct(Rbm rbm, Matrix v, RandomStream random) {
+        Matrix h = Matrix.zeros(v.rows(), rbm.hiddenUnits());
+        rbm.sampleHidden(v, null, h, random);
+        Matrix mean = Matrix.zeros(v.rows(), rbm.visibleUnits());
+        Matrix state = v.copy();   // the chain state sampleVisible overwrites (word counts keep their lengths)
+        rbm.sampleVisible(h, mean, state, random);
+        return mean;
+    }
+
     /**
      * Pattern completion: rows of {@code data} where {@code observed} is 1 are clamped; the other pixels start at
      * random and are resampled by {@code steps} Gibbs steps. Returns p(v | h) with the observed pixels put back.

@@ -149,6 +149,9 @@ public final class RbmTrainingTask implements TrainingTask {
         return this;
     }
 
+    /** Fixed examples of the training split used by the monitors (binary for binary RBMs). */
+    public Matrix monitorTrain() { return monitorTrain; }
+
     /** Fixed binary examples of the validation split used by the monitors (null without validation data). */
     public Matrix monitorValidation() { return monitorValidation; }
 
