@@ -90,8 +90,7 @@ public final class RbmTrainer {
     private final RandomStream random;
     private final List<Matrix> velocities = new ArrayList<>();
     private final List<Matrix> gradients = new ArrayList<>();
-    private Matrix chains;       // persistent visible states (PCD)
-    private Matrix chainHidden;  // persistent hidden states (PCD)
+    private Matrix chains;  // persistent visible states (PCD)
     private Buffers buffers;
     private final Matrix hiddenMean;      // q (sparsity) and lambda (centering): running mean of p(h|data), 1 x F
     private Matrix visibleOffset;         // mu (centering): the data mean, 1 x D
@@ -146,19 +145,12 @@ public final class RbmTrainer {
 
     public Matrix visibleOffset() { return visibleOffset; }
 
-    /** Persistent hidden states (null for CD or before the first PCD update). */
-    public Matrix chainHidden() { return chainHidden; }
-
-    /** Restores persistent chains (visible and hidden states, either may be null) from a checkpoint. */
-    public void setChains(Matrix visible, Matrix hidden) {
+    /** Restores persistent chains from a checkpoint. */
+    public void setChains(Matrix visible) {
         if (visible != null && visible.cols() != rbm.visibleUnits()) {
             throw new InputException("persistent chains have " + visible.cols() + " columns, the RBM has " + rbm.visibleUnits() + " visible units");
         }
-        if (hidden != null && (hidden.cols() != rbm.hiddenUnits() || visible == null || hidden.rows() != visible.rows())) {
-            throw new InputException("persistent hidden states are " + hidden.shape() + ", expected " + (visible == null ? "none" : visible.rows() + "x" + rbm.hiddenUnits()));
-        }
         chains = visible;
-        chainHidden = hidden;
     }
 
     /** Per-batch-size work buffers. */
@@ -216,12 +208,10 @@ public final class RbmTrainer {
                 rbm.sampleVisible(Matrix.zeros(negatives, f), null, chains, random);
             }
             w.vNeg.copyFrom(chains);
-            if (chainHidden == null) {
-                chainHidden = Matrix.zeros(negatives, f);
-                rbm.sampleHidden(w.vNeg, w.hNeg, chainHidden, random);
-            }
-            // the chain's state is (v, h): continuing from the h of the last update saves recomputing p(h | v)
-            w.hSample.copyFrom(chainHidden);
+            // Tieleman's PCD: the fantasy particles are visible states; h is drawn from them with the current weights.
+            // (Continuing from the last update's h instead saves a product but mixes less: measured worse on the
+            // Gaussian cluster test, -7.2..-9.1 vs -5.9..-7.4 nats.)
+            rbm.sampleHidden(w.vNeg, w.hNeg, w.hSample, random);
         } else {
             w.vNeg.copyFrom(v0);   // the chain state starts at the data (word-count models keep its lengths)
             random.bernoulli(w.h0, w.hSample);
@@ -235,10 +225,7 @@ public final class RbmTrainer {
                 rbm.sampleHidden(w.vNeg, w.hNeg, w.hSample, random);
             }
         }
-        if (config.persistent) {
-            chains.copyFrom(w.vNeg);
-            chainHidden.copyFrom(w.hSample);
-        }
+        if (config.persistent) chains.copyFrom(w.vNeg);
 
         // gradient: E_data[v h^T] - E_model[v h^T] (and the other parameters' statistics)
         for (Matrix g : gradients) g.fill(0f);

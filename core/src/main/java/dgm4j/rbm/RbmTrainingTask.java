@@ -163,7 +163,6 @@ public final class RbmTrainingTask implements TrainingTask {
         b.longs("train.random", trainer.random().state())
                 .longs("train.data_random", dataRandom.state());
         if (trainer.chains() != null) b.matrix("train.chains", trainer.chains());
-        if (trainer.chainHidden() != null) b.matrix("train.chain_hidden", trainer.chainHidden());
         if (trainer.hiddenMeanStarted()) b.floats("train.hidden_mean", trainer.hiddenMean().toArray());
         if (trainer.visibleOffset() != null) b.floats("train.visible_offset", trainer.visibleOffset().toArray());
         Map<String, Object> state = new LinkedHashMap<>();
@@ -208,8 +207,7 @@ public final class RbmTrainingTask implements TrainingTask {
             Matrix v = trainer.velocities().get(k);
             v.copyFrom(RbmFiles.get(checkpoint, "train.velocity." + names.get(k), v.rows(), v.cols()));
         }
-        trainer.setChains(checkpoint.hasTensor("train.chains") ? checkpoint.matrix("train.chains") : null,
-                checkpoint.hasTensor("train.chain_hidden") ? checkpoint.matrix("train.chain_hidden") : null);
+        trainer.setChains(checkpoint.hasTensor("train.chains") ? checkpoint.matrix("train.chains") : null);
         if (checkpoint.hasTensor("train.hidden_mean")) trainer.restoreHiddenMean(checkpoint.floats("train.hidden_mean"), true);
         if (checkpoint.hasTensor("train.visible_offset")) {
             trainer.setVisibleOffset(RbmFiles.get(checkpoint, "train.visible_offset", 1, rbm.visibleUnits()));
