@@ -16,6 +16,7 @@ import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFiles;
+import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.ais.GaussianRbmAis;
@@ -303,9 +304,9 @@ final class RbmCommands {
             return Main.OK;
         }
 
-        private static void writeCsv(Matrix features, int[] labels, Path out) throws IOException {
-            Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp");
-            try (java.io.BufferedWriter w = Files.newBufferedWriter(tmp)) {
+        private static void writeCsv(Matrix features, int[] labels, Path out) {
+            dgm4j.io.AtomicFiles.write(out, channel -> {
+                java.io.Writer w = new java.io.BufferedWriter(java.nio.channels.Channels.newWriter(channel, java.nio.charset.StandardCharsets.UTF_8));
                 float[] row = new float[features.cols()];
                 StringBuilder sb = new StringBuilder();
                 for (int i = 0; i < features.rows(); i++) {
@@ -318,8 +319,8 @@ final class RbmCommands {
                     if (labels != null) sb.append(',').append(labels[i]);
                     w.write(sb.append('\n').toString());
                 }
-            }
-            Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                w.flush();
+            }, false);
         }
     }
 
@@ -366,6 +367,7 @@ final class RbmCommands {
             double baseLogZ;
             long t0 = System.nanoTime();
             if (rbm instanceof ReplicatedSoftmaxRbm) {
+                if (reverse || exact) throw new InputException("--reverse and --exact are not implemented for replicated softmax models");
                 // one ln Z per document length; held-out perplexity exp(-sum_n log p(v_n) / sum_n D_n)
                 ReplicatedSoftmaxAis ais = new ReplicatedSoftmaxAis((ReplicatedSoftmaxRbm) rbm,
                         ReplicatedSoftmaxAis.unigramBias(train.features()));
@@ -392,7 +394,12 @@ final class RbmCommands {
                 GaussianRbmAis ais = new GaussianRbmAis(g, GaussianRbmAis.baseMean(trainModel));
                 baseLogZ = ais.logZBase();
                 f = ais.forward(schedule, runs, random.split(0), new ProgressBar(err));
-                if (reverse) r = ais.reverse(RbmSampler.fantasies(rbm, runs, 1000, random.split(1)), schedule, random.split(3), new ProgressBar(err));
+                if (reverse) {
+                    // fantasies returns E[v | h] of the chains' last h: one more draw v ~ N(E[v | h], sigma^2) makes them samples
+                    Matrix v = RbmSampler.fantasies(rbm, runs, 1000, random.split(1));
+                    random.split(2).gaussian(v, Elementwise.broadcastRow(g.standardDeviations(), Matrix.zeros(runs, rbm.visibleUnits())), v);
+                    r = ais.reverse(v, schedule, random.split(3), new ProgressBar(err));
+                }
             } else if (rbm instanceof BernoulliRbm) {
                 Binarization b = Binarization.parse(binarize);
                 Matrix trainBits = b.apply(train).features();

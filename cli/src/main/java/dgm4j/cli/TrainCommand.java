@@ -59,7 +59,8 @@ final class TrainCommand implements Runnable {
                 description = "checkpoint every N epochs, or every M minutes with the suffix m (e.g. 10m); 0 = only at the end (default: ${DEFAULT-VALUE})")
         String checkpointEvery;
         @Option(names = "--resume", paramLabel = "FILE", description = "continue from a checkpoint written by --out") Path resume;
-        @Option(names = "--log", paramLabel = "FILE.csv", description = "append per-epoch monitors to a CSV file") Path log;
+        @Option(names = "--log", paramLabel = "FILE.csv", description = "per-epoch monitors as CSV (a resumed run keeps the rows up to its checkpoint)") Path log;
+        @Option(names = "--force", description = "start a new run even if --out or --log exist (they are replaced)") boolean force;
         @Option(names = "--pictures", paramLabel = "DIR", description = "write pictures of what was learned (filters, samples) here at the end") Path pictures;
 
         int everyEpochs() {
@@ -94,6 +95,36 @@ final class TrainCommand implements Runnable {
             if (parent != null && !Files.isDirectory(parent)) {
                 throw new InputException("--out: directory " + parent + " does not exist");
             }
+            if (resume == null && !force) {
+                if (Files.exists(out)) {
+                    throw new InputException("--out " + out + " exists: continue it with --resume " + out + ", or replace it with --force");
+                }
+                if (log != null && Files.exists(log)) {
+                    throw new InputException("--log " + log + " exists: continue a run with --resume, or replace it with --force");
+                }
+            }
+        }
+
+        /** Prepares the CSV log: a new run starts it afresh; a resumed run keeps the rows of the epochs it has done. */
+        void prepareLog(int startEpoch) throws java.io.IOException {
+            if (log == null || !Files.exists(log)) return;
+            if (resume == null) {
+                Files.delete(log);
+                return;
+            }
+            java.util.List<String> lines = Files.readAllLines(log);
+            java.util.List<String> kept = new java.util.ArrayList<>();
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                if (i == 0) { kept.add(line); continue; }
+                String first = line.split(",", 2)[0];
+                try {
+                    if (Double.parseDouble(first) <= startEpoch) kept.add(line);
+                } catch (NumberFormatException e) {
+                    throw new InputException("--log " + log + ": line " + (i + 1) + " does not start with an epoch number");
+                }
+            }
+            Files.write(log, kept);
         }
     }
 
@@ -200,8 +231,13 @@ final class TrainCommand implements Runnable {
                 if (rbm.hiddenUnits() != hidden && spec.commandLine().getParseResult().hasMatchedOption("--hidden")) {
                     throw new InputException("--hidden " + hidden + " disagrees with the checkpoint's " + rbm.hiddenUnits() + " hidden units");
                 }
-                random = RandomStream.fromState(checkpoint.longs("train.random"));
+                random = RbmTrainingTask.randomStream(checkpoint, "train.random");
                 startEpoch = RbmTrainingTask.epochsDone(checkpoint);
+                if (startEpoch >= run.epochs) {
+                    throw new InputException(run.resume + " has already done " + startEpoch + " epochs: give --epochs greater than " + startEpoch);
+                }
+                RbmTrainingTask.requireSameHyperParameters(checkpoint, config, batch);
+                if (!spec.commandLine().getParseResult().hasMatchedOption("--seed")) run.seed = savedSeed(checkpoint, run.seed);
                 RbmTrainer trainer = new RbmTrainer(rbm, config, random);
                 dataRandom = RbmTrainingTask.restore(checkpoint, trainer);
                 err.printf("resuming %s from epoch %d%n", run.resume, startEpoch);
@@ -221,6 +257,13 @@ final class TrainCommand implements Runnable {
             return train(trainer, train, validation, binarization, standardization, dataRandom, startEpoch, out);
         }
 
+        /** The seed recorded in a checkpoint's provenance (used for monitors and provenance when resuming). */
+        private static long savedSeed(ModelFile checkpoint, long fallback) {
+            Object p = checkpoint.metadataJson(ModelFile.PROVENANCE_KEY).orElse(null);
+            Object seed = p instanceof Map ? ((Map<?, ?>) p).get("seed") : null;
+            return seed instanceof Number ? ((Number) seed).longValue() : fallback;
+        }
+
         private int train(RbmTrainer trainer, Dataset train, Dataset validation, Binarization binarization,
                           Standardization standardization, RandomStream dataRandom, int startEpoch, PrintWriter out) throws Exception {
             Map<String, Object> provenance = new LinkedHashMap<>();
@@ -232,6 +275,7 @@ final class TrainCommand implements Runnable {
             provenance.put("blas", Numerics.blas().name());
             provenance.put("dgm4j_version", Version.get());
             provenance.put("command", "dgm " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+            run.prepareLog(startEpoch);
             RbmTrainingTask task = new RbmTrainingTask(trainer, train, validation, batch, binarization, dataRandom, provenance);
             if (standardization != null) {
                 task.withTensor(RbmFiles.DATA_MEAN, standardization.mean()).withTensor(RbmFiles.DATA_STD, standardization.std());

@@ -171,10 +171,35 @@ class CliTest {
         Cli first = Cli.run(concat(base, "--epochs", "1"));
         assertEquals(0, first.code, first.toString());
         byte[] good = Files.readAllBytes(model);
-        Cli bad = Cli.run(concat(base, "--epochs", "3", "--resume", model.toString(), "--lr", "1e38", "--momentum", "0.99", "--final-momentum", "0.99"));
+        Cli bad = Cli.run(concat(base, "--epochs", "3", "--force", "--lr", "1e38", "--momentum", "0.99", "--final-momentum", "0.99"));
         assertEquals(1, bad.code, bad.toString());
-        assertTrue(bad.err.contains("diverged at epoch 2, step"), bad.err);
+        assertTrue(bad.err.contains("diverged at epoch 1, step"), bad.err);
         assertArrayEquals(good, Files.readAllBytes(model), "the last good checkpoint is untouched");
+    }
+
+    @Test
+    void resumingKeepsTheRunConsistentOrRefuses(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("rbm.safetensors"), log = dir.resolve("log.csv");
+        String[] base = {"train", "rbm", "--images", Cli.fixtureImages().toString(), "--hidden", "10", "--batch", "20",
+                "--pcd", "1", "--threads", "1", "--out", model.toString(), "--log", log.toString()};
+        assertEquals(0, Cli.run(concat(base, "--epochs", "2")).code);
+        Cli again = Cli.run(concat(base, "--epochs", "2"));
+        assertEquals(2, again.code, "an existing --out is not replaced without --force: " + again);
+        assertTrue(again.err.contains("--resume") && again.err.contains("--force"), again.err);
+        Cli asCd = Cli.run("train", "rbm", "--images", Cli.fixtureImages().toString(), "--hidden", "10", "--batch", "20",
+                "--cd", "1", "--epochs", "4", "--out", model.toString(), "--resume", model.toString());
+        assertEquals(2, asCd.code, asCd.toString());
+        assertTrue(asCd.err.contains("algorithm") && asCd.err.contains("PCD-1"), asCd.err);
+        Cli otherBatch = Cli.run(concat(base, "--epochs", "4", "--resume", model.toString(), "--batch", "30"));
+        assertEquals(2, otherBatch.code, otherBatch.toString());
+        Cli done = Cli.run(concat(base, "--epochs", "2", "--resume", model.toString()));
+        assertEquals(2, done.code, done.toString());
+        assertTrue(done.err.contains("already done 2 epochs"), done.err);
+        Cli more = Cli.run(concat(base, "--epochs", "4", "--resume", model.toString()));
+        assertEquals(0, more.code, more.toString());
+        List<String> rows = Files.readAllLines(log);
+        assertEquals(5, rows.size(), "header and epochs 1-4 once each: " + rows);
+        for (int e = 1; e <= 4; e++) assertEquals(e, Double.parseDouble(rows.get(e).split(",")[0]), 0.0);
     }
 
     static String[] concat(String[] a, String... b) {

@@ -62,6 +62,7 @@ class KillResumeTest {
             int attempts = 0;
             while (!finished) {
                 assertTrue(attempts++ < 40, "did not finish after 40 restarts");
+                if (Files.exists(out) && epochsDone(out) == EPOCHS) break;   // killed after its last checkpoint
                 Process child = start(out, Files.exists(out), dir);
                 // kill somewhere between JVM start-up and the end of a full run; after 3 kills, let it finish
                 long wait = attempts <= 3 ? 300 + (long) (random.nextDouble() * fullMillis) : Long.MAX_VALUE;
@@ -86,6 +87,10 @@ class KillResumeTest {
         }
         assertTrue(kills >= 4, "only " + kills + " kills happened");
         System.out.println("kill-and-resume: " + kills + " SIGKILLs, full run " + fullMillis + " ms");
+    }
+
+    private static int epochsDone(Path file) {
+        return ((Number) ((Map<?, ?>) ModelFiles.read(file, "rbm").metadataJson(ModelFile.TRAINING_STATE_KEY).get()).get("epochs_done")).intValue();
     }
 
     private static String logs(Path dir) throws Exception {

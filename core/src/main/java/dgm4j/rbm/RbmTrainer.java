@@ -46,7 +46,8 @@ public final class RbmTrainer {
         /**
          * Target mean activation of the hidden units (NaN = no sparsity penalty). The hidden biases get the extra
          * gradient cost * (target - q_j), q_j a running mean (decay 0.9) of p(h_j = 1 | data) (Lee, Ekanadham and Ng
-         * 2008; Hinton's practical guide, section 11).
+         * 2008; Hinton's practical guide, section 11). With {@link #centered}, q is centering's slower average
+         * (decay 0.99): one running mean serves both.
          */
         public float sparsityTarget = Float.NaN;
         public float sparsityCost = 0.1f;

@@ -70,8 +70,9 @@ public final class RbmTrainingTask implements TrainingTask {
         }
         if (trainer.config().centered && trainer.visibleOffset() == null) {
             // mu = the mean of the training data (also the mean of their dynamic binarizations)
-            trainer.setVisibleOffset(dgm4j.math.Elementwise.columnSums(train.features(), 1f / train.size(), 0f,
-                    Matrix.zeros(1, train.dim())));
+            Matrix trained = batches.data().features();   // binarized once for fixed / threshold binarization
+            trainer.setVisibleOffset(dgm4j.math.Elementwise.columnSums(trained, 1f / trained.rows(), 0f,
+                    Matrix.zeros(1, trained.cols())));
         }
         this.imageHeight = train.height();
         this.imageWidth = train.width();
@@ -167,22 +168,63 @@ public final class RbmTrainingTask implements TrainingTask {
         if (trainer.visibleOffset() != null) b.floats("train.visible_offset", trainer.visibleOffset().toArray());
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("epochs_done", epochsDone);
-        state.put("algorithm", trainer.config().algorithm());
-        state.put("learning_rate", decimal(trainer.config().learningRate));
-        if (!Float.isNaN(trainer.config().finalLearningRate)) state.put("final_learning_rate", decimal(trainer.config().finalLearningRate));
-        state.put("weight_decay", decimal(trainer.config().weightDecay));
-        state.put("momentum", java.util.List.of(decimal(trainer.config().initialMomentum), decimal(trainer.config().finalMomentum)));
-        state.put("batch_size", batches.batchSize());
-        if (!Float.isNaN(trainer.config().sparsityTarget)) {
-            state.put("sparsity_target", decimal(trainer.config().sparsityTarget));
-            state.put("sparsity_cost", decimal(trainer.config().sparsityCost));
-        }
-        if (trainer.config().centered) state.put("centered", true);
+        state.putAll(hyperParameters(trainer.config(), batches.batchSize()));
         b.metadataJson(ModelFile.TRAINING_STATE_KEY, state);
         for (Map.Entry<String, Matrix> e : extraTensors.entrySet()) RbmFiles.put(b, e.getKey(), e.getValue());
         for (Map.Entry<String, Object> e : extraMetadata.entrySet()) b.metadataJson(e.getKey(), e.getValue());
         if (provenance != null) b.metadataJson(ModelFile.PROVENANCE_KEY, provenance);
         return b.build();
+    }
+
+    /** The hyper-parameters recorded in a checkpoint's training state (a resumed run must use the same). */
+    static Map<String, Object> hyperParameters(RbmTrainer.Config config, int batchSize) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("algorithm", config.algorithm());
+        m.put("learning_rate", decimal(config.learningRate));
+        if (!Float.isNaN(config.finalLearningRate)) m.put("final_learning_rate", decimal(config.finalLearningRate));
+        m.put("weight_decay", decimal(config.weightDecay));
+        m.put("momentum", java.util.List.of(decimal(config.initialMomentum), decimal(config.finalMomentum)));
+        m.put("batch_size", batchSize);
+        if (!Float.isNaN(config.sparsityTarget)) {
+            m.put("sparsity_target", decimal(config.sparsityTarget));
+            m.put("sparsity_cost", decimal(config.sparsityCost));
+        }
+        if (config.centered) m.put("centered", true);
+        return m;
+    }
+
+    /**
+     * Refuses to resume with other hyper-parameters than the checkpoint was trained with: the result would silently
+     * differ from the uninterrupted run (e.g. PCD resumed as CD).
+     */
+    public static void requireSameHyperParameters(ModelFile checkpoint, RbmTrainer.Config config, int batchSize) {
+        Object state = checkpoint.metadataJson(ModelFile.TRAINING_STATE_KEY).orElse(null);
+        if (!(state instanceof Map)) throw new ModelFileException(checkpoint.source() + ": not a checkpoint (no training_state)");
+        Map<String, Object> now = hyperParameters(config, batchSize);
+        Map<?, ?> saved = (Map<?, ?>) state;
+        for (String key : java.util.Set.copyOf(new java.util.ArrayList<>(now.keySet()))) {
+            if (!sameValue(now.get(key), saved.get(key))) {
+                throw new dgm4j.InputException(checkpoint.source() + " was trained with " + key + " = " + saved.get(key)
+                        + ", this command gives " + now.get(key) + ": resume with the options of the original run");
+            }
+        }
+        for (Object key : saved.keySet()) {
+            if (!"epochs_done".equals(key) && !now.containsKey(key)) {
+                throw new dgm4j.InputException(checkpoint.source() + " was trained with " + key + " = " + saved.get(key)
+                        + ", this command does not set it: resume with the options of the original run");
+            }
+        }
+    }
+
+    private static boolean sameValue(Object a, Object b) {
+        if (a instanceof Number && b instanceof Number) return ((Number) a).doubleValue() == ((Number) b).doubleValue();
+        if (a instanceof java.util.List && b instanceof java.util.List) {
+            java.util.List<?> x = (java.util.List<?>) a, y = (java.util.List<?>) b;
+            if (x.size() != y.size()) return false;
+            for (int i = 0; i < x.size(); i++) if (!sameValue(x.get(i), y.get(i))) return false;
+            return true;
+        }
+        return java.util.Objects.equals(a, b);
     }
 
     /** Epochs completed according to a checkpoint's training state. */
@@ -207,12 +249,35 @@ public final class RbmTrainingTask implements TrainingTask {
             Matrix v = trainer.velocities().get(k);
             v.copyFrom(RbmFiles.get(checkpoint, "train.velocity." + names.get(k), v.rows(), v.cols()));
         }
-        trainer.setChains(checkpoint.hasTensor("train.chains") ? checkpoint.matrix("train.chains") : null);
-        if (checkpoint.hasTensor("train.hidden_mean")) trainer.restoreHiddenMean(checkpoint.floats("train.hidden_mean"), true);
+        if (checkpoint.hasTensor("train.chains")) {
+            Matrix chains = checkpoint.matrix("train.chains");
+            int expected = trainer.config().chains;
+            if (chains.cols() != rbm.visibleUnits() || (expected > 0 && chains.rows() != expected)) {
+                throw new ModelFileException(checkpoint.source() + ": train.chains is " + chains.shape() + ", expected "
+                        + (expected > 0 ? expected : "batch-size") + "x" + rbm.visibleUnits());
+            }
+            trainer.setChains(chains);
+        }
+        if (checkpoint.hasTensor("train.hidden_mean")) {
+            float[] q = checkpoint.floats("train.hidden_mean");
+            if (q.length != rbm.hiddenUnits()) {
+                throw new ModelFileException(checkpoint.source() + ": train.hidden_mean has " + q.length + " values, expected " + rbm.hiddenUnits());
+            }
+            trainer.restoreHiddenMean(q, true);
+        }
         if (checkpoint.hasTensor("train.visible_offset")) {
             trainer.setVisibleOffset(RbmFiles.get(checkpoint, "train.visible_offset", 1, rbm.visibleUnits()));
         }
-        return RandomStream.fromState(checkpoint.longs("train.data_random"));
+        return randomStream(checkpoint, "train.data_random");
+    }
+
+    /** A random stream saved in a checkpoint, its length checked. */
+    public static RandomStream randomStream(ModelFile checkpoint, String name) {
+        long[] state = checkpoint.longs(name);
+        if (state.length != 4 * RandomStream.LANES + 2) {
+            throw new ModelFileException(checkpoint.source() + ": " + name + " has " + state.length + " words, expected " + (4 * RandomStream.LANES + 2));
+        }
+        return RandomStream.fromState(state);
     }
 
     /** A float as the double with the same shortest decimal form (0.05f is written 0.05, not 0.05000000074505806). */
