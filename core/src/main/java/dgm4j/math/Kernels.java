@@ -26,8 +26,8 @@ interface Kernels {
     void addRowVector(Matrix x, Matrix v, Matrix out);
 
     /** dst[from + k] = (u[k] &lt; p[from + k]) ? 1 : 0 for k in [0, len); if sigmoid, p is first replaced by sigmoid(p)
-     *  written to prob (when prob is not null). */
-    void bernoulli(Matrix p, boolean sigmoid, Matrix prob, Matrix dst, float[] u, int from, int len);
+     *  written to prob (when prob is not null). {@code work} is scratch of at least len floats. */
+    void bernoulli(Matrix p, boolean sigmoid, Matrix prob, Matrix dst, float[] u, float[] work, int from, int len);
 
     /** dst[from + k] = mean + std * sqrt(-2 ln(1 - u1[k])) cos(2 pi u2[k]) (Box-Muller); mean / std null mean 0 / 1. */
     void gaussian(Matrix mean, Matrix std, Matrix dst, float[] u1, float[] u2, int from, int len);

@@ -85,7 +85,7 @@ public final class RandomStream {
         for (int from = 0; from < n; from += CHUNK) {
             int len = Math.min(CHUNK, n - from);
             k.uniforms(lanes, scratchA, len);
-            k.bernoulli(p, sigmoid, prob, sample, scratchA, from, len);
+            k.bernoulli(p, sigmoid, prob, sample, scratchA, scratchB, from, len);
         }
     }
 

@@ -69,7 +69,7 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void bernoulli(Matrix p, boolean sigmoid, Matrix prob, Matrix dst, float[] u, int from, int len) {
+    public void bernoulli(Matrix p, boolean sigmoid, Matrix prob, Matrix dst, float[] u, float[] work, int from, int len) {
         FloatBuffer ps = p.floats, ds = dst.floats;
         int po = p.offset + from, d0 = dst.offset + from;
         for (int k = 0; k < len; k++) {

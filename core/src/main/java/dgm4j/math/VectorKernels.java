@@ -131,24 +131,29 @@ final class VectorKernels implements Kernels {
     }
 
     private static int mapSigmoid(Matrix x, Matrix out, int n) {
-        return sigmoidLoop(x, 0, out, null, null, n);
+        float[] p = new float[Math.min(n, CHUNK)];
+        for (int from = 0; from < n; from += CHUNK) {
+            int len = Math.min(CHUNK, n - from);
+            int k = sigmoidInto(x, from, p, len);
+            for (; k < len; k++) p[k] = FloatMath.sigmoid(x.floats.get(x.offset + from + k));
+            out.floats.put(out.offset + from, p, 0, len);   // bulk copy: memory speed
+        }
+        return n;
     }
 
+    private static final int CHUNK = 4096;
+
     /**
-     * The sigmoid kernel behind map(SIGMOID) and the fused Gibbs half-step: p = 1 / (1 + exp(-x)) for x[from + k],
-     * k in [0, len), written to prob (if not null) and sampled as [u[k] &lt; p] into sample (if u is not null).
-     * FloatMath.exp is written out here rather than called: a call to a compiled Vector API method is not inlined
-     * (its code is too large), and then every vector is boxed on the heap (measured: 2-5x slower).
+     * p[k] = 1 / (1 + exp(-x[from + k])) for k in [0, len): the one sigmoid loop, behind map(SIGMOID) and the fused Gibbs
+     * half-step, writing to a small array (L1-resident) that its callers then copy or compare. Two rules keep C2 from
+     * boxing every vector (measured 2-5x slower): FloatMath.exp is written out here rather than called (a compiled
+     * Vector API method is not inlined: its code is too large), and the loop has one shape whatever the caller wants
+     * (optional outputs inside the loop made the half-step 2x slower once other callers had used the loop).
      */
-    private static int sigmoidLoop(Matrix x, int from, Matrix prob, Matrix sample, float[] u, int len) {
+    private static int sigmoidInto(Matrix x, int from, float[] p, int len) {
         ByteBuffer xb = x.bytes;
-        ByteBuffer pb = prob == null ? null : prob.bytes;
-        ByteBuffer sb = sample == null ? null : sample.bytes;
         int xo = (x.offset + from) * 4;
-        int po = prob == null ? 0 : (prob.offset + from) * 4;
-        int so = sample == null ? 0 : (sample.offset + from) * 4;
         FloatVector one = FloatVector.broadcast(F, 1f);
-        FloatVector zero = FloatVector.zero(F);
         int k = 0;
         for (; k + L <= len; k += L) {
             FloatVector v = FloatVector.fromByteBuffer(F, xb, xo + 4 * k, NATIVE).neg();
@@ -169,9 +174,7 @@ final class VectorKernels implements Kernels {
             y = y.mul(scale);
             y = y.blend(Float.POSITIVE_INFINITY, v.compare(VectorOperators.GT, FloatMath.EXP_HI));
             y = y.blend(0f, v.compare(VectorOperators.LT, FloatMath.EXP_LO));
-            FloatVector p = one.div(y.add(1f));
-            if (pb != null) p.intoByteBuffer(pb, po + 4 * k, NATIVE);
-            if (u != null) zero.blend(one, FloatVector.fromArray(F, u, k).lt(p)).intoByteBuffer(sb, so + 4 * k, NATIVE);
+            one.div(y.add(1f)).intoArray(p, k);
         }
         return k;
     }
@@ -259,13 +262,39 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void bernoulli(Matrix p, boolean sigmoid, Matrix prob, Matrix dst, float[] u, int from, int len) {
-        int k = sigmoid ? sigmoidLoop(p, from, prob, dst, u, len) : bernoulliPlain(p, dst, u, from, len);
+    public void bernoulli(Matrix p, boolean sigmoid, Matrix prob, Matrix dst, float[] u, float[] work, int from, int len) {
+        int k;
+        if (sigmoid) {
+            // the fused Gibbs half-step: probabilities into work (one sigmoid loop), then [u < p] from the two arrays
+            int s = sigmoidInto(p, from, work, len);
+            for (; s < len; s++) work[s] = FloatMath.sigmoid(p.floats.get(p.offset + from + s));
+            if (prob != null) prob.floats.put(prob.offset + from, work, 0, len);
+            k = compareInto(u, work, dst, from, len);
+        } else {
+            k = bernoulliPlain(p, dst, u, from, len);
+        }
         if (k < len) {
             float[] rest = new float[len - k];
             System.arraycopy(u, k, rest, 0, rest.length);
-            TAIL.bernoulli(p, sigmoid, prob, dst, rest, from + k, len - k);
+            if (sigmoid) {
+                for (int t = k; t < len; t++) dst.floats.put(dst.offset + from + t, u[t] < work[t] ? 1f : 0f);
+            } else {
+                TAIL.bernoulli(p, false, null, dst, rest, null, from + k, len - k);
+            }
         }
+    }
+
+    /** dst[from + k] = [u[k] &lt; p[k]] for k in [0, len) (both arrays L1-resident). */
+    private static int compareInto(float[] u, float[] p, Matrix dst, int from, int len) {
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector zero = FloatVector.zero(F);
+        ByteBuffer db = dst.bytes;
+        int d0 = (dst.offset + from) * 4;
+        int k = 0;
+        for (; k + L <= len; k += L) {
+            zero.blend(one, FloatVector.fromArray(F, u, k).lt(FloatVector.fromArray(F, p, k))).intoByteBuffer(db, d0 + 4 * k, NATIVE);
+        }
+        return k;
     }
 
     private static int bernoulliPlain(Matrix p, Matrix dst, float[] u, int from, int len) {
@@ -304,7 +333,7 @@ final class VectorKernels implements Kernels {
 
     /**
      * dst[k] = softplus(scale * x[from + k]) = max(v, 0) + log1p(exp(-|v|)) with FloatMath's exp and log written out
-     * (see {@link #sigmoidLoop} for why); returns how many elements the vector loop did.
+     * (see {@link #sigmoidInto} for why); returns how many elements the vector loop did.
      */
     private static int softplusLoop(Matrix x, int from, float scale, float[] dst, int len) {
         ByteBuffer xb = x.bytes;
