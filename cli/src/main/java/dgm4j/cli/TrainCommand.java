@@ -93,7 +93,11 @@ final class TrainCommand implements Runnable {
             everyMinutes();
             Path parent = out.toAbsolutePath().getParent();
             if (parent != null && !Files.isDirectory(parent)) {
-                throw new InputException("--out: directory " + parent + " does not exist");
+                try {
+                    Files.createDirectories(parent);   // like --pictures: the run's directory is made for it
+                } catch (java.io.IOException | RuntimeException e) {
+                    throw new InputException("--out: cannot create directory " + parent + ": " + e.getMessage());
+                }
             }
             if (resume == null && !force) {
                 if (Files.exists(out)) {
