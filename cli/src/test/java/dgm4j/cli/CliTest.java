@@ -163,6 +163,47 @@ class CliTest {
         assertTrue(wrongType.err.contains("--visible gaussian"), wrongType.err);
     }
 
+    /** A tiny Reuters-like corpus in the catalog's layout: two topics of words, in ARFF as Debian's weka ships it. */
+    private static Path tinyReuters(Path dir) throws Exception {
+        Path data = dir.resolve("data"), corpus = data.resolve("reuters-grain");
+        Files.createDirectories(corpus);
+        String[][] topics = {{"wheat", "grain", "corn", "tonnes", "export", "harvest"}, {"oil", "crude", "opec", "barrels", "prices", "energy"}};
+        java.util.Random r = new java.util.Random(3);
+        for (String split : new String[] {"train", "test"}) {
+            StringBuilder sb = new StringBuilder("@relation 'tiny'\n\n@attribute Text string\n@attribute class-att {0,1}\n\n@data\n\n");
+            for (int d = 0; d < (split.equals("train") ? 60 : 20); d++) {
+                int t = r.nextInt(2);
+                sb.append('\'');
+                for (int w = 0; w < 5 + r.nextInt(10); w++) sb.append(topics[r.nextDouble() < 0.9 ? t : 1 - t][r.nextInt(6)]).append(' ');
+                sb.append("\\nReuter\',").append(t == 0 ? 1 : 0).append('\n');
+            }
+            Files.writeString(corpus.resolve("ReutersGrain-" + split + ".arff"), sb.toString());
+        }
+        return data;
+    }
+
+    @Test
+    void replicatedSoftmaxOnTextTrainsAndGivesPerplexityAndTopics(@TempDir Path dir) throws Exception {
+        Path data = tinyReuters(dir);
+        Path model = dir.resolve("rs.safetensors");
+        Cli t = Cli.run("train", "rbm", "--visible", "softmax", "--data", "reuters-grain", "--data-dir", data.toString(),
+                "--hidden", "4", "--epochs", "30", "--batch", "10", "--lr", "0.01", "--threads", "1", "--out", model.toString());
+        assertEquals(0, t.code, t.toString());
+        Cli a = Cli.run("eval", "ais", model.toString(), "--data", "reuters-grain", "--data-dir", data.toString(), "--runs", "20",
+                "--betas", "0.05", "--reverse", "--threads", "1");
+        assertEquals(0, a.code, a.toString());
+        double forward = number(a.out, "held-out perplexity of 20 test documents: ([0-9.]+)");
+        double unigram = number(a.out, "unigram model: ([0-9.]+)");
+        double reverse = number(a.out, "held-out perplexity by reverse AIS: ([0-9.]+)");
+        assertTrue(forward < unigram, "two clear topics: the model beats unigram: " + a.out);
+        assertEquals(forward, reverse, 0.1 * forward, a.out);
+        Cli topics = Cli.run("topics", model.toString(), "--units", "2", "--words", "3");
+        assertEquals(0, topics.code, topics.toString());
+        assertEquals(2, topics.out.lines().count(), topics.out);
+        Cli noVocabulary = Cli.run("topics", dir.resolve("none.safetensors").toString());
+        assertEquals(2, noVocabulary.code);
+    }
+
     @Test
     void divergenceStopsTrainingAndLeavesTheCheckpointUntouched(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("rbm.safetensors");

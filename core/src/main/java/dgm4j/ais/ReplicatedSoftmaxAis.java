@@ -124,6 +124,58 @@ public final class ReplicatedSoftmaxAis extends RbmAnnealing {
         return Collections.unmodifiableSortedMap(out);
     }
 
+    /**
+     * Reverse AIS for every document length among the rows of {@code starts}: {@code runs} chains per length start at
+     * those documents (repeated), are brought towards the model by {@code gibbsSteps} Gibbs steps at beta = 1 (lengths
+     * kept), then annealed from beta = 1 to 0; E[w] = Z_A(D) / Z_D. Beside the forward estimate it brackets ln Z_D when
+     * the chains reached the model.
+     */
+    public SortedMap<Integer, AisEstimate> reverse(Matrix starts, AnnealingSchedule schedule, int runs, int gibbsSteps,
+                                                   RandomStream random, Progress progress) {
+        if (runs < 1) throw new InputException("AIS needs at least one run, got " + runs);
+        if (gibbsSteps < 0) throw new InputException("Gibbs steps must be non-negative, got " + gibbsSteps);
+        rbm.requireVisible(starts);
+        double[] startLengths = Elementwise.rowSums(starts);
+        int[] distinct = distinctLengths(starts);
+        double[] up = schedule.betas();
+        double[] down = new double[up.length];
+        for (int k = 0; k < up.length; k++) down[k] = up[up.length - 1 - k];
+        Progress p = progress == null ? Progress.NONE : progress;
+        SortedMap<Integer, AisEstimate> out = new TreeMap<>();
+        int perBlock = Math.max(1, MAX_ROWS / runs);
+        float[] row = new float[rbm.visibleUnits()];
+        for (int from = 0; from < distinct.length; from += perBlock) {
+            int to = Math.min(distinct.length, from + perBlock);
+            int m = (to - from) * runs;
+            double[] rowLengths = new double[m];
+            Matrix v = Matrix.zeros(m, rbm.visibleUnits());
+            for (int i = from; i < to; i++) {
+                // the documents of this length, used in turn as chain starts
+                java.util.List<Integer> docs = new java.util.ArrayList<>();
+                for (int n = 0; n < startLengths.length; n++) if (Math.round(startLengths[n]) == distinct[i]) docs.add(n);
+                for (int c = 0; c < runs; c++) {
+                    starts.getRow(docs.get(c % docs.size()), row);
+                    v.setRow((i - from) * runs + c, row);
+                    rowLengths[(i - from) * runs + c] = distinct[i];
+                }
+            }
+            Matrix h = Matrix.zeros(m, rbm.hiddenUnits());
+            for (int t = 0; t < gibbsSteps; t++) {
+                rbm.sampleHidden(v, null, h, random);
+                rbm.sampleVisible(h, null, v, random);
+            }
+            String task = "reverse AIS, lengths " + distinct[from] + ".." + distinct[to - 1] + " (" + (to - from) + " of " + distinct.length + ")";
+            this.rowLengths = rowLengths;
+            this.visibleInput = Matrix.zeros(m, rbm.visibleUnits());
+            double[] logW = anneal(v, down, random, p, task);
+            for (int i = from; i < to; i++) {
+                double[] w = java.util.Arrays.copyOfRange(logW, (i - from) * runs, (i - from + 1) * runs);
+                out.put(distinct[i], new AisEstimate(logZBase(distinct[i]), w, schedule.size(), true));
+            }
+        }
+        return Collections.unmodifiableSortedMap(out);
+    }
+
     /** ln f_B(v) - ln f_A(v) = (b - b_A)^T v. */
     @Override
     protected double[] visibleLogRatio(Matrix v) {

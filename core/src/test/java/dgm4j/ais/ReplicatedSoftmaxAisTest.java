@@ -71,6 +71,27 @@ class ReplicatedSoftmaxAisTest {
             AisEstimate e = z.get(lengths[i]);
             assertEquals(exact[i], e.logZ(), 0.1, "ln Z_" + lengths[i] + ": " + e);
         }
+        // reverse AIS from chains started at training documents of each length, run 500 Gibbs steps towards the model
+        Matrix starts = Matrix.zeros(lengths.length, 24);
+        for (int i = 0; i < lengths.length; i++) {
+            for (int n = 0; n < train.rows(); n++) {
+                double d = 0;
+                for (int k = 0; k < 24; k++) d += train.get(n, k);
+                if (Math.round(d) == lengths[i]) {
+                    float[] row = new float[24];
+                    train.getRow(n, row);
+                    starts.setRow(i, row);
+                    break;
+                }
+            }
+        }
+        SortedMap<Integer, AisEstimate> back = ais.reverse(starts, AnnealingSchedule.standard(), 100, 500, new RandomStream(7), Progress.NONE);
+        assertEquals(lengths.length, back.size());
+        for (int i = 0; i < lengths.length; i++) {
+            AisEstimate e = back.get(lengths[i]);
+            assertTrue(e.reverse());
+            assertEquals(exact[i], e.logZ(), 0.1, "reverse ln Z_" + lengths[i] + ": " + e);
+        }
     }
 
     @Test
