@@ -1,0 +1,54 @@
+package dgm4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dgm4j.ais.AisEstimate;
+import dgm4j.ais.AnnealingSchedule;
+import dgm4j.ais.RbmAis;
+import dgm4j.data.Binarization;
+import dgm4j.data.Dataset;
+import dgm4j.data.Datasets;
+import dgm4j.data.Minibatches;
+import dgm4j.io.ModelFiles;
+import dgm4j.math.Matrix;
+import dgm4j.math.RandomStream;
+import dgm4j.rbm.BernoulliRbm;
+import dgm4j.rbm.Rbm;
+import dgm4j.rbm.RbmFiles;
+import dgm4j.rbm.RbmTrainer;
+
+/** The README's library example, call for call, on the committed MNIST fixture and at a small size. */
+class ReadmeExampleTest {
+
+    @Test
+    void theReadmeExampleRuns(@TempDir Path dir) throws Exception {
+        Path images = Path.of(ReadmeExampleTest.class.getResource("/fixtures/mnist-t10k-300-images-idx3-ubyte.gz").toURI());
+        Path labels = Path.of(ReadmeExampleTest.class.getResource("/fixtures/mnist-t10k-300-labels-idx1-ubyte.gz").toURI());
+        Dataset all = Datasets.fromFiles(images, labels);
+        Dataset train = all.subset(0, 200);
+        RandomStream random = new RandomStream(42);
+        BernoulliRbm rbm = BernoulliRbm.initialize(784, 20, random);
+        RbmTrainer.Config config = new RbmTrainer.Config();
+        RbmTrainer trainer = new RbmTrainer(rbm, config, random);
+        Minibatches batches = new Minibatches(train, 20, true, Binarization.dynamic(), random.split(1));
+        for (int epoch = 0; epoch < 3; epoch++) {
+            while (batches.next()) trainer.update(batches.features(), epoch);
+        }
+        RbmAis ais = new RbmAis(rbm, RbmAis.baseRateBias(Binarization.fixed(1).apply(train).features()));
+        AisEstimate logZ = ais.forward(AnnealingSchedule.standardScaled(0.05), 20, random.split(2), Progress.NONE);
+        Matrix test = Binarization.fixed(1).apply(all.subset(200, 300)).features();
+        double[] freeEnergy = rbm.freeEnergy(test, null);
+        double meanLogP = 0;
+        for (double f : freeEnergy) meanLogP += (-f - logZ.logZ()) / freeEnergy.length;
+        assertTrue(meanLogP < 0 && meanLogP > 784 * Math.log(0.5) - 1, "a log-probability of 784 binary pixels: " + meanLogP);
+        ModelFiles.write(dir.resolve("rbm.safetensors"), RbmFiles.builder(rbm, 28, 28).build());
+        Rbm back = RbmFiles.read(ModelFiles.read(dir.resolve("rbm.safetensors"), Rbm.KIND));
+        assertEquals(rbm.weights().get(3, 4), back.weights().get(3, 4));
+    }
+}
