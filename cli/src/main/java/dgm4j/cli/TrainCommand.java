@@ -19,6 +19,7 @@ import dgm4j.math.RandomStream;
 import dgm4j.Progress;
 import dgm4j.ais.AisEstimate;
 import dgm4j.ais.AnnealingSchedule;
+import dgm4j.ais.GaussianRbmAis;
 import dgm4j.ais.RbmAis;
 import dgm4j.math.Matrix;
 import dgm4j.data.Standardization;
@@ -287,15 +288,22 @@ final class TrainCommand implements Runnable {
             if (data.vocabulary() != null) task.withMetadata(RbmFiles.VOCABULARY, data.vocabulary());
             if (aisEvery > 0) {
                 if (task.monitorValidation() == null) throw new InputException("--ais-every needs data with a validation split (--data NAME)");
-                if (!(trainer.rbm() instanceof BernoulliRbm)) throw new InputException("--ais-every is implemented for binary RBMs");
-                Matrix base = RbmAis.baseRateBias(Binarization.fixed(run.seed).apply(train).features());
                 AnnealingSchedule schedule = AnnealingSchedule.standardScaled(aisBetas);
-                Matrix validationBits = task.monitorValidation();
+                Matrix monitored = task.monitorValidation();   // binary, or standardised for Gaussian units
+                java.util.function.BiFunction<Rbm, RandomStream, AisEstimate> estimate;
+                if (trainer.rbm() instanceof BernoulliRbm) {
+                    Matrix base = RbmAis.baseRateBias(Binarization.fixed(run.seed).apply(train).features());
+                    estimate = (rbm, r) -> new RbmAis((BernoulliRbm) rbm, base).forward(schedule, 100, r, Progress.NONE);
+                } else if (trainer.rbm() instanceof GaussianRbm) {
+                    Matrix base = GaussianRbmAis.baseMean(train.features());
+                    estimate = (rbm, r) -> new GaussianRbmAis((GaussianRbm) rbm, base).forward(schedule, 100, r, Progress.NONE);
+                } else {
+                    throw new InputException("--ais-every is implemented for bernoulli and gaussian visible units");
+                }
                 task.withMonitor(aisEvery, (rbm, epoch) -> {
-                    AisEstimate e = new RbmAis((BernoulliRbm) rbm, base).forward(schedule, 100,
-                            new RandomStream(run.seed).split(1000 + epoch), Progress.NONE);
+                    AisEstimate e = estimate.apply(rbm, new RandomStream(run.seed).split(1000 + epoch));
                     double meanLogUnnormalized = 0;
-                    for (double f : rbm.freeEnergy(validationBits, null)) meanLogUnnormalized -= f / validationBits.rows();
+                    for (double f : rbm.freeEnergy(monitored, null)) meanLogUnnormalized -= f / monitored.rows();
                     Map<String, Double> m = new LinkedHashMap<>();
                     m.put("ais_log_z", e.logZ());
                     m.put("ais_validation_log_likelihood", e.averageLogProbability(meanLogUnnormalized));

@@ -204,6 +204,44 @@ class CliTest {
         assertEquals(2, noVocabulary.code);
     }
 
+    /** A stand-in for the catalog's 8x8 digits (1,797 rows of 64 values in 0..16 and a label), in its layout. */
+    private static Path fakeDigits(Path dir) throws Exception {
+        Path data = dir.resolve("data"), digits = data.resolve("digits");
+        Files.createDirectories(digits);
+        java.util.Random r = new java.util.Random(5);
+        StringBuilder sb = new StringBuilder();
+        for (int n = 0; n < 1797; n++) {
+            int label = r.nextInt(2);
+            for (int i = 0; i < 64; i++) {
+                boolean on = label == 0 ? (i % 8) < 4 : (i / 8) < 4;   // two "shapes": left half or top half
+                sb.append(on ? 8 + r.nextInt(9) : r.nextInt(3)).append(',');
+            }
+            sb.append(label).append('\n');
+        }
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(digits.resolve("digits.csv.gz")))) {
+            out.write(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return data;
+    }
+
+    @Test
+    void aisEveryEpochMonitorsTheValidationLikelihoodForBinaryAndGaussianUnits(@TempDir Path dir) throws Exception {
+        Path data = fakeDigits(dir);
+        for (String visible : new String[] {"bernoulli", "gaussian"}) {
+            Path log = dir.resolve(visible + ".csv");
+            Cli t = Cli.run("train", "rbm", "--data", "digits", "--data-dir", data.toString(), "--visible", visible, "--hidden", "8",
+                    "--epochs", "3", "--batch", "20", "--lr", visible.equals("gaussian") ? "0.005" : "0.05", "--threads", "1",
+                    "--ais-every", "2", "--ais-betas", "0.05", "--out", dir.resolve(visible + ".safetensors").toString(), "--log", log.toString());
+            assertEquals(0, t.code, t.toString());
+            List<String> rows = Files.readAllLines(log);
+            assertTrue(rows.get(0).contains("ais_validation_log_likelihood"), rows.get(0));
+            int column = java.util.Arrays.asList(rows.get(0).split(",")).indexOf("ais_validation_log_likelihood");
+            String[] epoch1 = rows.get(1).split(",", -1), epoch2 = rows.get(2).split(",", -1), epoch3 = rows.get(3).split(",", -1);
+            assertTrue(Double.parseDouble(epoch1[column]) < 0 || visible.equals("gaussian"), rows.toString());
+            assertTrue(!epoch2[column].isEmpty() && epoch3[column].isEmpty(), "after epoch 1 and every 2nd epoch: " + rows);
+        }
+    }
+
     @Test
     void divergenceStopsTrainingAndLeavesTheCheckpointUntouched(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("rbm.safetensors");
