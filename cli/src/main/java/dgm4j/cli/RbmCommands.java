@@ -67,6 +67,13 @@ final class RbmCommands {
         return l.rbm();
     }
 
+    /** Pictures are for models of images; a word-count model's units are read as topics. */
+    static void requireImages(Rbm rbm, Path model) {
+        if (rbm instanceof ReplicatedSoftmaxRbm) {
+            throw new InputException(model + " models word counts, not images: look at its hidden units with 'dgm topics'");
+        }
+    }
+
     /** Tile size for pictures: the recorded image shape, else the most square factorisation of D. */
     static int[] tile(int d, int[] shape) {
         if (shape[0] * shape[1] == d && shape[0] > 0) return shape;
@@ -135,6 +142,7 @@ final class RbmCommands {
             if (count < 1 || steps < 1) throw new InputException("--count and --steps must be positive");
             Loaded l = loadModel(model);
             Rbm rbm = l.rbm();
+            requireImages(rbm, model);
             int[] t = tile(rbm.visibleUnits(), l.imageShape());
             Matrix s = l.toData(RbmSampler.fantasies(rbm, count, steps, new RandomStream(seed)));
             new ImageGrid(t[0], t[1], ImageGrid.columnsFor(count)).zoom(2).writePng(s, null, out);
@@ -156,6 +164,7 @@ final class RbmCommands {
             if (count < 1) throw new InputException("--count must be positive");
             int[] shape = new int[2];
             Rbm rbm = load(model, shape);
+            requireImages(rbm, model);
             writeFilters(rbm, tile(rbm.visibleUnits(), shape), count, out);
             spec.commandLine().getOut().println("wrote " + Math.min(count, rbm.hiddenUnits()) + " filters to " + out);
             return Main.OK;

@@ -200,6 +200,8 @@ class CliTest {
         Cli topics = Cli.run("topics", model.toString(), "--units", "2", "--words", "3");
         assertEquals(0, topics.code, topics.toString());
         assertEquals(2, topics.out.lines().count(), topics.out);
+        assertEquals(2, Cli.run("sample", model.toString(), "--out", dir.resolve("s.png").toString()).code);
+        assertEquals(2, Cli.run("filters", model.toString(), "--out", dir.resolve("f.png").toString()).code);
         Cli noVocabulary = Cli.run("topics", dir.resolve("none.safetensors").toString());
         assertEquals(2, noVocabulary.code);
     }
