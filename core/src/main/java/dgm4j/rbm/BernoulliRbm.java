@@ -31,10 +31,6 @@ public final class BernoulliRbm extends RbmParameters {
 
     @Override public String visibleType() { return "bernoulli"; }
 
-    @Override public List<Matrix> parameters() { return List.of(weights, visibleBias, hiddenBias); }
-
-    @Override public List<String> parameterNames() { return List.of(RbmFiles.WEIGHTS, RbmFiles.VISIBLE_BIAS, RbmFiles.HIDDEN_BIAS); }
-
     /** out = v W + a. */
     @Override
     public Matrix hiddenInput(Matrix v, Matrix out) {

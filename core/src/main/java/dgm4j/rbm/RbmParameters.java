@@ -1,5 +1,7 @@
 package dgm4j.rbm;
 
+import java.util.List;
+
 import dgm4j.InputException;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
@@ -25,6 +27,11 @@ abstract class RbmParameters implements Rbm {
         this.visibleBias = visibleBias;
         this.hiddenBias = hiddenBias;
     }
+
+    /** W, b, a; kinds with more parameters (Gaussian log-variances) append theirs. */
+    @Override public List<Matrix> parameters() { return List.of(weights, visibleBias, hiddenBias); }
+
+    @Override public List<String> parameterNames() { return List.of(RbmFiles.WEIGHTS, RbmFiles.VISIBLE_BIAS, RbmFiles.HIDDEN_BIAS); }
 
     /** W ~ N(0, 0.01^2), the usual start (Hinton's practical guide, section 8). */
     static Matrix smallRandomWeights(int visible, int hidden, RandomStream random) {

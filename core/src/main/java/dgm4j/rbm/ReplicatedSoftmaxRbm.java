@@ -47,10 +47,6 @@ public final class ReplicatedSoftmaxRbm extends RbmParameters {
 
     @Override public String visibleType() { return "softmax"; }
 
-    @Override public List<Matrix> parameters() { return List.of(weights, visibleBias, hiddenBias); }
-
-    @Override public List<String> parameterNames() { return List.of(RbmFiles.WEIGHTS, RbmFiles.VISIBLE_BIAS, RbmFiles.HIDDEN_BIAS); }
-
     /** Document lengths D (row sums of the counts), as a B x 1 column. */
     public static Matrix lengths(Matrix v) {
         double[] d = Elementwise.rowSums(v);

@@ -18,21 +18,8 @@ import dgm4j.rbm.ReplicatedSoftmaxRbm;
 /** AIS for the replicated softmax model against exact ln Z_D (enumeration over h) on a small trained model. */
 class ReplicatedSoftmaxAisTest {
 
-    /** Documents from 3 topics over 24 words, two topics mixed per document, lengths 5..40. */
     static Matrix topicDocs(int n, long seed) {
-        int k = 24;
-        RandomStream r = new RandomStream(seed);
-        Matrix v = Matrix.zeros(n, k);
-        for (int i = 0; i < n; i++) {
-            int t1 = r.nextInt(3), t2 = r.nextInt(3);
-            int d = 5 + r.nextInt(36);
-            for (int t = 0; t < d; t++) {
-                int topic = r.nextDouble() < 0.7 ? t1 : t2;
-                int w = r.nextDouble() < 0.9 ? 8 * topic + r.nextInt(8) : r.nextInt(k);
-                v.set(i, w, v.get(i, w) + 1);
-            }
-        }
-        return v;
+        return dgm4j.rbm.ReplicatedSoftmaxTest.topicDocs(n, seed);
     }
 
     @Test

@@ -19,7 +19,7 @@ import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 
 /** The replicated softmax model against brute force: energies, statistics, Z_D over word sequences, training. */
-class ReplicatedSoftmaxTest {
+public class ReplicatedSoftmaxTest {
 
     static ReplicatedSoftmaxRbm randomModel(int k, int f, float scale, long seed) {
         RandomStream r = new RandomStream(seed);
@@ -176,7 +176,7 @@ class ReplicatedSoftmaxTest {
     }
 
     /** Documents from 3 topics over 24 words (each topic mostly on its own 8 words), two topics mixed per document. */
-    static Matrix topicDocs(int n, long seed) {
+    public static Matrix topicDocs(int n, long seed) {
         int k = 24;
         RandomStream r = new RandomStream(seed);
         Matrix v = Matrix.zeros(n, k);
