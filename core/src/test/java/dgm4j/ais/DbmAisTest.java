@@ -1,0 +1,50 @@
+package dgm4j.ais;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import dgm4j.Progress;
+import dgm4j.dbm.Dbm;
+import dgm4j.dbm.DbmTrainerTest;
+import dgm4j.math.Matrix;
+import dgm4j.math.RandomStream;
+import dgm4j.rbm.RbmTest;
+
+/** DBM AIS and the mean-field lower bound against exact enumeration on a small trained DBM. */
+class DbmAisTest {
+
+    @Test
+    void aisMatchesExactLogZAndTheBoundLiesBelowTheExactLogProbability() {
+        Dbm dbm = DbmTrainerTest.trainOnBars(5, 1, 21);
+        double exact = ExactPartition.logZ(dbm);   // 16 + 4 even units enumerated, h1 summed out
+        Matrix data = RbmTest.bars(500, 22);
+        DbmAis ais = new DbmAis(dbm, RbmAis.baseRateBias(data));
+        AisEstimate f = ais.forward(AnnealingSchedule.standardScaled(0.3), 100, new RandomStream(23), Progress.NONE);
+        System.out.println("DBM AIS: " + f + "; exact ln Z " + exact);
+        assertEquals(exact, f.logZ(), 0.1, f + " exact " + exact);
+        assertTrue(f.logZLow() <= f.logZ() && f.logZ() <= f.logZHigh());
+
+        double[] bound = DbmAis.logProbabilityLowerBound(dbm, data, exact, 30, 1e-6);
+        double[] logp = ExactPartition.logUnnormalizedProbability(dbm, data);
+        double gap = 0;
+        for (int n = 0; n < bound.length; n++) {
+            double lp = logp[n] - exact;
+            assertTrue(bound[n] <= lp + 1e-4, "bound " + bound[n] + " above log p " + lp);
+            gap += (lp - bound[n]) / bound.length;
+        }
+        System.out.println("mean gap between exact log p(v) and the mean-field bound: " + gap);
+        assertTrue(gap < 1.0, "mean gap between log p(v) and the mean-field bound: " + gap);
+    }
+
+    @Test
+    void untrainedDbmWithZeroWeightsIsTheBaseModel() {
+        Dbm dbm = Dbm.initialize(new int[] {6, 4, 3}, new RandomStream(1));
+        for (int l = 1; l <= 2; l++) dbm.weights(l).fill(0f);
+        Matrix b = Matrix.of(1, 6, -2f, -1f, 0f, 0.5f, 1f, 3f);
+        dbm.bias(0).copyFrom(b);
+        AisEstimate e = new DbmAis(dbm, b).forward(AnnealingSchedule.linear(20), 10, new RandomStream(3), Progress.NONE);
+        assertEquals(ExactPartition.logZ(dbm), e.logZ(), 1e-4);
+    }
+}
