@@ -72,7 +72,7 @@ public final class RbmFiles {
     }
 
     /** Matrices with one row are stored as 1-D tensors (biases), others as 2-D. */
-    static void put(ModelFile.Builder b, String name, Matrix m) {
+    public static void put(ModelFile.Builder b, String name, Matrix m) {
         if (m.rows() == 1) {
             b.floats(name, m.toArray());
         } else {
@@ -81,7 +81,7 @@ public final class RbmFiles {
     }
 
     /** Reads a tensor stored by {@link #put} into a matrix of the expected shape. */
-    static Matrix get(ModelFile file, String name, int rows, int cols) {
+    public static Matrix get(ModelFile file, String name, int rows, int cols) {
         if (rows != 1) return file.matrix(name, rows, cols);
         float[] v = file.floats(name);
         if (v.length != cols) {
@@ -124,7 +124,7 @@ public final class RbmFiles {
         return new int[] {h instanceof Number ? ((Number) h).intValue() : 0, w instanceof Number ? ((Number) w).intValue() : 0};
     }
 
-    static int intConfig(ModelFile file, Map<String, Object> config, String key) {
+    public static int intConfig(ModelFile file, Map<String, Object> config, String key) {
         Object v = config.get(key);
         if (!(v instanceof Number) || ((Number) v).doubleValue() != Math.rint(((Number) v).doubleValue())
                 || ((Number) v).intValue() < 1) {

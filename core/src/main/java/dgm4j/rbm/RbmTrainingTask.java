@@ -198,10 +198,18 @@ public final class RbmTrainingTask implements TrainingTask {
      * differ from the uninterrupted run (e.g. PCD resumed as CD).
      */
     public static void requireSameHyperParameters(ModelFile checkpoint, RbmTrainer.Config config, int batchSize) {
-        Object state = checkpoint.metadataJson(ModelFile.TRAINING_STATE_KEY).orElse(null);
-        if (!(state instanceof Map)) throw new ModelFileException(checkpoint.source() + ": not a checkpoint (no training_state)");
-        Map<String, Object> now = hyperParameters(config, batchSize);
-        Map<?, ?> saved = (Map<?, ?>) state;
+        requireSameHyperParameters(checkpoint, hyperParameters(config, batchSize));
+    }
+
+    /**
+     * The same check for any model's training state: every entry of {@code now} must equal the checkpoint's, and the
+     * checkpoint must have no other entry but epochs_done (and the {@code state} entries a task keeps there).
+     */
+    public static void requireSameHyperParameters(ModelFile checkpoint, Map<String, Object> now, String... state) {
+        Object training = checkpoint.metadataJson(ModelFile.TRAINING_STATE_KEY).orElse(null);
+        if (!(training instanceof Map)) throw new ModelFileException(checkpoint.source() + ": not a checkpoint (no training_state)");
+        Map<?, ?> saved = (Map<?, ?>) training;
+        java.util.Set<String> kept = java.util.Set.of(state);
         for (String key : java.util.Set.copyOf(new java.util.ArrayList<>(now.keySet()))) {
             if (!sameValue(now.get(key), saved.get(key))) {
                 throw new dgm4j.InputException(checkpoint.source() + " was trained with " + key + " = " + saved.get(key)
@@ -209,7 +217,7 @@ public final class RbmTrainingTask implements TrainingTask {
             }
         }
         for (Object key : saved.keySet()) {
-            if (!"epochs_done".equals(key) && !now.containsKey(key)) {
+            if (!"epochs_done".equals(key) && !kept.contains(key) && !now.containsKey(key)) {
                 throw new dgm4j.InputException(checkpoint.source() + " was trained with " + key + " = " + saved.get(key)
                         + ", this command does not set it: resume with the options of the original run");
             }
@@ -281,7 +289,7 @@ public final class RbmTrainingTask implements TrainingTask {
     }
 
     /** A float as the double with the same shortest decimal form (0.05f is written 0.05, not 0.05000000074505806). */
-    private static double decimal(float f) {
+    public static double decimal(float f) {
         return Double.parseDouble(Float.toString(f));
     }
 
