@@ -44,7 +44,7 @@ public final class DbmTrainer {
         /** K, temperatures of parallel tempering (1 = plain Gibbs sampling). */
         public int temperatures = 1;
         /** The hottest replica's inverse temperature. */
-        public double minimumBeta = 0.5;
+        public double minimumBeta = 0.9;
 
         /** Learning rate of the update numbered {@code t} (0-based). */
         public float learningRate(long t) {

@@ -41,6 +41,7 @@ public final class DbmTrainingTask implements TrainingTask {
     private final int imageHeight;
     private final int imageWidth;
     private final Map<String, Object> provenance;
+    private String lastSwapReport = "";
 
     /**
      * @param train        training data in [0, 1], made binary by {@code binarization}
@@ -115,11 +116,15 @@ public final class DbmTrainingTask implements TrainingTask {
         }
         if (trainer.config().temperatures > 1) {
             m.put("swap_rate", trainer.chains().meanSwapRate());
+            lastSwapReport = trainer.chains().swapReport();
             trainer.chains().resetSwapCounts();
         }
         m.put("learning_rate", (double) trainer.config().learningRate(trainer.updates()));
         return m;
     }
+
+    /** Parallel tempering's exchange rates per pair of neighbouring temperatures in the last epoch ("" without). */
+    public String lastSwapReport() { return lastSwapReport; }
 
     /** Fixed binary examples of the validation split used by the monitors (null without validation data). */
     public Matrix monitorValidation() { return monitorValidation; }
