@@ -4,13 +4,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dgm4j.InputException;
-import dgm4j.Version;
 import dgm4j.ais.AisEstimate;
 import dgm4j.ais.AnnealingSchedule;
 import dgm4j.ais.DbmAis;
@@ -31,7 +29,6 @@ import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
 import dgm4j.rbm.RbmFiles;
 import dgm4j.rbm.RbmTrainingTask;
-import dgm4j.train.TrainingRun;
 import dgm4j.viz.ImageGrid;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -143,28 +140,15 @@ final class DbmCommands {
                 trainer = new DbmTrainer(dbm, config, root.split(0));
                 dataRandom = root.split(1);
             }
-            Map<String, Object> provenance = new LinkedHashMap<>();
-            provenance.put("dataset", data.describe());
-            provenance.put("train_examples", train.size());
-            provenance.put("binarization", binarization.toString());
-            provenance.put("seed", run.seed);
+            Map<String, Object> provenance = run.provenance(data, train, binarization, spec);
             provenance.put("pretrain_epochs", pretrainEpochs);
-            provenance.put("threads", Numerics.threads());
-            provenance.put("blas", Numerics.blas().name());
-            provenance.put("dgm4j_version", Version.get());
-            provenance.put("command", "dgm " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
             run.prepareLog(startEpoch);
             DbmTrainingTask task = new DbmTrainingTask(trainer, train, validation, batch, binarization, dataRandom, provenance);
             err.printf(Locale.ROOT, "training a %s DBM by stochastic approximation (%d chains, %d Gibbs sweeps%s) on %s (%d examples, batch %d), %s%n",
                     layers(dbm), chains, gibbsSteps, tempering > 1 ? ", parallel tempering over " + tempering + " temperatures" : "",
                     data.describe(), train.size(), batch, Numerics.describe());
             long t0 = System.nanoTime();
-            new TrainingRun(run.epochs)
-                    .checkpoint(run.out, run.everyEpochs(), run.everyMinutes())
-                    .csvLog(run.log)
-                    .progress(new ProgressBar(err))
-                    .log(err::println)
-                    .run(task, startEpoch);
+            run.trainingRun(err).run(task, startEpoch);
             if (tempering > 1) err.println("parallel tempering: " + task.lastSwapReport() + " (last epoch)");
             out.printf(Locale.ROOT, "saved %s (%.1f s)%n", run.out, (System.nanoTime() - t0) / 1e9);
             if (run.pictures != null && train.height() > 0) {

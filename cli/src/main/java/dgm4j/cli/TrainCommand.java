@@ -110,6 +110,29 @@ final class TrainCommand implements Runnable {
             }
         }
 
+        /** What every saved file records about how it was made. */
+        Map<String, Object> provenance(DataSelection data, Dataset train, Binarization binarization, CommandSpec spec) {
+            Map<String, Object> provenance = new LinkedHashMap<>();
+            provenance.put("dataset", data.describe());
+            provenance.put("train_examples", train.size());
+            provenance.put("binarization", binarization.toString());
+            provenance.put("seed", seed);
+            provenance.put("threads", Numerics.threads());
+            provenance.put("blas", Numerics.blas().name());
+            provenance.put("dgm4j_version", Version.get());
+            provenance.put("command", "dgm " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+            return provenance;
+        }
+
+        /** The training loop with these options' checkpoints and log, progress and monitors on {@code err}. */
+        TrainingRun trainingRun(PrintWriter err) {
+            return new TrainingRun(epochs)
+                    .checkpoint(out, everyEpochs(), everyMinutes())
+                    .csvLog(log)
+                    .progress(new ProgressBar(err))
+                    .log(err::println);
+        }
+
         /** Prepares the CSV log: a new run starts it afresh; a resumed run keeps the rows of the epochs it has done. */
         void prepareLog(int startEpoch) throws java.io.IOException {
             if (log == null || !Files.exists(log)) return;
@@ -271,15 +294,7 @@ final class TrainCommand implements Runnable {
 
         private int train(RbmTrainer trainer, Dataset train, Dataset validation, Binarization binarization,
                           Standardization standardization, RandomStream dataRandom, int startEpoch, PrintWriter out) throws Exception {
-            Map<String, Object> provenance = new LinkedHashMap<>();
-            provenance.put("dataset", data.describe());
-            provenance.put("train_examples", train.size());
-            provenance.put("binarization", binarization.toString());
-            provenance.put("seed", run.seed);
-            provenance.put("threads", Numerics.threads());
-            provenance.put("blas", Numerics.blas().name());
-            provenance.put("dgm4j_version", Version.get());
-            provenance.put("command", "dgm " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+            Map<String, Object> provenance = run.provenance(data, train, binarization, spec);
             run.prepareLog(startEpoch);
             RbmTrainingTask task = new RbmTrainingTask(trainer, train, validation, batch, binarization, dataRandom, provenance);
             if (standardization != null) {
@@ -314,12 +329,7 @@ final class TrainCommand implements Runnable {
             err.printf(Locale.ROOT, "training a %s %d-%d RBM by %s on %s (%d examples, batch %d), %s%n", trainer.rbm().visibleType(), trainer.rbm().visibleUnits(),
                     trainer.rbm().hiddenUnits(), trainer.config().algorithm(), data.describe(), train.size(), batch, Numerics.describe());
             long t0 = System.nanoTime();
-            new TrainingRun(run.epochs)
-                    .checkpoint(run.out, run.everyEpochs(), run.everyMinutes())
-                    .csvLog(run.log)
-                    .progress(new ProgressBar(err))
-                    .log(err::println)
-                    .run(task, startEpoch);
+            run.trainingRun(err).run(task, startEpoch);
             out.printf(Locale.ROOT, "saved %s (%.1f s)%n", run.out, (System.nanoTime() - t0) / 1e9);
             if (run.pictures != null && train.height() > 0) {
                 RbmCommands.writePictures(trainer.rbm(), standardization, train.height(), train.width(),

@@ -78,16 +78,12 @@ public final class DbmTrainingTask implements TrainingTask {
 
     @Override
     public boolean stepIsFinite() {
-        for (Matrix p : trainer.dbm().parameters()) {
-            if (p.rows() == 1 && p.hasNonFinite()) return false;   // biases: cheap, and NaN in W reaches them in one step
-        }
-        return true;
+        return TrainingTask.biasesAreFinite(trainer.dbm().parameters());
     }
 
     @Override
     public boolean parametersAreFinite() {
-        for (Matrix p : trainer.dbm().parameters()) if (p.hasNonFinite()) return false;
-        return true;
+        return TrainingTask.allFinite(trainer.dbm().parameters());
     }
 
     /** Mean of E_q[-E] + H(q) and the reconstruction error of v from q(h1), over the rows of v. */
