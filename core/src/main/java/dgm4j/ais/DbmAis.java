@@ -101,9 +101,9 @@ public final class DbmAis {
      */
     public static double[] logProbabilityLowerBound(Dbm dbm, Matrix v, double logZ, int iterations, double tolerance) {
         dbm.requireVisible(v);
-        List<Matrix> mu = dbm.newLayers(v.rows()), input = dbm.newLayers(v.rows()), scratch = dbm.newLayers(v.rows());
-        dbm.meanField(v, mu, input, scratch, iterations, tolerance);
-        double[] bound = dbm.meanFieldBound(mu, input, scratch);
+        Dbm.Posterior q = dbm.newPosterior(v.rows());
+        dbm.meanField(v, q, iterations, tolerance);
+        double[] bound = dbm.meanFieldBound(q);
         for (int n = 0; n < bound.length; n++) bound[n] -= logZ;
         return bound;
     }

@@ -145,27 +145,63 @@ public final class Dbm {
     }
 
     /**
+     * Work space of the mean-field posterior for a given number of rows: the means mu_l = E_q[h_l] (mu_0 = v), the total
+     * inputs that gave them (mu_l = sigmoid(input_l)), and buffers; from {@link #newPosterior}. Reused, it makes
+     * {@link #meanField} allocate nothing.
+     */
+    public static final class Posterior {
+        /** mu_0 = v, mu_1 .. mu_L. */
+        public final List<Matrix> mu;
+        /** input_l, the total input that gave mu_l (index 0 unused). */
+        public final List<Matrix> input;
+        private final List<Matrix> scratch;
+        private final Matrix bottomUp;   // b_1 + v W_1: fixed while v is clamped
+
+        private Posterior(Dbm dbm, int rows) {
+            mu = dbm.newLayers(rows);
+            input = dbm.newLayers(rows);
+            scratch = dbm.newLayers(rows);
+            bottomUp = Matrix.zeros(rows, dbm.units(1));
+        }
+
+        public int rows() { return mu.get(0).rows(); }
+    }
+
+    /** Mean-field work space for {@code rows} examples. */
+    public Posterior newPosterior(int rows) {
+        return new Posterior(this, rows);
+    }
+
+    /**
      * The mean-field fixed point q(h | v) = prod q(h_l,j), mu_l = E_q[h_l] (Salakhutdinov and Hinton 2009, section 3):
      * bottom-up initialisation with doubled weights for the layers below the top (the top-down input they will get is
      * replaced by a copy of the bottom-up one, as in the authors' code), then sweeps mu_l = sigmoid(b_l + mu_{l-1} W_l +
      * mu_{l+1} W_{l+1}^T), l = 1..L in order, until the root-mean-square change of a sweep is below {@code tolerance}
-     * or {@code maxIterations} sweeps. mu.get(0) is set to v. input.get(l) keeps the total input that gave mu_l
-     * (mu_l = sigmoid(input_l), used for the entropy); scratch is work space. All lists come from {@link #newLayers}.
+     * or {@code maxIterations} sweeps. The product v W_1 is computed once (v is clamped). Results in q.
      *
      * @return the number of sweeps run
      */
-    public int meanField(Matrix v, List<Matrix> mu, List<Matrix> input, List<Matrix> scratch, int maxIterations,
-                         double tolerance) {
+    public int meanField(Matrix v, Posterior q, int maxIterations, double tolerance) {
         if (v.cols() != visibleUnits()) {
             throw new InputException("data have " + v.cols() + " columns but the DBM has " + visibleUnits() + " visible units");
         }
+        if (v.rows() != q.rows()) throw new IllegalArgumentException("posterior work space has " + q.rows() + " rows, data " + v.rows());
         if (maxIterations < 1) throw new InputException("mean field needs at least one iteration, got " + maxIterations);
         int top = hiddenLayers();
+        List<Matrix> mu = q.mu, input = q.input;
+        var blas = Numerics.blas();
         mu.get(0).copyFrom(v);
+        blas.gemm(false, false, 1f, v, weights.get(0), 0f, q.bottomUp);
+        Elementwise.addRowVector(q.bottomUp, biases.get(1), q.bottomUp);
         for (int l = 1; l <= top; l++) {
-            // bottom-up: top-down input of h_{l+1} is taken to equal the bottom-up one (2 W_l); nothing above the top
-            Elementwise.broadcastRow(biases.get(l), input.get(l));
-            Numerics.blas().gemm(false, false, l < top ? 2f : 1f, mu.get(l - 1), weights.get(l - 1), 1f, input.get(l));
+            // bottom-up: the top-down input of h_{l+1} is taken to equal the bottom-up one (2 W_l); nothing above the top
+            float twice = l < top ? 2f : 1f;
+            if (l == 1) {
+                Elementwise.axpby(twice, q.bottomUp, 1f - twice, Elementwise.broadcastRow(biases.get(1), input.get(1)), input.get(1));
+            } else {
+                Elementwise.broadcastRow(biases.get(l), input.get(l));
+                blas.gemm(false, false, twice, mu.get(l - 1), weights.get(l - 1), 1f, input.get(l));
+            }
             Elementwise.sigmoid(input.get(l), mu.get(l));
         }
         long units = 0;
@@ -175,28 +211,36 @@ public final class Dbm {
             sweep++;
             double change = 0;
             for (int l = 1; l <= top; l++) {
-                Matrix next = scratch.get(l), now = mu.get(l);
-                Elementwise.sigmoid(layerInput(mu, l, input.get(l)), next);
-                Elementwise.subtract(now, next, now);      // now = mu_old - mu_new
-                change += Elementwise.sum(Elementwise.square(now, now));
+                Matrix next = q.scratch.get(l), now = mu.get(l), in = input.get(l);
+                if (l == 1) {
+                    in.copyFrom(q.bottomUp);
+                    if (top > 1) blas.gemm(false, true, 1f, mu.get(2), weights.get(1), 1f, in);
+                } else {
+                    layerInput(mu, l, in);
+                }
+                Elementwise.sigmoid(in, next);
+                if (tolerance > 0) {
+                    Elementwise.subtract(now, next, now);      // now = mu_old - mu_new
+                    change += Elementwise.sum(Elementwise.square(now, now));
+                }
                 now.copyFrom(next);
             }
-            if (Math.sqrt(change / units) < tolerance) break;
+            if (tolerance > 0 && Math.sqrt(change / units) < tolerance) break;
         }
         return sweep;
     }
 
     /**
-     * E_q[-E(v, h)] + H(q) per row for the factorised q of {@link #meanField} (mu, input as it left them): the lower
-     * bound on ln p*(v) = ln sum_h exp(-E(v, h)), so ln p(v) >= this - ln Z. Since neighbouring layers are independent
-     * under q, E_q[-E] = sum_l mu_{l-1}^T W_l mu_l + sum_l b_l^T mu_l; with mu = sigmoid(x),
-     * H(mu) = -mu ln mu - (1 - mu) ln(1 - mu) = softplus(x) - mu x. In double; scratch as for {@link #meanField}.
+     * E_q[-E(v, h)] + H(q) per row for the factorised q that {@link #meanField} left in {@code q}: the lower bound on
+     * ln p*(v) = ln sum_h exp(-E(v, h)), so ln p(v) >= this - ln Z. Since neighbouring layers are independent under q,
+     * E_q[-E] = sum_l mu_{l-1}^T W_l mu_l + sum_l b_l^T mu_l; with mu = sigmoid(x),
+     * H(mu) = -mu ln mu - (1 - mu) ln(1 - mu) = softplus(x) - mu x. In double.
      */
-    public double[] meanFieldBound(List<Matrix> mu, List<Matrix> input, List<Matrix> scratch) {
-        double[] out = negativeEnergy(mu, scratch);
+    public double[] meanFieldBound(Posterior q) {
+        double[] out = negativeEnergy(q.mu, q.scratch);
         for (int l = 1; l <= hiddenLayers(); l++) {
-            double[] softplus = Elementwise.softplusRowSums(input.get(l), 1f);
-            double[] cross = Elementwise.rowSums(Elementwise.multiply(mu.get(l), input.get(l), scratch.get(l)));
+            double[] softplus = Elementwise.softplusRowSums(q.input.get(l), 1f);
+            double[] cross = Elementwise.rowSums(Elementwise.multiply(q.mu.get(l), q.input.get(l), q.scratch.get(l)));
             for (int r = 0; r < out.length; r++) out[r] += softplus[r] - cross[r];
         }
         return out;

@@ -37,12 +37,13 @@ public final class DbmSampler {
         dbm.requireVisible(data);
         Matrix.requireSameShape(data, observed, "complete");
         int n = data.rows();
-        List<Matrix> x = dbm.newLayers(n), input = dbm.newLayers(n), scratch = dbm.newLayers(n);
+        Dbm.Posterior q = dbm.newPosterior(n);
+        List<Matrix> x = q.mu;
         Matrix v = Matrix.zeros(n, dbm.visibleUnits());
         random.uniforms(v);
         random.bernoulli(v, v);
         RbmSampler.clamp(v, data, observed);
-        dbm.meanField(v, x, input, scratch, 10, 1e-5);
+        dbm.meanField(v, q, 10, 1e-5);
         for (int l = 1; l <= dbm.hiddenLayers(); l++) random.bernoulli(x.get(l), x.get(l));
         for (int t = 0; t < steps; t++) {
             dbm.gibbsSweep(x, null, null, random);
@@ -62,8 +63,9 @@ public final class DbmSampler {
             throw new InputException("the DBM has hidden layers 1.." + dbm.hiddenLayers() + ", not " + layer);
         }
         int n = v.rows();
-        List<Matrix> mu = dbm.newLayers(n), input = dbm.newLayers(n), scratch = dbm.newLayers(n);
-        dbm.meanField(v, mu, input, scratch, iterations, tolerance);
+        Dbm.Posterior q = dbm.newPosterior(n);
+        dbm.meanField(v, q, iterations, tolerance);
+        List<Matrix> mu = q.mu;
         if (layer > 0) return mu.get(layer);
         int width = 0;
         for (int l = 1; l <= dbm.hiddenLayers(); l++) width += dbm.units(l);

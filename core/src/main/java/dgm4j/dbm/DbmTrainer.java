@@ -83,7 +83,7 @@ public final class DbmTrainer {
     private final DbmChains chains;
     private boolean chainsStarted;
     private long updates;
-    private List<Matrix> mu, input, scratch;   // mean-field buffers for the current batch size
+    private Dbm.Posterior posterior;   // mean-field work space for the current batch size
     private final List<Matrix> batchMeans = new ArrayList<>();   // work space for the sparsity means
 
     public DbmTrainer(Dbm dbm, Config config, RandomStream random) {
@@ -144,13 +144,10 @@ public final class DbmTrainer {
     public void estimateGradient(Matrix v) {
         int batch = v.rows();
         if (batch == 0) throw new InputException("empty minibatch");
-        if (mu == null || mu.get(0).rows() != batch) {
-            mu = dbm.newLayers(batch);
-            input = dbm.newLayers(batch);
-            scratch = dbm.newLayers(batch);
-        }
+        if (posterior == null || posterior.rows() != batch) posterior = dbm.newPosterior(batch);
+        List<Matrix> mu = posterior.mu;
         // data-dependent statistics: the mean-field posterior
-        dbm.meanField(v, mu, input, scratch, config.meanFieldIterations, config.meanFieldTolerance);
+        dbm.meanField(v, posterior, config.meanFieldIterations, config.meanFieldTolerance);
         if (!chainsStarted) startChains();
         // data-independent statistics: the persistent chains, k more sweeps
         chains.advance(config.gibbsSteps, random);
@@ -177,7 +174,8 @@ public final class DbmTrainer {
 
     /** Chain m starts at data row m mod B with hidden layers sampled from its mean-field posterior. */
     private void startChains() {
-        int batch = mu.get(0).rows();
+        List<Matrix> mu = posterior.mu;
+        int batch = posterior.rows();
         List<Matrix> start = dbm.newLayers(config.chains);
         for (int l = 0; l < start.size(); l++) {
             for (int m = 0; m < config.chains; m++) start.get(l).rows(m, m + 1).copyFrom(mu.get(l).rows(m % batch, m % batch + 1));

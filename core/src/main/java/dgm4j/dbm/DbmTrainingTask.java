@@ -89,12 +89,13 @@ public final class DbmTrainingTask implements TrainingTask {
     /** Mean of E_q[-E] + H(q) and the reconstruction error of v from q(h1), over the rows of v. */
     private double[] monitor(Matrix v) {
         Dbm dbm = trainer.dbm();
-        List<Matrix> mu = dbm.newLayers(v.rows()), input = dbm.newLayers(v.rows()), scratch = dbm.newLayers(v.rows());
-        dbm.meanField(v, mu, input, scratch, trainer.config().meanFieldIterations, trainer.config().meanFieldTolerance);
-        double[] bound = dbm.meanFieldBound(mu, input, scratch);
+        Dbm.Posterior q = dbm.newPosterior(v.rows());
+        dbm.meanField(v, q, trainer.config().meanFieldIterations, trainer.config().meanFieldTolerance);
+        double[] bound = dbm.meanFieldBound(q);
         double mean = 0;
         for (double b : bound) mean += b / bound.length;
-        Matrix reconstruction = Elementwise.sigmoid(dbm.layerInput(mu, 0, scratch.get(0)), scratch.get(0));
+        Matrix reconstruction = Matrix.zeros(v.rows(), v.cols());
+        Elementwise.sigmoid(dbm.layerInput(q.mu, 0, reconstruction), reconstruction);
         Elementwise.square(Elementwise.subtract(reconstruction, v, reconstruction), reconstruction);
         return new double[] {mean, Elementwise.sum(reconstruction) / ((double) v.rows() * v.cols())};
     }

@@ -134,14 +134,15 @@ public class DbmTest {
             RandomStream r = new RandomStream(6);
             r.uniforms(v);
             r.bernoulli(v, v);
-            List<Matrix> mu = dbm.newLayers(20), input = dbm.newLayers(20), scratch = dbm.newLayers(20);
-            int sweeps = dbm.meanField(v, mu, input, scratch, 200, 1e-7);
+            Dbm.Posterior q = dbm.newPosterior(20);
+            List<Matrix> mu = q.mu;
+            int sweeps = dbm.meanField(v, q, 200, 1e-7);
             assertTrue(sweeps < 200, "mean field did not converge: " + sweeps);
             for (int l = 1; l <= dbm.hiddenLayers(); l++) {
                 Matrix fixed = dgm4j.math.Elementwise.sigmoid(dbm.layerInput(mu, l, Matrix.zeros(20, units[l])), Matrix.zeros(20, units[l]));
                 for (int k = 0; k < fixed.size(); k++) assertEquals(fixed.getFlat(k), mu.get(l).getFlat(k), 1e-5, "layer " + l);
             }
-            double[] bound = dbm.meanFieldBound(mu, input, scratch);
+            double[] bound = dbm.meanFieldBound(q);
             double[] exact = ExactPartition.logUnnormalizedProbability(dbm, v);
             for (int k = 0; k < 20; k++) {
                 assertTrue(bound[k] <= exact[k] + 1e-4, "bound " + bound[k] + " above ln p*(v) " + exact[k]);

@@ -31,8 +31,9 @@ public class DbmTrainerTest {
         r.uniforms(data);
         r.bernoulli(data, data);
         // data term: mean-field statistics
-        List<Matrix> mu = dbm.newLayers(50), in = dbm.newLayers(50), s = dbm.newLayers(50);
-        dbm.meanField(data, mu, in, s, 10, 1e-5);
+        Dbm.Posterior q = dbm.newPosterior(50);
+        dbm.meanField(data, q, 10, 1e-5);
+        List<Matrix> mu = q.mu;
         // exact model term by enumeration
         double[] joint = DbmTest.exactJoint(dbm);
         double[][][] model = {null, new double[4][3], new double[3][2]};
