@@ -73,6 +73,9 @@ public final class DbmPretraining {
         for (int l = 1; l <= layers; l++) {
             boolean bottom = l == 1, top = l == layers;
             BernoulliRbm rbm = BernoulliRbm.initialize(below, hidden[l - 1], random.split(l));
+            // visible biases start at the data's log-odds (Hinton's practical guide, section 8.1): without it a short
+            // pretraining leaves b_0 near 0, and chains started from sigmoid(b_0) begin in noise far from the data
+            logOdds(Elementwise.columnSums(input.features(), 1f / input.size(), 0f, rbm.visibleBias()));
             BernoulliRbm view = rbm.withInputMultipliers(bottom && !top ? 2f : 1f, top && !bottom ? 2f : 1f);
             RbmTrainer.Config c = new RbmTrainer.Config();
             c.learningRate = config.learningRate;
@@ -100,6 +103,14 @@ public final class DbmPretraining {
             below = hidden[l - 1];
         }
         return compose(rbms);
+    }
+
+    /** p -> ln(p / (1 - p)) in place, p clipped to [0.001, 0.999]. */
+    private static void logOdds(Matrix p) {
+        for (int i = 0; i < p.cols(); i++) {
+            double q = Math.min(0.999, Math.max(0.001, p.get(0, i)));
+            p.set(0, i, (float) Math.log(q / (1 - q)));
+        }
     }
 
     /** The DBM of a pretrained stack: middle weights halved, biases averaged where two RBMs meet. */
