@@ -17,7 +17,16 @@ class DbmAisTest {
 
     @Test
     void aisMatchesExactLogZAndTheBoundLiesBelowTheExactLogProbability() {
-        Dbm dbm = DbmTrainerTest.trainOnBars(5, 1, 21);
+        check(DbmTrainerTest.trainOnBars(5, 1, 21));
+    }
+
+    @Test
+    void threeLayersToo() {
+        // 16-6-4-3: v and h2 (20 units) enumerated, h1 and h3 summed out analytically
+        check(DbmTrainerTest.trainOnBars(new int[] {6, 4, 3}, 3, 2, 24));
+    }
+
+    private static void check(Dbm dbm) {
         double exact = ExactPartition.logZ(dbm);   // 16 + 4 even units enumerated, h1 summed out
         Matrix data = RbmTest.bars(500, 22);
         DbmAis ais = new DbmAis(dbm, RbmAis.baseRateBias(data));

@@ -99,8 +99,13 @@ public class DbmTrainerTest {
         assertTrue(up.weights() == rbm.weights(), "the view shares the parameters");
     }
 
-    /** A 16-8-4 DBM pretrained and jointly trained on bars: the data's bound rises above the pretrained model's. */
+    /** A 16-8-4 DBM pretrained and jointly trained on bars. */
     public static Dbm trainOnBars(int jointEpochs, int temperatures, long seed) {
+        return trainOnBars(new int[] {8, 4}, jointEpochs, temperatures, seed);
+    }
+
+    /** A 16-hidden[0]-... DBM pretrained and jointly trained on bars. */
+    public static Dbm trainOnBars(int[] hidden, int jointEpochs, int temperatures, long seed) {
         Matrix bars = RbmTest.bars(1000, seed);
         Dataset data = new Dataset("bars", bars, null, 4, 4, 0);
         DbmPretraining.Config p = new DbmPretraining.Config();
@@ -108,7 +113,7 @@ public class DbmTrainerTest {
         p.batchSize = 20;
         p.learningRate = 0.1f;
         RandomStream r = new RandomStream(seed);
-        Dbm dbm = DbmPretraining.pretrain(data, new int[] {8, 4}, Binarization.none(), p, r.split(1), line -> { });
+        Dbm dbm = DbmPretraining.pretrain(data, hidden, Binarization.none(), p, r.split(1), line -> { });
         DbmTrainer.Config c = new DbmTrainer.Config();
         c.learningRate = 0.02f;
         c.chains = 50;
