@@ -109,7 +109,8 @@ public final class DbmMixing {
         int m = cold.get(0).rows(), d = dbm.visibleUnits();
         Matrix p = Elementwise.sigmoid(dbm.layerInput(cold, 0, Matrix.zeros(m, d)), Matrix.zeros(m, d));
         // |p - mu_c|^2 = |p|^2 - 2 p.mu_c + |mu_c|^2: argmin over c of |mu_c|^2 - 2 p.mu_c
-        Matrix dot = Numerics.blas().multiply(p, transpose(means));
+        Matrix dot = Matrix.zeros(m, 10);
+        Numerics.blas().gemm(false, true, 1f, p, means, 0f, dot);
         double[] norms = Elementwise.rowSums(Elementwise.square(means, means.copy()));
         int[] out = new int[m];
         for (int r = 0; r < m; r++) {
@@ -123,11 +124,5 @@ public final class DbmMixing {
             }
         }
         return out;
-    }
-
-    private static Matrix transpose(Matrix x) {
-        Matrix t = Matrix.zeros(x.cols(), x.rows());
-        for (int i = 0; i < x.rows(); i++) for (int j = 0; j < x.cols(); j++) t.set(j, i, x.get(i, j));
-        return t;
     }
 }
