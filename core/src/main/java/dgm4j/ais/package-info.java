@@ -5,6 +5,7 @@
  * document length) RBMs, forward and reverse, and for deep Boltzmann machines ({@link dgm4j.ais.DbmAis}: odd layers
  * summed out, the mean-field lower bound on log p(v)), from a base-rate model, on the published schedule
  * ({@link dgm4j.ais.AnnealingSchedule}); estimates with their bracket ({@link dgm4j.ais.AisEstimate}); exact ln Z by
- * enumeration for small models (RBMs and DBMs) ({@link dgm4j.ais.ExactPartition}). Depends on dgm4j, dgm4j.math, dgm4j.rbm and dgm4j.dbm.
+ * enumeration for small RBMs and DBMs ({@link dgm4j.ais.ExactPartition}). Depends on dgm4j, dgm4j.math, dgm4j.rbm
+ * and dgm4j.dbm.
  */
 package dgm4j.ais;
