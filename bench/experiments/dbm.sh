@@ -9,6 +9,7 @@
 #   pretraining 100 + 100 epochs (RBM2 CD-k with k rising 1..10)   ~ 1.5 h
 #   joint training, EPOCHS=300 (the paper trains for longer)       ~ 2.8 h   (x (1 + K) with tempering over K replicas... see below)
 #   AIS (20,000 betas x 100 runs) + bound                          ~ 3 min
+#   features + logistic regression (1,000 L-BFGS iterations)      ~ 6 min
 # i.e. ~4.5 h for the plain recipe; the tempering run with --tempering 10 costs ~10x the joint training (~28 h):
 # run it with fewer epochs (TEMPER_EPOCHS) or skip it (TEMPER=0). Not run in CI.
 set -euo pipefail
@@ -23,7 +24,11 @@ COMMON=(--data mnist --hidden 500,1000 --threads 1 --seed 1 --chains 100 --gibbs
 # 20,000 intermediate distributions as in the paper: the standard 14,501-beta schedule scaled by 1.38
 ./dgm eval ais runs/exp/dbm.safetensors --data mnist --betas 1.38 --runs 100 --threads 1 2>&1 | tee runs/exp/dbm.ais.log | grep -v '\['
 ./dgm complete runs/exp/dbm.safetensors --data mnist --out runs/exp/dbm/completion.png --count 20 --hide bottom
-./dgm transform runs/exp/dbm.safetensors --data mnist --split test --out runs/exp/dbm-features-test.npz
+for split in train test; do
+  ./dgm transform runs/exp/dbm.safetensors --data mnist --split $split --threads 1 --out runs/exp/dbm-features-$split.npz
+done
+OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/scripts/classify_features.py runs/exp/dbm-features-train.npz \
+  runs/exp/dbm-features-test.npz --max-iter 1000 | tee runs/exp/dbm.classify.log
 java --add-modules jdk.incubator.vector -cp "bench/target/dgm4j-bench.jar:bench/target/lib/*" dgm4j.bench.DbmMixing \
   runs/exp/dbm.safetensors --chains 100 --steps 1000 --temperatures 1,10 --min-beta 0.9 | tee runs/exp/dbm.mixing.jsonl
 if [[ "$TEMPER" == 1 ]]; then
