@@ -66,17 +66,21 @@ public final class DbmSampler {
         Dbm.Posterior q = dbm.newPosterior(n);
         dbm.meanField(v, q, iterations, tolerance);
         List<Matrix> mu = q.mu;
-        if (layer > 0) return mu.get(layer);
-        int width = 0;
-        for (int l = 1; l <= dbm.hiddenLayers(); l++) width += dbm.units(l);
-        Matrix out = Matrix.zeros(n, width);
+        return layer > 0 ? mu.get(layer) : sideBySide(mu.subList(1, mu.size()));
+    }
+
+    /** The matrices' columns side by side (all with the same rows), in order. */
+    static Matrix sideBySide(List<Matrix> parts) {
+        int rows = parts.get(0).rows(), width = 0;
+        for (Matrix m : parts) width += m.cols();
+        Matrix out = Matrix.zeros(rows, width);
         float[] row = new float[width], part = new float[width];
-        for (int r = 0; r < n; r++) {
+        for (int r = 0; r < rows; r++) {
             int at = 0;
-            for (int l = 1; l <= dbm.hiddenLayers(); l++) {
-                mu.get(l).getRow(r, part);
-                System.arraycopy(part, 0, row, at, dbm.units(l));
-                at += dbm.units(l);
+            for (Matrix m : parts) {
+                m.getRow(r, part);
+                System.arraycopy(part, 0, row, at, m.cols());
+                at += m.cols();
             }
             out.setRow(r, row);
         }
