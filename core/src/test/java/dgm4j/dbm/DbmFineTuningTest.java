@@ -9,7 +9,6 @@ import dgm4j.InputException;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
-import dgm4j.math.RandomStream;
 
 /** The network initialised from a DBM computes, at the mean-field fixed point, the posterior means q(h1), q(h2). */
 class DbmFineTuningTest {
@@ -17,10 +16,7 @@ class DbmFineTuningTest {
     @Test
     void initialisedNetworkReproducesTheMeanFieldPosterior() {
         Dbm dbm = DbmTest.randomDbm(new int[] {7, 5, 4}, 0.7f, 41);
-        Matrix v = Matrix.zeros(12, 7);
-        RandomStream r = new RandomStream(42);
-        r.uniforms(v);
-        r.bernoulli(v, v);
+        Matrix v = DbmTest.coinFlips(12, 7, 42);
         Matrix input = DbmFineTuning.augmentedInput(dbm, v, 500, 1e-8);
         DbmFineTuning.Initialisation init = DbmFineTuning.initialisation(dbm);
         Matrix a1 = Elementwise.broadcastRow(init.firstBias(), Matrix.zeros(12, 5));

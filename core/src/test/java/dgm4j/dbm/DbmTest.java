@@ -32,6 +32,15 @@ public class DbmTest {
         return dbm;
     }
 
+    /** Random binary rows: each bit Bernoulli(p) with p uniform on [0, 1]. */
+    public static Matrix coinFlips(int rows, int cols, long seed) {
+        Matrix v = Matrix.zeros(rows, cols);
+        RandomStream r = new RandomStream(seed);
+        r.uniforms(v);
+        r.bernoulli(v, v);
+        return v;
+    }
+
     /** Bits of {@code code} spread over the layers of a one-row state. */
     static List<Matrix> state(Dbm dbm, long code) {
         List<Matrix> x = dbm.newLayers(1);
@@ -130,10 +139,7 @@ public class DbmTest {
     void meanFieldReachesItsFixedPointAndBoundsTheLogProbability() {
         for (int[] units : new int[][] {{8, 6, 4}, {8, 5, 4, 3}}) {
             Dbm dbm = randomDbm(units, 0.5f, 5);
-            Matrix v = Matrix.zeros(20, 8);
-            RandomStream r = new RandomStream(6);
-            r.uniforms(v);
-            r.bernoulli(v, v);
+            Matrix v = coinFlips(20, 8, 6);
             Dbm.Posterior q = dbm.newPosterior(20);
             List<Matrix> mu = q.mu;
             int sweeps = dbm.meanField(v, q, 200, 1e-7);

@@ -26,10 +26,7 @@ public class DbmTrainerTest {
     @Test
     void stochasticApproximationGradientMatchesTheExactOne() {
         Dbm dbm = DbmTest.randomDbm(new int[] {4, 3, 2}, 1f, 11);
-        Matrix data = Matrix.zeros(50, 4);
-        RandomStream r = new RandomStream(12);
-        r.uniforms(data);
-        r.bernoulli(data, data);
+        Matrix data = DbmTest.coinFlips(50, 4, 12);
         // data term: mean-field statistics
         Dbm.Posterior q = dbm.newPosterior(50);
         dbm.meanField(data, q, 10, 1e-5);
