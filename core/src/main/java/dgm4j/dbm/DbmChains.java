@@ -28,6 +28,7 @@ public final class DbmChains {
     private final List<Matrix> cold;     // views of the first M rows
     private final List<Matrix> oddProbabilities;       // K M rows: p(odd layer | even layers) of the last sweep
     private final List<Matrix> coldOddProbabilities;   // M rows, after the swaps
+    private final List<Matrix> coldStatistics;         // even layers of cold, odd layers of coldOddProbabilities
     private final List<Matrix> scratch;
     private final long[] swapAttempts;
     private final long[] swapAccepts;
@@ -60,6 +61,8 @@ public final class DbmChains {
         cold = new ArrayList<>();
         for (Matrix m : states) cold.add(m.rows(0, chains));
         coldOddProbabilities = betas.length > 1 ? dbm.newLayers(chains) : viewsOfFirstRows(oddProbabilities, chains);
+        coldStatistics = new ArrayList<>();
+        for (int l = 0; l < cold.size(); l++) coldStatistics.add(l % 2 == 0 ? cold.get(l) : coldOddProbabilities.get(l));
         swapAttempts = new long[Math.max(0, betas.length - 1)];
         swapAccepts = new long[swapAttempts.length];
         rowA = new float[states.size()][];
@@ -102,9 +105,7 @@ public final class DbmChains {
      * layers) for the odd ones (Rao-Blackwellised), valid after {@link #advance}.
      */
     public List<Matrix> coldStatistics() {
-        List<Matrix> x = new ArrayList<>();
-        for (int l = 0; l < cold.size(); l++) x.add(l % 2 == 0 ? cold.get(l) : coldOddProbabilities.get(l));
-        return x;
+        return coldStatistics;
     }
 
     /** Every replica of every chain set to the given M-row state (e.g. data and a sample of its posterior). */

@@ -14,8 +14,8 @@ import dgm4j.math.RandomStream;
  * data term from the mean-field posterior q(h | v) of each minibatch ({@link Dbm#meanField}) and its model term from M
  * persistent chains advanced k Gibbs sweeps per update ({@link DbmChains}, optionally by parallel tempering). Updates:
  * SGD with momentum, L2 weight decay on the weights, the learning rate divided by 1.000015 after every update (the
- * authors' decay) or lr / (1 + t / tau), and optional sparsity targets on the hidden biases. A step allocates nothing
- * once its batch size's buffers exist.
+ * authors' decay) or lr / (1 + t / tau), and optional sparsity targets on the hidden biases. A step allocates no matrix
+ * once its batch size's buffers exist (parallel tempering's energies are a few small double arrays).
  */
 public final class DbmTrainer {
 
