@@ -23,7 +23,7 @@ import dgm4j.math.RandomStream;
  * Given the even layers (v, h2, ...) the odd layers are independent, and the reverse: Gibbs sweeps update all even
  * layers, then all odd layers, and the odd layers can be summed out analytically
  * ({@link #logUnnormalizedEvenLayers}). States are lists of matrices, one per layer, index 0 the visible layer, rows
- * the examples or chains. Randomness and work buffers are arguments: nothing here allocates in a training step.
+ * the examples or chains. Randomness and work buffers are arguments: no matrix is allocated in a training step.
  */
 public final class Dbm {
     /** Model kind written in model files. */
