@@ -56,4 +56,21 @@ class DbmAisTest {
         AisEstimate e = new DbmAis(dbm, b).forward(AnnealingSchedule.linear(20), 10, new RandomStream(3), Progress.NONE);
         assertEquals(ExactPartition.logZ(dbm), e.logZ(), 1e-4);
     }
+
+    /** Mean exact log p(v) of the rows of data. */
+    private static double exactAverageLogProbability(Dbm dbm, Matrix data) {
+        double logZ = ExactPartition.logZ(dbm), s = 0;
+        for (double lp : ExactPartition.logUnnormalizedProbability(dbm, data)) s += (lp - logZ) / data.rows();
+        return s;
+    }
+
+    @Test
+    void jointTrainingRaisesTheExactLikelihoodAbovePretraining() {
+        Matrix data = RbmTest.bars(1000, 31);   // the training data of trainOnBars(..., 31)
+        double pretrained = exactAverageLogProbability(DbmTrainerTest.trainOnBars(0, 1, 31), data);
+        double joint = exactAverageLogProbability(DbmTrainerTest.trainOnBars(30, 1, 31), data);
+        System.out.println("exact average log p(v) on bars: pretrained " + pretrained + ", after 30 joint epochs " + joint);
+        // stochastic approximation is noisy (50 chains, momentum 0.9): measured -6.92 -> about -6.1
+        assertTrue(joint > pretrained + 0.3, "pretrained " + pretrained + ", joint " + joint);
+    }
 }
