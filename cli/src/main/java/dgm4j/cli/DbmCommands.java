@@ -67,6 +67,10 @@ final class DbmCommands {
         @Option(names = "--tempering", defaultValue = "1", paramLabel = "K",
                 description = "advance the chains by parallel tempering over K temperatures (1 = plain Gibbs; default: ${DEFAULT-VALUE})") int tempering;
         @Option(names = "--tempering-min-beta", defaultValue = "0.9", description = "the hottest inverse temperature (default: ${DEFAULT-VALUE})") double minBeta;
+        @Option(names = "--ais-every", paramLabel = "N", defaultValue = "0",
+                description = "estimate ln Z by AIS and the validation lower bound after epoch 1 and every N epochs (0 = never)") int aisEvery;
+        @Option(names = "--ais-betas", defaultValue = "0.1",
+                description = "schedule of those estimates, as a factor of the published 14,501 betas (default: ${DEFAULT-VALUE})") double aisBetas;
         @Option(names = "--batch", defaultValue = "100", description = "minibatch size (default: ${DEFAULT-VALUE})") int batch;
         @Option(names = "--binarize", defaultValue = "dynamic",
                 description = "how pixels in [0,1] become binary: dynamic, fixed:SEED, threshold[:T] (default: ${DEFAULT-VALUE})") String binarize;
@@ -79,6 +83,7 @@ final class DbmCommands {
             for (int h : hidden) if (h < 1) throw new InputException("--hidden sizes must be at least 1, got " + h);
             if (batch < 1) throw new InputException("--batch must be at least 1, got " + batch);
             if (pretrainEpochs < 0) throw new InputException("--pretrain-epochs must be non-negative, got " + pretrainEpochs);
+            if (aisEvery < 0) throw new InputException("--ais-every must be non-negative, got " + aisEvery);
             Binarization binarization = Binarization.parse(binarize);
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
@@ -144,6 +149,21 @@ final class DbmCommands {
             provenance.put("pretrain_epochs", pretrainEpochs);
             run.prepareLog(startEpoch);
             DbmTrainingTask task = new DbmTrainingTask(trainer, train, validation, batch, binarization, dataRandom, provenance);
+            if (aisEvery > 0) {
+                if (task.monitorValidation() == null) throw new InputException("--ais-every needs data with a validation split (--data NAME)");
+                AnnealingSchedule schedule = AnnealingSchedule.standardScaled(aisBetas);
+                Matrix base = RbmAis.baseRateBias(Binarization.fixed(run.seed).apply(train).features());
+                Matrix monitored = task.monitorValidation();
+                task.withMonitor(aisEvery, (model, epoch) -> {
+                    AisEstimate z = new DbmAis(model, base).forward(schedule, 100, new RandomStream(run.seed).split(1000 + epoch), dgm4j.Progress.NONE);
+                    double bound = 0;
+                    for (double b : DbmAis.logProbabilityLowerBound(model, monitored, z.logZ(), meanFieldIterations, 1e-6)) bound += b / monitored.rows();
+                    Map<String, Double> m = new java.util.LinkedHashMap<>();
+                    m.put("ais_log_z", z.logZ());
+                    m.put("ais_validation_lower_bound", bound);
+                    return m;
+                });
+            }
             err.printf(Locale.ROOT, "training a %s DBM by stochastic approximation (%d chains, %d Gibbs sweeps%s) on %s (%d examples, batch %d), %s%n",
                     layers(dbm), chains, gibbsSteps, tempering > 1 ? ", parallel tempering over " + tempering + " temperatures" : "",
                     data.describe(), train.size(), batch, Numerics.describe());

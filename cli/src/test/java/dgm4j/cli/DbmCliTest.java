@@ -109,6 +109,10 @@ class DbmCliTest {
         assertEquals(2, temp.code, temp.toString());
         Cli reverse = Cli.run(join(new String[] {"eval", "ais", dbm.toString()}, join(images(), "--reverse")));
         assertEquals(2, reverse.code, reverse.toString());
+        Cli ais = Cli.run(join(join(new String[] {"train", "dbm"}, images()), "--ais-every", "1", "--pretrain-epochs", "0",
+                "--out", dir.resolve("a.safetensors").toString()));
+        assertEquals(2, ais.code, ais.toString());
+        assertTrue(ais.err.contains("validation split"), ais.err);
     }
 
     /** Bars on a 4x4 grid as CSV (16 pixels, then the label 0 = horizontal, 1 = vertical). */

@@ -42,6 +42,8 @@ public final class DbmTrainingTask implements TrainingTask {
     private final int imageWidth;
     private final Map<String, Object> provenance;
     private String lastSwapReport = "";
+    private int extraMonitorEvery;
+    private java.util.function.BiFunction<Dbm, Integer, Map<String, Double>> extraMonitor;
 
     /**
      * @param train        training data in [0, 1], made binary by {@code binarization}
@@ -117,7 +119,20 @@ public final class DbmTrainingTask implements TrainingTask {
             trainer.chains().resetSwapCounts();
         }
         m.put("learning_rate", (double) trainer.config().learningRate(trainer.updates()));
+        if (extraMonitor != null && (epoch == 0 || (epoch + 1) % extraMonitorEvery == 0)) m.putAll(extraMonitor.apply(trainer.dbm(), epoch));
         return m;
+    }
+
+    /**
+     * An expensive monitor (e.g. AIS and the validation data's lower bound) computed after the first epoch and then
+     * every {@code everyEpochs} epochs; it receives the model and the 0-based epoch and must not use the trainer's
+     * random stream (so that resumed runs stay bitwise equal).
+     */
+    public DbmTrainingTask withMonitor(int everyEpochs, java.util.function.BiFunction<Dbm, Integer, Map<String, Double>> monitor) {
+        if (everyEpochs < 1) throw new InputException("monitor interval must be at least 1 epoch, got " + everyEpochs);
+        this.extraMonitorEvery = everyEpochs;
+        this.extraMonitor = monitor;
+        return this;
     }
 
     /** Parallel tempering's exchange rates per pair of neighbouring temperatures in the last epoch ("" without). */
