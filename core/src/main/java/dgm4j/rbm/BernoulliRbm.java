@@ -40,7 +40,9 @@ public final class BernoulliRbm extends RbmParameters {
      * for the input the missing neighbouring layer will give. Training it trains the shared W, b, a in place.
      */
     public BernoulliRbm withInputMultipliers(float upward, float downward) {
-        if (!(upward > 0) || !(downward > 0)) throw new dgm4j.InputException("input multipliers must be positive, got " + upward + ", " + downward);
+        if (!(upward > 0) || !(downward > 0)) {
+            throw new dgm4j.InputException("input multipliers must be positive, got " + upward + ", " + downward);
+        }
         return new BernoulliRbm(weights, visibleBias, hiddenBias, upward, downward);
     }
 

@@ -124,7 +124,7 @@ public final class RbmFiles {
         return new int[] {h instanceof Number ? ((Number) h).intValue() : 0, w instanceof Number ? ((Number) w).intValue() : 0};
     }
 
-    public static int intConfig(ModelFile file, Map<String, Object> config, String key) {
+    static int intConfig(ModelFile file, Map<String, Object> config, String key) {
         Object v = config.get(key);
         if (!(v instanceof Number) || ((Number) v).doubleValue() != Math.rint(((Number) v).doubleValue())
                 || ((Number) v).intValue() < 1) {
