@@ -141,6 +141,7 @@ final class DbmCommands {
                     err.printf(Locale.ROOT, "pretraining done (%.1f s)%n", (System.nanoTime() - t0) / 1e9);
                 } else {
                     dbm = Dbm.initialize(units, root.split(2));
+                    dbm.bias(0).copyFrom(RbmAis.baseRateBias(train.features()));   // visible biases at the data's log-odds
                 }
                 trainer = new DbmTrainer(dbm, config, root.split(0));
                 dataRandom = root.split(1);
