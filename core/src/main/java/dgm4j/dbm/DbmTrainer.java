@@ -83,6 +83,7 @@ public final class DbmTrainer {
     private final DbmChains chains;
     private boolean chainsStarted;
     private long updates;
+    private long meanFieldSweeps, meanFieldCalls;   // since the last takeMeanFieldSweeps()
     private Dbm.Posterior posterior;   // mean-field work space for the current batch size
     private final List<Matrix> batchMeans = new ArrayList<>();   // work space for the sparsity means
 
@@ -119,6 +120,14 @@ public final class DbmTrainer {
     /** Updates done so far (drives the learning-rate decay). */
     public long updates() { return updates; }
 
+    /** Mean number of mean-field sweeps per minibatch since the last call (a monitor: how often the cap was hit). */
+    public double takeMeanFieldSweeps() {
+        double mean = meanFieldCalls == 0 ? Double.NaN : (double) meanFieldSweeps / meanFieldCalls;
+        meanFieldSweeps = 0;
+        meanFieldCalls = 0;
+        return mean;
+    }
+
     /** Running means q_l of the hidden layers' posterior means, index l = 1..L (index 0 unused). */
     public List<Matrix> hiddenMeans() { return hiddenMeans; }
 
@@ -147,7 +156,8 @@ public final class DbmTrainer {
         if (posterior == null || posterior.rows() != batch) posterior = dbm.newPosterior(batch);
         List<Matrix> mu = posterior.mu;
         // data-dependent statistics: the mean-field posterior
-        dbm.meanField(v, posterior, config.meanFieldIterations, config.meanFieldTolerance);
+        meanFieldSweeps += dbm.meanField(v, posterior, config.meanFieldIterations, config.meanFieldTolerance);
+        meanFieldCalls++;
         if (!chainsStarted) startChains();
         // data-independent statistics: the persistent chains, k more sweeps
         chains.advance(config.gibbsSteps, random);

@@ -22,8 +22,8 @@ import dgm4j.train.TrainingTask;
  * Joint training of a {@link Dbm} on a dataset through the shared {@link dgm4j.train.TrainingRun}: one
  * {@link DbmTrainer} update per minibatch; at each epoch end, monitors on fixed subsets of the training and validation
  * data: the mean-field value E_q[-E(v, h)] + H(q) (the log-probability bound before ln Z is subtracted: its
- * train-validation gap grows when the model overfits), the reconstruction error of v from q(h1), and the exchange rate
- * of parallel tempering.
+ * train-validation gap grows when the model overfits), the reconstruction error of v from q(h1), the mean-field sweeps
+ * per minibatch, and the exchange rate of parallel tempering.
  *
  * <p>Checkpoint tensors besides the model's ({@link DbmFiles}): {@code train.velocity.NAME} for each of
  * {@link Dbm#parameterNames()}, {@code train.chains_l} (the persistent chains' layer l, K M rows),
@@ -118,6 +118,7 @@ public final class DbmTrainingTask implements TrainingTask {
             lastSwapReport = trainer.chains().swapReport();
             trainer.chains().resetSwapCounts();
         }
+        m.put("mean_field_sweeps", trainer.takeMeanFieldSweeps());
         m.put("learning_rate", (double) trainer.config().learningRate(trainer.updates()));
         if (extraMonitor != null && (epoch == 0 || (epoch + 1) % extraMonitorEvery == 0)) m.putAll(extraMonitor.apply(trainer.dbm(), epoch));
         return m;
