@@ -236,4 +236,50 @@ public final class Elementwise {
         }
         return out;
     }
+
+    /** out = g * (1 - y^2): the gradient through y = tanh(x). */
+    public static Matrix tanhBackward(Matrix g, Matrix y, Matrix out) { return map2(Kernels.Fn2.TANH_BACKWARD, g, y, out); }
+
+    /** out = g * y * (1 - y): the gradient through y = sigmoid(x). */
+    public static Matrix sigmoidBackward(Matrix g, Matrix y, Matrix out) { return map2(Kernels.Fn2.SIGMOID_BACKWARD, g, y, out); }
+
+    /** out = g * sigmoid(x): the gradient through softplus(x). */
+    public static Matrix softplusBackward(Matrix g, Matrix x, Matrix out) { return map2(Kernels.Fn2.SOFTPLUS_BACKWARD, g, x, out); }
+
+    /** out = a / b (elementwise). */
+    public static Matrix divide(Matrix a, Matrix b, Matrix out) { return map2(Kernels.Fn2.DIVIDE, a, b, out); }
+
+    private static Matrix map2(Kernels.Fn2 fn, Matrix a, Matrix b, Matrix out) {
+        String name = fn.name().toLowerCase();
+        Matrix.requireSameShape(a, b, name);
+        Matrix.requireSameShape(a, out, name);
+        Numerics.kernels().map2(fn, a, b, out, a.size());
+        return out;
+    }
+
+    /**
+     * One Adam step (Kingma &amp; Ba 2015) in one pass: m = beta1 m + (1 - beta1) g, v = beta2 v + (1 - beta2) g^2,
+     * param -= stepSize m / (sqrt(v) + epsilon). The caller folds the bias corrections of step t into
+     * stepSize = lr sqrt(1 - beta2^t) / (1 - beta1^t) and epsilon = eps sqrt(1 - beta2^t) (then this equals PyTorch's Adam).
+     */
+    public static void adamStep(Matrix param, Matrix gradient, Matrix m, Matrix v, float beta1, float beta2,
+                                float stepSize, float epsilon) {
+        Matrix.requireSameShape(param, gradient, "adamStep");
+        Matrix.requireSameShape(param, m, "adamStep");
+        Matrix.requireSameShape(param, v, "adamStep");
+        Numerics.kernels().adamStep(param, gradient, m, v, beta1, beta2, stepSize, epsilon, param.size());
+    }
+
+    /**
+     * Row log-likelihoods of binary data x under Bernoulli units with logits l, and their gradient in one pass:
+     * out[i] = sum_j x_ij l_ij - softplus(l_ij) (in double), grad = x - sigmoid(l).
+     */
+    public static double[] bernoulliLogLikelihood(Matrix logits, Matrix x, Matrix grad, double[] out) {
+        Matrix.requireSameShape(logits, x, "bernoulliLogLikelihood");
+        Matrix.requireSameShape(logits, grad, "bernoulliLogLikelihood");
+        if (out.length != logits.rows()) throw new IllegalArgumentException("bernoulliLogLikelihood: " + out.length + " outputs for " + logits.rows() + " rows");
+        if (logits.cols() == 0) java.util.Arrays.fill(out, 0.0);
+        else Numerics.kernels().bernoulliLogLikelihood(logits, x, grad, out);
+        return out;
+    }
 }

@@ -139,4 +139,55 @@ final class ScalarKernels implements Kernels {
             state[l] = s0; state[LANES + l] = s1; state[2 * LANES + l] = s2; state[3 * LANES + l] = s3;
         }
     }
+
+    @Override
+    public void map2(Fn2 fn, Matrix a, Matrix b, Matrix out, int n) {
+        FloatBuffer as = a.floats, bs = b.floats, os = out.floats;
+        int ao = a.offset, bo = b.offset, oo = out.offset;
+        for (int k = 0; k < n; k++) os.put(oo + k, apply2(fn, as.get(ao + k), bs.get(bo + k)));
+    }
+
+    static float apply2(Fn2 fn, float a, float b) {
+        switch (fn) {
+            case TANH_BACKWARD: return a * (1f - b * b);
+            case SIGMOID_BACKWARD: return a * b * (1f - b);
+            case SOFTPLUS_BACKWARD: return a * FloatMath.sigmoid(b);
+            case DIVIDE: return a / b;
+            default: throw new AssertionError(fn);
+        }
+    }
+
+    @Override
+    public void adamStep(Matrix param, Matrix gradient, Matrix m, Matrix v, float beta1, float beta2, float stepSize,
+                         float epsilon, int n) {
+        float c1 = 1f - beta1, c2 = 1f - beta2;
+        for (int k = 0; k < n; k++) {
+            float g = gradient.floats.get(gradient.offset + k);
+            float mk = beta1 * m.floats.get(m.offset + k) + c1 * g;
+            float vk = beta2 * v.floats.get(v.offset + k) + c2 * (g * g);
+            m.floats.put(m.offset + k, mk);
+            v.floats.put(v.offset + k, vk);
+            float p = param.floats.get(param.offset + k);
+            param.floats.put(param.offset + k, p - stepSize * mk / ((float) Math.sqrt(vk) + epsilon));
+        }
+    }
+
+    @Override
+    public void bernoulliLogLikelihood(Matrix logits, Matrix x, Matrix grad, double[] out) {
+        int r = logits.rows(), c = logits.cols();
+        for (int i = 0; i < r; i++) {
+            double s = 0;
+            for (int j = 0; j < c; j++) {
+                int k = i * c + j;
+                float l = logits.floats.get(logits.offset + k), xv = x.floats.get(x.offset + k);
+                float y = FloatMath.exp(-Math.abs(l));
+                float u = 1f + y;
+                float softplus = Math.max(l, 0f) + (u == 1f ? y : FloatMath.log(u) * y / (u - 1f));
+                float sigmoid = (l >= 0f ? 1f : y) / u;
+                grad.floats.put(grad.offset + k, xv - sigmoid);
+                s += xv * l - softplus;
+            }
+            out[i] = s;
+        }
+    }
 }

@@ -447,4 +447,157 @@ final class VectorKernels implements Kernels {
             s3.intoArray(state, 3 * LANES + c);
         }
     }
+
+    @Override
+    public void map2(Fn2 fn, Matrix a, Matrix b, Matrix out, int n) {
+        int done;
+        switch (fn) {
+            case TANH_BACKWARD: done = tanhBackward(a, b, out, n); break;
+            case SIGMOID_BACKWARD: done = sigmoidBackward(a, b, out, n); break;
+            case SOFTPLUS_BACKWARD: done = softplusBackward(a, b, out, n); break;
+            case DIVIDE: done = divide(a, b, out, n); break;
+            default: throw new AssertionError(fn);
+        }
+        for (int k = done; k < n; k++) {
+            out.floats.put(out.offset + k, ScalarKernels.apply2(fn, a.floats.get(a.offset + k), b.floats.get(b.offset + k)));
+        }
+    }
+
+    private static int tanhBackward(Matrix a, Matrix b, Matrix out, int n) {
+        int k = 0;
+        for (; k + L <= n; k += L) {
+            FloatVector y = load(b, k);
+            store(load(a, k).mul(FloatVector.broadcast(F, 1f).sub(y.mul(y))), out, k);
+        }
+        return k;
+    }
+
+    private static int sigmoidBackward(Matrix a, Matrix b, Matrix out, int n) {
+        int k = 0;
+        for (; k + L <= n; k += L) {
+            FloatVector y = load(b, k);
+            store(load(a, k).mul(y).mul(FloatVector.broadcast(F, 1f).sub(y)), out, k);
+        }
+        return k;
+    }
+
+    private static int divide(Matrix a, Matrix b, Matrix out, int n) {
+        int k = 0;
+        for (; k + L <= n; k += L) store(load(a, k).div(load(b, k)), out, k);
+        return k;
+    }
+
+    /** a * sigmoid(b): sigmoids chunk-wise into an L1 array through the one sigmoid loop, then the product. */
+    private static int softplusBackward(Matrix a, Matrix b, Matrix out, int n) {
+        float[] p = new float[Math.min(n, CHUNK)];
+        for (int from = 0; from < n; from += CHUNK) {
+            int len = Math.min(CHUNK, n - from);
+            int k = sigmoidInto(b, from, p, len);
+            for (; k < len; k++) p[k] = FloatMath.sigmoid(b.floats.get(b.offset + from + k));
+            k = 0;
+            for (; k + L <= len; k += L) store(load(a, from + k).mul(FloatVector.fromArray(F, p, k)), out, from + k);
+            for (; k < len; k++) out.floats.put(out.offset + from + k, a.floats.get(a.offset + from + k) * p[k]);
+        }
+        return n;
+    }
+
+    @Override
+    public void adamStep(Matrix param, Matrix gradient, Matrix m, Matrix v, float beta1, float beta2, float stepSize,
+                         float epsilon, int n) {
+        float c1 = 1f - beta1, c2 = 1f - beta2;
+        int k = 0;
+        for (; k + L <= n; k += L) {
+            FloatVector g = load(gradient, k);
+            FloatVector mk = load(m, k).mul(beta1).add(g.mul(c1));
+            FloatVector vk = load(v, k).mul(beta2).add(g.mul(g).mul(c2));
+            store(mk, m, k);
+            store(vk, v, k);
+            store(load(param, k).sub(mk.mul(stepSize).div(vk.sqrt().add(epsilon))), param, k);
+        }
+        if (k < n) {
+            TAIL.adamStep(param.flatView(k, n - k), gradient.flatView(k, n - k), m.flatView(k, n - k),
+                    v.flatView(k, n - k), beta1, beta2, stepSize, epsilon, n - k);
+        }
+    }
+
+    @Override
+    public void bernoulliLogLikelihood(Matrix logits, Matrix x, Matrix grad, double[] out) {
+        int r = logits.rows(), c = logits.cols();
+        float[] terms = new float[Math.min(c, 4096)];
+        for (int i = 0; i < r; i++) {
+            double s = 0;
+            for (int j0 = 0; j0 < c; j0 += terms.length) {
+                int len = Math.min(terms.length, c - j0);
+                int from = i * c + j0;
+                int q = bernoulliLoop(logits, x, grad, from, terms, len);
+                for (; q < len; q++) {
+                    int k = from + q;
+                    float l = logits.floats.get(logits.offset + k), xv = x.floats.get(x.offset + k);
+                    float y = FloatMath.exp(-Math.abs(l));
+                    float u = 1f + y;
+                    float softplus = Math.max(l, 0f) + (u == 1f ? y : FloatMath.log(u) * y / (u - 1f));
+                    grad.floats.put(grad.offset + k, xv - (l >= 0f ? 1f : y) / u);
+                    terms[q] = xv * l - softplus;
+                }
+                for (q = 0; q < len; q++) s += terms[q]; // in index order, as the scalar kernel sums
+            }
+            out[i] = s;
+        }
+    }
+
+    /** The Bernoulli log-likelihood terms x l - softplus(l) into dst and x - sigmoid(l) into grad, FloatMath's exp and
+     *  log written out as in {@link #softplusLoop}; returns how many elements the vector loop did. */
+    private static int bernoulliLoop(Matrix logits, Matrix x, Matrix grad, int from, float[] dst, int len) {
+        ByteBuffer lb = logits.bytes, xb = x.bytes, gb = grad.bytes;
+        int lo = (logits.offset + from) * 4, xo = (x.offset + from) * 4, go = (grad.offset + from) * 4;
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int k = 0;
+        for (; k + L <= len; k += L) {
+            FloatVector v = FloatVector.fromByteBuffer(F, lb, lo + 4 * k, NATIVE);
+            FloatVector xv = FloatVector.fromByteBuffer(F, xb, xo + 4 * k, NATIVE);
+            FloatVector a = v.abs().neg();
+            FloatVector c = a.max(FloatMath.EXP_LO);
+            FloatVector kk = c.mul(FloatMath.LOG2E).add(FloatMath.ROUND_MAGIC);
+            FloatVector nn = kk.sub(FloatMath.ROUND_MAGIC);
+            FloatVector r = c.sub(nn.mul(FloatMath.LN2_HI));
+            r = r.sub(nn.mul(FloatMath.LN2_LO));
+            FloatVector z = r.mul(r);
+            FloatVector q = r.mul(FloatMath.E0).add(FloatMath.E1);
+            q = q.mul(r).add(FloatMath.E2);
+            q = q.mul(r).add(FloatMath.E3);
+            q = q.mul(r).add(FloatMath.E4);
+            q = q.mul(r).add(FloatMath.E5);
+            FloatVector y = q.mul(z).add(r).add(1f);
+            FloatVector scale2 = ((IntVector) kk.reinterpretAsInts()).sub(FloatMath.ROUND_MAGIC_BITS - 127)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            y = y.mul(scale2).blend(0f, a.compare(VectorOperators.LT, FloatMath.EXP_LO));
+            FloatVector u = y.add(1f);
+            IntVector bits = (IntVector) u.reinterpretAsInts();
+            FloatVector e = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23).and(0xFF).sub(126)
+                    .convert(VectorOperators.I2F, 0);
+            FloatVector m = bits.and(0x807FFFFF).or(0x3F000000).reinterpretAsFloats();
+            VectorMask<Float> small = m.compare(VectorOperators.LT, FloatMath.SQRTHF);
+            e = e.blend(e.sub(1f), small);
+            FloatVector xm = m.sub(1f).blend(m.add(m).sub(1f), small);
+            FloatVector zz = xm.mul(xm);
+            FloatVector p = xm.mul(FloatMath.L0).add(FloatMath.L1);
+            p = p.mul(xm).add(FloatMath.L2);
+            p = p.mul(xm).add(FloatMath.L3);
+            p = p.mul(xm).add(FloatMath.L4);
+            p = p.mul(xm).add(FloatMath.L5);
+            p = p.mul(xm).add(FloatMath.L6);
+            p = p.mul(xm).add(FloatMath.L7);
+            p = p.mul(xm).add(FloatMath.L8);
+            p = p.mul(xm).mul(zz);
+            p = p.add(e.mul(FloatMath.LN2_LO));
+            p = p.add(zz.mul(-0.5f));
+            FloatVector logU = xm.add(p).add(e.mul(FloatMath.LN2_HI));
+            FloatVector l1p = logU.mul(y).div(u.sub(1f)).blend(y, u.compare(VectorOperators.EQ, 1f));
+            FloatVector softplus = v.max(0f).add(l1p);
+            FloatVector sigmoid = y.blend(one, v.compare(VectorOperators.GE, 0f)).div(u);
+            xv.sub(sigmoid).intoByteBuffer(gb, go + 4 * k, NATIVE);
+            xv.mul(v).sub(softplus).intoArray(dst, k);
+        }
+        return k;
+    }
 }
