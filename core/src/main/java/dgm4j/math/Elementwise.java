@@ -282,4 +282,67 @@ public final class Elementwise {
         else Numerics.kernels().bernoulliLogLikelihood(logits, x, grad, out);
         return out;
     }
+
+    private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+
+    /**
+     * Row log-densities of z under diagonal Gaussians N(mu, exp(logSigma)^2):
+     * out[i] = sum_j -log(2 pi)/2 - logSigma_ij - (z_ij - mu_ij)^2 / (2 exp(2 logSigma_ij)), in double.
+     * mu and logSigma null mean 0 (the standard normal prior).
+     */
+    public static double[] gaussianLogDensity(Matrix z, Matrix mu, Matrix logSigma, double[] out) {
+        checkGaussian(z, mu, logSigma, out.length);
+        int r = z.rows(), c = z.cols();
+        for (int i = 0; i < r; i++) {
+            double s = 0;
+            for (int j = 0; j < c; j++) {
+                int k = i * c + j;
+                double ls = logSigma == null ? 0 : logSigma.floats.get(logSigma.offset + k);
+                double u = (z.floats.get(z.offset + k) - (mu == null ? 0 : mu.floats.get(mu.offset + k))) * Math.exp(-ls);
+                s += -HALF_LOG_TWO_PI - ls - 0.5 * u * u;
+            }
+            out[i] = s;
+        }
+        return out;
+    }
+
+    /**
+     * The gradient of sum_i g[i] * gaussianLogDensity(z, mu, logSigma)[i]: with u = (z - mu) / sigma,
+     * dz = -g u / sigma, dmu = g u / sigma, dlogSigma = g (u^2 - 1). Outputs may be null (not wanted); mu / logSigma
+     * null as in {@link #gaussianLogDensity}.
+     */
+    public static void gaussianLogDensityBackward(Matrix z, Matrix mu, Matrix logSigma, double[] g,
+                                                  Matrix dz, Matrix dmu, Matrix dlogSigma) {
+        checkGaussian(z, mu, logSigma, g.length);
+        int r = z.rows(), c = z.cols();
+        for (int i = 0; i < r; i++) {
+            double gi = g[i];
+            for (int j = 0; j < c; j++) {
+                int k = i * c + j;
+                double ls = logSigma == null ? 0 : logSigma.floats.get(logSigma.offset + k);
+                double inv = Math.exp(-ls);
+                double u = (z.floats.get(z.offset + k) - (mu == null ? 0 : mu.floats.get(mu.offset + k))) * inv;
+                if (dz != null) dz.floats.put(dz.offset + k, (float) (-gi * u * inv));
+                if (dmu != null) dmu.floats.put(dmu.offset + k, (float) (gi * u * inv));
+                if (dlogSigma != null) dlogSigma.floats.put(dlogSigma.offset + k, (float) (gi * (u * u - 1)));
+            }
+        }
+    }
+
+    private static void checkGaussian(Matrix z, Matrix mu, Matrix logSigma, int rows) {
+        if (mu != null) Matrix.requireSameShape(z, mu, "gaussianLogDensity");
+        if (logSigma != null) Matrix.requireSameShape(z, logSigma, "gaussianLogDensity");
+        if (rows != z.rows()) throw new IllegalArgumentException("gaussianLogDensity: " + rows + " row values for " + z.rows() + " rows");
+    }
+
+    /** out[i, :] = s[i] for every column (a per-row value spread along its row). */
+    public static Matrix broadcastColumn(double[] s, Matrix out) {
+        if (s.length != out.rows()) throw new IllegalArgumentException("broadcastColumn: " + s.length + " values for " + out.rows() + " rows");
+        int c = out.cols();
+        for (int i = 0; i < s.length; i++) {
+            float v = (float) s[i];
+            for (int j = 0; j < c; j++) out.floats.put(out.offset + i * c + j, v);
+        }
+        return out;
+    }
 }
