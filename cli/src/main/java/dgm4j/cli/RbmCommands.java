@@ -126,7 +126,7 @@ final class RbmCommands {
     }
 
     @Command(name = "sample", mixinStandardHelpOptions = true,
-            description = "Draw fantasy samples from a model with long Gibbs chains and write them as a PNG grid.")
+            description = "Draw samples from a model and write them as a PNG grid: an RBM by long Gibbs chains, a VAE/IWAE from its prior.")
     static final class Sample implements Callable<Integer> {
         @Parameters(paramLabel = "MODEL") Path model;
         @Option(names = "--out", required = true, paramLabel = "FILE.png") Path out;
@@ -140,6 +140,9 @@ final class RbmCommands {
         public Integer call() throws IOException {
             numeric.apply();
             if (count < 1 || steps < 1) throw new InputException("--count and --steps must be positive");
+            if (dgm4j.vae.VariationalAutoencoder.KIND.equals(ModelFiles.readAnyKind(model).kind())) {
+                return VaeCommands.sample(model, count, seed, out, spec.commandLine().getOut());
+            }
             Loaded l = loadModel(model);
             Rbm rbm = l.rbm();
             requireImages(rbm, model);

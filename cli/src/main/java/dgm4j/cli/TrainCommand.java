@@ -41,13 +41,13 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code dgm train MODEL}: train a model on real data, with checkpoints and resume. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model.",
-        subcommands = {TrainCommand.TrainRbm.class})
+        subcommands = {TrainCommand.TrainRbm.class, VaeCommands.TrainVae.class, VaeCommands.TrainIwae.class})
 final class TrainCommand implements Runnable {
     @Spec CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing model: rbm");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing model: rbm, vae or iwae");
     }
 
     /** Options every train command shares: epochs, seed, output, checkpoints, resume, log. */
