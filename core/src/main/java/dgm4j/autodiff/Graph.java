@@ -537,13 +537,17 @@ public final class Graph {
         double[] ll = new double[z.rows()];
         double[] g = new double[z.rows()];
         Matrix muValue = mu == null ? null : mu.value, logSigmaValue = logSigma == null ? null : logSigma.value;
+        Matrix u = out.requiresGrad() ? Matrix.zeros(z.rows(), z.cols()) : null;          // (z - mu) / sigma
+        Matrix inverseSigma = out.requiresGrad() && logSigma != null ? Matrix.zeros(z.rows(), z.cols()) : null;
         return record(out, new Op() {
-            public void forward() { setColumn(out.value, Elementwise.gaussianLogDensity(z.value, muValue, logSigmaValue, ll)); }
+            public void forward() {
+                setColumn(out.value, Elementwise.gaussianLogDensity(z.value, muValue, logSigmaValue, ll, u, inverseSigma));
+            }
 
             public void backward() {
                 getColumn(out.grad, g);
                 boolean dz = z.requiresGrad(), dmu = mu != null && mu.requiresGrad(), ds = logSigma != null && logSigma.requiresGrad();
-                Elementwise.gaussianLogDensityBackward(z.value, muValue, logSigmaValue, g,
+                Elementwise.gaussianLogDensityBackward(u, inverseSigma, g,
                         dz ? z.target() : null, dmu ? mu.target() : null, ds ? logSigma.target() : null);
                 if (dz) z.done();
                 if (dmu) mu.done();

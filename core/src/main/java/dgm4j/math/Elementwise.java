@@ -92,8 +92,9 @@ public final class Elementwise {
         if (v.rows() != 1 || v.cols() != out.cols()) {
             throw new IllegalArgumentException("broadcastRow: expected a 1x" + out.cols() + " row vector, got " + v.shape());
         }
-        out.fill(0f);
-        return addRowVector(out, v, out);
+        if (out.rows() == 0) return out;
+        Numerics.blas().gemm(false, false, 1f, ones(out.rows()).reshape(out.rows(), 1), v, 0f, out); // 1 v: an outer product
+        return out;
     }
 
     /** out[i] = log sum_j exp(x[i, j]), max-shifted and accumulated in double. */
@@ -228,12 +229,7 @@ public final class Elementwise {
     public static Matrix scaleRows(Matrix x, double[] s, Matrix out) {
         Matrix.requireSameShape(x, out, "scaleRows");
         if (s.length != x.rows()) throw new IllegalArgumentException("scaleRows: " + s.length + " scales for " + x.rows() + " rows");
-        int r = x.rows(), c = x.cols();
-        for (int i = 0; i < r; i++) {
-            int xi = x.offset + i * c, oi = out.offset + i * c;
-            float si = (float) s[i];
-            for (int j = 0; j < c; j++) out.floats.put(oi + j, si * x.floats.get(xi + j));
-        }
+        Numerics.kernels().scaleRows(x, s, out);
         return out;
     }
 
@@ -287,19 +283,23 @@ public final class Elementwise {
 
     /**
      * Row log-densities of z under diagonal Gaussians N(mu, exp(logSigma)^2):
-     * out[i] = sum_j -log(2 pi)/2 - logSigma_ij - (z_ij - mu_ij)^2 / (2 exp(2 logSigma_ij)), in double.
-     * mu and logSigma null mean 0 (the standard normal prior).
+     * out[i] = sum_j -log(2 pi)/2 - logSigma_ij - u_ij^2 / 2 with u = (z - mu) / sigma, in double.
+     * mu and logSigma null mean 0 (the standard normal prior). If {@code u} is not null it receives u, and
+     * {@code inverseSigma} (if not null) 1 / sigma, for {@link #gaussianLogDensityBackward}.
      */
-    public static double[] gaussianLogDensity(Matrix z, Matrix mu, Matrix logSigma, double[] out) {
+    public static double[] gaussianLogDensity(Matrix z, Matrix mu, Matrix logSigma, double[] out, Matrix u, Matrix inverseSigma) {
         checkGaussian(z, mu, logSigma, out.length);
         int r = z.rows(), c = z.cols();
         for (int i = 0; i < r; i++) {
             double s = 0;
             for (int j = 0; j < c; j++) {
                 int k = i * c + j;
-                double ls = logSigma == null ? 0 : logSigma.floats.get(logSigma.offset + k);
-                double u = (z.floats.get(z.offset + k) - (mu == null ? 0 : mu.floats.get(mu.offset + k))) * Math.exp(-ls);
-                s += -HALF_LOG_TWO_PI - ls - 0.5 * u * u;
+                float ls = logSigma == null ? 0f : logSigma.floats.get(logSigma.offset + k);
+                float inv = logSigma == null ? 1f : FloatMath.exp(-ls);
+                float uk = (z.floats.get(z.offset + k) - (mu == null ? 0f : mu.floats.get(mu.offset + k))) * inv;
+                if (u != null) u.floats.put(u.offset + k, uk);
+                if (inverseSigma != null) inverseSigma.floats.put(inverseSigma.offset + k, inv);
+                s += -HALF_LOG_TWO_PI - ls - 0.5 * uk * uk;
             }
             out[i] = s;
         }
@@ -307,24 +307,21 @@ public final class Elementwise {
     }
 
     /**
-     * The gradient of sum_i g[i] * gaussianLogDensity(z, mu, logSigma)[i]: with u = (z - mu) / sigma,
-     * dz = -g u / sigma, dmu = g u / sigma, dlogSigma = g (u^2 - 1). Outputs may be null (not wanted); mu / logSigma
-     * null as in {@link #gaussianLogDensity}.
+     * The gradient of sum_i g[i] * gaussianLogDensity(...)[i] from the u and 1 / sigma it wrote (inverseSigma null
+     * means sigma = 1): dz = -g u / sigma, dmu = g u / sigma, dlogSigma = g (u^2 - 1). Outputs may be null (not wanted).
      */
-    public static void gaussianLogDensityBackward(Matrix z, Matrix mu, Matrix logSigma, double[] g,
-                                                  Matrix dz, Matrix dmu, Matrix dlogSigma) {
-        checkGaussian(z, mu, logSigma, g.length);
-        int r = z.rows(), c = z.cols();
+    public static void gaussianLogDensityBackward(Matrix u, Matrix inverseSigma, double[] g, Matrix dz, Matrix dmu, Matrix dlogSigma) {
+        if (g.length != u.rows()) throw new IllegalArgumentException("gaussianLogDensityBackward: " + g.length + " row values for " + u.rows() + " rows");
+        int r = u.rows(), c = u.cols();
         for (int i = 0; i < r; i++) {
-            double gi = g[i];
+            float gi = (float) g[i];
             for (int j = 0; j < c; j++) {
                 int k = i * c + j;
-                double ls = logSigma == null ? 0 : logSigma.floats.get(logSigma.offset + k);
-                double inv = Math.exp(-ls);
-                double u = (z.floats.get(z.offset + k) - (mu == null ? 0 : mu.floats.get(mu.offset + k))) * inv;
-                if (dz != null) dz.floats.put(dz.offset + k, (float) (-gi * u * inv));
-                if (dmu != null) dmu.floats.put(dmu.offset + k, (float) (gi * u * inv));
-                if (dlogSigma != null) dlogSigma.floats.put(dlogSigma.offset + k, (float) (gi * (u * u - 1)));
+                float uk = u.floats.get(u.offset + k);
+                float du = gi * uk * (inverseSigma == null ? 1f : inverseSigma.floats.get(inverseSigma.offset + k));
+                if (dz != null) dz.floats.put(dz.offset + k, -du);
+                if (dmu != null) dmu.floats.put(dmu.offset + k, du);
+                if (dlogSigma != null) dlogSigma.floats.put(dlogSigma.offset + k, gi * (uk * uk - 1f));
             }
         }
     }

@@ -24,7 +24,7 @@ interface Kernels {
                   float epsilon, int n);
 
     /** out[i] = sum_j x[i,j] l[i,j] - softplus(l[i,j]) (log Bernoulli(x | sigmoid(l)), terms in float32 summed in double
-     *  in index order) and grad[i,j] = x[i,j] - sigmoid(l[i,j]), its derivative in l; one exp and one log per element. */
+     *  by four accumulators j mod 4, combined (s0 + s1) + (s2 + s3)) and grad[i,j] = x[i,j] - sigmoid(l[i,j]), its derivative in l; one exp and one log per element. */
     void bernoulliLogLikelihood(Matrix logits, Matrix x, Matrix grad, double[] out);
 
     /** out[k] = fn(x[k]) for k in [0, n). */
@@ -38,6 +38,9 @@ interface Kernels {
 
     /** velocity = momentum * velocity + lr * (gradient - decay * param); param += velocity. */
     void momentumStep(Matrix param, Matrix gradient, Matrix velocity, float momentum, float lr, float decay, int n);
+
+    /** out[i, :] = (float) s[i] * x[i, :]. */
+    void scaleRows(Matrix x, double[] s, Matrix out);
 
     /** out[i, :] = x[i, :] + v (v a 1 x cols row vector). */
     void addRowVector(Matrix x, Matrix v, Matrix out);

@@ -59,6 +59,16 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void scaleRows(Matrix x, double[] s, Matrix out) {
+        int r = x.rows(), c = x.cols();
+        for (int i = 0; i < r; i++) {
+            int xi = x.offset + i * c, oi = out.offset + i * c;
+            float si = (float) s[i];
+            for (int j = 0; j < c; j++) out.floats.put(oi + j, si * x.floats.get(xi + j));
+        }
+    }
+
+    @Override
     public void addRowVector(Matrix x, Matrix v, Matrix out) {
         int r = x.rows(), c = x.cols();
         FloatBuffer xs = x.floats, vs = v.floats, os = out.floats;
@@ -175,8 +185,9 @@ final class ScalarKernels implements Kernels {
     @Override
     public void bernoulliLogLikelihood(Matrix logits, Matrix x, Matrix grad, double[] out) {
         int r = logits.rows(), c = logits.cols();
+        double[] acc = new double[4]; // four accumulators (j mod 4): a quarter of the latency chain of one sum
         for (int i = 0; i < r; i++) {
-            double s = 0;
+            java.util.Arrays.fill(acc, 0.0);
             for (int j = 0; j < c; j++) {
                 int k = i * c + j;
                 float l = logits.floats.get(logits.offset + k), xv = x.floats.get(x.offset + k);
@@ -185,9 +196,9 @@ final class ScalarKernels implements Kernels {
                 float softplus = Math.max(l, 0f) + (u == 1f ? y : FloatMath.log(u) * y / (u - 1f));
                 float sigmoid = (l >= 0f ? 1f : y) / u;
                 grad.floats.put(grad.offset + k, xv - sigmoid);
-                s += xv * l - softplus;
+                acc[j & 3] += xv * l - softplus;
             }
-            out[i] = s;
+            out[i] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
         }
     }
 }
