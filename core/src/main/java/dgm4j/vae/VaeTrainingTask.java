@@ -22,7 +22,8 @@ import dgm4j.train.TrainingTask;
  * Trains a {@link VariationalAutoencoder} by maximising the VAE or IWAE bound with Adam (Burda et al. 2016, sec. 5),
  * one minibatch per step, under {@link dgm4j.train.TrainingRun}. The step's graph (batch x k samples) is recorded once
  * and replayed. The logged "loss" is -L (the negative training bound, averaged over the epoch's minibatches); at each
- * epoch end: the bound of a fixed validation subset with the same k, active units there, and the learning rate.
+ * epoch end: "heldout_bound", L_k with the training k on the first 1000 held-out examples (binarized once), the
+ * active units there, and the learning rate (monitors only: nothing is decided from them).
  *
  * <p>Checkpoint tensors besides the model's ({@link VaeFiles}): {@code train.adam.m.NAME}, {@code train.adam.v.NAME},
  * {@code train.random} (the noise stream), {@code train.data_random} (shuffling and dynamic binarization); metadata
@@ -132,7 +133,7 @@ public final class VaeTrainingTask implements TrainingTask {
             RandomStream monitorRandom = new RandomStream(987654321L + epoch);
             double[] lk = VaeEstimator.logMeanWeights(model, monitorValidation, k, monitorRandom,
                     VaeEstimator.DEFAULT_ROWS_PER_PASS, dgm4j.Progress.NONE);
-            m.put("validation_bound", VaeEstimator.Summary.of(lk).mean());
+            m.put("heldout_bound", VaeEstimator.Summary.of(lk).mean());
             int[] active = VaeEstimator.activeUnits(VaeEstimator.posteriorMeanVariances(model, monitorValidation, 1, monitorRandom), 0.01);
             for (int l = 0; l < active.length; l++) m.put("active_units_h" + (l + 1), (double) active[l]);
         }
