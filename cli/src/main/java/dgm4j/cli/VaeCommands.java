@@ -207,8 +207,8 @@ final class VaeCommands {
         @Mixin NumericOptions numeric;
         @Option(names = "--split", defaultValue = "test", description = "catalog data: the split to measure (default: ${DEFAULT-VALUE})") String split;
         @Option(names = "--k", defaultValue = "5000", description = "importance samples per example (default: ${DEFAULT-VALUE})") int k;
-        @Option(names = "--bounds", defaultValue = "", split = ",", paramLabel = "K1,K2,...",
-                description = "also report the bounds L_k for these k (e.g. 1,5,50)") List<Integer> bounds;
+        @Option(names = "--bounds", split = ",", paramLabel = "K1,K2,...",
+                description = "also report the bounds L_k for these k (e.g. 1,5,50)") List<Integer> bounds = new ArrayList<>();
         @Option(names = "--examples", paramLabel = "N", description = "only the first N examples (default: all)") Integer examples;
         @Option(names = "--binarize", defaultValue = "fixed:1",
                 description = "bernoulli models: how pixels in [0,1] become binary, once (default: ${DEFAULT-VALUE}, as the paper's fixed test binarization); none for binary data")
