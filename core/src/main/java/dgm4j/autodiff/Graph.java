@@ -522,6 +522,34 @@ public final class Graph {
         });
     }
 
+    /**
+     * log softmax(logits)[i, y_i] per row for one-hot targets (a constant): the log-probability of each example's class,
+     * sum_j t_ij (l_ij - logsumexp_j l_ij); minus its mean is the cross-entropy loss of a classifier.
+     */
+    public Node logSoftmaxLikelihood(Node logits, Node oneHot) {
+        requireSameShape(logits, oneHot, "logSoftmaxLikelihood");
+        if (oneHot.requiresGrad()) throw new IllegalArgumentException("logSoftmaxLikelihood: the targets must be a constant");
+        Node out = output(logits.rows(), 1, logits);
+        Matrix probabilities = Matrix.zeros(logits.rows(), logits.cols());
+        double[] g = new double[logits.rows()];
+        return record(out, new Op() {
+            public void forward() {
+                double[] lse = Elementwise.logSumExpRows(logits.value);
+                double[] dot = Elementwise.rowDotRows(logits.value, oneHot.value);
+                for (int i = 0; i < lse.length; i++) out.value.set(i, 0, (float) (dot[i] - lse[i]));
+                Elementwise.softmaxRows(logits.value, probabilities);
+            }
+
+            public void backward() {                 // d/dl = g_i (t_i - softmax(l_i))
+                Matrix t = logits.target();
+                Elementwise.subtract(oneHot.value, probabilities, t);
+                getColumn(out.grad, g);
+                Elementwise.scaleRows(t, g, t);
+                logits.done();
+            }
+        });
+    }
+
     /** log N(z; mu, diag(exp(logSigma))^2) per row; mu and logSigma of z's shape. */
     public Node gaussianLogDensity(Node z, Node mu, Node logSigma) {
         requireSameShape(z, mu, "gaussianLogDensity");

@@ -155,6 +155,20 @@ public final class Elementwise {
         return out;
     }
 
+    /** out[i] = sum_j x[i, j] * y[i, j] (row-wise dot products of equal-shaped matrices), in double. */
+    public static double[] rowDotRows(Matrix x, Matrix y) {
+        Matrix.requireSameShape(x, y, "rowDotRows");
+        double[] out = new double[x.rows()];
+        int c = x.cols();
+        for (int i = 0; i < out.length; i++) {
+            double s = 0;
+            int xi = x.offset + i * c, yi = y.offset + i * c;
+            for (int j = 0; j < c; j++) s += (double) x.floats.get(xi + j) * y.floats.get(yi + j);
+            out[i] = s;
+        }
+        return out;
+    }
+
     /** out (1 x cols) = alpha * column sums of x + beta * out: a bias gradient (a product with a row of ones). */
     public static Matrix columnSums(Matrix x, float alpha, float beta, Matrix out) {
         if (out.rows() != 1 || out.cols() != x.cols()) {

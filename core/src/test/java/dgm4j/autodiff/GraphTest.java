@@ -166,6 +166,16 @@ class GraphTest {
         g = new Graph();
         z = filled(g, random(5, 3, 1f, 0f));
         assertGradients(g, g.standardNormalLogDensity(z), z);
+
+        g = new Graph();
+        Node l = filled(g, random(4, 5, 2f, 0f));
+        Matrix targets = Matrix.zeros(4, 5);
+        for (int i = 0; i < 4; i++) targets.set(i, (3 * i + 1) % 5, 1f);
+        Node cls = g.logSoftmaxLikelihood(l, g.constant(targets));
+        double norm = 0;
+        for (int j = 0; j < 5; j++) norm += Math.exp(l.value().get(2, j));
+        assertEquals(l.value().get(2, 2) - Math.log(norm), cls.value().get(2, 0), 1e-5);
+        assertGradients(g, cls, l);
     }
 
     @Test
