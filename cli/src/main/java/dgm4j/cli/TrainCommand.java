@@ -110,6 +110,19 @@ final class TrainCommand implements Runnable {
             }
         }
 
+        /** What every saved model records of how it was made: data, seed, threads, backend, version, command line. */
+        Map<String, Object> provenance(DataSelection data, Dataset train, CommandSpec spec) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("dataset", data.describe());
+            p.put("train_examples", train.size());
+            p.put("seed", seed);
+            p.put("threads", Numerics.threads());
+            p.put("blas", Numerics.blas().name());
+            p.put("dgm4j_version", Version.get());
+            p.put("command", "dgm " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+            return p;
+        }
+
         /** Prepares the CSV log: a new run starts it afresh; a resumed run keeps the rows of the epochs it has done. */
         void prepareLog(int startEpoch) throws java.io.IOException {
             if (log == null || !Files.exists(log)) return;
@@ -271,15 +284,8 @@ final class TrainCommand implements Runnable {
 
         private int train(RbmTrainer trainer, Dataset train, Dataset validation, Binarization binarization,
                           Standardization standardization, RandomStream dataRandom, int startEpoch, PrintWriter out) throws Exception {
-            Map<String, Object> provenance = new LinkedHashMap<>();
-            provenance.put("dataset", data.describe());
-            provenance.put("train_examples", train.size());
+            Map<String, Object> provenance = run.provenance(data, train, spec);
             provenance.put("binarization", binarization.toString());
-            provenance.put("seed", run.seed);
-            provenance.put("threads", Numerics.threads());
-            provenance.put("blas", Numerics.blas().name());
-            provenance.put("dgm4j_version", Version.get());
-            provenance.put("command", "dgm " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
             run.prepareLog(startEpoch);
             RbmTrainingTask task = new RbmTrainingTask(trainer, train, validation, batch, binarization, dataRandom, provenance);
             if (standardization != null) {

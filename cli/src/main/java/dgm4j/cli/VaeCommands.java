@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dgm4j.InputException;
-import dgm4j.Version;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.io.Json;
@@ -136,14 +135,8 @@ final class VaeCommands {
                 dataRandom = root.split(1);
                 model.initialise(root.split(2), VariationalAutoencoder.columnMeans(train.features()));
             }
-            Map<String, Object> provenance = new LinkedHashMap<>();
-            provenance.put("dataset", data.describe());
-            provenance.put("train_examples", train.size());
-            provenance.put("seed", run.seed);
-            provenance.put("threads", Numerics.threads());
-            provenance.put("blas", Numerics.blas().name());
-            provenance.put("dgm4j_version", Version.get());
-            provenance.put("command", "dgm " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+            Map<String, Object> provenance = run.provenance(data, train, spec);
+            provenance.put("binarization", binarization.toString());
             run.prepareLog(startEpoch);
             VaeTrainingTask task = new VaeTrainingTask(model, objective(), k(), batch, train, heldOut, binarization, adam, lr,
                     random, dataRandom, provenance);
