@@ -97,6 +97,17 @@ class VaeCliTest {
         assertTrue(c.err.contains("columns"), c.err);
         c = Cli.run(concat(new String[] {"eval", "nll", vae.toString()}, data(), new String[] {"--k", "0"}));
         assertEquals(2, c.code, c.toString());
+        c = Cli.run(concat(new String[] {"eval", "nll", vae.toString()}, data(), new String[] {"--k", "2", "--binarize", "none"}));
+        assertEquals(2, c.code, c.toString());
+        assertTrue(c.err.contains("not binary"), c.err);
+        // a Gaussian output takes the pixels as real values
+        Path gaussian = dir.resolve("gaussian.safetensors");
+        c = Cli.run(concat(new String[] {"train", "vae"}, data(), new String[] {"--output", "gaussian", "--schedule", "constant:0.001:1",
+                "--threads", "1", "--out", gaussian.toString()}));
+        assertEquals(0, c.code, c.toString());
+        c = Cli.run(concat(new String[] {"eval", "nll", gaussian.toString()}, data(), new String[] {"--k", "10", "--examples", "20"}));
+        assertEquals(0, c.code, c.toString());
+        assertTrue(c.out.contains("NLL (k=10)"), c.out);
         Path vaeFile = dir.resolve("empty-vae.safetensors");
         ModelFiles.write(vaeFile, ModelFile.builder("vae").config("{\"data_dim\": 784}").build());
         c = Cli.run("sample", vaeFile.toString(), "--out", dir.resolve("x.png").toString());
