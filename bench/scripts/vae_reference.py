@@ -177,6 +177,60 @@ def bench_gemm(torch, sample_ms):
               "s_median": med, "s_min": lo, "gflops": flops / med / 1e9, "gflops_best": flops / lo / 1e9})
 
 
+KERNEL_NAMES = [  # the same names as VaeBenchmark.kernels, at the IWAE k=50 batch 20 shapes (1000 sample rows)
+    "noise: N(0,1) draws (RandomStream.gaussian)", "log q: gaussianLogDensity(z, mu, log sigma)",
+    "log p(z): gaussianLogDensity(z) (standard normal)", "log q forward + backward (dz, dmu, dlog sigma)",
+    "log p(x|z): bernoulliLogLikelihood (+ x - sigmoid)", "tanh", "tanh backward", "Adam step (all parameters)"]
+
+
+def bench_kernels(torch, sample_ms):
+    """PyTorch's counterparts of the step's non-product kernels, as the training loop writes them (log q forward +
+    backward: the expression and torch.autograd.grad through it; Adam: optimizer.step() with gradients in place)."""
+    F = torch.nn.functional
+    rows = 1000
+    g = torch.Generator().manual_seed(5)
+    z, mu = torch.randn(rows, Z, generator=g), torch.randn(rows, Z, generator=g)
+    ls = 0.1 * torch.randn(rows, Z, generator=g)
+    noise = torch.empty(rows, Z)
+    h = torch.randn(rows, H, generator=g)
+    th = torch.tanh(h)
+    gh = torch.randn(rows, H, generator=g)
+    logits = torch.randn(rows, D, generator=g)
+    x = (torch.rand(rows, D, generator=g) < 0.3).float()
+    Vae, _ = build(torch, torch.full((D,), 0.3))
+    model = Vae()
+    for p in model.parameters():
+        p.grad = torch.randn_like(p) * 1e-3
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-4)
+    params = sum(p.numel() for p in model.parameters())
+    zr, mur, lsr = z.clone().requires_grad_(), mu.clone().requires_grad_(), ls.clone().requires_grad_()
+    ones = torch.ones(rows)
+
+    def log_q(z_, mu_, ls_):
+        u = (z_ - mu_) / torch.exp(ls_)
+        return (-0.5 * u * u - ls_ - HALF_LOG_2PI).sum(1)
+
+    def log_q_backward():
+        with torch.enable_grad():
+            out = log_q(zr, mur, lsr)
+            torch.autograd.grad(out, (zr, mur, lsr), ones)
+
+    pieces = [
+        (rows * Z, lambda: torch.randn(rows, Z)),
+        (rows * Z, lambda: log_q(z, mu, ls)),
+        (rows * Z, lambda: (-0.5 * z * z - HALF_LOG_2PI).sum(1)),
+        (rows * Z, log_q_backward),
+        (rows * D, lambda: F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(1)),
+        (rows * H, lambda: torch.tanh(h)),
+        (rows * H, lambda: torch.ops.aten.tanh_backward(gh, th)),
+        (params, opt.step),
+    ]
+    for name, (n, fn) in zip(KERNEL_NAMES, pieces):
+        med, _, _ = measure(fn, 0.5, sample_ms, 11)
+        emit({"kind": "kernel", "impl": "torch", "name": name, "elements": n, "us": med * 1e6,
+              "ns_per_element": med * 1e9 / n})
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--steps-k50", type=int, default=300)
@@ -185,7 +239,7 @@ def main():
     ap.add_argument("--warmup-s", type=float, default=8)
     ap.add_argument("--gemm-ms", type=float, default=100)
     ap.add_argument("--works", default=",".join(WORKS))
-    ap.add_argument("--only", default="gemm,train", help="gemm,train")
+    ap.add_argument("--only", default="gemm,kernels,train", help="gemm,kernels,train")
     args = ap.parse_args()
     import torch
     torch.set_num_threads(1)
@@ -196,6 +250,9 @@ def main():
     only = args.only.split(",")
     if "gemm" in only:
         bench_gemm(torch, args.gemm_ms)
+    if "kernels" in only:
+        with torch.no_grad():
+            bench_kernels(torch, args.gemm_ms)
     if "train" in only:
         t0 = time.perf_counter()
         x, path = load_mnist_60k()

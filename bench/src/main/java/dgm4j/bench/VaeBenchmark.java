@@ -69,7 +69,7 @@ public final class VaeBenchmark {
         int stepsK = 300, stepsVae = 1500, chunks = 5;
         double warmupS = 8, gemmMs = 100;
         String works = String.join(",", WORKS.keySet());
-        String only = "gemm,train,products,parts";
+        String only = "gemm,kernels,train,products,parts";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--steps-k50": stepsK = Integer.parseInt(args[++i]); break;
@@ -81,7 +81,7 @@ public final class VaeBenchmark {
                 case "--only": only = args[++i]; break;
                 default: throw new IllegalArgumentException("unknown option " + args[i] + " (--steps-k50 N --steps-vae N"
                         + " --chunks N --warmup-s S --gemm-ms MS --works " + String.join(",", WORKS.keySet())
-                        + " --only gemm,train,products,parts)");
+                        + " --only gemm,kernels,train,products,parts)");
             }
         }
         Numerics.setThreads(1);
@@ -91,6 +91,7 @@ public final class VaeBenchmark {
                 + ", \"steps_k50\": " + stepsK + ", \"steps_vae\": " + stepsVae + ", \"chunks\": " + chunks
                 + ", \"warmup_s\": " + warmupS + "}");
         if (parts.contains("gemm")) gemm(gemmMs);
+        if (parts.contains("kernels")) kernels(gemmMs);
 
         long t0 = System.nanoTime();
         Dataset train = Datasets.load("mnist", "train+validation", null);
@@ -125,6 +126,55 @@ public final class VaeBenchmark {
             emit(String.format(Locale.ROOT, "{\"kind\": \"gemm\", \"impl\": \"dgm4j\", \"shape\": \"%s\", \"m\": %d, \"n\": %d, "
                     + "\"k\": %d, \"transA\": %b, \"s_median\": %.6e, \"s_min\": %.6e, \"gflops\": %.2f, \"gflops_best\": %.2f}",
                     size, s.m, s.n, s.k, s.transA, t[0], t[1], s.flops() / t[0] / 1e9, s.flops() / t[1] / 1e9));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------ kernels
+
+    /**
+     * The step's main non-product kernels alone, at the IWAE k = 50, batch 20 shapes (1000 sample rows), microseconds
+     * per call and ns per element; vae_reference.py times PyTorch's counterparts.
+     */
+    static void kernels(double sampleMs) {
+        int rows = 1000;
+        RandomStream r = new RandomStream(5);
+        Matrix z = Matrix.zeros(rows, 50), mu = Matrix.zeros(rows, 50), ls = Matrix.zeros(rows, 50);
+        Matrix u = Matrix.zeros(rows, 50), inv = Matrix.zeros(rows, 50), d1 = Matrix.zeros(rows, 50);
+        Matrix d2 = Matrix.zeros(rows, 50), d3 = Matrix.zeros(rows, 50), noise = Matrix.zeros(rows, 50);
+        r.gaussian(z);
+        r.gaussian(mu);
+        r.gaussian(ls);
+        dgm4j.math.Elementwise.scale(ls, 0.1f);
+        double[] ll = new double[rows], g = new double[rows];
+        Arrays.fill(g, 1e-3);
+        Matrix h = Matrix.zeros(rows, 200), th = Matrix.zeros(rows, 200), gh = Matrix.zeros(rows, 200);
+        r.gaussian(h);
+        Matrix logits = Matrix.zeros(rows, D), x = Matrix.zeros(rows, D), dl = Matrix.zeros(rows, D);
+        r.gaussian(logits);
+        r.bernoulli(Matrix.zeros(rows, D).fill(0.3f), x);
+        VariationalAutoencoder model = model(Matrix.zeros(1, D).fill(0.3f));
+        Adam adam = new Adam(model.parameters(), 0.9, 0.999, 1e-4);
+        int params = model.parameters().stream().mapToInt(p -> p.value().size()).sum();
+        Object[][] pieces = {
+            {"noise: N(0,1) draws (RandomStream.gaussian)", rows * 50, (Runnable) () -> r.gaussian(noise)},
+            {"log q: gaussianLogDensity(z, mu, log sigma)", rows * 50,
+                (Runnable) () -> dgm4j.math.Elementwise.gaussianLogDensity(z, mu, ls, ll, u, inv)},
+            {"log p(z): gaussianLogDensity(z) (standard normal)", rows * 50,
+                (Runnable) () -> dgm4j.math.Elementwise.gaussianLogDensity(z, null, null, ll, u, null)},
+            {"log q forward + backward (dz, dmu, dlog sigma)", rows * 50, (Runnable) () -> {
+                dgm4j.math.Elementwise.gaussianLogDensity(z, mu, ls, ll, u, inv);
+                dgm4j.math.Elementwise.gaussianLogDensityBackward(u, inv, g, d1, d2, d3);
+            }},
+            {"log p(x|z): bernoulliLogLikelihood (+ x - sigmoid)", rows * D,
+                (Runnable) () -> dgm4j.math.Elementwise.bernoulliLogLikelihood(logits, x, dl, ll)},
+            {"tanh", rows * 200, (Runnable) () -> dgm4j.math.Elementwise.tanh(h, th)},
+            {"tanh backward", rows * 200, (Runnable) () -> dgm4j.math.Elementwise.tanhBackward(gh, th, h)},
+            {"Adam step (all parameters)", params, (Runnable) () -> adam.step(LR)},
+        };
+        for (Object[] p : pieces) {
+            double[] t = RbmBenchmark.measure((Runnable) p[2], 0.5, sampleMs, 11);
+            emit(String.format(Locale.ROOT, "{\"kind\": \"kernel\", \"impl\": \"dgm4j\", \"name\": %s, \"elements\": %d, "
+                    + "\"us\": %.2f, \"ns_per_element\": %.3f}", str((String) p[0]), (int) p[1], t[0] * 1e6, t[0] * 1e9 / (int) p[1]));
         }
     }
 
@@ -277,22 +327,49 @@ public final class VaeBenchmark {
         List<Call> other = calls.stream().filter(c -> !c.dense()).toList();
         double[] denseAlone = RbmBenchmark.measure(() -> replay(dense), 1.0, 200, 7);
         double[] allAlone = RbmBenchmark.measure(() -> replay(calls), 0.5, 200, 7);
+        double[] perCall = perCall(calls, 0.5);
         double flops = dense.stream().mapToDouble(Call::flops).sum();
         double otherFlops = other.stream().mapToDouble(Call::flops).sum();
         double expected = expectedFlops(w.batch, w.k);
         StringBuilder list = new StringBuilder("[");
         for (int i = 0; i < calls.size(); i++) list.append(i == 0 ? "" : ", ").append(str(calls.get(i).describe()));
         list.append(']');
+        StringBuilder us = new StringBuilder("[");
+        for (int i = 0; i < perCall.length; i++) us.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", perCall[i] * 1e6));
+        us.append(']');
         emit(String.format(Locale.ROOT, "{\"kind\": \"products\", \"impl\": \"dgm4j\", \"work\": \"%s\", \"dense_calls\": %d, "
                 + "\"other_calls\": %d, \"dense_flops\": %.6e, \"other_flops\": %.6e, \"expected_dense_flops\": %.6e, "
                 + "\"steps\": %d, \"s_step_with_timers\": %.6e, \"s_dense_in_step\": %.6e, \"s_other_in_step\": %.6e, "
                 + "\"s_dense_alone\": %.6e, \"s_dense_alone_min\": %.6e, \"s_all_alone\": %.6e, \"dense_gflops_alone\": %.2f, "
-                + "\"calls\": %s}",
+                + "\"calls\": %s, \"call_us\": %s}",
                 w.id, dense.size(), other.size(), flops, otherFlops, expected, steps, stepWithTimers, inStepDense, inStepOther,
-                denseAlone[0], denseAlone[1], allAlone[0], flops / denseAlone[0] / 1e9, list));
+                denseAlone[0], denseAlone[1], allAlone[0], flops / denseAlone[0] / 1e9, list, us));
         if (Math.abs(flops - expected) > 1e-6 * expected) {
             log(String.format(Locale.ROOT, "WARNING %s: recorded layer-product FLOPs %.4e differ from the count %.4e", w.label, flops, expected));
         }
+    }
+
+    /** Median seconds of each recorded call, replayed in step order for about {@code seconds} (each pass times every call). */
+    static double[] perCall(List<Call> calls, double seconds) {
+        Blas blas = Numerics.blas();
+        List<long[]> passes = new ArrayList<>();
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < end || passes.size() < 5) {
+            long[] t = new long[calls.size()];
+            for (int i = 0; i < calls.size(); i++) {
+                Call c = calls.get(i);
+                long t0 = System.nanoTime();
+                blas.gemm(c.transA, c.transB, c.alpha, c.a, c.b, c.beta, c.c);
+                t[i] = System.nanoTime() - t0;
+            }
+            passes.add(t);
+        }
+        double[] med = new double[calls.size()];
+        for (int i = 0; i < med.length; i++) {
+            final int j = i;
+            med[i] = RbmBenchmark.median(passes.stream().mapToDouble(t -> t[j] / 1e9).toArray());
+        }
+        return med;
     }
 
     static void replay(List<Call> calls) {
