@@ -151,6 +151,20 @@ def main(d):
                                                      "s_total")]
             out.append(f"| {label} | {ms(step)} | {prod} | {gf} | {rate} | {alone} | {other} | " + " | ".join(cols) + " |")
         out.append("")
+        for w in ORDER:
+            p = products.get(w)
+            if not p or "call_us" not in p:
+                continue
+            calls = []
+            for c, us in zip(p["calls"], p["call_us"]):
+                m, n, k = (int(v) for v in c.split()[0].split("x"))
+                rate = f"{2 * m * n * k / us / 1e3:.0f} GFLOP/s" if min(m, n, k) > 1 else "rank-1/vector"
+                calls.append((us, f"{c} {us:.0f} µs ({rate})"))
+            calls.sort(reverse=True)
+            out.append(f"- {train.get(('dgm4j', w), {}).get('label', w)}, slowest gemm calls replayed alone "
+                       f"(m×n×k of C = op(A) op(B), +C: beta 1): " + "; ".join(t for _, t in calls[:6])
+                       + f"; all {len(calls)} calls {sum(u for u, _ in calls) / 1e3:.2f} ms.")
+        out.append("")
         if products:
             check = all(abs(p["dense_flops"] - p["expected_dense_flops"]) <= 1e-6 * p["expected_dense_flops"]
                         for p in products.values())
@@ -159,6 +173,23 @@ def main(d):
                        "200-(50+50) on B rows, decoder 50-200-200-784 on B·k rows; forward, dW and dx, no dx for the "
                        "data).")
             out.append("")
+    kernels = [r for r in rows if r["kind"] == "kernel"]
+    if kernels:
+        kd = {(r["impl"], r["name"]): r for r in kernels}
+        names = list(dict.fromkeys(r["name"] for r in kernels))
+        out.append("The step's main non-product kernels alone, at the IWAE k=50, batch 20 shapes (1000 sample rows; "
+                   "dgm4j: `VaeBenchmark.kernels`, PyTorch: the training loop's own expressions), µs per call and ns "
+                   "per element (medians; the PyTorch/dgm4j ratio above 1: dgm4j is faster):")
+        out.append("")
+        out.append("| kernel | elements | dgm4j µs | dgm4j ns/el | PyTorch µs | PyTorch ns/el | PyTorch/dgm4j |")
+        out.append("|---|---|---|---|---|---|---|")
+        for n in names:
+            a, b = kd.get(("dgm4j", n)), kd.get(("torch", n))
+            el = (a or b)["elements"]
+            out.append(f"| {n.replace('|', chr(92) + '|')} | {el:,} | {fmt(a and a['us'], 1)} | "
+                       f"{fmt(a and a['ns_per_element'])} | {fmt(b and b['us'], 1)} | {fmt(b and b['ns_per_element'])} | "
+                       f"{ratio(b and b['us'], a and a['us'])} |")
+        out.append("")
     print("\n".join(out))
 
 
