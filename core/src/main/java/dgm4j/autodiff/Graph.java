@@ -472,19 +472,10 @@ public final class Graph {
         if (k < 1) throw new IllegalArgumentException("repeatRows: k must be at least 1, got " + k);
         Node out = output(a.rows() * k, a.cols(), a);
         return record(out, new Op() {
-            public void forward() {
-                for (int i = 0; i < a.rows(); i++) {
-                    Matrix row = a.value.rows(i, i + 1);
-                    for (int s = 0; s < k; s++) out.value.rows(i * k + s, i * k + s + 1).copyFrom(row);
-                }
-            }
+            public void forward() { Elementwise.repeatRows(a.value, k, out.value); }
 
             public void backward() {
-                Matrix t = a.target();
-                for (int i = 0; i < a.rows(); i++) {
-                    // the sum of the k rows' gradients: a product with a row of ones
-                    Elementwise.columnSums(out.grad.rows(i * k, i * k + k), 1f, 0f, t.rows(i, i + 1));
-                }
+                Elementwise.sumRowGroups(out.grad, k, a.target()); // the sum of the k copies' gradients
                 a.done();
             }
         });

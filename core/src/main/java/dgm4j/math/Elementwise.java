@@ -346,6 +346,27 @@ public final class Elementwise {
         if (rows != z.rows()) throw new IllegalArgumentException("gaussianLogDensity: " + rows + " row values for " + z.rows() + " rows");
     }
 
+    /** out[i k + s, :] = x[i, :] for s &lt; k: each row repeated k times in a row (bulk copies, no allocation). */
+    public static Matrix repeatRows(Matrix x, int k, Matrix out) {
+        if (out.rows() != x.rows() * k || out.cols() != x.cols()) {
+            throw new IllegalArgumentException("repeatRows: " + x.shape() + " repeated " + k + " times does not fill " + out.shape());
+        }
+        int c = x.cols();
+        for (int i = 0; i < x.rows(); i++) {
+            for (int s = 0; s < k; s++) out.floats.put(out.offset + (i * k + s) * c, x.floats, x.offset + i * c, c);
+        }
+        return out;
+    }
+
+    /** out[i, :] = sum_{s &lt; k} g[i k + s, :]: the gradient of {@link #repeatRows}. */
+    public static Matrix sumRowGroups(Matrix g, int k, Matrix out) {
+        if (g.rows() != out.rows() * k || g.cols() != out.cols()) {
+            throw new IllegalArgumentException("sumRowGroups: " + g.shape() + " in groups of " + k + " does not give " + out.shape());
+        }
+        Numerics.kernels().sumRowGroups(g, k, out);
+        return out;
+    }
+
     /** out[i, :] = s[i] for every column (a per-row value spread along its row). */
     public static Matrix broadcastColumn(double[] s, Matrix out) {
         if (s.length != out.rows()) throw new IllegalArgumentException("broadcastColumn: " + s.length + " values for " + out.rows() + " rows");

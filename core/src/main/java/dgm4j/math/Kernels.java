@@ -39,6 +39,9 @@ interface Kernels {
     /** velocity = momentum * velocity + lr * (gradient - decay * param); param += velocity. */
     void momentumStep(Matrix param, Matrix gradient, Matrix velocity, float momentum, float lr, float decay, int n);
 
+    /** out[i, :] = sum_{s &lt; k} g[i k + s, :] (summed in float, s in order). */
+    void sumRowGroups(Matrix g, int k, Matrix out);
+
     /** out[i, :] = (float) s[i] * x[i, :]. */
     void scaleRows(Matrix x, double[] s, Matrix out);
 

@@ -59,6 +59,18 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void sumRowGroups(Matrix g, int k, Matrix out) {
+        int r = out.rows(), c = out.cols();
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < c; j++) {
+                float a = 0f;
+                for (int s = 0; s < k; s++) a += g.floats.get(g.offset + (i * k + s) * c + j);
+                out.floats.put(out.offset + i * c + j, a);
+            }
+        }
+    }
+
+    @Override
     public void scaleRows(Matrix x, double[] s, Matrix out) {
         int r = x.rows(), c = x.cols();
         for (int i = 0; i < r; i++) {
@@ -192,9 +204,8 @@ final class ScalarKernels implements Kernels {
                 int k = i * c + j;
                 float l = logits.floats.get(logits.offset + k), xv = x.floats.get(x.offset + k);
                 float y = FloatMath.exp(-Math.abs(l));
-                float u = 1f + y;
-                float softplus = Math.max(l, 0f) + (u == 1f ? y : FloatMath.log(u) * y / (u - 1f));
-                float sigmoid = (l >= 0f ? 1f : y) / u;
+                float softplus = Math.max(l, 0f) + FloatMath.log1pUnit(y);
+                float sigmoid = (l >= 0f ? 1f : y) / (1f + y);
                 grad.floats.put(grad.offset + k, xv - sigmoid);
                 acc[j & 3] += xv * l - softplus;
             }

@@ -286,6 +286,24 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void sumRowGroups(Matrix g, int k, Matrix out) {
+        int r = out.rows(), c = out.cols();
+        for (int i = 0; i < r; i++) {
+            int j = 0;
+            for (; j + L <= c; j += L) {
+                FloatVector a = FloatVector.zero(F);
+                for (int s = 0; s < k; s++) a = a.add(load(g, (i * k + s) * c + j));
+                store(a, out, i * c + j);
+            }
+            for (; j < c; j++) {
+                float a = 0f;
+                for (int s = 0; s < k; s++) a += g.floats.get(g.offset + (i * k + s) * c + j);
+                out.floats.put(out.offset + i * c + j, a);
+            }
+        }
+    }
+
+    @Override
     public void scaleRows(Matrix x, double[] s, Matrix out) {
         int r = x.rows(), c = x.cols();
         for (int i = 0; i < r; i++) {
@@ -582,9 +600,8 @@ final class VectorKernels implements Kernels {
                     int k = from + q;
                     float l = logits.floats.get(logits.offset + k), xv = x.floats.get(x.offset + k);
                     float y = FloatMath.exp(-Math.abs(l));
-                    float u = 1f + y;
-                    float softplus = Math.max(l, 0f) + (u == 1f ? y : FloatMath.log(u) * y / (u - 1f));
-                    grad.floats.put(grad.offset + k, xv - (l >= 0f ? 1f : y) / u);
+                    float softplus = Math.max(l, 0f) + FloatMath.log1pUnit(y);
+                    grad.floats.put(grad.offset + k, xv - (l >= 0f ? 1f : y) / (1f + y));
                     terms[q] = xv * l - softplus;
                 }
                 // the scalar kernel's four accumulators (column j mod 4; j0 is a multiple of 4), unrolled
@@ -605,7 +622,7 @@ final class VectorKernels implements Kernels {
     }
 
     /** The Bernoulli log-likelihood terms x l - softplus(l) into dst and x - sigmoid(l) into grad, FloatMath's exp and
-     *  log written out as in {@link #softplusLoop}; returns how many elements the vector loop did. */
+     *  log1pUnit written out (see {@link #sigmoidInto}); returns how many elements the vector loop did. */
     private static int bernoulliLoop(Matrix logits, Matrix x, Matrix grad, int from, float[] dst, int len) {
         ByteBuffer lb = logits.bytes, xb = x.bytes, gb = grad.bytes;
         int lo = (logits.offset + from) * 4, xo = (x.offset + from) * 4, go = (grad.offset + from) * 4;
@@ -630,30 +647,19 @@ final class VectorKernels implements Kernels {
             FloatVector scale2 = ((IntVector) kk.reinterpretAsInts()).sub(FloatMath.ROUND_MAGIC_BITS - 127)
                     .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             y = y.mul(scale2).blend(0f, a.compare(VectorOperators.LT, FloatMath.EXP_LO));
-            FloatVector u = y.add(1f);
-            IntVector bits = (IntVector) u.reinterpretAsInts();
-            FloatVector e = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23).and(0xFF).sub(126)
-                    .convert(VectorOperators.I2F, 0);
-            FloatVector m = bits.and(0x807FFFFF).or(0x3F000000).reinterpretAsFloats();
-            VectorMask<Float> small = m.compare(VectorOperators.LT, FloatMath.SQRTHF);
-            e = e.blend(e.sub(1f), small);
-            FloatVector xm = m.sub(1f).blend(m.add(m).sub(1f), small);
-            FloatVector zz = xm.mul(xm);
-            FloatVector p = xm.mul(FloatMath.L0).add(FloatMath.L1);
-            p = p.mul(xm).add(FloatMath.L2);
-            p = p.mul(xm).add(FloatMath.L3);
-            p = p.mul(xm).add(FloatMath.L4);
-            p = p.mul(xm).add(FloatMath.L5);
-            p = p.mul(xm).add(FloatMath.L6);
-            p = p.mul(xm).add(FloatMath.L7);
-            p = p.mul(xm).add(FloatMath.L8);
-            p = p.mul(xm).mul(zz);
-            p = p.add(e.mul(FloatMath.LN2_LO));
-            p = p.add(zz.mul(-0.5f));
-            FloatVector logU = xm.add(p).add(e.mul(FloatMath.LN2_HI));
-            FloatVector l1p = logU.mul(y).div(u.sub(1f)).blend(y, u.compare(VectorOperators.EQ, 1f));
-            FloatVector softplus = v.max(0f).add(l1p);
-            FloatVector sigmoid = y.blend(one, v.compare(VectorOperators.GE, 0f)).div(u);
+            // log1p(y) by FloatMath.log1pUnit's atanh series, written out
+            FloatVector sv = y.div(y.add(2f));
+            FloatVector zz = sv.mul(sv);
+            FloatVector p = zz.mul(FloatMath.A7).add(FloatMath.A6);
+            p = p.mul(zz).add(FloatMath.A5);
+            p = p.mul(zz).add(FloatMath.A4);
+            p = p.mul(zz).add(FloatMath.A3);
+            p = p.mul(zz).add(FloatMath.A2);
+            p = p.mul(zz).add(FloatMath.A1);
+            p = p.mul(zz);
+            FloatVector t = sv.add(sv);
+            FloatVector softplus = v.max(0f).add(t.mul(p).add(t));
+            FloatVector sigmoid = y.blend(one, v.compare(VectorOperators.GE, 0f)).div(y.add(1f));
             xv.sub(sigmoid).intoByteBuffer(gb, go + 4 * k, NATIVE);
             xv.mul(v).sub(softplus).intoArray(dst, k);
         }
