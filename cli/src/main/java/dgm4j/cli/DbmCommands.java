@@ -27,8 +27,7 @@ import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
-import dgm4j.rbm.RbmFiles;
-import dgm4j.rbm.RbmTrainingTask;
+import dgm4j.train.TrainingState;
 import dgm4j.viz.ImageGrid;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -116,12 +115,12 @@ final class DbmCommands {
                 if (dbm.visibleUnits() != train.dim()) {
                     throw new InputException(run.resume + " has " + dbm.visibleUnits() + " visible units but the data have " + train.dim() + " columns");
                 }
-                startEpoch = RbmTrainingTask.epochsDone(checkpoint);
+                startEpoch = TrainingState.epochsDone(checkpoint);
                 if (startEpoch >= run.epochs) {
                     throw new InputException(run.resume + " has already done " + startEpoch + " epochs: give --epochs greater than " + startEpoch);
                 }
                 DbmTrainingTask.requireSameHyperParameters(checkpoint, config, batch);
-                trainer = new DbmTrainer(dbm, config, RbmTrainingTask.randomStream(checkpoint, "train.random"));
+                trainer = new DbmTrainer(dbm, config, TrainingState.randomStream(checkpoint, "train.random"));
                 dataRandom = DbmTrainingTask.restore(checkpoint, trainer);
                 err.printf("resuming %s from epoch %d%n", run.resume, startEpoch);
             } else {
@@ -146,7 +145,8 @@ final class DbmCommands {
                 trainer = new DbmTrainer(dbm, config, root.split(0));
                 dataRandom = root.split(1);
             }
-            Map<String, Object> provenance = run.provenance(data, train, binarization, spec);
+            Map<String, Object> provenance = run.provenance(data, train, spec);
+            provenance.put("binarization", binarization.toString());
             provenance.put("pretrain_epochs", pretrainEpochs);
             run.prepareLog(startEpoch);
             DbmTrainingTask task = new DbmTrainingTask(trainer, train, validation, batch, binarization, dataRandom, provenance);

@@ -129,7 +129,7 @@ final class RbmCommands {
     }
 
     @Command(name = "sample", mixinStandardHelpOptions = true,
-            description = "Draw fantasy samples from a model with long Gibbs chains and write them as a PNG grid.")
+            description = "Draw samples from a model and write them as a PNG grid: an RBM by long Gibbs chains, a VAE/IWAE from its prior.")
     static final class Sample implements Callable<Integer> {
         @Parameters(paramLabel = "MODEL") Path model;
         @Option(names = "--out", required = true, paramLabel = "FILE.png") Path out;
@@ -143,7 +143,10 @@ final class RbmCommands {
         public Integer call() throws IOException {
             numeric.apply();
             if (count < 1 || steps < 1) throw new InputException("--count and --steps must be positive");
-            ModelFile file = ModelFiles.read(model, Rbm.KIND, Dbm.KIND);
+            ModelFile file = ModelFiles.readAnyKind(model);   // an RBM, a DBM or a VAE; loadModel refuses other kinds
+            if (dgm4j.vae.VariationalAutoencoder.KIND.equals(file.kind())) {
+                return VaeCommands.sample(model, count, seed, out, spec.commandLine().getOut());
+            }
             if (DbmCommands.isDbm(file)) {
                 Dbm dbm = DbmFiles.read(file);
                 int[] t = tile(dbm.visibleUnits(), RbmFiles.imageShape(file));

@@ -41,13 +41,13 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code dgm train MODEL}: train a model on real data, with checkpoints and resume. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model.",
-        subcommands = {TrainCommand.TrainRbm.class, DbmCommands.TrainDbm.class})
+        subcommands = {TrainCommand.TrainRbm.class, DbmCommands.TrainDbm.class, VaeCommands.TrainVae.class, VaeCommands.TrainIwae.class})
 final class TrainCommand implements Runnable {
     @Spec CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing model: rbm or dbm");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing model: rbm, dbm, vae or iwae");
     }
 
     /** Options every train command shares: epochs, seed, output, checkpoints, resume, log. */
@@ -110,18 +110,17 @@ final class TrainCommand implements Runnable {
             }
         }
 
-        /** What every saved file records about how it was made. */
-        Map<String, Object> provenance(DataSelection data, Dataset train, Binarization binarization, CommandSpec spec) {
-            Map<String, Object> provenance = new LinkedHashMap<>();
-            provenance.put("dataset", data.describe());
-            provenance.put("train_examples", train.size());
-            provenance.put("binarization", binarization.toString());
-            provenance.put("seed", seed);
-            provenance.put("threads", Numerics.threads());
-            provenance.put("blas", Numerics.blas().name());
-            provenance.put("dgm4j_version", Version.get());
-            provenance.put("command", "dgm " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-            return provenance;
+        /** What every saved model records of how it was made: data, seed, threads, backend, version, command line. */
+        Map<String, Object> provenance(DataSelection data, Dataset train, CommandSpec spec) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("dataset", data.describe());
+            p.put("train_examples", train.size());
+            p.put("seed", seed);
+            p.put("threads", Numerics.threads());
+            p.put("blas", Numerics.blas().name());
+            p.put("dgm4j_version", Version.get());
+            p.put("command", "dgm " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+            return p;
         }
 
         /** The training loop with these options' checkpoints and log, progress and monitors on {@code err}. */
@@ -294,7 +293,8 @@ final class TrainCommand implements Runnable {
 
         private int train(RbmTrainer trainer, Dataset train, Dataset validation, Binarization binarization,
                           Standardization standardization, RandomStream dataRandom, int startEpoch, PrintWriter out) throws Exception {
-            Map<String, Object> provenance = run.provenance(data, train, binarization, spec);
+            Map<String, Object> provenance = run.provenance(data, train, spec);
+            provenance.put("binarization", binarization.toString());
             run.prepareLog(startEpoch);
             RbmTrainingTask task = new RbmTrainingTask(trainer, train, validation, batch, binarization, dataRandom, provenance);
             if (standardization != null) {

@@ -8,7 +8,6 @@ import java.util.Map;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFileException;
 import dgm4j.math.Matrix;
-import dgm4j.rbm.RbmFiles;
 
 /**
  * DBMs in model files (kind "dbm"). Tensor names, readable by any safetensors reader:
@@ -34,7 +33,7 @@ public final class DbmFiles {
         ModelFile.Builder b = ModelFile.builder(Dbm.KIND).config(config);
         List<Matrix> parameters = dbm.parameters();
         List<String> names = dbm.parameterNames();
-        for (int k = 0; k < parameters.size(); k++) RbmFiles.put(b, names.get(k), parameters.get(k));
+        for (int k = 0; k < parameters.size(); k++) b.parameter(names.get(k), parameters.get(k));
         return b;
     }
 
@@ -54,10 +53,10 @@ public final class DbmFiles {
             n[l] = ((Number) v).intValue();
         }
         List<Matrix> w = new ArrayList<>(), b = new ArrayList<>();
-        b.add(RbmFiles.get(file, "visible_bias", 1, n[0]));
+        b.add(file.parameter("visible_bias", 1, n[0]));
         for (int l = 1; l < n.length; l++) {
-            w.add(RbmFiles.get(file, "weights_" + l, n[l - 1], n[l]));
-            b.add(RbmFiles.get(file, "hidden_bias_" + l, 1, n[l]));
+            w.add(file.parameter("weights_" + l, n[l - 1], n[l]));
+            b.add(file.parameter("hidden_bias_" + l, 1, n[l]));
         }
         Dbm dbm = new Dbm(w, b);
         for (Matrix p : dbm.parameters()) {

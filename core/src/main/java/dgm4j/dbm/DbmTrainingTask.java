@@ -14,8 +14,7 @@ import dgm4j.io.ModelFileException;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
-import dgm4j.rbm.RbmFiles;
-import dgm4j.rbm.RbmTrainingTask;
+import dgm4j.train.TrainingState;
 import dgm4j.train.TrainingTask;
 
 /**
@@ -149,7 +148,7 @@ public final class DbmTrainingTask implements TrainingTask {
         Dbm dbm = trainer.dbm();
         ModelFile.Builder b = DbmFiles.builder(dbm, imageHeight, imageWidth);
         List<String> names = dbm.parameterNames();
-        for (int k = 0; k < names.size(); k++) RbmFiles.put(b, "train.velocity." + names.get(k), trainer.velocities().get(k));
+        for (int k = 0; k < names.size(); k++) b.parameter("train.velocity." + names.get(k), trainer.velocities().get(k));
         if (trainer.chainsStarted()) {
             List<Matrix> states = trainer.chains().states();
             for (int l = 0; l < states.size(); l++) b.matrix("train.chains_" + l, states.get(l));
@@ -170,24 +169,24 @@ public final class DbmTrainingTask implements TrainingTask {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("algorithm", "stochastic approximation, " + c.chains + " chains, " + c.gibbsSteps + " Gibbs sweeps"
                 + (c.temperatures > 1 ? ", parallel tempering over " + c.temperatures + " temperatures down to " + c.minimumBeta : ""));
-        m.put("learning_rate", RbmTrainingTask.decimal(c.learningRate));
+        m.put("learning_rate", TrainingState.decimal(c.learningRate));
         m.put("learning_rate_decay", c.learningRateTimeConstant > 0 ? "1/(1+t/" + c.learningRateTimeConstant + ")" : "/" + c.learningRateDecay);
-        m.put("weight_decay", RbmTrainingTask.decimal(c.weightDecay));
-        m.put("momentum", List.of(RbmTrainingTask.decimal(c.initialMomentum), RbmTrainingTask.decimal(c.finalMomentum)));
+        m.put("weight_decay", TrainingState.decimal(c.weightDecay));
+        m.put("momentum", List.of(TrainingState.decimal(c.initialMomentum), TrainingState.decimal(c.finalMomentum)));
         m.put("mean_field_iterations", c.meanFieldIterations);
         m.put("batch_size", batchSize);
         if (c.sparsityTargets != null) {
             List<Object> targets = new ArrayList<>();
-            for (float t : c.sparsityTargets) targets.add(Float.isNaN(t) ? "none" : RbmTrainingTask.decimal(t));
+            for (float t : c.sparsityTargets) targets.add(Float.isNaN(t) ? "none" : TrainingState.decimal(t));
             m.put("sparsity_targets", targets);
-            m.put("sparsity_cost", RbmTrainingTask.decimal(c.sparsityCost));
+            m.put("sparsity_cost", TrainingState.decimal(c.sparsityCost));
         }
         return m;
     }
 
     /** Refuses to resume with other hyper-parameters than the checkpoint was trained with. */
     public static void requireSameHyperParameters(ModelFile checkpoint, DbmTrainer.Config config, int batchSize) {
-        RbmTrainingTask.requireSameHyperParameters(checkpoint, hyperParameters(config, batchSize), "updates");
+        TrainingState.requireSameHyperParameters(checkpoint, hyperParameters(config, batchSize), "updates");
     }
 
     /**
@@ -199,7 +198,7 @@ public final class DbmTrainingTask implements TrainingTask {
         List<String> names = dbm.parameterNames();
         for (int k = 0; k < names.size(); k++) {
             Matrix v = trainer.velocities().get(k);
-            v.copyFrom(RbmFiles.get(checkpoint, "train.velocity." + names.get(k), v.rows(), v.cols()));
+            v.copyFrom(checkpoint.parameter("train.velocity." + names.get(k), v.rows(), v.cols()));
         }
         Object state = checkpoint.metadataJson(ModelFile.TRAINING_STATE_KEY).orElse(null);
         Object updates = state instanceof Map ? ((Map<?, ?>) state).get("updates") : null;
@@ -216,8 +215,8 @@ public final class DbmTrainingTask implements TrainingTask {
         }
         trainer.restore(((Number) updates).longValue(), chains);
         for (int l = 1; l <= dbm.hiddenLayers(); l++) {
-            trainer.hiddenMeans().get(l).copyFrom(RbmFiles.get(checkpoint, "train.hidden_mean_" + l, 1, dbm.units(l)));
+            trainer.hiddenMeans().get(l).copyFrom(checkpoint.parameter("train.hidden_mean_" + l, 1, dbm.units(l)));
         }
-        return RbmTrainingTask.randomStream(checkpoint, "train.data_random");
+        return TrainingState.randomStream(checkpoint, "train.data_random");
     }
 }

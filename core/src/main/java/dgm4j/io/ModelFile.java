@@ -148,6 +148,15 @@ public final class ModelFile {
         return m;
     }
 
+    /** A parameter stored by {@link Builder#parameter}: a 1-D tensor of {@code cols} values when rows is 1 (a bias),
+     *  else a 2-D tensor of the given shape. */
+    public Matrix parameter(String name, int rows, int cols) {
+        if (rows != 1) return matrix(name, rows, cols);
+        float[] v = floats(name);
+        if (v.length != cols) throw problem("tensor \"" + name + "\" has " + v.length + " values, expected " + cols);
+        return Matrix.of(1, cols, v);
+    }
+
     /** A 1-D I64 tensor (e.g. random-generator state). */
     public long[] longs(String name) { return tensor(name, DType.I64, 1).longs(); }
 
@@ -223,6 +232,11 @@ public final class ModelFile {
         /** Adds a matrix as a 2-D F32 tensor [rows, cols] (a copy). */
         public Builder matrix(String name, Matrix m) {
             return tensor(name, Tensor.of(m.toArray(), m.rows(), m.cols()));
+        }
+
+        /** Adds a model parameter: a one-row matrix (a bias) as a 1-D tensor, others as 2-D, as PyTorch stores them. */
+        public Builder parameter(String name, Matrix m) {
+            return m.rows() == 1 ? floats(name, m.toArray()) : matrix(name, m);
         }
 
         /** Adds a 1-D I64 tensor (e.g. random-generator state). */

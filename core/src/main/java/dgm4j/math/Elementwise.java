@@ -92,8 +92,9 @@ public final class Elementwise {
         if (v.rows() != 1 || v.cols() != out.cols()) {
             throw new IllegalArgumentException("broadcastRow: expected a 1x" + out.cols() + " row vector, got " + v.shape());
         }
-        out.fill(0f);
-        return addRowVector(out, v, out);
+        if (out.rows() == 0) return out;
+        Numerics.blas().gemm(false, false, 1f, ones(out.rows()).reshape(out.rows(), 1), v, 0f, out); // 1 v: an outer product
+        return out;
     }
 
     /** out[i] = log sum_j exp(x[i, j]), max-shifted and accumulated in double. */
@@ -149,6 +150,20 @@ public final class Elementwise {
             double s = 0;
             int base = x.offset + i * c;
             for (int j = 0; j < c; j++) s += (double) x.floats.get(base + j) * v.floats.get(v.offset + j);
+            out[i] = s;
+        }
+        return out;
+    }
+
+    /** out[i] = sum_j x[i, j] * y[i, j] (row-wise dot products of equal-shaped matrices), in double. */
+    public static double[] rowDotRows(Matrix x, Matrix y) {
+        Matrix.requireSameShape(x, y, "rowDotRows");
+        double[] out = new double[x.rows()];
+        int c = x.cols();
+        for (int i = 0; i < out.length; i++) {
+            double s = 0;
+            int xi = x.offset + i * c, yi = y.offset + i * c;
+            for (int j = 0; j < c; j++) s += (double) x.floats.get(xi + j) * y.floats.get(yi + j);
             out[i] = s;
         }
         return out;
@@ -228,11 +243,137 @@ public final class Elementwise {
     public static Matrix scaleRows(Matrix x, double[] s, Matrix out) {
         Matrix.requireSameShape(x, out, "scaleRows");
         if (s.length != x.rows()) throw new IllegalArgumentException("scaleRows: " + s.length + " scales for " + x.rows() + " rows");
-        int r = x.rows(), c = x.cols();
+        Numerics.kernels().scaleRows(x, s, out);
+        return out;
+    }
+
+    /** out = g * (1 - y^2): the gradient through y = tanh(x). */
+    public static Matrix tanhBackward(Matrix g, Matrix y, Matrix out) { return map2(Kernels.Fn2.TANH_BACKWARD, g, y, out); }
+
+    /** out = g * y * (1 - y): the gradient through y = sigmoid(x). */
+    public static Matrix sigmoidBackward(Matrix g, Matrix y, Matrix out) { return map2(Kernels.Fn2.SIGMOID_BACKWARD, g, y, out); }
+
+    /** out = g * sigmoid(x): the gradient through softplus(x). */
+    public static Matrix softplusBackward(Matrix g, Matrix x, Matrix out) { return map2(Kernels.Fn2.SOFTPLUS_BACKWARD, g, x, out); }
+
+    /** out = a / b (elementwise). */
+    public static Matrix divide(Matrix a, Matrix b, Matrix out) { return map2(Kernels.Fn2.DIVIDE, a, b, out); }
+
+    private static Matrix map2(Kernels.Fn2 fn, Matrix a, Matrix b, Matrix out) {
+        String name = fn.name().toLowerCase();
+        Matrix.requireSameShape(a, b, name);
+        Matrix.requireSameShape(a, out, name);
+        Numerics.kernels().map2(fn, a, b, out, a.size());
+        return out;
+    }
+
+    /**
+     * One Adam step (Kingma &amp; Ba 2015) in one pass: m = beta1 m + (1 - beta1) g, v = beta2 v + (1 - beta2) g^2,
+     * param -= stepSize m / (sqrt(v) + epsilon). The caller folds the bias corrections of step t into
+     * stepSize = lr sqrt(1 - beta2^t) / (1 - beta1^t) and epsilon = eps sqrt(1 - beta2^t) (then this equals PyTorch's Adam).
+     */
+    public static void adamStep(Matrix param, Matrix gradient, Matrix m, Matrix v, float beta1, float beta2,
+                                float stepSize, float epsilon) {
+        Matrix.requireSameShape(param, gradient, "adamStep");
+        Matrix.requireSameShape(param, m, "adamStep");
+        Matrix.requireSameShape(param, v, "adamStep");
+        Numerics.kernels().adamStep(param, gradient, m, v, beta1, beta2, stepSize, epsilon, param.size());
+    }
+
+    /**
+     * Row log-likelihoods of binary data x under Bernoulli units with logits l, and their gradient in one pass:
+     * out[i] = sum_j x_ij l_ij - softplus(l_ij) (in double), grad = x - sigmoid(l).
+     */
+    public static double[] bernoulliLogLikelihood(Matrix logits, Matrix x, Matrix grad, double[] out) {
+        Matrix.requireSameShape(logits, x, "bernoulliLogLikelihood");
+        Matrix.requireSameShape(logits, grad, "bernoulliLogLikelihood");
+        if (out.length != logits.rows()) throw new IllegalArgumentException("bernoulliLogLikelihood: " + out.length + " outputs for " + logits.rows() + " rows");
+        if (logits.cols() == 0) java.util.Arrays.fill(out, 0.0);
+        else Numerics.kernels().bernoulliLogLikelihood(logits, x, grad, out);
+        return out;
+    }
+
+    private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+
+    /**
+     * Row log-densities of z under diagonal Gaussians N(mu, exp(logSigma)^2):
+     * out[i] = sum_j -log(2 pi)/2 - logSigma_ij - u_ij^2 / 2 with u = (z - mu) / sigma, in double.
+     * mu and logSigma null mean 0 (the standard normal prior). If {@code u} is not null it receives u, and
+     * {@code inverseSigma} (if not null) 1 / sigma, for {@link #gaussianLogDensityBackward}.
+     */
+    public static double[] gaussianLogDensity(Matrix z, Matrix mu, Matrix logSigma, double[] out, Matrix u, Matrix inverseSigma) {
+        checkGaussian(z, mu, logSigma, out.length);
+        int r = z.rows(), c = z.cols();
         for (int i = 0; i < r; i++) {
-            int xi = x.offset + i * c, oi = out.offset + i * c;
-            float si = (float) s[i];
-            for (int j = 0; j < c; j++) out.floats.put(oi + j, si * x.floats.get(xi + j));
+            double s = 0;
+            for (int j = 0; j < c; j++) {
+                int k = i * c + j;
+                float ls = logSigma == null ? 0f : logSigma.floats.get(logSigma.offset + k);
+                float inv = logSigma == null ? 1f : FloatMath.exp(-ls);
+                float uk = (z.floats.get(z.offset + k) - (mu == null ? 0f : mu.floats.get(mu.offset + k))) * inv;
+                if (u != null) u.floats.put(u.offset + k, uk);
+                if (inverseSigma != null) inverseSigma.floats.put(inverseSigma.offset + k, inv);
+                s += -HALF_LOG_TWO_PI - ls - 0.5 * uk * uk;
+            }
+            out[i] = s;
+        }
+        return out;
+    }
+
+    /**
+     * The gradient of sum_i g[i] * gaussianLogDensity(...)[i] from the u and 1 / sigma it wrote (inverseSigma null
+     * means sigma = 1): dz = -g u / sigma, dmu = g u / sigma, dlogSigma = g (u^2 - 1). Outputs may be null (not wanted).
+     */
+    public static void gaussianLogDensityBackward(Matrix u, Matrix inverseSigma, double[] g, Matrix dz, Matrix dmu, Matrix dlogSigma) {
+        if (g.length != u.rows()) throw new IllegalArgumentException("gaussianLogDensityBackward: " + g.length + " row values for " + u.rows() + " rows");
+        int r = u.rows(), c = u.cols();
+        for (int i = 0; i < r; i++) {
+            float gi = (float) g[i];
+            for (int j = 0; j < c; j++) {
+                int k = i * c + j;
+                float uk = u.floats.get(u.offset + k);
+                float du = gi * uk * (inverseSigma == null ? 1f : inverseSigma.floats.get(inverseSigma.offset + k));
+                if (dz != null) dz.floats.put(dz.offset + k, -du);
+                if (dmu != null) dmu.floats.put(dmu.offset + k, du);
+                if (dlogSigma != null) dlogSigma.floats.put(dlogSigma.offset + k, gi * (uk * uk - 1f));
+            }
+        }
+    }
+
+    private static void checkGaussian(Matrix z, Matrix mu, Matrix logSigma, int rows) {
+        if (mu != null) Matrix.requireSameShape(z, mu, "gaussianLogDensity");
+        if (logSigma != null) Matrix.requireSameShape(z, logSigma, "gaussianLogDensity");
+        if (rows != z.rows()) throw new IllegalArgumentException("gaussianLogDensity: " + rows + " row values for " + z.rows() + " rows");
+    }
+
+    /** out[i k + s, :] = x[i, :] for s &lt; k: each row repeated k times in a row (bulk copies, no allocation). */
+    public static Matrix repeatRows(Matrix x, int k, Matrix out) {
+        if (out.rows() != x.rows() * k || out.cols() != x.cols()) {
+            throw new IllegalArgumentException("repeatRows: " + x.shape() + " repeated " + k + " times does not fill " + out.shape());
+        }
+        int c = x.cols();
+        for (int i = 0; i < x.rows(); i++) {
+            for (int s = 0; s < k; s++) out.floats.put(out.offset + (i * k + s) * c, x.floats, x.offset + i * c, c);
+        }
+        return out;
+    }
+
+    /** out[i, :] = sum_{s &lt; k} g[i k + s, :]: the gradient of {@link #repeatRows}. */
+    public static Matrix sumRowGroups(Matrix g, int k, Matrix out) {
+        if (g.rows() != out.rows() * k || g.cols() != out.cols()) {
+            throw new IllegalArgumentException("sumRowGroups: " + g.shape() + " in groups of " + k + " does not give " + out.shape());
+        }
+        Numerics.kernels().sumRowGroups(g, k, out);
+        return out;
+    }
+
+    /** out[i, :] = s[i] for every column (a per-row value spread along its row). */
+    public static Matrix broadcastColumn(double[] s, Matrix out) {
+        if (s.length != out.rows()) throw new IllegalArgumentException("broadcastColumn: " + s.length + " values for " + out.rows() + " rows");
+        int c = out.cols();
+        for (int i = 0; i < s.length; i++) {
+            float v = (float) s[i];
+            for (int j = 0; j < c; j++) out.floats.put(out.offset + i * c + j, v);
         }
         return out;
     }

@@ -8,7 +8,24 @@ interface Kernels {
     /** Unary functions applied elementwise. */
     enum Fn { SIGMOID, TANH, SOFTPLUS, EXP, LOG, SQUARE }
 
+    /** Functions of two equal-shaped operands (a, b), mostly the backward passes of {@link Fn}:
+     *  TANH_BACKWARD a (1 - b^2) with b = tanh(x); SIGMOID_BACKWARD a b (1 - b) with b = sigmoid(x);
+     *  SOFTPLUS_BACKWARD a sigmoid(b) with b = x; DIVIDE a / b. */
+    enum Fn2 { TANH_BACKWARD, SIGMOID_BACKWARD, SOFTPLUS_BACKWARD, DIVIDE }
+
     String name();
+
+    /** out[k] = fn(a[k], b[k]) for k in [0, n). */
+    void map2(Fn2 fn, Matrix a, Matrix b, Matrix out, int n);
+
+    /** Adam (Kingma &amp; Ba 2015, bias correction folded into stepSize and epsilon):
+     *  m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g^2;  param -= stepSize m / (sqrt(v) + epsilon). */
+    void adamStep(Matrix param, Matrix gradient, Matrix m, Matrix v, float beta1, float beta2, float stepSize,
+                  float epsilon, int n);
+
+    /** out[i] = sum_j x[i,j] l[i,j] - softplus(l[i,j]) (log Bernoulli(x | sigmoid(l)), terms in float32 summed in double
+     *  by four accumulators j mod 4, combined (s0 + s1) + (s2 + s3)) and grad[i,j] = x[i,j] - sigmoid(l[i,j]), its derivative in l; one exp and one log per element. */
+    void bernoulliLogLikelihood(Matrix logits, Matrix x, Matrix grad, double[] out);
 
     /** out[k] = fn(x[k]) for k in [0, n). */
     void map(Fn fn, Matrix x, Matrix out, int n);
@@ -21,6 +38,12 @@ interface Kernels {
 
     /** velocity = momentum * velocity + lr * (gradient - decay * param); param += velocity. */
     void momentumStep(Matrix param, Matrix gradient, Matrix velocity, float momentum, float lr, float decay, int n);
+
+    /** out[i, :] = sum_{s &lt; k} g[i k + s, :] (summed in float, s in order). */
+    void sumRowGroups(Matrix g, int k, Matrix out);
+
+    /** out[i, :] = (float) s[i] * x[i, :]. */
+    void scaleRows(Matrix x, double[] s, Matrix out);
 
     /** out[i, :] = x[i, :] + v (v a 1 x cols row vector). */
     void addRowVector(Matrix x, Matrix v, Matrix out);

@@ -162,6 +162,12 @@ public final class Matrix {
         return new Matrix(to - from, cols, bytes, offset + from * cols);
     }
 
+    /** A 1 x len view of the flat elements [from, from + len) (for kernels' tails). */
+    Matrix flatView(int from, int len) {
+        if (from < 0 || len < 0 || from + len > size()) throw new IndexOutOfBoundsException("flat [" + from + ", " + (from + len) + ") of " + shape());
+        return new Matrix(1, len, bytes, offset + from);
+    }
+
     /** For a single-row matrix: a view of its first n columns. */
     Matrix columnsPrefix(int n) {
         if (rows != 1 || n > cols || n < 0) throw new IllegalArgumentException("columnsPrefix(" + n + ") of " + shape());

@@ -59,6 +59,28 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void sumRowGroups(Matrix g, int k, Matrix out) {
+        int r = out.rows(), c = out.cols();
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < c; j++) {
+                float a = 0f;
+                for (int s = 0; s < k; s++) a += g.floats.get(g.offset + (i * k + s) * c + j);
+                out.floats.put(out.offset + i * c + j, a);
+            }
+        }
+    }
+
+    @Override
+    public void scaleRows(Matrix x, double[] s, Matrix out) {
+        int r = x.rows(), c = x.cols();
+        for (int i = 0; i < r; i++) {
+            int xi = x.offset + i * c, oi = out.offset + i * c;
+            float si = (float) s[i];
+            for (int j = 0; j < c; j++) out.floats.put(oi + j, si * x.floats.get(xi + j));
+        }
+    }
+
+    @Override
     public void addRowVector(Matrix x, Matrix v, Matrix out) {
         int r = x.rows(), c = x.cols();
         FloatBuffer xs = x.floats, vs = v.floats, os = out.floats;
@@ -137,6 +159,57 @@ final class ScalarKernels implements Kernels {
                 if (idx < n) dst[idx] = (result >>> 8) * 0x1.0p-24f;
             }
             state[l] = s0; state[LANES + l] = s1; state[2 * LANES + l] = s2; state[3 * LANES + l] = s3;
+        }
+    }
+
+    @Override
+    public void map2(Fn2 fn, Matrix a, Matrix b, Matrix out, int n) {
+        FloatBuffer as = a.floats, bs = b.floats, os = out.floats;
+        int ao = a.offset, bo = b.offset, oo = out.offset;
+        for (int k = 0; k < n; k++) os.put(oo + k, apply2(fn, as.get(ao + k), bs.get(bo + k)));
+    }
+
+    static float apply2(Fn2 fn, float a, float b) {
+        switch (fn) {
+            case TANH_BACKWARD: return a * (1f - b * b);
+            case SIGMOID_BACKWARD: return a * b * (1f - b);
+            case SOFTPLUS_BACKWARD: return a * FloatMath.sigmoid(b);
+            case DIVIDE: return a / b;
+            default: throw new AssertionError(fn);
+        }
+    }
+
+    @Override
+    public void adamStep(Matrix param, Matrix gradient, Matrix m, Matrix v, float beta1, float beta2, float stepSize,
+                         float epsilon, int n) {
+        float c1 = 1f - beta1, c2 = 1f - beta2;
+        for (int k = 0; k < n; k++) {
+            float g = gradient.floats.get(gradient.offset + k);
+            float mk = beta1 * m.floats.get(m.offset + k) + c1 * g;
+            float vk = beta2 * v.floats.get(v.offset + k) + c2 * (g * g);
+            m.floats.put(m.offset + k, mk);
+            v.floats.put(v.offset + k, vk);
+            float p = param.floats.get(param.offset + k);
+            param.floats.put(param.offset + k, p - stepSize * mk / ((float) Math.sqrt(vk) + epsilon));
+        }
+    }
+
+    @Override
+    public void bernoulliLogLikelihood(Matrix logits, Matrix x, Matrix grad, double[] out) {
+        int r = logits.rows(), c = logits.cols();
+        double[] acc = new double[4]; // four accumulators (j mod 4): a quarter of the latency chain of one sum
+        for (int i = 0; i < r; i++) {
+            java.util.Arrays.fill(acc, 0.0);
+            for (int j = 0; j < c; j++) {
+                int k = i * c + j;
+                float l = logits.floats.get(logits.offset + k), xv = x.floats.get(x.offset + k);
+                float y = FloatMath.exp(-Math.abs(l));
+                float softplus = Math.max(l, 0f) + FloatMath.log1pUnit(y);
+                float sigmoid = (l >= 0f ? 1f : y) / (1f + y);
+                grad.floats.put(grad.offset + k, xv - sigmoid);
+                acc[j & 3] += xv * l - softplus;
+            }
+            out[i] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
         }
     }
 }

@@ -179,9 +179,44 @@ final class VectorKernels implements Kernels {
         return k;
     }
 
+    /** tanh lane-wise with FloatMath.exp written out (see {@link #sigmoidInto}: a called helper boxed the vectors,
+     *  measured 2.5x slower). */
     private static int mapTanh(Matrix x, Matrix out, int n) {
+        ByteBuffer xb = x.bytes, ob = out.bytes;
+        int xo = x.offset * 4, oo = out.offset * 4;
+        FloatVector one = FloatVector.broadcast(F, 1f);
         int k = 0;
-        for (; k + L <= n; k += L) store(tanh(load(x, k)), out, k);
+        for (; k + L <= n; k += L) {
+            FloatVector v = FloatVector.fromByteBuffer(F, xb, xo + 4 * k, NATIVE);
+            FloatVector a = v.abs();
+            FloatVector zz = v.mul(v);
+            FloatVector p = zz.mul(FloatMath.T0).add(FloatMath.T1);
+            p = p.mul(zz).add(FloatMath.T2);
+            p = p.mul(zz).add(FloatMath.T3);
+            p = p.mul(zz).add(FloatMath.T4);
+            FloatVector small = p.mul(zz).mul(v).add(v);
+            FloatVector m2 = a.mul(-2f);
+            FloatVector c = m2.max(FloatMath.EXP_LO).min(FloatMath.EXP_HI);
+            FloatVector kk = c.mul(FloatMath.LOG2E).add(FloatMath.ROUND_MAGIC);
+            FloatVector nn = kk.sub(FloatMath.ROUND_MAGIC);
+            FloatVector r = c.sub(nn.mul(FloatMath.LN2_HI));
+            r = r.sub(nn.mul(FloatMath.LN2_LO));
+            FloatVector z = r.mul(r);
+            FloatVector q = r.mul(FloatMath.E0).add(FloatMath.E1);
+            q = q.mul(r).add(FloatMath.E2);
+            q = q.mul(r).add(FloatMath.E3);
+            q = q.mul(r).add(FloatMath.E4);
+            q = q.mul(r).add(FloatMath.E5);
+            FloatVector e = q.mul(z).add(r).add(1f);
+            FloatVector scale = ((IntVector) kk.reinterpretAsInts()).sub(FloatMath.ROUND_MAGIC_BITS - 127)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            e = e.mul(scale);
+            e = e.blend(Float.POSITIVE_INFINITY, m2.compare(VectorOperators.GT, FloatMath.EXP_HI));
+            e = e.blend(0f, m2.compare(VectorOperators.LT, FloatMath.EXP_LO));
+            FloatVector t = one.sub(e).div(e.add(1f));
+            t = t.blend(t.neg(), v.compare(VectorOperators.LT, 0f));
+            t.blend(small, a.compare(VectorOperators.LT, 0.625f)).intoByteBuffer(ob, oo + 4 * k, NATIVE);
+        }
         return k;
     }
 
@@ -248,6 +283,36 @@ final class VectorKernels implements Kernels {
         int k = 0;
         for (; k + L <= n; k += L) store(load(x, k).mul(load(y, k)), out, k);
         for (; k < n; k++) out.floats.put(out.offset + k, x.floats.get(x.offset + k) * y.floats.get(y.offset + k));
+    }
+
+    @Override
+    public void sumRowGroups(Matrix g, int k, Matrix out) {
+        int r = out.rows(), c = out.cols();
+        for (int i = 0; i < r; i++) {
+            int j = 0;
+            for (; j + L <= c; j += L) {
+                FloatVector a = FloatVector.zero(F);
+                for (int s = 0; s < k; s++) a = a.add(load(g, (i * k + s) * c + j));
+                store(a, out, i * c + j);
+            }
+            for (; j < c; j++) {
+                float a = 0f;
+                for (int s = 0; s < k; s++) a += g.floats.get(g.offset + (i * k + s) * c + j);
+                out.floats.put(out.offset + i * c + j, a);
+            }
+        }
+    }
+
+    @Override
+    public void scaleRows(Matrix x, double[] s, Matrix out) {
+        int r = x.rows(), c = x.cols();
+        for (int i = 0; i < r; i++) {
+            int base = i * c;
+            float si = (float) s[i];
+            int j = 0;
+            for (; j + L <= c; j += L) store(load(x, base + j).mul(si), out, base + j);
+            for (; j < c; j++) out.floats.put(out.offset + base + j, si * x.floats.get(x.offset + base + j));
+        }
     }
 
     @Override
@@ -446,5 +511,158 @@ final class VectorKernels implements Kernels {
             s2.intoArray(state, 2 * LANES + c);
             s3.intoArray(state, 3 * LANES + c);
         }
+    }
+
+    @Override
+    public void map2(Fn2 fn, Matrix a, Matrix b, Matrix out, int n) {
+        int done;
+        switch (fn) {
+            case TANH_BACKWARD: done = tanhBackward(a, b, out, n); break;
+            case SIGMOID_BACKWARD: done = sigmoidBackward(a, b, out, n); break;
+            case SOFTPLUS_BACKWARD: done = softplusBackward(a, b, out, n); break;
+            case DIVIDE: done = divide(a, b, out, n); break;
+            default: throw new AssertionError(fn);
+        }
+        for (int k = done; k < n; k++) {
+            out.floats.put(out.offset + k, ScalarKernels.apply2(fn, a.floats.get(a.offset + k), b.floats.get(b.offset + k)));
+        }
+    }
+
+    private static int tanhBackward(Matrix a, Matrix b, Matrix out, int n) {
+        int k = 0;
+        for (; k + L <= n; k += L) {
+            FloatVector y = load(b, k);
+            store(load(a, k).mul(FloatVector.broadcast(F, 1f).sub(y.mul(y))), out, k);
+        }
+        return k;
+    }
+
+    private static int sigmoidBackward(Matrix a, Matrix b, Matrix out, int n) {
+        int k = 0;
+        for (; k + L <= n; k += L) {
+            FloatVector y = load(b, k);
+            store(load(a, k).mul(y).mul(FloatVector.broadcast(F, 1f).sub(y)), out, k);
+        }
+        return k;
+    }
+
+    private static int divide(Matrix a, Matrix b, Matrix out, int n) {
+        int k = 0;
+        for (; k + L <= n; k += L) store(load(a, k).div(load(b, k)), out, k);
+        return k;
+    }
+
+    /** a * sigmoid(b): sigmoids chunk-wise into an L1 array through the one sigmoid loop, then the product. */
+    private static int softplusBackward(Matrix a, Matrix b, Matrix out, int n) {
+        float[] p = new float[Math.min(n, CHUNK)];
+        for (int from = 0; from < n; from += CHUNK) {
+            int len = Math.min(CHUNK, n - from);
+            int k = sigmoidInto(b, from, p, len);
+            for (; k < len; k++) p[k] = FloatMath.sigmoid(b.floats.get(b.offset + from + k));
+            k = 0;
+            for (; k + L <= len; k += L) store(load(a, from + k).mul(FloatVector.fromArray(F, p, k)), out, from + k);
+            for (; k < len; k++) out.floats.put(out.offset + from + k, a.floats.get(a.offset + from + k) * p[k]);
+        }
+        return n;
+    }
+
+    @Override
+    public void adamStep(Matrix param, Matrix gradient, Matrix m, Matrix v, float beta1, float beta2, float stepSize,
+                         float epsilon, int n) {
+        float c1 = 1f - beta1, c2 = 1f - beta2;
+        int k = 0;
+        for (; k + L <= n; k += L) {
+            FloatVector g = load(gradient, k);
+            FloatVector mk = load(m, k).mul(beta1).add(g.mul(c1));
+            FloatVector vk = load(v, k).mul(beta2).add(g.mul(g).mul(c2));
+            store(mk, m, k);
+            store(vk, v, k);
+            store(load(param, k).sub(mk.mul(stepSize).div(vk.sqrt().add(epsilon))), param, k);
+        }
+        if (k < n) {
+            TAIL.adamStep(param.flatView(k, n - k), gradient.flatView(k, n - k), m.flatView(k, n - k),
+                    v.flatView(k, n - k), beta1, beta2, stepSize, epsilon, n - k);
+        }
+    }
+
+    @Override
+    public void bernoulliLogLikelihood(Matrix logits, Matrix x, Matrix grad, double[] out) {
+        int r = logits.rows(), c = logits.cols();
+        float[] terms = new float[Math.min(c, 4096)];
+        double[] acc = new double[4];
+        for (int i = 0; i < r; i++) {
+            java.util.Arrays.fill(acc, 0.0);
+            for (int j0 = 0; j0 < c; j0 += terms.length) {
+                int len = Math.min(terms.length, c - j0);
+                int from = i * c + j0;
+                int q = bernoulliLoop(logits, x, grad, from, terms, len);
+                for (; q < len; q++) {
+                    int k = from + q;
+                    float l = logits.floats.get(logits.offset + k), xv = x.floats.get(x.offset + k);
+                    float y = FloatMath.exp(-Math.abs(l));
+                    float softplus = Math.max(l, 0f) + FloatMath.log1pUnit(y);
+                    grad.floats.put(grad.offset + k, xv - (l >= 0f ? 1f : y) / (1f + y));
+                    terms[q] = xv * l - softplus;
+                }
+                // the scalar kernel's four accumulators (column j mod 4; j0 is a multiple of 4), unrolled
+                double s0 = acc[0], s1 = acc[1], s2 = acc[2], s3 = acc[3];
+                for (q = 0; q + 4 <= len; q += 4) {
+                    s0 += terms[q];
+                    s1 += terms[q + 1];
+                    s2 += terms[q + 2];
+                    s3 += terms[q + 3];
+                }
+                if (q < len) s0 += terms[q];
+                if (q + 1 < len) s1 += terms[q + 1];
+                if (q + 2 < len) s2 += terms[q + 2];
+                acc[0] = s0; acc[1] = s1; acc[2] = s2; acc[3] = s3;
+            }
+            out[i] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+        }
+    }
+
+    /** The Bernoulli log-likelihood terms x l - softplus(l) into dst and x - sigmoid(l) into grad, FloatMath's exp and
+     *  log1pUnit written out (see {@link #sigmoidInto}); returns how many elements the vector loop did. */
+    private static int bernoulliLoop(Matrix logits, Matrix x, Matrix grad, int from, float[] dst, int len) {
+        ByteBuffer lb = logits.bytes, xb = x.bytes, gb = grad.bytes;
+        int lo = (logits.offset + from) * 4, xo = (x.offset + from) * 4, go = (grad.offset + from) * 4;
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int k = 0;
+        for (; k + L <= len; k += L) {
+            FloatVector v = FloatVector.fromByteBuffer(F, lb, lo + 4 * k, NATIVE);
+            FloatVector xv = FloatVector.fromByteBuffer(F, xb, xo + 4 * k, NATIVE);
+            FloatVector a = v.abs().neg();
+            FloatVector c = a.max(FloatMath.EXP_LO);
+            FloatVector kk = c.mul(FloatMath.LOG2E).add(FloatMath.ROUND_MAGIC);
+            FloatVector nn = kk.sub(FloatMath.ROUND_MAGIC);
+            FloatVector r = c.sub(nn.mul(FloatMath.LN2_HI));
+            r = r.sub(nn.mul(FloatMath.LN2_LO));
+            FloatVector z = r.mul(r);
+            FloatVector q = r.mul(FloatMath.E0).add(FloatMath.E1);
+            q = q.mul(r).add(FloatMath.E2);
+            q = q.mul(r).add(FloatMath.E3);
+            q = q.mul(r).add(FloatMath.E4);
+            q = q.mul(r).add(FloatMath.E5);
+            FloatVector y = q.mul(z).add(r).add(1f);
+            FloatVector scale2 = ((IntVector) kk.reinterpretAsInts()).sub(FloatMath.ROUND_MAGIC_BITS - 127)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            y = y.mul(scale2).blend(0f, a.compare(VectorOperators.LT, FloatMath.EXP_LO));
+            // log1p(y) by FloatMath.log1pUnit's atanh series, written out
+            FloatVector sv = y.div(y.add(2f));
+            FloatVector zz = sv.mul(sv);
+            FloatVector p = zz.mul(FloatMath.A7).add(FloatMath.A6);
+            p = p.mul(zz).add(FloatMath.A5);
+            p = p.mul(zz).add(FloatMath.A4);
+            p = p.mul(zz).add(FloatMath.A3);
+            p = p.mul(zz).add(FloatMath.A2);
+            p = p.mul(zz).add(FloatMath.A1);
+            p = p.mul(zz);
+            FloatVector t = sv.add(sv);
+            FloatVector softplus = v.max(0f).add(t.mul(p).add(t));
+            FloatVector sigmoid = y.blend(one, v.compare(VectorOperators.GE, 0f)).div(y.add(1f));
+            xv.sub(sigmoid).intoByteBuffer(gb, go + 4 * k, NATIVE);
+            xv.mul(v).sub(softplus).intoArray(dst, k);
+        }
+        return k;
     }
 }

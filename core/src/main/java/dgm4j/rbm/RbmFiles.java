@@ -72,22 +72,13 @@ public final class RbmFiles {
     }
 
     /** Matrices with one row are stored as 1-D tensors (biases), others as 2-D. */
-    public static void put(ModelFile.Builder b, String name, Matrix m) {
-        if (m.rows() == 1) {
-            b.floats(name, m.toArray());
-        } else {
-            b.matrix(name, m);
-        }
+    static void put(ModelFile.Builder b, String name, Matrix m) {
+        b.parameter(name, m);
     }
 
     /** Reads a tensor stored by {@link #put} into a matrix of the expected shape. */
-    public static Matrix get(ModelFile file, String name, int rows, int cols) {
-        if (rows != 1) return file.matrix(name, rows, cols);
-        float[] v = file.floats(name);
-        if (v.length != cols) {
-            throw new ModelFileException(file.source() + ": tensor \"" + name + "\" has " + v.length + " values, expected " + cols);
-        }
-        return Matrix.of(1, cols, v);
+    static Matrix get(ModelFile file, String name, int rows, int cols) {
+        return file.parameter(name, rows, cols);
     }
 
     /** The RBM stored in a model file (checked against its config). */

@@ -11,6 +11,7 @@ import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFileException;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
+import dgm4j.train.TrainingState;
 import dgm4j.train.TrainingTask;
 
 /**
@@ -193,52 +194,12 @@ public final class RbmTrainingTask implements TrainingTask {
      * differ from the uninterrupted run (e.g. PCD resumed as CD).
      */
     public static void requireSameHyperParameters(ModelFile checkpoint, RbmTrainer.Config config, int batchSize) {
-        requireSameHyperParameters(checkpoint, hyperParameters(config, batchSize));
-    }
-
-    /**
-     * The same check for any model's training state: every entry of {@code now} must equal the checkpoint's, and the
-     * checkpoint must have no other entry but epochs_done (and the {@code state} entries a task keeps there).
-     */
-    public static void requireSameHyperParameters(ModelFile checkpoint, Map<String, Object> now, String... state) {
-        Object training = checkpoint.metadataJson(ModelFile.TRAINING_STATE_KEY).orElse(null);
-        if (!(training instanceof Map)) throw new ModelFileException(checkpoint.source() + ": not a checkpoint (no training_state)");
-        Map<?, ?> saved = (Map<?, ?>) training;
-        java.util.Set<String> kept = java.util.Set.of(state);
-        for (String key : java.util.Set.copyOf(new java.util.ArrayList<>(now.keySet()))) {
-            if (!sameValue(now.get(key), saved.get(key))) {
-                throw new dgm4j.InputException(checkpoint.source() + " was trained with " + key + " = " + saved.get(key)
-                        + ", this command gives " + now.get(key) + ": resume with the options of the original run");
-            }
-        }
-        for (Object key : saved.keySet()) {
-            if (!"epochs_done".equals(key) && !kept.contains(key) && !now.containsKey(key)) {
-                throw new dgm4j.InputException(checkpoint.source() + " was trained with " + key + " = " + saved.get(key)
-                        + ", this command does not set it: resume with the options of the original run");
-            }
-        }
-    }
-
-    private static boolean sameValue(Object a, Object b) {
-        if (a instanceof Number && b instanceof Number) return ((Number) a).doubleValue() == ((Number) b).doubleValue();
-        if (a instanceof java.util.List && b instanceof java.util.List) {
-            java.util.List<?> x = (java.util.List<?>) a, y = (java.util.List<?>) b;
-            if (x.size() != y.size()) return false;
-            for (int i = 0; i < x.size(); i++) if (!sameValue(x.get(i), y.get(i))) return false;
-            return true;
-        }
-        return java.util.Objects.equals(a, b);
+        TrainingState.requireSameHyperParameters(checkpoint, hyperParameters(config, batchSize));
     }
 
     /** Epochs completed according to a checkpoint's training state. */
     public static int epochsDone(ModelFile checkpoint) {
-        Object state = checkpoint.metadataJson(ModelFile.TRAINING_STATE_KEY)
-                .orElseThrow(() -> new ModelFileException(checkpoint.source() + ": not a checkpoint (no training_state)"));
-        Object e = state instanceof Map ? ((Map<?, ?>) state).get("epochs_done") : null;
-        if (!(e instanceof Number) || ((Number) e).intValue() < 0) {
-            throw new ModelFileException(checkpoint.source() + ": training_state has no valid epochs_done");
-        }
-        return ((Number) e).intValue();
+        return TrainingState.epochsDone(checkpoint);
     }
 
     /**
@@ -276,16 +237,11 @@ public final class RbmTrainingTask implements TrainingTask {
 
     /** A random stream saved in a checkpoint, its length checked. */
     public static RandomStream randomStream(ModelFile checkpoint, String name) {
-        long[] state = checkpoint.longs(name);
-        if (state.length != 4 * RandomStream.LANES + 2) {
-            throw new ModelFileException(checkpoint.source() + ": " + name + " has " + state.length + " words, expected " + (4 * RandomStream.LANES + 2));
-        }
-        return RandomStream.fromState(state);
+        return TrainingState.randomStream(checkpoint, name);
     }
 
-    /** A float as the double with the same shortest decimal form (0.05f is written 0.05, not 0.05000000074505806). */
-    public static double decimal(float f) {
-        return Double.parseDouble(Float.toString(f));
+    private static double decimal(float f) {
+        return TrainingState.decimal(f);
     }
 
     private static double mean(double[] x) {

@@ -45,9 +45,9 @@ class DbmTrainingTaskTest {
         ModelFile checkpoint = ModelFiles.read(file, Dbm.KIND);
         DbmTrainingTask.requireSameHyperParameters(checkpoint, config(), 20);
         Dbm dbm = DbmFiles.read(checkpoint);
-        DbmTrainer resumed = new DbmTrainer(dbm, config(), dgm4j.rbm.RbmTrainingTask.randomStream(checkpoint, "train.random"));
+        DbmTrainer resumed = new DbmTrainer(dbm, config(), dgm4j.train.TrainingState.randomStream(checkpoint, "train.random"));
         RandomStream dataRandom = DbmTrainingTask.restore(checkpoint, resumed);
-        assertEquals(2, dgm4j.rbm.RbmTrainingTask.epochsDone(checkpoint));
+        assertEquals(2, dgm4j.train.TrainingState.epochsDone(checkpoint));
         new TrainingRun(3).run(new DbmTrainingTask(resumed, data, data, 20, Binarization.none(), dataRandom, null), 2);
         for (int k = 0; k < dbm.parameters().size(); k++) {
             assertArrayEquals(straight.dbm().parameters().get(k).toArray(), dbm.parameters().get(k).toArray(), dbm.parameterNames().get(k));

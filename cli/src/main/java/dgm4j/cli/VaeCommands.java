@@ -1,0 +1,325 @@
+package dgm4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dgm4j.InputException;
+import dgm4j.data.Binarization;
+import dgm4j.data.Dataset;
+import dgm4j.io.Json;
+import dgm4j.io.ModelFile;
+import dgm4j.io.ModelFiles;
+import dgm4j.math.Matrix;
+import dgm4j.math.Numerics;
+import dgm4j.math.RandomStream;
+import dgm4j.optim.Adam;
+import dgm4j.optim.LearningRateSchedule;
+import dgm4j.train.TrainingRun;
+import dgm4j.train.TrainingState;
+import dgm4j.vae.StochasticLayer;
+import dgm4j.vae.VaeEstimator;
+import dgm4j.vae.VaeFiles;
+import dgm4j.vae.VaeTrainingTask;
+import dgm4j.vae.VariationalAutoencoder;
+import dgm4j.viz.ImageGrid;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code dgm train vae|iwae}, {@code dgm eval nll} and the pictures of a VAE / IWAE. */
+final class VaeCommands {
+    private VaeCommands() {}
+
+    /** Options of {@code train vae} and {@code train iwae}; the two differ only in the objective and default k. */
+    abstract static class TrainBase implements Callable<Integer> {
+        @Mixin DataSelection data;
+        @Mixin TrainCommand.RunOptions run;
+        @Mixin NumericOptions numeric;
+        @Option(names = "--layers", defaultValue = "1",
+                description = "stochastic layers: 1 (784-200-200-50) or 2 (784-200-200-100-100-100-50), the paper's architectures (default: ${DEFAULT-VALUE})")
+        int layers;
+        @Option(names = "--output", defaultValue = "bernoulli",
+                description = "p(x | h): bernoulli (binary data; pixels binarized by --binarize) or gaussian (real values) (default: ${DEFAULT-VALUE})")
+        String output;
+        @Option(names = "--schedule", defaultValue = "paper:3",
+                description = "learning rates: paper:S (the IWAE paper's stages 0..S-1, stage i = 3^i epochs at 1e-3 10^(-i/7); paper:8 = 3,280 epochs), "
+                        + "constant:LR:EPOCHS or exponential:LR:DECAY:EPOCHS (default: ${DEFAULT-VALUE} = 13 epochs); --epochs, if given, cuts it")
+        String schedule;
+        @Option(names = "--batch", defaultValue = "20", description = "minibatch size (default: ${DEFAULT-VALUE}, as the paper)") int batch;
+        @Option(names = "--binarize", defaultValue = "dynamic",
+                description = "bernoulli output: dynamic (fresh binarization every minibatch, the paper's protocol), fixed:SEED, threshold[:T], none (default: ${DEFAULT-VALUE})")
+        String binarize;
+        @Option(names = "--train-split", defaultValue = "train+validation",
+                description = "catalog data: the split trained on (default: ${DEFAULT-VALUE} = MNIST's 60,000 training images, as the paper)")
+        String trainSplit;
+        @Option(names = "--beta1", defaultValue = "0.9") double beta1;
+        @Option(names = "--beta2", defaultValue = "0.999") double beta2;
+        @Option(names = "--adam-epsilon", defaultValue = "1e-4", description = "Adam's epsilon (default: ${DEFAULT-VALUE}, as the paper)") double epsilon;
+        @Spec CommandSpec spec;
+
+        abstract VariationalAutoencoder.Objective objective();
+
+        abstract int k();
+
+        @Override
+        public Integer call() throws Exception {
+            boolean epochsGiven = spec.commandLine().getParseResult().hasMatchedOption("--epochs");
+            LearningRateSchedule lr;
+            try {
+                lr = LearningRateSchedule.parse(schedule);
+            } catch (IllegalArgumentException e) {
+                throw new InputException("--schedule: " + e.getMessage());
+            }
+            if (epochsGiven && run.epochs > lr.epochs()) {
+                throw new InputException("--epochs " + run.epochs + " is longer than the schedule " + schedule + " (" + lr.epochs() + " epochs)");
+            }
+            if (!epochsGiven) run.epochs = lr.epochs();
+            run.validate();
+            numeric.apply();
+            if (k() < 1) throw new InputException("--k must be at least 1, got " + k());
+            if (batch < 1) throw new InputException("--batch must be at least 1, got " + batch);
+            if (layers != 1 && layers != 2) throw new InputException("--layers must be 1 or 2, got " + layers);
+            StochasticLayer.Kind out;
+            if ("bernoulli".equals(output)) out = StochasticLayer.Kind.BERNOULLI;
+            else if ("gaussian".equals(output)) out = StochasticLayer.Kind.GAUSSIAN;
+            else throw new InputException("--output must be bernoulli or gaussian, got " + output);
+            if (out == StochasticLayer.Kind.GAUSSIAN && spec.commandLine().getParseResult().hasMatchedOption("--binarize")) {
+                throw new InputException("--binarize applies to a bernoulli output, not gaussian");
+            }
+            Binarization binarization = out == StochasticLayer.Kind.GAUSSIAN ? Binarization.none() : Binarization.parse(binarize);
+            Dataset train = data.hasSplits() ? data.load(trainSplit) : data.load("train");
+            if (train.size() == 0) throw new InputException(data.describe() + ": no training examples");
+            Dataset heldOut = data.hasSplits() ? data.load("test") : null;
+            PrintWriter err = spec.commandLine().getErr();
+            PrintWriter stdout = spec.commandLine().getOut();
+
+            VariationalAutoencoder model = VariationalAutoencoder.paperArchitecture(layers, train.dim(), out);
+            Adam adam = new Adam(model.parameters(), beta1, beta2, epsilon);
+            RandomStream random, dataRandom;
+            int startEpoch = 0;
+            if (run.resume != null) {
+                ModelFile checkpoint = ModelFiles.read(run.resume, VariationalAutoencoder.KIND);
+                VaeFiles.Stored stored = VaeFiles.read(checkpoint);
+                if (stored.model().dataDim() != train.dim()) {
+                    throw new InputException(run.resume + " models " + stored.model().dataDim() + " columns but the data have " + train.dim());
+                }
+                if (stored.model().stochasticLayers() != layers || stored.model().outputKind() != out) {
+                    throw new InputException(run.resume + " has " + stored.model().stochasticLayers() + " stochastic layer(s) and a "
+                            + stored.model().outputKind().name().toLowerCase() + " output: resume with the options of the original run");
+                }
+                TrainingState.requireSameHyperParameters(checkpoint,
+                        VaeTrainingTask.hyperParameters(objective(), k(), batch, lr, binarization), "adam_steps");
+                startEpoch = TrainingState.epochsDone(checkpoint);
+                if (startEpoch >= run.epochs) {
+                    throw new InputException(run.resume + " has already done " + startEpoch + " epochs of " + run.epochs);
+                }
+                model = stored.model();
+                adam = new Adam(model.parameters(), beta1, beta2, epsilon);
+                random = VaeTrainingTask.restoreOptimizer(checkpoint, adam);
+                dataRandom = TrainingState.randomStream(checkpoint, "train.data_random");
+                err.printf("resuming %s from epoch %d%n", run.resume, startEpoch);
+            } else {
+                RandomStream root = new RandomStream(run.seed);
+                random = root.split(0);
+                dataRandom = root.split(1);
+                model.initialise(root.split(2), VariationalAutoencoder.columnMeans(train.features()));
+            }
+            Map<String, Object> provenance = run.provenance(data, train, spec);
+            provenance.put("binarization", binarization.toString());
+            run.prepareLog(startEpoch);
+            VaeTrainingTask task = new VaeTrainingTask(model, objective(), k(), batch, train, heldOut, binarization, adam, lr,
+                    random, dataRandom, provenance);
+            err.printf(Locale.ROOT, "training a %d-layer %s with k = %d on %s (%d examples, batch %d, schedule %s: %d epochs), %s%n",
+                    layers, objective(), k(), data.describe(), train.size(), batch, schedule, run.epochs, Numerics.describe());
+            if (heldOut != null) err.println("held-out monitors: the first 1000 test images, binarized once (seed 1234); not used for any decision");
+            long t0 = System.nanoTime();
+            new TrainingRun(run.epochs)
+                    .checkpoint(run.out, run.everyEpochs(), run.everyMinutes())
+                    .csvLog(run.log)
+                    .progress(new ProgressBar(err))
+                    .log(err::println)
+                    .run(task, startEpoch);
+            stdout.printf(Locale.ROOT, "saved %s (%.1f s); measure it with: dgm eval nll %s --data %s --k 5000%n", run.out,
+                    (System.nanoTime() - t0) / 1e9, run.out, data.name != null ? data.name : "...");
+            if (run.pictures != null && train.height() > 0) {
+                Matrix examples = heldOut != null ? heldOut.subset(0, Math.min(50, heldOut.size())).features()
+                        : train.subset(0, Math.min(50, train.size())).features();
+                if (out == StochasticLayer.Kind.BERNOULLI) examples = Binarization.fixed(1234).apply(heldOut != null
+                        ? heldOut.subset(0, examples.rows()) : train.subset(0, examples.rows())).features();
+                writePictures(model, train.height(), train.width(), examples, run.pictures, new RandomStream(run.seed).split(7), stdout);
+            }
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "vae", mixinStandardHelpOptions = true,
+            description = {"Train a variational autoencoder (the ELBO, averaged over k samples) with Adam.",
+                    "Example: dgm train vae --data mnist --layers 1 --k 1 --schedule paper:3 --out vae.safetensors --pictures runs/vae"})
+    static final class TrainVae extends TrainBase {
+        @Option(names = "--k", defaultValue = "1", description = "samples per example (default: ${DEFAULT-VALUE})") int k;
+
+        VariationalAutoencoder.Objective objective() { return VariationalAutoencoder.Objective.VAE; }
+
+        int k() { return k; }
+    }
+
+    @Command(name = "iwae", mixinStandardHelpOptions = true,
+            description = {"Train an importance weighted autoencoder (the k-sample bound L_k) with Adam.",
+                    "Example: dgm train iwae --data mnist --layers 1 --k 5 --schedule paper:3 --out iwae.safetensors --pictures runs/iwae"})
+    static final class TrainIwae extends TrainBase {
+        @Option(names = "--k", defaultValue = "5", description = "samples per example in the bound L_k (default: ${DEFAULT-VALUE})") int k;
+
+        VariationalAutoencoder.Objective objective() { return VariationalAutoencoder.Objective.IWAE; }
+
+        int k() { return k; }
+    }
+
+    /** A VAE from a model file, refusing other kinds with a message that names them. */
+    static VaeFiles.Stored load(Path file) {
+        return VaeFiles.read(ModelFiles.read(file, VariationalAutoencoder.KIND));
+    }
+
+    @Command(name = "nll", mixinStandardHelpOptions = true,
+            description = {"Estimate a VAE/IWAE's test negative log-likelihood, -log (1/k) sum_i p(x, h_i) / q(h_i | x), with k samples "
+                    + "(the paper: k = 5000), beside the bounds L_k for smaller k and the active units.",
+                    "Example: dgm eval nll iwae.safetensors --data mnist --k 5000 --bounds 1,5,50"})
+    static final class Nll implements Callable<Integer> {
+        @Parameters(paramLabel = "MODEL") Path model;
+        @Mixin DataSelection data;
+        @Mixin NumericOptions numeric;
+        @Option(names = "--split", defaultValue = "test", description = "catalog data: the split to measure (default: ${DEFAULT-VALUE})") String split;
+        @Option(names = "--k", defaultValue = "5000", description = "importance samples per example (default: ${DEFAULT-VALUE})") int k;
+        @Option(names = "--bounds", split = ",", paramLabel = "K1,K2,...",
+                description = "also report the bounds L_k for these k (e.g. 1,5,50)") List<Integer> bounds = new ArrayList<>();
+        @Option(names = "--examples", paramLabel = "N", description = "only the first N examples (default: all)") Integer examples;
+        @Option(names = "--binarize", defaultValue = "fixed:1",
+                description = "bernoulli models: how pixels in [0,1] become binary, once (default: ${DEFAULT-VALUE}, as the paper's fixed test binarization); none for binary data")
+        String binarize;
+        @Option(names = "--rows-per-pass", defaultValue = "5000", description = "examples x samples per forward pass (memory) (default: ${DEFAULT-VALUE})") int rowsPerPass;
+        @Option(names = "--seed", defaultValue = "1") long seed;
+        @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON") Path json;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            numeric.apply();
+            if (k < 1) throw new InputException("--k must be at least 1, got " + k);
+            for (Integer b : bounds) if (b == null || b < 1) throw new InputException("--bounds must be positive integers");
+            if (rowsPerPass < 1) throw new InputException("--rows-per-pass must be positive");
+            VaeFiles.Stored stored = load(model);
+            VariationalAutoencoder vae = stored.model();
+            Dataset d = data.hasSplits() ? data.load(split) : data.load("train");
+            if (examples != null) {
+                if (examples < 1) throw new InputException("--examples must be positive");
+                d = d.subset(0, Math.min(examples, d.size()));
+            }
+            if (d.size() == 0) throw new InputException(data.describe() + ": no examples to measure");
+            vae.requireWidth(d.features());
+            Matrix x = d.features();
+            if (vae.outputKind() == StochasticLayer.Kind.BERNOULLI) {
+                Binarization b = Binarization.parse(binarize);
+                if (b.kind() != Binarization.Kind.NONE) x = b.apply(d).features();
+            }
+            vae.requireSupportedValues(x, d.name());
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            RandomStream root = new RandomStream(seed);
+            Map<String, Object> results = new LinkedHashMap<>();
+            results.put("model", model.toString());
+            results.put("data", d.name());
+            results.put("examples", d.size());
+            List<Integer> ks = new ArrayList<>(bounds);
+            ks.add(k);
+            for (int i = 0; i < ks.size(); i++) {
+                int kk = ks.get(i);
+                long t0 = System.nanoTime();
+                double[] lk = VaeEstimator.logMeanWeights(vae, x, kk, root.split(kk), rowsPerPass, new ProgressBar(err));
+                VaeEstimator.Summary s = VaeEstimator.Summary.of(lk);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                boolean last = i == ks.size() - 1;
+                out.printf(Locale.ROOT, "%-14s %10.3f nats  (+- %.3f standard error over %d examples, %.1f s)%n",
+                        last ? "NLL (k=" + kk + ")" : "-L_" + kk, -s.mean(), s.standardError(), s.n(), seconds);
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("k", kk);
+                r.put("mean_log_likelihood", s.mean());
+                r.put("standard_error", s.standardError());
+                r.put("seconds", seconds);
+                results.put(last ? "nll" : "bound_" + kk, r);
+            }
+            int[] active = VaeEstimator.activeUnits(VaeEstimator.posteriorMeanVariances(vae, x, 50, root.split(1)), 0.01);
+            StringBuilder sb = new StringBuilder();
+            List<Integer> au = new ArrayList<>();
+            for (int l = 0; l < active.length; l++) {
+                sb.append(l == 0 ? "" : " + ").append(active[l]).append('/').append(vae.latents()[l]);
+                au.add(active[l]);
+            }
+            out.println("active units   " + sb + "  (Cov_x E_q[u] > 0.01)");
+            results.put("active_units", au);
+            if (json != null) Files.writeString(json, Json.write(results) + "\n");
+            return Main.OK;
+        }
+    }
+
+    /**
+     * samples.png (100 draws from the prior, shown as the means of p(x | h_1)), reconstructions.png (pairs: example,
+     * reconstruction) and latent.png (a 10 x 10 grid over the two most active top-layer units, -2..2 sd, others 0).
+     */
+    static void writePictures(VariationalAutoencoder model, int height, int width, Matrix examples, Path dir,
+                              RandomStream random, PrintWriter out) throws IOException {
+        Files.createDirectories(dir);
+        int[] t = RbmCommands.tile(model.dataDim(), new int[] {height, width});
+        Path samples = dir.resolve("samples.png");
+        new ImageGrid(t[0], t[1], 10).zoom(2).writePng(model.sampleMeans(100, random), null, samples);
+        int n = Math.min(50, examples.rows());
+        Matrix x = examples.rows(0, n), r = model.reconstruct(x);
+        Matrix pairs = Matrix.zeros(2 * n, model.dataDim());
+        for (int i = 0; i < n; i++) {
+            pairs.rows(2 * i, 2 * i + 1).copyFrom(x.rows(i, i + 1));
+            pairs.rows(2 * i + 1, 2 * i + 2).copyFrom(r.rows(i, i + 1));
+        }
+        Path reconstructions = dir.resolve("reconstructions.png");
+        new ImageGrid(t[0], t[1], 10).zoom(2).writePng(pairs, null, reconstructions);
+        Path latent = dir.resolve("latent.png");
+        new ImageGrid(t[0], t[1], 10).zoom(2).writePng(latentGrid(model, examples), null, latent);
+        out.println("wrote " + samples + " (samples), " + reconstructions + " (pairs: example, reconstruction), " + latent
+                + " (the two most active latent units, -2..2)");
+    }
+
+    /** Decodes a 10 x 10 grid of top-layer latents: the two units whose posterior means vary most, -2..2; others 0. */
+    static Matrix latentGrid(VariationalAutoencoder model, Matrix examples) {
+        int top = model.stochasticLayers() - 1, size = model.latents()[top];
+        double[] v = VaeEstimator.posteriorMeanVariances(model, examples, 10, new RandomStream(3))[top];
+        Integer[] order = new Integer[size];
+        for (int u = 0; u < size; u++) order[u] = u;
+        java.util.Arrays.sort(order, (p, q) -> Double.compare(v[q], v[p]));
+        int a = order[0], b = size > 1 ? order[1] : order[0];
+        Matrix h = Matrix.zeros(100, size);
+        for (int i = 0; i < 10; i++) {
+            for (int j = 0; j < 10; j++) {
+                h.set(i * 10 + j, a, (float) (-2 + 4 * i / 9.0));
+                if (b != a) h.set(i * 10 + j, b, (float) (-2 + 4 * j / 9.0));
+            }
+        }
+        return model.decodeMean(h);
+    }
+
+    /** {@code dgm sample} for a VAE file: draws from the prior, as means of p(x | h_1). */
+    static int sample(Path model, int count, long seed, Path out, PrintWriter stdout) throws IOException {
+        VaeFiles.Stored s = load(model);
+        int[] t = RbmCommands.tile(s.model().dataDim(), new int[] {s.imageHeight(), s.imageWidth()});
+        new ImageGrid(t[0], t[1], ImageGrid.columnsFor(count)).zoom(2).writePng(s.model().sampleMeans(count, new RandomStream(seed)), null, out);
+        stdout.println("wrote " + count + " samples from the prior (means of p(x | h)) to " + out);
+        return Main.OK;
+    }
+}

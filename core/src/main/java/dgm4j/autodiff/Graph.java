@@ -1,0 +1,593 @@
+package dgm4j.autodiff;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dgm4j.math.Blas;
+import dgm4j.math.Elementwise;
+import dgm4j.math.Matrix;
+import dgm4j.math.Numerics;
+
+/**
+ * A reverse-mode tape over matrices, recorded once for fixed shapes and replayed every step.
+ *
+ * <p>Recording: {@link #input}, {@link #parameter} and the operations below create nodes and allocate every buffer the
+ * forward and backward passes need. Replaying: fill the inputs, call {@link #forward()}, then {@link #backward(Node)}
+ * with a 1 x 1 loss; parameter gradients are then in {@link Parameter#gradient()}. A graph recorded without gradients
+ * ({@code new Graph(false)}) only evaluates (no gradient buffers: for large evaluation batches).
+ *
+ * <p>Gradients flow only into nodes that depend on a parameter or on an input created with gradients. A node used
+ * several times receives the sum of its contributions: the first is written straight into its gradient buffer, the
+ * others computed into a scratch buffer and added (products accumulate through BLAS beta instead).
+ */
+public final class Graph {
+    /** One recorded operation: recomputes its output from its inputs, and propagates the output's gradient back. */
+    private interface Op {
+        void forward();
+
+        /** Called only when the output received a gradient this pass. */
+        void backward();
+    }
+
+    private final boolean gradients;
+    private final List<Op> ops = new ArrayList<>();
+    private final List<Node> nodes = new ArrayList<>();
+    private final Map<Parameter, Node> parameterNodes = new IdentityHashMap<>();
+
+    /** A graph that computes gradients. */
+    public Graph() { this(true); }
+
+    /** @param gradients false for an evaluation-only graph (no gradient buffers; {@link #backward} refuses). */
+    public Graph(boolean gradients) { this.gradients = gradients; }
+
+    // ---------------------------------------------------------------- leaves
+
+    /** An input of the given shape, filled by the caller before each forward pass; no gradient. */
+    public Node input(int rows, int cols) {
+        return add(new Node(Matrix.zeros(rows, cols), false));
+    }
+
+    /** An input whose gradient is computed too (for gradient checks, or gradients with respect to data). */
+    public Node differentiableInput(int rows, int cols) {
+        return add(new Node(Matrix.zeros(rows, cols), gradients));
+    }
+
+    /** A fixed matrix (shared, not copied); no gradient. */
+    public Node constant(Matrix value) {
+        return add(new Node(value, false));
+    }
+
+    /** The node of a parameter in this graph (one node per parameter, however often it is used). */
+    public Node parameter(Parameter p) {
+        return parameterNodes.computeIfAbsent(p, q -> add(new Node(q.value(), gradients ? q.gradient() : null)));
+    }
+
+    // ---------------------------------------------------------------- replay
+
+    /** Recomputes every node from the inputs and parameters, in recording order. */
+    public void forward() {
+        for (Op op : ops) op.forward();
+    }
+
+    /**
+     * Computes d loss / d node for every node that needs it, in reverse recording order; parameters of this graph that
+     * the loss does not reach get a zero gradient. Call after {@link #forward()}.
+     */
+    public void backward(Node loss) {
+        if (!gradients) throw new IllegalStateException("this graph was recorded without gradients");
+        if (loss.rows() != 1 || loss.cols() != 1) throw new IllegalArgumentException("the loss must be 1x1, got " + loss.shape());
+        if (!loss.requiresGrad()) throw new IllegalArgumentException("the loss does not depend on any parameter");
+        for (Node n : nodes) n.gradWritten = false;
+        loss.grad.set(0, 0, 1f);
+        loss.gradWritten = true;
+        for (int i = ops.size() - 1; i >= 0; i--) {
+            Op op = ops.get(i);
+            if (outputs.get(i).gradWritten) op.backward();
+        }
+        for (Node n : parameterNodes.values()) if (n.grad != null && !n.gradWritten) n.grad.fill(0f);
+    }
+
+    /** The outputs of ops, by op index (so backward can skip ops whose output received no gradient). */
+    private final List<Node> outputs = new ArrayList<>();
+
+    private Node add(Node n) {
+        nodes.add(n);
+        return n;
+    }
+
+    private Node record(Node out, Op op) {
+        add(out);
+        ops.add(op);
+        outputs.add(out);
+        op.forward(); // a recorded graph holds valid values at once (inputs as they are now)
+        return out;
+    }
+
+    private Node output(int rows, int cols, Node... inputs) {
+        boolean g = false;
+        for (Node n : inputs) g |= n.requiresGrad();
+        return new Node(Matrix.zeros(rows, cols), g);
+    }
+
+    private static Blas blas() { return Numerics.blas(); }
+
+    private static void requireSameShape(Node a, Node b, String op) {
+        if (a.rows() != b.rows() || a.cols() != b.cols()) {
+            throw new IllegalArgumentException(op + ": shapes differ: " + a.shape() + " and " + b.shape());
+        }
+    }
+
+    /** grad(n) += c * g (written, or accumulated). */
+    private static void accumulate(Node n, Matrix g, float c) {
+        if (!n.requiresGrad()) return;
+        if (n.gradWritten) Elementwise.axpby(c, g, 1f, n.grad, n.grad);
+        else Elementwise.axpby(c, g, 0f, g, n.grad);
+        n.gradWritten = true;
+    }
+
+    // ---------------------------------------------------------------- products
+
+    /** op(a) op(b), op = transpose where asked: the product of the lecture's W^T v etc. */
+    public Node matmul(Node a, boolean transA, Node b, boolean transB) {
+        int m = transA ? a.cols() : a.rows(), ka = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows(), n = transB ? b.rows() : b.cols();
+        if (ka != kb) throw new IllegalArgumentException("matmul: inner dimensions differ: " + a.shape() + (transA ? "^T" : "") + " x " + b.shape() + (transB ? "^T" : ""));
+        Node out = output(m, n, a, b);
+        return record(out, new Op() {
+            public void forward() { blas().gemm(transA, transB, 1f, a.value, b.value, 0f, out.value); }
+
+            public void backward() {
+                Matrix g = out.grad;
+                if (a.requiresGrad()) {
+                    if (!transA) blas().gemm(false, !transB, 1f, g, b.value, a.beta(), a.grad);  // dA = G op(B)^T
+                    else blas().gemm(transB, true, 1f, b.value, g, a.beta(), a.grad);           // dA = op(B) G^T
+                    a.gradWritten = true;
+                }
+                if (b.requiresGrad()) {
+                    if (!transB) blas().gemm(!transA, false, 1f, a.value, g, b.beta(), b.grad); // dB = op(A)^T G
+                    else blas().gemm(true, transA, 1f, g, a.value, b.beta(), b.grad);            // dB = G^T op(A)
+                    b.gradWritten = true;
+                }
+            }
+        });
+    }
+
+    /** x W + b: a dense layer's pre-activation (W is in x out, b a 1 x out row broadcast over the rows). */
+    public Node affine(Node x, Node w, Node b) {
+        if (x.cols() != w.rows()) throw new IllegalArgumentException("affine: input " + x.shape() + " does not fit weights " + w.shape());
+        if (b.rows() != 1 || b.cols() != w.cols()) throw new IllegalArgumentException("affine: bias " + b.shape() + " does not fit weights " + w.shape());
+        Node out = output(x.rows(), w.cols(), x, w, b);
+        return record(out, new Op() {
+            public void forward() {
+                Elementwise.broadcastRow(b.value, out.value);
+                blas().gemm(false, false, 1f, x.value, w.value, 1f, out.value);
+            }
+
+            public void backward() {
+                Matrix g = out.grad;
+                if (x.requiresGrad()) {
+                    blas().gemm(false, true, 1f, g, w.value, x.beta(), x.grad);
+                    x.gradWritten = true;
+                }
+                if (w.requiresGrad()) {
+                    blas().gemm(true, false, 1f, x.value, g, w.beta(), w.grad);
+                    w.gradWritten = true;
+                }
+                if (b.requiresGrad()) {
+                    Elementwise.columnSums(g, 1f, b.beta(), b.grad);
+                    b.gradWritten = true;
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- elementwise arithmetic
+
+    /** a + b (same shapes). */
+    public Node add(Node a, Node b) { return linear(a, 1f, b, 1f, "add"); }
+
+    /** a - b (same shapes). */
+    public Node subtract(Node a, Node b) { return linear(a, 1f, b, -1f, "subtract"); }
+
+    private Node linear(Node a, float ca, Node b, float cb, String name) {
+        requireSameShape(a, b, name);
+        Node out = output(a.rows(), a.cols(), a, b);
+        return record(out, new Op() {
+            public void forward() { Elementwise.axpby(ca, a.value, cb, b.value, out.value); }
+
+            public void backward() {
+                accumulate(a, out.grad, ca);
+                accumulate(b, out.grad, cb);
+            }
+        });
+    }
+
+    /** c a for a constant c. */
+    public Node scale(Node a, float c) {
+        Node out = output(a.rows(), a.cols(), a);
+        return record(out, new Op() {
+            public void forward() { Elementwise.axpby(c, a.value, 0f, a.value, out.value); }
+
+            public void backward() { accumulate(a, out.grad, c); }
+        });
+    }
+
+    /** a + c for a constant c. */
+    public Node addScalar(Node a, float c) {
+        Node out = output(a.rows(), a.cols(), a);
+        return record(out, new Op() {
+            public void forward() { Elementwise.addScalar(out.value.copyFrom(a.value), c); }
+
+            public void backward() { accumulate(a, out.grad, 1f); }
+        });
+    }
+
+    /** a + v, v a 1 x cols row broadcast over the rows of a. */
+    public Node addRow(Node a, Node v) {
+        if (v.rows() != 1 || v.cols() != a.cols()) throw new IllegalArgumentException("addRow: row " + v.shape() + " does not fit " + a.shape());
+        Node out = output(a.rows(), a.cols(), a, v);
+        return record(out, new Op() {
+            public void forward() { Elementwise.addRowVector(a.value, v.value, out.value); }
+
+            public void backward() {
+                accumulate(a, out.grad, 1f);
+                if (v.requiresGrad()) {
+                    Elementwise.columnSums(out.grad, 1f, v.beta(), v.grad);
+                    v.gradWritten = true;
+                }
+            }
+        });
+    }
+
+    /** a * b elementwise. */
+    public Node multiply(Node a, Node b) {
+        requireSameShape(a, b, "multiply");
+        Node out = output(a.rows(), a.cols(), a, b);
+        return record(out, new Op() {
+            public void forward() { Elementwise.multiply(a.value, b.value, out.value); }
+
+            public void backward() {
+                if (a.requiresGrad()) {
+                    Elementwise.multiply(out.grad, b.value, a.target());
+                    a.done();
+                }
+                if (b.requiresGrad()) {
+                    Elementwise.multiply(out.grad, a.value, b.target());
+                    b.done();
+                }
+            }
+        });
+    }
+
+    /** a / b elementwise. */
+    public Node divide(Node a, Node b) {
+        requireSameShape(a, b, "divide");
+        Node out = output(a.rows(), a.cols(), a, b);
+        Matrix gOverB = Matrix.zeros(a.rows(), a.cols());
+        return record(out, new Op() {
+            public void forward() { Elementwise.divide(a.value, b.value, out.value); }
+
+            public void backward() {
+                Elementwise.divide(out.grad, b.value, gOverB);
+                if (a.requiresGrad()) accumulate(a, gOverB, 1f);
+                if (b.requiresGrad()) {                       // d(a/b)/db = -(a/b) / b
+                    Matrix t = b.target();
+                    Elementwise.multiply(gOverB, out.value, t);
+                    Elementwise.scale(t, -1f);
+                    b.done();
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- elementwise functions
+
+    public Node tanh(Node a) {
+        Node out = output(a.rows(), a.cols(), a);
+        return record(out, new Op() {
+            public void forward() { Elementwise.tanh(a.value, out.value); }
+
+            public void backward() {
+                Elementwise.tanhBackward(out.grad, out.value, a.target());
+                a.done();
+            }
+        });
+    }
+
+    public Node sigmoid(Node a) {
+        Node out = output(a.rows(), a.cols(), a);
+        return record(out, new Op() {
+            public void forward() { Elementwise.sigmoid(a.value, out.value); }
+
+            public void backward() {
+                Elementwise.sigmoidBackward(out.grad, out.value, a.target());
+                a.done();
+            }
+        });
+    }
+
+    /** log(1 + exp(a)). */
+    public Node softplus(Node a) {
+        Node out = output(a.rows(), a.cols(), a);
+        return record(out, new Op() {
+            public void forward() { Elementwise.softplus(a.value, out.value); }
+
+            public void backward() {
+                Elementwise.softplusBackward(out.grad, a.value, a.target());
+                a.done();
+            }
+        });
+    }
+
+    public Node exp(Node a) {
+        Node out = output(a.rows(), a.cols(), a);
+        return record(out, new Op() {
+            public void forward() { Elementwise.exp(a.value, out.value); }
+
+            public void backward() {
+                Elementwise.multiply(out.grad, out.value, a.target());
+                a.done();
+            }
+        });
+    }
+
+    public Node log(Node a) {
+        Node out = output(a.rows(), a.cols(), a);
+        return record(out, new Op() {
+            public void forward() { Elementwise.log(a.value, out.value); }
+
+            public void backward() {
+                Elementwise.divide(out.grad, a.value, a.target());
+                a.done();
+            }
+        });
+    }
+
+    public Node square(Node a) {
+        Node out = output(a.rows(), a.cols(), a);
+        return record(out, new Op() {
+            public void forward() { Elementwise.square(a.value, out.value); }
+
+            public void backward() {
+                Matrix t = a.target();
+                Elementwise.multiply(out.grad, a.value, t);
+                Elementwise.scale(t, 2f);
+                a.done();
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    /** The rows x 1 column of row sums. */
+    public Node sumRows(Node a) {
+        Node out = output(a.rows(), 1, a);
+        double[] g = new double[a.rows()];
+        return record(out, new Op() {
+            public void forward() { setColumn(out.value, Elementwise.rowSums(a.value)); }
+
+            public void backward() {
+                getColumn(out.grad, g);
+                Elementwise.broadcastColumn(g, a.target());
+                a.done();
+            }
+        });
+    }
+
+    /** The 1 x cols row of column sums. */
+    public Node sumColumns(Node a) {
+        Node out = output(1, a.cols(), a);
+        return record(out, new Op() {
+            public void forward() { Elementwise.columnSums(a.value, 1f, 0f, out.value); }
+
+            public void backward() {
+                Elementwise.broadcastRow(out.grad, a.target());
+                a.done();
+            }
+        });
+    }
+
+    /** The 1 x 1 sum of all elements (accumulated in double). */
+    public Node sum(Node a) { return total(a, 1.0, "sum"); }
+
+    /** The 1 x 1 mean of all elements (accumulated in double). */
+    public Node mean(Node a) { return total(a, 1.0 / Math.max(1, a.value.size()), "mean"); }
+
+    private Node total(Node a, double factor, String name) {
+        Node out = output(1, 1, a);
+        return record(out, new Op() {
+            public void forward() { out.value.set(0, 0, (float) (factor * Elementwise.sum(a.value))); }
+
+            public void backward() {
+                float g = (float) (factor * out.grad.get(0, 0));
+                if (a.gradWritten) Elementwise.addScalar(a.grad, g);
+                else a.grad.fill(g);
+                a.gradWritten = true;
+            }
+        });
+    }
+
+    /** The rows x 1 column log sum_j exp(a_ij) (max-shifted, in double); its gradient is the row softmax. */
+    public Node logSumExpRows(Node a) {
+        Node out = output(a.rows(), 1, a);
+        double[] g = new double[a.rows()];
+        return record(out, new Op() {
+            public void forward() { setColumn(out.value, Elementwise.logSumExpRows(a.value)); }
+
+            public void backward() {
+                Matrix t = a.target();
+                Elementwise.softmaxRows(a.value, t);
+                getColumn(out.grad, g);
+                Elementwise.scaleRows(t, g, t);
+                a.done();
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- shapes
+
+    /** Columns [from, to) of a, copied. */
+    public Node sliceColumns(Node a, int from, int to) {
+        if (from < 0 || to > a.cols() || from > to) throw new IllegalArgumentException("sliceColumns [" + from + ", " + to + ") of " + a.shape());
+        Node out = output(a.rows(), to - from, a);
+        return record(out, new Op() {
+            public void forward() { copyColumns(a.value, from, out.value, 0, to - from); }
+
+            public void backward() {
+                Matrix t = a.target();
+                t.fill(0f);
+                copyColumns(out.grad, 0, t, from, to - from);
+                a.done();
+            }
+        });
+    }
+
+    /** [a b]: the columns of a, then those of b. */
+    public Node concatColumns(Node a, Node b) {
+        if (a.rows() != b.rows()) throw new IllegalArgumentException("concatColumns: " + a.shape() + " and " + b.shape() + " differ in rows");
+        Node out = output(a.rows(), a.cols() + b.cols(), a, b);
+        return record(out, new Op() {
+            public void forward() {
+                copyColumns(a.value, 0, out.value, 0, a.cols());
+                copyColumns(b.value, 0, out.value, a.cols(), b.cols());
+            }
+
+            public void backward() {
+                if (a.requiresGrad()) {
+                    copyColumns(out.grad, 0, a.target(), 0, a.cols());
+                    a.done();
+                }
+                if (b.requiresGrad()) {
+                    copyColumns(out.grad, a.cols(), b.target(), 0, b.cols());
+                    b.done();
+                }
+            }
+        });
+    }
+
+    /** Each row of a repeated k times in a row: row i k + s of the result is row i of a (k samples per example). */
+    public Node repeatRows(Node a, int k) {
+        if (k < 1) throw new IllegalArgumentException("repeatRows: k must be at least 1, got " + k);
+        Node out = output(a.rows() * k, a.cols(), a);
+        return record(out, new Op() {
+            public void forward() { Elementwise.repeatRows(a.value, k, out.value); }
+
+            public void backward() {
+                Elementwise.sumRowGroups(out.grad, k, a.target()); // the sum of the k copies' gradients
+                a.done();
+            }
+        });
+    }
+
+    /** The same elements in another shape (row-major order), copied. */
+    public Node reshape(Node a, int rows, int cols) {
+        if ((long) rows * cols != a.value.size()) throw new IllegalArgumentException("cannot reshape " + a.shape() + " to " + rows + "x" + cols);
+        Node out = output(rows, cols, a);
+        return record(out, new Op() {
+            public void forward() { out.value.copyFrom(a.value.reshape(rows, cols)); }
+
+            public void backward() { accumulate(a, out.grad.reshape(a.rows(), a.cols()), 1f); }
+        });
+    }
+
+    // ---------------------------------------------------------------- log-densities (rows x 1 columns)
+
+    /** log p(x | logits) for binary x (a constant) under independent Bernoulli units with the given logits, per row. */
+    public Node bernoulliLogLikelihood(Node logits, Node x) {
+        requireSameShape(logits, x, "bernoulliLogLikelihood");
+        if (x.requiresGrad()) throw new IllegalArgumentException("bernoulliLogLikelihood: the data must be a constant");
+        Node out = output(logits.rows(), 1, logits);
+        Matrix dLogits = Matrix.zeros(logits.rows(), logits.cols()); // x - sigmoid(logits), from the forward pass
+        double[] ll = new double[logits.rows()];
+        double[] g = new double[logits.rows()];
+        return record(out, new Op() {
+            public void forward() { setColumn(out.value, Elementwise.bernoulliLogLikelihood(logits.value, x.value, dLogits, ll)); }
+
+            public void backward() {
+                getColumn(out.grad, g);
+                Elementwise.scaleRows(dLogits, g, logits.target());
+                logits.done();
+            }
+        });
+    }
+
+    /**
+     * log softmax(logits)[i, y_i] per row for one-hot targets (a constant): the log-probability of each example's class,
+     * sum_j t_ij (l_ij - logsumexp_j l_ij); minus its mean is the cross-entropy loss of a classifier.
+     */
+    public Node logSoftmaxLikelihood(Node logits, Node oneHot) {
+        requireSameShape(logits, oneHot, "logSoftmaxLikelihood");
+        if (oneHot.requiresGrad()) throw new IllegalArgumentException("logSoftmaxLikelihood: the targets must be a constant");
+        Node out = output(logits.rows(), 1, logits);
+        Matrix probabilities = Matrix.zeros(logits.rows(), logits.cols());
+        double[] g = new double[logits.rows()];
+        return record(out, new Op() {
+            public void forward() {
+                double[] lse = Elementwise.logSumExpRows(logits.value);
+                double[] dot = Elementwise.rowDotRows(logits.value, oneHot.value);
+                for (int i = 0; i < lse.length; i++) out.value.set(i, 0, (float) (dot[i] - lse[i]));
+                Elementwise.softmaxRows(logits.value, probabilities);
+            }
+
+            public void backward() {                 // d/dl = g_i (t_i - softmax(l_i))
+                Matrix t = logits.target();
+                Elementwise.subtract(oneHot.value, probabilities, t);
+                getColumn(out.grad, g);
+                Elementwise.scaleRows(t, g, t);
+                logits.done();
+            }
+        });
+    }
+
+    /** log N(z; mu, diag(exp(logSigma))^2) per row; mu and logSigma of z's shape. */
+    public Node gaussianLogDensity(Node z, Node mu, Node logSigma) {
+        requireSameShape(z, mu, "gaussianLogDensity");
+        requireSameShape(z, logSigma, "gaussianLogDensity");
+        return gaussian(z, mu, logSigma);
+    }
+
+    /** log N(z; 0, I) per row: the standard normal prior. */
+    public Node standardNormalLogDensity(Node z) { return gaussian(z, null, null); }
+
+    private Node gaussian(Node z, Node mu, Node logSigma) {
+        Node out = mu == null ? output(z.rows(), 1, z) : output(z.rows(), 1, z, mu, logSigma);
+        double[] ll = new double[z.rows()];
+        double[] g = new double[z.rows()];
+        Matrix muValue = mu == null ? null : mu.value, logSigmaValue = logSigma == null ? null : logSigma.value;
+        Matrix u = out.requiresGrad() ? Matrix.zeros(z.rows(), z.cols()) : null;          // (z - mu) / sigma
+        Matrix inverseSigma = out.requiresGrad() && logSigma != null ? Matrix.zeros(z.rows(), z.cols()) : null;
+        return record(out, new Op() {
+            public void forward() {
+                setColumn(out.value, Elementwise.gaussianLogDensity(z.value, muValue, logSigmaValue, ll, u, inverseSigma));
+            }
+
+            public void backward() {
+                getColumn(out.grad, g);
+                boolean dz = z.requiresGrad(), dmu = mu != null && mu.requiresGrad(), ds = logSigma != null && logSigma.requiresGrad();
+                Elementwise.gaussianLogDensityBackward(u, inverseSigma, g,
+                        dz ? z.target() : null, dmu ? mu.target() : null, ds ? logSigma.target() : null);
+                if (dz) z.done();
+                if (dmu) mu.done();
+                if (ds) logSigma.done();
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static void setColumn(Matrix column, double[] values) {
+        for (int i = 0; i < values.length; i++) column.set(i, 0, (float) values[i]);
+    }
+
+    private static void getColumn(Matrix column, double[] dst) {
+        for (int i = 0; i < dst.length; i++) dst[i] = column.get(i, 0);
+    }
+
+    private static void copyColumns(Matrix src, int srcFrom, Matrix dst, int dstFrom, int count) {
+        for (int i = 0; i < src.rows(); i++) {
+            for (int j = 0; j < count; j++) dst.set(i, dstFrom + j, src.get(i, srcFrom + j));
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dgm4j.autodiff;
+
+import dgm4j.math.Matrix;
+
+/** A trainable matrix (float32) with its gradient buffer of the same shape, named as in the model file. */
+public final class Parameter {
+    private final String name;
+    private final Matrix value;
+    private final Matrix gradient;
+
+    public Parameter(String name, Matrix value) {
+        this.name = name;
+        this.value = value;
+        this.gradient = Matrix.zeros(value.rows(), value.cols());
+    }
+
+    public String name() { return name; }
+
+    public Matrix value() { return value; }
+
+    /** d loss / d value after {@link Graph#backward}; zero where the loss does not depend on this parameter. */
+    public Matrix gradient() { return gradient; }
+
+    @Override
+    public String toString() { return name + " " + value.shape(); }
+}

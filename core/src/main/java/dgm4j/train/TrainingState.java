@@ -1,0 +1,83 @@
+package dgm4j.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import dgm4j.InputException;
+import dgm4j.io.ModelFile;
+import dgm4j.io.ModelFileException;
+import dgm4j.math.RandomStream;
+
+/**
+ * What every checkpoint holds besides its model: the metadata entry "training_state" ({@code epochs_done} and the
+ * hyper-parameters the run was started with) and random-stream states as I64 tensors. Resuming with other
+ * hyper-parameters is refused: the result would silently differ from the uninterrupted run.
+ */
+public final class TrainingState {
+    private TrainingState() {}
+
+    /** Epochs completed according to a checkpoint's training state. */
+    public static int epochsDone(ModelFile checkpoint) {
+        Object e = state(checkpoint).get("epochs_done");
+        if (!(e instanceof Number) || ((Number) e).intValue() < 0) {
+            throw new ModelFileException(checkpoint.source() + ": training_state has no valid epochs_done");
+        }
+        return ((Number) e).intValue();
+    }
+
+    /** The checkpoint's training state (a JSON object). */
+    public static Map<?, ?> state(ModelFile checkpoint) {
+        Object state = checkpoint.metadataJson(ModelFile.TRAINING_STATE_KEY).orElse(null);
+        if (!(state instanceof Map)) throw new ModelFileException(checkpoint.source() + ": not a checkpoint (no training_state)");
+        return (Map<?, ?>) state;
+    }
+
+    /**
+     * Refuses to resume unless the checkpoint's recorded hyper-parameters equal {@code now} (keys other than
+     * {@code ignored}, e.g. epochs_done, must match both ways).
+     */
+    public static void requireSameHyperParameters(ModelFile checkpoint, Map<String, Object> now, String... ignored) {
+        Map<?, ?> saved = state(checkpoint);
+        List<String> skip = new ArrayList<>(List.of(ignored));
+        skip.add("epochs_done");
+        for (String key : now.keySet()) {
+            if (!skip.contains(key) && !sameValue(now.get(key), saved.get(key))) {
+                throw new InputException(checkpoint.source() + " was trained with " + key + " = " + saved.get(key)
+                        + ", this command gives " + now.get(key) + ": resume with the options of the original run");
+            }
+        }
+        for (Object key : saved.keySet()) {
+            if (!skip.contains(key) && !now.containsKey(key)) {
+                throw new InputException(checkpoint.source() + " was trained with " + key + " = " + saved.get(key)
+                        + ", this command does not set it: resume with the options of the original run");
+            }
+        }
+    }
+
+    private static boolean sameValue(Object a, Object b) {
+        if (a instanceof Number && b instanceof Number) return ((Number) a).doubleValue() == ((Number) b).doubleValue();
+        if (a instanceof List && b instanceof List) {
+            List<?> x = (List<?>) a, y = (List<?>) b;
+            if (x.size() != y.size()) return false;
+            for (int i = 0; i < x.size(); i++) if (!sameValue(x.get(i), y.get(i))) return false;
+            return true;
+        }
+        return Objects.equals(a, b);
+    }
+
+    /** A random stream saved in a checkpoint, its length checked. */
+    public static RandomStream randomStream(ModelFile checkpoint, String name) {
+        long[] state = checkpoint.longs(name);
+        if (state.length != 4 * RandomStream.LANES + 2) {
+            throw new ModelFileException(checkpoint.source() + ": " + name + " has " + state.length + " words, expected " + (4 * RandomStream.LANES + 2));
+        }
+        return RandomStream.fromState(state);
+    }
+
+    /** A float as the double with the same shortest decimal form (0.05f is written 0.05, not 0.05000000074505806). */
+    public static double decimal(float f) {
+        return Double.parseDouble(Float.toString(f));
+    }
+}

@@ -1,0 +1,104 @@
+package dgm4j.vae;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dgm4j.autodiff.Parameter;
+import dgm4j.io.ModelFile;
+import dgm4j.io.ModelFileException;
+
+/**
+ * VAEs and IWAEs in model files (kind "vae"). Tensors are the {@link StochasticLayer} parameters, layer by layer:
+ * {@code q_h1.*} (q(h_1 | x)), {@code q_h2.*}, ..., {@code p_x.*} (p(x | h_1)), {@code p_h1.*} (p(h_1 | h_2)), ...;
+ * within a layer {@code hidden0.weight} [in, 200], {@code hidden0.bias} [200], ..., then {@code mean.*} and
+ * {@code log_sigma.*} (Gaussian) or {@code logits.*} (Bernoulli). Weights are [in, out]: y = x W + b.
+ * Config: {@code {"data_dim": 784, "output": "bernoulli", "latents": [50], "hidden": [[200, 200]],
+ * "objective": "iwae", "k": 50, "image_height": 28, "image_width": 28}}. Checkpoints add {@code train.*} tensors (Adam
+ * state, random streams) and "training_state"; see {@link VaeTrainingTask}.
+ */
+public final class VaeFiles {
+    private VaeFiles() {}
+
+    /** The model, how it was trained and the image shape of its data (0 x 0 if not images). */
+    public record Stored(VariationalAutoencoder model, VariationalAutoencoder.Objective objective, int k,
+                         int imageHeight, int imageWidth) { }
+
+    public static ModelFile.Builder builder(VariationalAutoencoder model, VariationalAutoencoder.Objective objective, int k,
+                                            int imageHeight, int imageWidth) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("data_dim", model.dataDim());
+        config.put("output", model.outputKind().name().toLowerCase());
+        List<Integer> latents = new ArrayList<>();
+        for (int l : model.latents()) latents.add(l);
+        config.put("latents", latents);
+        List<List<Integer>> hidden = new ArrayList<>();
+        for (StochasticLayer q : model.recognition()) {
+            List<Integer> h = new ArrayList<>();
+            for (int s : q.hidden()) h.add(s);
+            hidden.add(h);
+        }
+        config.put("hidden", hidden);
+        config.put("objective", objective.name().toLowerCase());
+        config.put("k", k);
+        config.put("image_height", imageHeight);
+        config.put("image_width", imageWidth);
+        ModelFile.Builder b = ModelFile.builder(VariationalAutoencoder.KIND).config(config);
+        for (Parameter p : model.parameters()) b.parameter(p.name(), p.value());
+        return b;
+    }
+
+    /** The model stored in a file (its config checked, every tensor's shape checked, values finite). */
+    public static Stored read(ModelFile file) {
+        if (!VariationalAutoencoder.KIND.equals(file.kind())) {
+            throw new ModelFileException(file.source() + " holds a model of kind \"" + file.kind() + "\", not a VAE/IWAE (kind \"vae\")");
+        }
+        Map<String, Object> c = file.configJson();
+        int d = positive(file, c.get("data_dim"), "data_dim");
+        StochasticLayer.Kind output;
+        Object o = c.get("output");
+        if ("bernoulli".equals(o)) output = StochasticLayer.Kind.BERNOULLI;
+        else if ("gaussian".equals(o)) output = StochasticLayer.Kind.GAUSSIAN;
+        else throw new ModelFileException(file.source() + ": config \"output\" must be bernoulli or gaussian, found " + o);
+        int[] latents = intList(file, c.get("latents"), "latents");
+        Object h = c.get("hidden");
+        if (!(h instanceof List) || ((List<?>) h).size() != latents.length) {
+            throw new ModelFileException(file.source() + ": config \"hidden\" must hold one list per stochastic layer (" + latents.length + ")");
+        }
+        int[][] hidden = new int[latents.length][];
+        for (int l = 0; l < latents.length; l++) hidden[l] = intList(file, ((List<?>) h).get(l), "hidden");
+        VariationalAutoencoder.Objective objective;
+        Object ob = c.get("objective");
+        if ("vae".equals(ob)) objective = VariationalAutoencoder.Objective.VAE;
+        else if ("iwae".equals(ob)) objective = VariationalAutoencoder.Objective.IWAE;
+        else throw new ModelFileException(file.source() + ": config \"objective\" must be vae or iwae, found " + ob);
+        int k = positive(file, c.get("k"), "k");
+        VariationalAutoencoder model = new VariationalAutoencoder(d, output, latents, hidden);
+        for (Parameter p : model.parameters()) {
+            dgm4j.math.Matrix v = file.parameter(p.name(), p.value().rows(), p.value().cols());
+            if (v.hasNonFinite()) throw new ModelFileException(file.source() + ": tensor \"" + p.name() + "\" contains NaN or infinite values");
+            p.value().copyFrom(v);
+        }
+        int ih = c.get("image_height") instanceof Number n1 ? n1.intValue() : 0;
+        int iw = c.get("image_width") instanceof Number n2 ? n2.intValue() : 0;
+        return new Stored(model, objective, k, ih, iw);
+    }
+
+    private static int positive(ModelFile file, Object v, String key) {
+        if (!(v instanceof Number) || ((Number) v).doubleValue() != Math.rint(((Number) v).doubleValue()) || ((Number) v).intValue() < 1) {
+            throw new ModelFileException(file.source() + ": config \"" + key + "\" must be a positive integer, found " + v);
+        }
+        return ((Number) v).intValue();
+    }
+
+    private static int[] intList(ModelFile file, Object v, String key) {
+        if (!(v instanceof List) || ((List<?>) v).isEmpty()) {
+            throw new ModelFileException(file.source() + ": config \"" + key + "\" must be a non-empty list of positive integers, found " + v);
+        }
+        List<?> list = (List<?>) v;
+        int[] out = new int[list.size()];
+        for (int i = 0; i < out.length; i++) out[i] = positive(file, list.get(i), key);
+        return out;
+    }
+}
