@@ -3,6 +3,10 @@ package dgm4j.dbm;
 import java.util.List;
 
 import dgm4j.InputException;
+import dgm4j.classify.SigmoidClassifier;
+import dgm4j.data.Dataset;
+import dgm4j.math.Elementwise;
+import dgm4j.math.RandomStream;
 import dgm4j.math.Matrix;
 
 /**
@@ -14,8 +18,8 @@ import dgm4j.math.Matrix;
  * </pre>
  *
  * so that at initialisation a1 and a2 are one mean-field sweep from q(h1) and q(h2) (exactly them at the fixed point);
- * W3, b3 are new. The training itself (backpropagation) lives with the autodiff core; this class only gives the
- * augmented input and the initial weights.
+ * W3, b3 are new (small random weights). q(h2 | v) is computed once per example and stays fixed while the network is
+ * trained by backpropagation ({@link SigmoidClassifier}, on the autodiff tape).
  */
 public final class DbmFineTuning {
     private DbmFineTuning() {}
@@ -50,5 +54,31 @@ public final class DbmFineTuning {
         Dbm.Posterior q = dbm.newPosterior(v.rows());
         dbm.meanField(v, q, iterations, tolerance);
         return DbmSampler.sideBySide(List.of(v, q.mu.get(2)));
+    }
+
+    /**
+     * The network (n0 + n2) - n1 - n2 - {@code classes} of sigmoid layers and a softmax, initialised from the DBM; the
+     * softmax layer's weights ~ N(0, 0.01^2), its biases 0.
+     */
+    public static SigmoidClassifier classifier(Dbm dbm, int classes, RandomStream random) {
+        Initialisation init = initialisation(dbm);
+        SigmoidClassifier c = new SigmoidClassifier(dbm.units(0) + dbm.units(2), dbm.units(1), dbm.units(2), classes);
+        c.weight(0).copyFrom(init.firstWeights());
+        c.bias(0).copyFrom(init.firstBias());
+        c.weight(1).copyFrom(init.secondWeights());
+        c.bias(1).copyFrom(init.secondBias());
+        random.gaussian(c.weight(2));
+        Elementwise.scale(c.weight(2), 0.01f);
+        c.bias(2).fill(0f);
+        return c;
+    }
+
+    /** The dataset with each row replaced by [v, q(h2 | v)] (labels and name kept): the classifier's input. */
+    public static Dataset augmented(Dbm dbm, Dataset data, int iterations, double tolerance) {
+        if (data.dim() != dbm.visibleUnits()) {
+            throw new InputException(data.name() + " has " + data.dim() + " columns but the DBM has " + dbm.visibleUnits() + " visible units");
+        }
+        Matrix x = augmentedInput(dbm, data.features(), iterations, tolerance);
+        return new Dataset(data.name() + " + q(h2)", x, data.labels(), 0, 0, data.numClasses());
     }
 }

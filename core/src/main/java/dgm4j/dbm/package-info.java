@@ -5,8 +5,10 @@
  * {@link dgm4j.rbm.RbmTrainer}), joint training by stochastic approximation ({@link dgm4j.dbm.DbmTrainer}) over
  * persistent chains that Gibbs sampling or parallel tempering advances ({@link dgm4j.dbm.DbmChains}), run epoch by
  * epoch with checkpoints through {@link dgm4j.dbm.DbmTrainingTask}; model files ({@link dgm4j.dbm.DbmFiles}); samples
- * and pattern completion ({@link dgm4j.dbm.DbmSampler}); the starting point of discriminative fine-tuning
- * ({@link dgm4j.dbm.DbmFineTuning}: [v, q(h2)] as input, weights from the DBM; the training itself is not here
- * yet). Its partition function and likelihood bound are in {@link dgm4j.ais.DbmAis}. Depends on dgm4j, dgm4j.math, dgm4j.data, dgm4j.io, dgm4j.train and dgm4j.rbm.
+ * and pattern completion ({@link dgm4j.dbm.DbmSampler}); discriminative fine-tuning of the network the DBM
+ * initialises, with q(h2) as extra input ({@link dgm4j.dbm.DbmFineTuning}, trained as a
+ * {@link dgm4j.classify.SigmoidClassifier}). Its partition function and likelihood bound are in
+ * {@link dgm4j.ais.DbmAis}. Depends on dgm4j, dgm4j.math, dgm4j.data, dgm4j.io, dgm4j.train, dgm4j.rbm and
+ * dgm4j.classify.
  */
 package dgm4j.dbm;
