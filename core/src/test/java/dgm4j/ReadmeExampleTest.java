@@ -10,11 +10,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dgm4j.ais.AisEstimate;
 import dgm4j.ais.AnnealingSchedule;
+import dgm4j.ais.DbmAis;
 import dgm4j.ais.RbmAis;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.data.Datasets;
 import dgm4j.data.Minibatches;
+import dgm4j.dbm.Dbm;
+import dgm4j.dbm.DbmPretraining;
+import dgm4j.dbm.DbmTrainer;
 import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
@@ -78,5 +82,27 @@ class ReadmeExampleTest {
         g.forward();
         g.backward(loss);
         assertEquals(Math.log(10), loss.value().get(0, 0), 1e-5);
+    }
+
+    @Test
+    void theReadmeDbmExampleRuns() throws Exception {
+        Path images = Path.of(ReadmeExampleTest.class.getResource("/fixtures/mnist-t10k-300-images-idx3-ubyte.gz").toURI());
+        Dataset all = Datasets.fromFiles(images, null);
+        Dataset train = all.subset(0, 200);
+        RandomStream random = new RandomStream(42);
+        Minibatches batches = new Minibatches(train, 20, true, Binarization.dynamic(), random.split(1));
+        DbmPretraining.Config pre = new DbmPretraining.Config();
+        pre.epochs = 1;
+        pre.batchSize = 20;
+        Dbm dbm = DbmPretraining.pretrain(train, new int[] {20, 10}, Binarization.dynamic(), pre, random.split(3), line -> { });
+        DbmTrainer.Config config = new DbmTrainer.Config();
+        config.chains = 20;
+        DbmTrainer sa = new DbmTrainer(dbm, config, random.split(4));
+        while (batches.next()) sa.update(batches.features(), 0);
+        AisEstimate z = new DbmAis(dbm, RbmAis.baseRateBias(Binarization.fixed(1).apply(train).features()))
+                .forward(AnnealingSchedule.standardScaled(0.05), 20, random.split(5), Progress.NONE);
+        Matrix test = Binarization.fixed(1).apply(all.subset(200, 300)).features();
+        double[] bound = DbmAis.logProbabilityLowerBound(dbm, test, z.logZ(), 30, 1e-6);
+        assertTrue(bound[0] < 0 && bound[0] > 784 * Math.log(0.5) - 50, "a bound on the log-probability of 784 pixels: " + bound[0]);
     }
 }

@@ -30,6 +30,9 @@ import dgm4j.rbm.Rbm;
 import dgm4j.rbm.RbmFiles;
 import dgm4j.rbm.RbmSampler;
 import dgm4j.viz.ImageGrid;
+import dgm4j.dbm.Dbm;
+import dgm4j.dbm.DbmFiles;
+import dgm4j.dbm.DbmSampler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -140,8 +143,17 @@ final class RbmCommands {
         public Integer call() throws IOException {
             numeric.apply();
             if (count < 1 || steps < 1) throw new InputException("--count and --steps must be positive");
-            if (dgm4j.vae.VariationalAutoencoder.KIND.equals(ModelFiles.readAnyKind(model).kind())) {
+            ModelFile file = ModelFiles.readAnyKind(model);   // an RBM, a DBM or a VAE; loadModel refuses other kinds
+            if (dgm4j.vae.VariationalAutoencoder.KIND.equals(file.kind())) {
                 return VaeCommands.sample(model, count, seed, out, spec.commandLine().getOut());
+            }
+            if (DbmCommands.isDbm(file)) {
+                Dbm dbm = DbmFiles.read(file);
+                int[] t = tile(dbm.visibleUnits(), RbmFiles.imageShape(file));
+                Matrix s = DbmSampler.fantasies(dbm, count, steps, new RandomStream(seed));
+                new ImageGrid(t[0], t[1], ImageGrid.columnsFor(count)).zoom(2).writePng(s, null, out);
+                spec.commandLine().getOut().println("wrote " + count + " DBM samples after " + steps + " Gibbs sweeps to " + out);
+                return Main.OK;
             }
             Loaded l = loadModel(model);
             Rbm rbm = l.rbm();
@@ -189,18 +201,20 @@ final class RbmCommands {
 
         @Override
         public Integer call() throws IOException {
-            int[] shape = new int[2];
-            Rbm rbm = load(model, shape);
-            if (!(rbm instanceof BernoulliRbm)) {
-                throw new InputException("pattern completion is implemented for binary RBMs; " + model + " has " + rbm.visibleType() + " visible units");
+            ModelFile file = ModelFiles.read(model, Rbm.KIND, Dbm.KIND);
+            Dbm dbm = DbmCommands.isDbm(file) ? DbmFiles.read(file) : null;
+            Rbm rbm = dbm != null ? null : RbmFiles.read(file);
+            if (rbm != null && !(rbm instanceof BernoulliRbm)) {
+                throw new InputException("pattern completion is implemented for binary RBMs and DBMs; " + model + " has " + rbm.visibleType() + " visible units");
             }
-            int[] t = tile(rbm.visibleUnits(), shape);
+            int visible = dbm != null ? dbm.visibleUnits() : rbm.visibleUnits();
+            int[] t = tile(visible, RbmFiles.imageShape(file));
             Dataset test = data.load(data.hasSplits() ? "test" : "train");
             int n = Math.min(count, test.size());
             if (n < 1) throw new InputException("--count must be positive");
             Matrix x = Binarization.fixed(seed).apply(test.subset(0, n)).features();
-            rbm.requireVisible(x);
-            Matrix observed = Matrix.zeros(n, rbm.visibleUnits());
+            if (dbm != null) dbm.requireVisible(x); else rbm.requireVisible(x);
+            Matrix observed = Matrix.zeros(n, visible);
             for (int r = 0; r < n; r++) {
                 for (int i = 0; i < t[0]; i++) {
                     for (int j = 0; j < t[1]; j++) {
@@ -216,9 +230,10 @@ final class RbmCommands {
                     }
                 }
             }
-            Matrix done = RbmSampler.complete(rbm, x, observed, steps, new RandomStream(seed));
-            Matrix grid = Matrix.zeros(3 * n, rbm.visibleUnits());
-            float[] row = new float[rbm.visibleUnits()], mask = new float[rbm.visibleUnits()];
+            Matrix done = dbm != null ? DbmSampler.complete(dbm, x, observed, steps, new RandomStream(seed))
+                    : RbmSampler.complete(rbm, x, observed, steps, new RandomStream(seed));
+            Matrix grid = Matrix.zeros(3 * n, visible);
+            float[] row = new float[visible], mask = new float[visible];
             for (int r = 0; r < n; r++) {
                 x.getRow(r, row);
                 grid.setRow(3 * r, row);
@@ -284,20 +299,37 @@ final class RbmCommands {
         @Option(names = "--binarize", defaultValue = "none",
                 description = "binary RBMs: how the data are made binary first; none feeds intensities in [0,1] as they are, as is usual for features (default: ${DEFAULT-VALUE})")
         String binarize;
+        @Option(names = "--layer", defaultValue = "0",
+                description = "DBMs: the hidden layer whose mean-field q(h = 1 | v) are the features; 0 = all layers side by side (default: ${DEFAULT-VALUE})")
+        int layer;
+        @Option(names = "--mean-field-iterations", defaultValue = "30", description = "DBMs: cap on mean-field sweeps (default: ${DEFAULT-VALUE})")
+        int meanFieldIterations;
         @Mixin NumericOptions numeric;
         @Spec CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
             numeric.apply();
-            Loaded loaded = loadModel(model);
-            Rbm rbm = loaded.rbm();
+            ModelFile file = ModelFiles.read(model, Rbm.KIND, Dbm.KIND);
             Dataset d = data.hasSplits() ? data.load(split) : data.load("train");
-            Matrix x = rbm instanceof GaussianRbm ? loaded.toModel(d.features()) : Binarization.parse(binarize).apply(d).features();
-            if (x.cols() != rbm.visibleUnits()) {
-                throw new InputException("data have " + x.cols() + " columns but the RBM has " + rbm.visibleUnits() + " visible units");
+            Matrix features;
+            if (DbmCommands.isDbm(file)) {
+                Dbm dbm = DbmFiles.read(file);
+                Matrix x = Binarization.parse(binarize).apply(d).features();
+                if (x.cols() != dbm.visibleUnits()) {
+                    throw new InputException("data have " + x.cols() + " columns but the DBM has " + dbm.visibleUnits() + " visible units");
+                }
+                features = DbmSampler.meanFieldFeatures(dbm, x, layer, meanFieldIterations, 1e-6);
+            } else {
+                if (layer != 0) throw new InputException("--layer applies to DBMs; " + model + " holds an RBM");
+                Loaded loaded = loadModel(model);
+                Rbm rbm = loaded.rbm();
+                Matrix x = rbm instanceof GaussianRbm ? loaded.toModel(d.features()) : Binarization.parse(binarize).apply(d).features();
+                if (x.cols() != rbm.visibleUnits()) {
+                    throw new InputException("data have " + x.cols() + " columns but the RBM has " + rbm.visibleUnits() + " visible units");
+                }
+                features = rbm.hiddenProbabilities(x, Matrix.zeros(x.rows(), rbm.hiddenUnits()));
             }
-            Matrix features = rbm.hiddenProbabilities(x, Matrix.zeros(x.rows(), rbm.hiddenUnits()));
             String name = out.getFileName().toString();
             if (name.endsWith(".npz")) {
                 ModelFile.Builder b = ModelFile.builder("features").matrix("features", features);
@@ -338,8 +370,8 @@ final class RbmCommands {
     }
 
     @Command(name = "ais", mixinStandardHelpOptions = true,
-            description = {"Estimate ln Z of an RBM by annealed importance sampling (Salakhutdinov & Murray 2008) and the "
-                    + "average log-probability of data.",
+            description = {"Estimate ln Z of an RBM or a DBM by annealed importance sampling (Salakhutdinov & Murray 2008) and the "
+                    + "average log-probability of data (for a DBM, its mean-field lower bound).",
                     "The base-rate model is fitted to the training split; the schedule defaults to the published 14,501 betas."})
     static final class Ais implements Callable<Integer> {
         @Parameters(paramLabel = "MODEL") Path model;
@@ -352,6 +384,7 @@ final class RbmCommands {
         @Option(names = "--reverse", description = "also run reverse AIS from model samples (1000 Gibbs steps per chain)") boolean reverse;
         @Option(names = "--exact", description = "also compute ln Z exactly (at most 25 units on the smaller layer)") boolean exact;
         @Option(names = "--binarize", defaultValue = "fixed:1", description = "how the scored data are binarized (default: ${DEFAULT-VALUE})") String binarize;
+        @Option(names = "--mean-field-iterations", defaultValue = "30", description = "DBMs: cap on mean-field sweeps for the lower bound (default: ${DEFAULT-VALUE})") int meanFieldIterations;
         @Option(names = "--seed", defaultValue = "1") long seed;
         @Mixin NumericOptions numeric;
         @Spec CommandSpec spec;
@@ -365,6 +398,10 @@ final class RbmCommands {
                 schedule = "standard".equals(betas) ? AnnealingSchedule.standard() : AnnealingSchedule.standardScaled(Double.parseDouble(betas));
             } catch (NumberFormatException e) {
                 throw new InputException("--betas must be 'standard' or a positive number, got " + betas);
+            }
+            ModelFile file = ModelFiles.read(model, Rbm.KIND, Dbm.KIND);
+            if (DbmCommands.isDbm(file)) {
+                return DbmCommands.ais(file, model, data, split, runs, schedule, reverse, exact, binarize, meanFieldIterations, seed, spec);
             }
             Loaded loaded = loadModel(model);
             Rbm rbm = loaded.rbm();

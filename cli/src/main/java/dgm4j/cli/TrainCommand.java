@@ -41,13 +41,13 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code dgm train MODEL}: train a model on real data, with checkpoints and resume. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model.",
-        subcommands = {TrainCommand.TrainRbm.class, VaeCommands.TrainVae.class, VaeCommands.TrainIwae.class})
+        subcommands = {TrainCommand.TrainRbm.class, DbmCommands.TrainDbm.class, VaeCommands.TrainVae.class, VaeCommands.TrainIwae.class})
 final class TrainCommand implements Runnable {
     @Spec CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing model: rbm, vae or iwae");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing model: rbm, dbm, vae or iwae");
     }
 
     /** Options every train command shares: epochs, seed, output, checkpoints, resume, log. */
@@ -121,6 +121,15 @@ final class TrainCommand implements Runnable {
             p.put("dgm4j_version", Version.get());
             p.put("command", "dgm " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
             return p;
+        }
+
+        /** The training loop with these options' checkpoints and log, progress and monitors on {@code err}. */
+        TrainingRun trainingRun(PrintWriter err) {
+            return new TrainingRun(epochs)
+                    .checkpoint(out, everyEpochs(), everyMinutes())
+                    .csvLog(log)
+                    .progress(new ProgressBar(err))
+                    .log(err::println);
         }
 
         /** Prepares the CSV log: a new run starts it afresh; a resumed run keeps the rows of the epochs it has done. */
@@ -320,12 +329,7 @@ final class TrainCommand implements Runnable {
             err.printf(Locale.ROOT, "training a %s %d-%d RBM by %s on %s (%d examples, batch %d), %s%n", trainer.rbm().visibleType(), trainer.rbm().visibleUnits(),
                     trainer.rbm().hiddenUnits(), trainer.config().algorithm(), data.describe(), train.size(), batch, Numerics.describe());
             long t0 = System.nanoTime();
-            new TrainingRun(run.epochs)
-                    .checkpoint(run.out, run.everyEpochs(), run.everyMinutes())
-                    .csvLog(run.log)
-                    .progress(new ProgressBar(err))
-                    .log(err::println)
-                    .run(task, startEpoch);
+            run.trainingRun(err).run(task, startEpoch);
             out.printf(Locale.ROOT, "saved %s (%.1f s)%n", run.out, (System.nanoTime() - t0) / 1e9);
             if (run.pictures != null && train.height() > 0) {
                 RbmCommands.writePictures(trainer.rbm(), standardization, train.height(), train.width(),

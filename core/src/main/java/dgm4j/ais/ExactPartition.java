@@ -1,6 +1,9 @@
 package dgm4j.ais;
 
+import java.util.List;
+
 import dgm4j.InputException;
+import dgm4j.dbm.Dbm;
 import dgm4j.math.Elementwise;
 import dgm4j.math.LogMath;
 import dgm4j.math.Matrix;
@@ -128,6 +131,60 @@ public final class ExactPartition {
             }
         }
         return acc;
+    }
+
+    /**
+     * Exact ln Z of a small DBM: the odd layers (h1, h3, ...) summed out analytically
+     * ({@link Dbm#logUnnormalizedEvenLayers}), every joint state of the even layers (v, h2, ...; at most
+     * {@value #MAX_UNITS} units together) enumerated.
+     */
+    public static double logZ(Dbm dbm) {
+        return logSumOverEvenStates(dbm, null)[0];
+    }
+
+    /** Exact ln p*(v) = ln sum_h exp(-E(v, h)) of each row of v, enumerating the even hidden layers (h2, h4, ...). */
+    public static double[] logUnnormalizedProbability(Dbm dbm, Matrix v) {
+        dbm.requireVisible(v);
+        return logSumOverEvenStates(dbm, v);
+    }
+
+    /** logsumexp over the even layers' states (v fixed to each row of {@code v} unless null: then enumerated too). */
+    private static double[] logSumOverEvenStates(Dbm dbm, Matrix v) {
+        int first = v == null ? 0 : 2, units = 0;
+        for (int l = first; l <= dbm.hiddenLayers(); l += 2) units += dbm.units(l);
+        if (units > MAX_UNITS) {
+            throw new InputException("exact ln Z enumerates 2^" + units + " states of the DBM's even layers; at most " + MAX_UNITS + " units are supported");
+        }
+        long states = 1L << units;
+        int block = (int) Math.min(BLOCK, states);
+        List<Matrix> x = dbm.newLayers(block), scratch = dbm.newLayers(block);
+        double[] out = new double[v == null ? 1 : v.rows()];
+        float[] visible = new float[dbm.visibleUnits()];
+        for (int r = 0; r < out.length; r++) {
+            double acc = Double.NEGATIVE_INFINITY;
+            if (v != null) {
+                v.getRow(r, visible);
+                for (int s = 0; s < block; s++) x.get(0).setRow(s, visible);
+            }
+            for (long start = 0; start < states; start += block) {
+                int n = (int) Math.min(block, states - start);
+                for (int s = 0; s < n; s++) {
+                    long code = start + s;
+                    for (int l = first; l <= dbm.hiddenLayers(); l += 2) {
+                        Matrix layer = x.get(l);
+                        for (int u = 0; u < layer.cols(); u++, code >>>= 1) layer.set(s, u, (code & 1L) != 0 ? 1f : 0f);
+                    }
+                }
+                List<Matrix> rows = new java.util.ArrayList<>(), work = new java.util.ArrayList<>();
+                for (int l = 0; l < x.size(); l++) {
+                    rows.add(x.get(l).rows(0, n));
+                    work.add(scratch.get(l).rows(0, n));
+                }
+                acc = LogMath.logAddExp(acc, LogMath.logSumExp(dbm.logUnnormalizedEvenLayers(rows, work)));
+            }
+            out[r] = acc;
+        }
+        return out;
     }
 
     private static Matrix transpose(Matrix m) {

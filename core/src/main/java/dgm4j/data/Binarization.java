@@ -123,6 +123,20 @@ public final class Binarization {
         if (kind == Kind.DYNAMIC) rng.bernoulli(batch, batch);
     }
 
+    /**
+     * Refuses values other than 0 and 1, naming the model that needs them ("a binary RBM needs 0/1 data; found ...").
+     */
+    public static void requireBinary(Matrix m, String model) {
+        int n = m.size();
+        for (int k = 0; k < n; k++) {
+            float x = m.getFlat(k);
+            if (x != 0f && x != 1f) {
+                throw new dgm4j.InputException("a " + model + " needs 0/1 data; found " + x + " at row " + (k / m.cols())
+                        + ", column " + (k % m.cols()) + " (binarize the data first)");
+            }
+        }
+    }
+
     /** Throws a {@link DataException} naming {@code what} if a value of m is NaN or outside [0, 1]. */
     public static void requireUnitRange(Matrix m, String what) {
         float[] row = new float[m.cols()];

@@ -2,7 +2,6 @@ package dgm4j.rbm;
 
 import java.util.List;
 
-import dgm4j.InputException;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
@@ -20,8 +19,31 @@ import dgm4j.math.RandomStream;
  * </pre>
  */
 public final class BernoulliRbm extends RbmParameters {
+    private final float upward;    // multiplier of v W in the hidden units' input (1, or 2 in DBM pretraining)
+    private final float downward;  // multiplier of h W^T in the visible units' input
+
     public BernoulliRbm(Matrix weights, Matrix visibleBias, Matrix hiddenBias) {
+        this(weights, visibleBias, hiddenBias, 1f, 1f);
+    }
+
+    private BernoulliRbm(Matrix weights, Matrix visibleBias, Matrix hiddenBias, float upward, float downward) {
         super("RBM", weights, visibleBias, hiddenBias);
+        this.upward = upward;
+        this.downward = downward;
+    }
+
+    /**
+     * The same parameters (shared, not copied) with the hidden units' input from v multiplied by {@code upward} and
+     * the visible units' input from h by {@code downward}: p(h_j = 1 | v) = sigmoid(a_j + upward (v^T W)_j), and
+     * likewise down. This is the greedy pretraining of a deep Boltzmann machine (Salakhutdinov and Hinton 2009): the
+     * bottom RBM is trained with its upward input doubled, the top one with its downward input doubled, standing in
+     * for the input the missing neighbouring layer will give. Training it trains the shared W, b, a in place.
+     */
+    public BernoulliRbm withInputMultipliers(float upward, float downward) {
+        if (!(upward > 0) || !(downward > 0)) {
+            throw new dgm4j.InputException("input multipliers must be positive, got " + upward + ", " + downward);
+        }
+        return new BernoulliRbm(weights, visibleBias, hiddenBias, upward, downward);
     }
 
     /** A new RBM with W ~ N(0, 0.01^2) and zero biases. */
@@ -31,12 +53,14 @@ public final class BernoulliRbm extends RbmParameters {
 
     @Override public String visibleType() { return "bernoulli"; }
 
+    @Override protected float downwardMultiplier() { return downward; }
+
     /** out = v W + a. */
     @Override
     public Matrix hiddenInput(Matrix v, Matrix out) {
         requireWidth(v);
         Elementwise.broadcastRow(hiddenBias, out);
-        Numerics.blas().gemm(false, false, 1f, v, weights, 1f, out);
+        Numerics.blas().gemm(false, false, upward, v, weights, 1f, out);
         return out;
     }
 
@@ -69,18 +93,11 @@ public final class BernoulliRbm extends RbmParameters {
     @Override
     public void requireVisible(Matrix v) {
         requireWidth(v);
-        int n = v.size();
-        for (int k = 0; k < n; k++) {
-            float x = v.getFlat(k);
-            if (x != 0f && x != 1f) {
-                throw new InputException("a binary RBM needs 0/1 data; found " + x + " at row " + (k / v.cols())
-                        + ", column " + (k % v.cols()) + " (binarize the data first)");
-            }
-        }
+        dgm4j.data.Binarization.requireBinary(v, "binary RBM");
     }
 
     @Override
     public BernoulliRbm copy() {
-        return new BernoulliRbm(weights.copy(), visibleBias.copy(), hiddenBias.copy());
+        return new BernoulliRbm(weights.copy(), visibleBias.copy(), hiddenBias.copy(), upward, downward);
     }
 }

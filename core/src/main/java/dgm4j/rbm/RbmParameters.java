@@ -57,9 +57,12 @@ abstract class RbmParameters implements Rbm {
      */
     public Matrix visibleInput(Matrix h, Matrix out) {
         Elementwise.broadcastRow(visibleBias, out);
-        Numerics.blas().gemm(false, true, 1f, h, weights, 1f, out);
+        Numerics.blas().gemm(false, true, downwardMultiplier(), h, weights, 1f, out);
         return out;
     }
+
+    /** Multiplier of h W^T in {@link #visibleInput} (1 but in DBM pretraining, see BernoulliRbm#withInputMultipliers). */
+    protected float downwardMultiplier() { return 1f; }
 
     /** Refuses data whose width is not D. */
     protected final void requireWidth(Matrix v) {

@@ -61,7 +61,7 @@ public final class RbmSampler {
     }
 
     /** x = observed ? data : x, elementwise: x + observed * (data - x). */
-    private static void clamp(Matrix x, Matrix data, Matrix observed) {
+    public static void clamp(Matrix x, Matrix data, Matrix observed) {
         Matrix diff = dgm4j.math.Elementwise.subtract(data, x, Matrix.zeros(x.rows(), x.cols()));
         dgm4j.math.Elementwise.multiply(diff, observed, diff);
         dgm4j.math.Elementwise.add(x, diff, x);

@@ -97,17 +97,12 @@ public final class RbmTrainingTask implements TrainingTask {
 
     @Override
     public boolean stepIsFinite() {
-        Rbm rbm = trainer.rbm();
-        for (Matrix p : rbm.parameters()) {
-            if (p.rows() == 1 && p.hasNonFinite()) return false; // biases: cheap, and NaN in W reaches them in one step
-        }
-        return true;
+        return TrainingTask.biasesAreFinite(trainer.rbm().parameters());
     }
 
     @Override
     public boolean parametersAreFinite() {
-        for (Matrix p : trainer.rbm().parameters()) if (p.hasNonFinite()) return false;
-        return true;
+        return TrainingTask.allFinite(trainer.rbm().parameters());
     }
 
     @Override

@@ -28,6 +28,18 @@ public interface TrainingTask {
     /** Monitors computed at the end of an epoch (name -&gt; value), in a stable order; logged and shown. */
     Map<String, Double> endOfEpoch(int epoch);
 
+    /** The usual {@link #stepIsFinite()}: the biases (1-row parameters) finite; NaN in a weight reaches them in one step. */
+    static boolean biasesAreFinite(java.util.List<dgm4j.math.Matrix> parameters) {
+        for (dgm4j.math.Matrix p : parameters) if (p.rows() == 1 && p.hasNonFinite()) return false;
+        return true;
+    }
+
+    /** The usual {@link #parametersAreFinite()}: every element of every parameter finite. */
+    static boolean allFinite(java.util.List<dgm4j.math.Matrix> parameters) {
+        for (dgm4j.math.Matrix p : parameters) if (p.hasNonFinite()) return false;
+        return true;
+    }
+
     /** The model and its complete training state after {@code epochsDone} epochs, as a model file. */
     ModelFile snapshot(int epochsDone);
 }

@@ -1,0 +1,241 @@
+package dgm4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dgm4j.InputException;
+import dgm4j.ais.AisEstimate;
+import dgm4j.ais.AnnealingSchedule;
+import dgm4j.ais.DbmAis;
+import dgm4j.ais.ExactPartition;
+import dgm4j.ais.RbmAis;
+import dgm4j.data.Binarization;
+import dgm4j.data.Dataset;
+import dgm4j.dbm.Dbm;
+import dgm4j.dbm.DbmFiles;
+import dgm4j.dbm.DbmPretraining;
+import dgm4j.dbm.DbmSampler;
+import dgm4j.dbm.DbmTrainer;
+import dgm4j.dbm.DbmTrainingTask;
+import dgm4j.io.ModelFile;
+import dgm4j.io.ModelFiles;
+import dgm4j.math.Matrix;
+import dgm4j.math.Numerics;
+import dgm4j.math.RandomStream;
+import dgm4j.train.TrainingState;
+import dgm4j.viz.ImageGrid;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Deep Boltzmann machine commands: {@code dgm train dbm}, and the DBM side of eval ais, sample, complete, transform. */
+final class DbmCommands {
+    private DbmCommands() {}
+
+    @Command(name = "dbm", mixinStandardHelpOptions = true,
+            description = {"Train a deep Boltzmann machine: greedy pretraining of a stack of RBMs with the DBM corrections, "
+                    + "then joint training by stochastic approximation (mean field for the data, persistent chains for the model).",
+                    "Example: dgm train dbm --data mnist --hidden 500,1000 --pretrain-epochs 100 --epochs 300 --out dbm.safetensors --pictures runs/dbm"})
+    static final class TrainDbm implements Callable<Integer> {
+        @Mixin DataSelection data;
+        @Mixin TrainCommand.RunOptions run;
+        @Mixin NumericOptions numeric;
+        @Option(names = "--hidden", defaultValue = "500,1000", split = ",", description = "hidden layer sizes, bottom first (default: ${DEFAULT-VALUE})") int[] hidden;
+        @Option(names = "--pretrain-epochs", defaultValue = "10", description = "epochs of each RBM's greedy pretraining; 0 = none (default: ${DEFAULT-VALUE})") int pretrainEpochs;
+        @Option(names = "--pretrain-lr", defaultValue = "0.05", description = "pretraining learning rate (default: ${DEFAULT-VALUE})") float pretrainLr;
+        @Option(names = "--pretrain-weight-decay", defaultValue = "0.001", description = "pretraining weight decay (default: ${DEFAULT-VALUE})") float pretrainWeightDecay;
+        @Option(names = "--top-gibbs-steps", defaultValue = "10", description = "the top RBM's CD-k rises from 1 to this (default: ${DEFAULT-VALUE})") int topGibbsSteps;
+        @Option(names = "--lr", defaultValue = "0.001", description = "joint training learning rate (default: ${DEFAULT-VALUE})") float lr;
+        @Option(names = "--lr-decay", defaultValue = "1.000015", description = "divide the learning rate by this after every update, the authors' decay (default: ${DEFAULT-VALUE})") double lrDecay;
+        @Option(names = "--lr-tau", paramLabel = "TAU", description = "instead: lr / (1 + t / TAU), t the update count") Double lrTau;
+        @Option(names = "--chains", defaultValue = "100", description = "persistent chains (default: ${DEFAULT-VALUE})") int chains;
+        @Option(names = "--gibbs-steps", defaultValue = "5", description = "Gibbs sweeps of the chains per update (default: ${DEFAULT-VALUE})") int gibbsSteps;
+        @Option(names = "--mean-field-iterations", defaultValue = "10", description = "cap on mean-field sweeps per minibatch (default: ${DEFAULT-VALUE})") int meanFieldIterations;
+        @Option(names = "--momentum", defaultValue = "0.5", description = "momentum for the first 5 epochs (default: ${DEFAULT-VALUE})") float momentum;
+        @Option(names = "--final-momentum", defaultValue = "0.9", description = "momentum afterwards (default: ${DEFAULT-VALUE})") float finalMomentum;
+        @Option(names = "--weight-decay", defaultValue = "0.0002", description = "L2 weight decay (default: ${DEFAULT-VALUE})") float weightDecay;
+        @Option(names = "--sparsity-targets", split = ",", paramLabel = "P1,P2", description = "target mean activation of each hidden layer, e.g. 0.2,0.1 (default: none)") float[] sparsityTargets;
+        @Option(names = "--sparsity-cost", defaultValue = "0.01", description = "weight of the sparsity penalty (default: ${DEFAULT-VALUE})") float sparsityCost;
+        @Option(names = "--tempering", defaultValue = "1", paramLabel = "K",
+                description = "advance the chains by parallel tempering over K temperatures (1 = plain Gibbs; default: ${DEFAULT-VALUE})") int tempering;
+        @Option(names = "--tempering-min-beta", defaultValue = "0.9", description = "the hottest inverse temperature (default: ${DEFAULT-VALUE})") double minBeta;
+        @Option(names = "--ais-every", paramLabel = "N", defaultValue = "0",
+                description = "estimate ln Z by AIS and the validation lower bound after epoch 1 and every N epochs (0 = never)") int aisEvery;
+        @Option(names = "--ais-betas", defaultValue = "0.1",
+                description = "schedule of those estimates, as a factor of the published 14,501 betas (default: ${DEFAULT-VALUE})") double aisBetas;
+        @Option(names = "--batch", defaultValue = "100", description = "minibatch size (default: ${DEFAULT-VALUE})") int batch;
+        @Option(names = "--binarize", defaultValue = "dynamic",
+                description = "how pixels in [0,1] become binary: dynamic, fixed:SEED, threshold[:T] (default: ${DEFAULT-VALUE})") String binarize;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            run.validate();
+            numeric.apply();
+            for (int h : hidden) if (h < 1) throw new InputException("--hidden sizes must be at least 1, got " + h);
+            if (batch < 1) throw new InputException("--batch must be at least 1, got " + batch);
+            if (pretrainEpochs < 0) throw new InputException("--pretrain-epochs must be non-negative, got " + pretrainEpochs);
+            if (aisEvery < 0) throw new InputException("--ais-every must be non-negative, got " + aisEvery);
+            Binarization binarization = Binarization.parse(binarize);
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Dataset train = data.load("train");
+            Dataset validation = data.hasValidation() ? data.load("validation") : null;
+            Binarization.requireUnitRange(train.features(), train.name());
+
+            DbmTrainer.Config config = new DbmTrainer.Config();
+            config.learningRate = lr;
+            config.learningRateDecay = lrDecay;
+            config.learningRateTimeConstant = lrTau == null ? 0 : lrTau;
+            config.weightDecay = weightDecay;
+            config.initialMomentum = momentum;
+            config.finalMomentum = finalMomentum;
+            config.chains = chains;
+            config.gibbsSteps = gibbsSteps;
+            config.meanFieldIterations = meanFieldIterations;
+            config.sparsityTargets = sparsityTargets;
+            config.sparsityCost = sparsityCost;
+            config.temperatures = tempering;
+            config.minimumBeta = minBeta;
+
+            Dbm dbm;
+            DbmTrainer trainer;
+            RandomStream dataRandom;
+            int startEpoch = 0;
+            if (run.resume != null) {
+                ModelFile checkpoint = ModelFiles.read(run.resume, Dbm.KIND);
+                dbm = DbmFiles.read(checkpoint);
+                if (dbm.visibleUnits() != train.dim()) {
+                    throw new InputException(run.resume + " has " + dbm.visibleUnits() + " visible units but the data have " + train.dim() + " columns");
+                }
+                startEpoch = TrainingState.epochsDone(checkpoint);
+                if (startEpoch >= run.epochs) {
+                    throw new InputException(run.resume + " has already done " + startEpoch + " epochs: give --epochs greater than " + startEpoch);
+                }
+                DbmTrainingTask.requireSameHyperParameters(checkpoint, config, batch);
+                trainer = new DbmTrainer(dbm, config, TrainingState.randomStream(checkpoint, "train.random"));
+                dataRandom = DbmTrainingTask.restore(checkpoint, trainer);
+                err.printf("resuming %s from epoch %d%n", run.resume, startEpoch);
+            } else {
+                RandomStream root = new RandomStream(run.seed);
+                int[] units = new int[hidden.length + 1];
+                units[0] = train.dim();
+                System.arraycopy(hidden, 0, units, 1, hidden.length);
+                if (pretrainEpochs > 0) {
+                    DbmPretraining.Config p = new DbmPretraining.Config();
+                    p.epochs = pretrainEpochs;
+                    p.batchSize = batch;
+                    p.learningRate = pretrainLr;
+                    p.weightDecay = pretrainWeightDecay;
+                    p.topGibbsSteps = topGibbsSteps;
+                    long t0 = System.nanoTime();
+                    dbm = DbmPretraining.pretrain(train, hidden, binarization, p, root.split(2), err::println);
+                    err.printf(Locale.ROOT, "pretraining done (%.1f s)%n", (System.nanoTime() - t0) / 1e9);
+                } else {
+                    dbm = Dbm.initialize(units, root.split(2));
+                    dbm.bias(0).copyFrom(RbmAis.baseRateBias(train.features()));   // visible biases at the data's log-odds
+                }
+                trainer = new DbmTrainer(dbm, config, root.split(0));
+                dataRandom = root.split(1);
+            }
+            Map<String, Object> provenance = run.provenance(data, train, spec);
+            provenance.put("binarization", binarization.toString());
+            provenance.put("pretrain_epochs", pretrainEpochs);
+            run.prepareLog(startEpoch);
+            DbmTrainingTask task = new DbmTrainingTask(trainer, train, validation, batch, binarization, dataRandom, provenance);
+            if (aisEvery > 0) {
+                if (task.monitorValidation() == null) throw new InputException("--ais-every needs data with a validation split (--data NAME)");
+                AnnealingSchedule schedule = AnnealingSchedule.standardScaled(aisBetas);
+                Matrix base = RbmAis.baseRateBias(Binarization.fixed(run.seed).apply(train).features());
+                Matrix monitored = task.monitorValidation();
+                task.withMonitor(aisEvery, (model, epoch) -> {
+                    AisEstimate z = new DbmAis(model, base).forward(schedule, 100, new RandomStream(run.seed).split(1000 + epoch), dgm4j.Progress.NONE);
+                    double bound = 0;
+                    for (double b : DbmAis.logProbabilityLowerBound(model, monitored, z.logZ(), meanFieldIterations, 1e-6)) bound += b / monitored.rows();
+                    Map<String, Double> m = new java.util.LinkedHashMap<>();
+                    m.put("ais_log_z", z.logZ());
+                    m.put("ais_validation_lower_bound", bound);
+                    return m;
+                });
+            }
+            err.printf(Locale.ROOT, "training a %s DBM by stochastic approximation (%d chains, %d Gibbs sweeps%s) on %s (%d examples, batch %d), %s%n",
+                    layers(dbm), chains, gibbsSteps, tempering > 1 ? ", parallel tempering over " + tempering + " temperatures" : "",
+                    data.describe(), train.size(), batch, Numerics.describe());
+            long t0 = System.nanoTime();
+            run.trainingRun(err).run(task, startEpoch);
+            if (tempering > 1) err.println("parallel tempering: " + task.lastSwapReport() + " (last epoch)");
+            out.printf(Locale.ROOT, "saved %s (%.1f s)%n", run.out, (System.nanoTime() - t0) / 1e9);
+            if (run.pictures != null && train.height() > 0) {
+                Files.createDirectories(run.pictures);
+                int[] t = RbmCommands.tile(dbm.visibleUnits(), new int[] {train.height(), train.width()});
+                Matrix examples = task.monitorValidation() != null ? task.monitorValidation() : task.monitorTrain();
+                Path samples = run.pictures.resolve("samples.png");
+                writeSamplesBesideData(dbm, examples, t, 1000, new RandomStream(run.seed).split(7), samples);
+                out.println("wrote " + samples + " (top: data, bottom: samples after 1000 Gibbs sweeps)");
+            }
+            return Main.OK;
+        }
+    }
+
+    static String layers(Dbm dbm) {
+        StringBuilder sb = new StringBuilder();
+        for (int n : dbm.layerSizes()) sb.append(sb.length() > 0 ? "-" : "").append(n);
+        return sb.toString();
+    }
+
+    /** 50 examples (top five rows), then 50 fantasies (bottom five rows), 10 per row. */
+    static void writeSamplesBesideData(Dbm dbm, Matrix examples, int[] tile, int steps, RandomStream random, Path file) throws IOException {
+        int n = Math.min(50, examples.rows());
+        Matrix s = DbmSampler.fantasies(dbm, 50, steps, random);
+        Matrix grid = Matrix.zeros(n + 50, dbm.visibleUnits());
+        grid.rows(0, n).copyFrom(examples.rows(0, n));
+        grid.rows(n, n + 50).copyFrom(s);
+        new ImageGrid(tile[0], tile[1], 10).zoom(2).writePng(grid, null, file);
+    }
+
+    /** True if the model file holds a DBM (the file is read and checked once more by the command). */
+    static boolean isDbm(ModelFile file) {
+        return Dbm.KIND.equals(file.kind());
+    }
+
+    /** {@code dgm eval ais} for a DBM: ln Z by AIS, the mean-field lower bound on the data's log-probability. */
+    static int ais(ModelFile file, Path model, DataSelection data, String split, int runs, AnnealingSchedule schedule,
+                   boolean reverse, boolean exact, String binarize, int meanFieldIterations, long seed, CommandSpec spec) {
+        if (reverse) throw new InputException("--reverse is implemented for RBMs; " + model + " holds a DBM");
+        Dbm dbm = DbmFiles.read(file);
+        PrintWriter out = spec.commandLine().getOut();
+        Binarization b = Binarization.parse(binarize);
+        Dataset train = data.load("train");
+        Matrix trainBits = b.apply(train).features();
+        dbm.requireVisible(trainBits);
+        Matrix x = b.apply(data.hasSplits() ? data.load(split) : train).features();
+        long t0 = System.nanoTime();
+        DbmAis ais = new DbmAis(dbm, RbmAis.baseRateBias(trainBits));
+        AisEstimate f = ais.forward(schedule, runs, new RandomStream(seed).split(0), new ProgressBar(spec.commandLine().getErr()));
+        double secs = (System.nanoTime() - t0) / 1e9;
+        double[] bound = DbmAis.logProbabilityLowerBound(dbm, x, 0, meanFieldIterations, 1e-6);
+        double mean = 0;
+        for (double v : bound) mean += v / bound.length;
+        String what = x.rows() + " " + (data.hasSplits() ? split : "given") + " examples";
+        out.printf(Locale.ROOT, "%s DBM; ln Z_base = %.4f%n", layers(dbm), ais.logZBase());
+        out.printf(Locale.ROOT, "%s  (%.1f s)%n", f, secs);
+        out.printf(Locale.ROOT, "average log-probability lower bound (mean field, %d iterations) of %s: %.2f nats (bracket %.2f .. %.2f)%n",
+                meanFieldIterations, what, mean - f.logZ(), mean - f.logZHigh(), mean - f.logZLow());
+        if (exact) {
+            double z = ExactPartition.logZ(dbm);
+            out.printf(Locale.ROOT, "exact ln Z = %.4f; lower bound %.2f nats", z, mean - z);
+            double[] logp = ExactPartition.logUnnormalizedProbability(dbm, x);
+            double lp = 0;
+            for (double v : logp) lp += (v - z) / logp.length;
+            out.printf(Locale.ROOT, ", exact average log-probability %.2f nats%n", lp);
+        }
+        return Main.OK;
+    }
+}

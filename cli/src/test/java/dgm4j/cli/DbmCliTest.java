@@ -1,0 +1,150 @@
+package dgm4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** dgm train dbm and the DBM side of eval ais, sample, complete, transform, on the committed MNIST fixture. */
+class DbmCliTest {
+
+    private static String[] images() {
+        return new String[] {"--images", Cli.fixtureImages().toString(), "--labels", Cli.fixtureLabels().toString()};
+    }
+
+    private static String[] join(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static double number(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertTrue(m.find(), "no match for " + regex + " in\n" + text);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void trainResumeSampleCompleteTransformAndMeasureADbm(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("dbm.safetensors"), log = dir.resolve("log.csv");
+        String[] train = join(new String[] {"train", "dbm"}, images());
+        train = join(train, "--hidden", "12,8", "--pretrain-epochs", "2", "--chains", "10", "--batch", "20", "--lr", "0.005",
+                "--tempering", "3", "--threads", "1", "--out", model.toString(), "--log", log.toString());
+        Cli t = Cli.run(join(train, "--epochs", "2", "--pictures", dir.resolve("pics").toString()));
+        assertEquals(0, t.code, t.toString());
+        assertTrue(t.err.contains("pretraining RBM 1 (784-12, CD-1, upward input doubled)")
+                && t.err.contains("pretraining RBM 2 (12-8, CD-10, downward input doubled): epoch 2/2"), t.err);
+        assertTrue(t.err.contains("parallel tempering: swap rates"), t.err);
+        assertTrue(ImageIO.read(dir.resolve("pics/samples.png").toFile()).getWidth() > 100);
+        List<String> rows = Files.readAllLines(log);
+        assertEquals(3, rows.size(), rows.toString());
+        assertTrue(rows.get(0).startsWith("epoch,reconstruction_error,mean_field_train,swap_rate"), rows.get(0));
+
+        Cli resumed = Cli.run(join(train, "--epochs", "3", "--resume", model.toString()));
+        assertEquals(0, resumed.code, resumed.toString());
+        assertEquals(4, Files.readAllLines(log).size());
+        Cli changed = Cli.run(join(train, "--epochs", "4", "--resume", model.toString(), "--gibbs-steps", "2"));
+        assertEquals(2, changed.code, changed.toString());
+        assertTrue(changed.err.contains("resume with the options of the original run"), changed.err);
+
+        Cli i = Cli.run("inspect", model.toString());
+        assertTrue(i.out.contains("kind:        dbm") && i.out.contains("weights_2") && i.out.contains("[12, 8]")
+                && i.out.contains("\"epochs_done\":3"), i.out);
+
+        assertEquals(0, Cli.run("sample", model.toString(), "--out", dir.resolve("s.png").toString(), "--count", "4", "--steps", "20").code);
+        Cli c = Cli.run(join(new String[] {"complete", model.toString()}, join(images(), "--out", dir.resolve("c.png").toString(), "--count", "3")));
+        assertEquals(0, c.code, c.toString());
+        assertTrue(ImageIO.read(dir.resolve("c.png").toFile()).getWidth() > 50);
+
+        Path csv = dir.resolve("f.csv");
+        Cli f = Cli.run(join(new String[] {"transform", model.toString()}, join(images(), "--out", csv.toString())));
+        assertEquals(0, f.code, f.toString());
+        String[] first = Files.readAllLines(csv).get(0).split(",");
+        assertEquals(12 + 8 + 1, first.length, "q(h1), q(h2) and the label");
+        assertEquals("7", first[20]);
+        Cli top = Cli.run(join(new String[] {"transform", model.toString()}, join(images(), "--layer", "2", "--out", csv.toString())));
+        assertEquals(0, top.code, top.toString());
+        assertEquals(9, Files.readAllLines(csv).get(0).split(",").length);
+
+        Cli a = Cli.run(join(new String[] {"eval", "ais", model.toString()}, join(images(), "--runs", "20", "--betas", "0.02", "--threads", "1")));
+        assertEquals(0, a.code, a.toString());
+        double logZ = number(a.out, "ln Z = ([-0-9.]+)");
+        double bound = number(a.out, "lower bound \\(mean field, 30 iterations\\) of 300 given examples: ([-0-9.]+) nats");
+        assertTrue(Double.isFinite(logZ) && bound < 0 && bound > -600, a.out);
+    }
+
+    @Test
+    void dbmAndRbmFilesGivenToTheOtherKindsCommandsAreRefused(@TempDir Path dir) {
+        Path dbm = dir.resolve("dbm.safetensors"), rbm = dir.resolve("rbm.safetensors");
+        assertEquals(0, Cli.run(join(join(new String[] {"train", "dbm"}, images()), "--hidden", "5,4", "--pretrain-epochs", "1",
+                "--epochs", "1", "--chains", "5", "--batch", "50", "--threads", "1", "--out", dbm.toString())).code);
+        assertEquals(0, Cli.run(join(join(new String[] {"train", "rbm"}, images()), "--hidden", "5", "--epochs", "1",
+                "--threads", "1", "--out", rbm.toString())).code);
+        for (String[] args : new String[][] {
+                {"filters", dbm.toString(), "--out", dir.resolve("f.png").toString()},
+                {"topics", dbm.toString()},
+                join(join(new String[] {"train", "rbm"}, images()), "--epochs", "3", "--out", dbm.toString(), "--resume", dbm.toString()),
+                join(join(new String[] {"train", "dbm"}, images()), "--epochs", "3", "--out", rbm.toString(), "--resume", rbm.toString())}) {
+            Cli c = Cli.run(args);
+            assertEquals(2, c.code, String.join(" ", args) + "\n" + c);
+            assertTrue(c.err.contains("expected a") && c.err.contains("holds a"), c.err);
+        }
+        Cli layer = Cli.run(join(new String[] {"transform", rbm.toString()}, join(images(), "--layer", "1", "--out", dir.resolve("x.csv").toString())));
+        assertEquals(2, layer.code, layer.toString());
+        Cli deep = Cli.run(join(new String[] {"transform", dbm.toString()}, join(images(), "--layer", "3", "--out", dir.resolve("x.csv").toString())));
+        assertEquals(2, deep.code, deep.toString());
+        Cli bad = Cli.run(join(join(new String[] {"train", "dbm"}, images()), "--hidden", "5,0", "--out", dir.resolve("b.safetensors").toString()));
+        assertEquals(2, bad.code, bad.toString());
+        Cli temp = Cli.run(join(join(new String[] {"train", "dbm"}, images()), "--tempering", "3", "--tempering-min-beta", "1.5",
+                "--pretrain-epochs", "0", "--out", dir.resolve("t.safetensors").toString()));
+        assertEquals(2, temp.code, temp.toString());
+        Cli reverse = Cli.run(join(new String[] {"eval", "ais", dbm.toString()}, join(images(), "--reverse")));
+        assertEquals(2, reverse.code, reverse.toString());
+        Cli ais = Cli.run(join(join(new String[] {"train", "dbm"}, images()), "--ais-every", "1", "--pretrain-epochs", "0",
+                "--out", dir.resolve("a.safetensors").toString()));
+        assertEquals(2, ais.code, ais.toString());
+        assertTrue(ais.err.contains("validation split"), ais.err);
+    }
+
+    /** Bars on a 4x4 grid as CSV (16 pixels, then the label 0 = horizontal, 1 = vertical). */
+    private static Path bars(Path dir) throws Exception {
+        java.util.Random r = new java.util.Random(5);
+        StringBuilder sb = new StringBuilder();
+        for (int n = 0; n < 400; n++) {
+            boolean vertical = r.nextBoolean();
+            int[] img = new int[16];
+            for (int line = 0; line < 4; line++) {
+                if (r.nextDouble() < 0.3) for (int t = 0; t < 4; t++) img[vertical ? t * 4 + line : line * 4 + t] = 1;
+            }
+            for (int v : img) sb.append(v).append(',');
+            sb.append(vertical ? 1 : 0).append('\n');
+        }
+        Path csv = dir.resolve("bars.csv");
+        Files.writeString(csv, sb.toString());
+        return csv;
+    }
+
+    @Test
+    void aisThroughTheCliMatchesExactEnumerationOnASmallDbm(@TempDir Path dir) throws Exception {
+        Path csv = bars(dir), model = dir.resolve("small.safetensors");
+        Cli t = Cli.run("train", "dbm", "--csv", csv.toString(), "--hidden", "8,4", "--pretrain-epochs", "5", "--epochs", "5",
+                "--batch", "20", "--chains", "20", "--lr", "0.01", "--pretrain-lr", "0.1", "--threads", "1", "--out", model.toString());
+        assertEquals(0, t.code, t.toString());
+        Cli a = Cli.run("eval", "ais", model.toString(), "--csv", csv.toString(), "--runs", "100", "--betas", "0.3", "--exact", "--threads", "1");
+        assertEquals(0, a.code, a.toString());
+        double ais = number(a.out, "forward AIS: ln Z = ([-0-9.]+)"), exact = number(a.out, "exact ln Z = ([-0-9.]+)");
+        assertEquals(exact, ais, 0.1, a.out);
+        double bound = number(a.out, "exact ln Z = [-0-9.]+; lower bound ([-0-9.]+) nats");
+        double logp = number(a.out, "exact average log-probability ([-0-9.]+) nats");
+        assertTrue(bound <= logp && logp - bound < 1.0, a.out);
+    }
+}

@@ -1,0 +1,210 @@
+package dgm4j.dbm;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dgm4j.InputException;
+import dgm4j.math.Elementwise;
+import dgm4j.math.Matrix;
+import dgm4j.math.RandomStream;
+
+/**
+ * Joint maximum-likelihood learning of a {@link Dbm} by stochastic approximation (Salakhutdinov and Hinton, AISTATS
+ * 2009, algorithm 1; the authors' dbm_mf.m): the gradient E_data[h_{l-1} h_l^T] - E_model[h_{l-1} h_l^T] takes its
+ * data term from the mean-field posterior q(h | v) of each minibatch ({@link Dbm#meanField}) and its model term from M
+ * persistent chains advanced k Gibbs sweeps per update ({@link DbmChains}, optionally by parallel tempering). Updates:
+ * SGD with momentum, L2 weight decay on the weights, the learning rate divided by 1.000015 after every update (the
+ * authors' decay) or lr / (1 + t / tau), and optional sparsity targets on the hidden biases. A step allocates no matrix
+ * once its batch size's buffers exist (parallel tempering's energies are a few small double arrays).
+ */
+public final class DbmTrainer {
+
+    /** Hyper-parameters (the authors' MNIST recipe by default). */
+    public static final class Config {
+        public float learningRate = 0.001f;
+        /** The learning rate is divided by this after every update (the authors' 1.000015; 1 = constant). */
+        public double learningRateDecay = 1.000015;
+        /** If positive: lr_t = lr / (1 + t / tau) instead of {@link #learningRateDecay}. */
+        public double learningRateTimeConstant = 0;
+        public float weightDecay = 2e-4f;
+        public float initialMomentum = 0.5f;
+        public float finalMomentum = 0.9f;
+        public int momentumSwitchEpoch = 5;
+        /** M, the persistent chains. */
+        public int chains = 100;
+        /** k, Gibbs sweeps of the chains per update. */
+        public int gibbsSteps = 5;
+        /** Cap on mean-field sweeps per minibatch. */
+        public int meanFieldIterations = 10;
+        /** Mean field stops when a sweep changes the means by less than this (root mean square). */
+        public double meanFieldTolerance = 1e-5;
+        /** Target mean activation of each hidden layer (null or NaN entries: none), e.g. {0.2, 0.1}. */
+        public float[] sparsityTargets;
+        public float sparsityCost = 0.01f;
+        /** K, temperatures of parallel tempering (1 = plain Gibbs sampling). */
+        public int temperatures = 1;
+        /** The hottest replica's inverse temperature. */
+        public double minimumBeta = 0.9;
+
+        /** Learning rate of the update numbered {@code t} (0-based). */
+        public float learningRate(long t) {
+            if (learningRateTimeConstant > 0) return (float) (learningRate / (1 + t / learningRateTimeConstant));
+            return (float) (learningRate / Math.pow(learningRateDecay, t));
+        }
+
+        void validate(int hiddenLayers) {
+            if (!(learningRate > 0) || !Float.isFinite(learningRate)) throw new InputException("learning rate must be positive, got " + learningRate);
+            if (!(learningRateDecay >= 1)) throw new InputException("learning-rate decay must be at least 1, got " + learningRateDecay);
+            if (weightDecay < 0) throw new InputException("weight decay must be non-negative, got " + weightDecay);
+            if (initialMomentum < 0 || initialMomentum >= 1 || finalMomentum < 0 || finalMomentum >= 1) {
+                throw new InputException("momentum must be in [0, 1), got " + initialMomentum + " / " + finalMomentum);
+            }
+            if (chains < 1) throw new InputException("need at least one persistent chain, got " + chains);
+            if (gibbsSteps < 1) throw new InputException("Gibbs steps must be at least 1, got " + gibbsSteps);
+            if (meanFieldIterations < 1) throw new InputException("mean-field iterations must be at least 1, got " + meanFieldIterations);
+            if (sparsityTargets != null) {
+                if (sparsityTargets.length != hiddenLayers) {
+                    throw new InputException(sparsityTargets.length + " sparsity targets for " + hiddenLayers + " hidden layers");
+                }
+                for (float t : sparsityTargets) {
+                    if (!Float.isNaN(t) && !(t > 0 && t < 1)) throw new InputException("sparsity targets must lie in (0, 1), got " + t);
+                }
+            }
+            DbmChains.ladder(temperatures, minimumBeta);
+        }
+    }
+
+    private final Dbm dbm;
+    private final Config config;
+    private final RandomStream random;
+    private final List<Matrix> velocities = new ArrayList<>();
+    private final List<Matrix> gradients = new ArrayList<>();
+    private final List<Matrix> hiddenMeans = new ArrayList<>();   // q_l, running means of mu_l (sparsity), index l
+    private final DbmChains chains;
+    private boolean chainsStarted;
+    private long updates;
+    private long meanFieldSweeps, meanFieldCalls;   // since the last takeMeanFieldSweeps()
+    private Dbm.Posterior posterior;   // mean-field work space for the current batch size
+    private final List<Matrix> batchMeans = new ArrayList<>();   // work space for the sparsity means
+
+    public DbmTrainer(Dbm dbm, Config config, RandomStream random) {
+        config.validate(dbm.hiddenLayers());
+        this.dbm = dbm;
+        this.config = config;
+        this.random = random;
+        for (Matrix p : dbm.parameters()) {
+            velocities.add(Matrix.zeros(p.rows(), p.cols()));
+            gradients.add(Matrix.zeros(p.rows(), p.cols()));
+        }
+        for (int l = 0; l <= dbm.hiddenLayers(); l++) {
+            hiddenMeans.add(Matrix.zeros(1, dbm.units(l)).fill(0.5f));
+            batchMeans.add(Matrix.zeros(1, dbm.units(l)));
+        }
+        chains = new DbmChains(dbm, config.chains, DbmChains.ladder(config.temperatures, config.minimumBeta));
+    }
+
+    public Dbm dbm() { return dbm; }
+
+    public Config config() { return config; }
+
+    public RandomStream random() { return random; }
+
+    /** Momentum velocities, one per {@link Dbm#parameters()} entry (live, for checkpoints). */
+    public List<Matrix> velocities() { return velocities; }
+
+    public DbmChains chains() { return chains; }
+
+    /** True once the chains have been started (at the first update, or restored). */
+    public boolean chainsStarted() { return chainsStarted; }
+
+    /** Updates done so far (drives the learning-rate decay). */
+    public long updates() { return updates; }
+
+    /** Mean number of mean-field sweeps per minibatch since the last call (a monitor: how often the cap was hit). */
+    public double takeMeanFieldSweeps() {
+        double mean = meanFieldCalls == 0 ? Double.NaN : (double) meanFieldSweeps / meanFieldCalls;
+        meanFieldSweeps = 0;
+        meanFieldCalls = 0;
+        return mean;
+    }
+
+    /** Running means q_l of the hidden layers' posterior means, index l = 1..L (index 0 unused). */
+    public List<Matrix> hiddenMeans() { return hiddenMeans; }
+
+    /** Restores the state a checkpoint keeps besides velocities: update count and chain states. */
+    public void restore(long updatesDone, List<Matrix> chainStates) {
+        updates = updatesDone;
+        if (chainStates != null) {
+            chains.restore(chainStates);
+            chainsStarted = true;
+        }
+    }
+
+    /** The last gradient estimate, one per parameter: E_data - E_model, before weight decay. */
+    public List<Matrix> gradient() { return gradients; }
+
+    /** One update from a minibatch of binary data; {@code epoch} (0-based) selects the momentum. */
+    public void update(Matrix v, int epoch) {
+        estimateGradient(v);
+        applyGradient(epoch);
+    }
+
+    /** Estimates the gradient into {@link #gradient()}, advancing the chains, without changing the parameters. */
+    public void estimateGradient(Matrix v) {
+        int batch = v.rows();
+        if (batch == 0) throw new InputException("empty minibatch");
+        if (posterior == null || posterior.rows() != batch) posterior = dbm.newPosterior(batch);
+        List<Matrix> mu = posterior.mu;
+        // data-dependent statistics: the mean-field posterior
+        meanFieldSweeps += dbm.meanField(v, posterior, config.meanFieldIterations, config.meanFieldTolerance);
+        meanFieldCalls++;
+        if (!chainsStarted) startChains();
+        // data-independent statistics: the persistent chains, k more sweeps
+        chains.advance(config.gibbsSteps, random);
+
+        for (Matrix g : gradients) g.fill(0f);
+        dbm.addStatistics(mu, 1f / batch, gradients);
+        dbm.addStatistics(chains.coldStatistics(), -1f / config.chains, gradients);
+
+        if (config.sparsityTargets != null) {
+            int top = dbm.hiddenLayers();
+            for (int l = 1; l <= top; l++) {
+                float target = config.sparsityTargets[l - 1];
+                if (Float.isNaN(target)) continue;
+                // q_l <- 0.9 q_l + 0.1 mean(mu_l);  hidden biases: + cost * (target - q_l)
+                Matrix q = hiddenMeans.get(l), m = batchMeans.get(l);
+                Elementwise.columnSums(mu.get(l), 1f / batch, 0f, m);
+                Elementwise.axpby(0.9f, q, 0.1f, m, q);
+                Matrix gb = gradients.get(top + l);
+                Elementwise.axpby(1f, gb, -config.sparsityCost, q, gb);
+                Elementwise.addScalar(gb, config.sparsityCost * target);
+            }
+        }
+    }
+
+    /** Chain m starts at data row m mod B with hidden layers sampled from its mean-field posterior. */
+    private void startChains() {
+        List<Matrix> mu = posterior.mu;
+        int batch = posterior.rows();
+        List<Matrix> start = dbm.newLayers(config.chains);
+        for (int l = 0; l < start.size(); l++) {
+            for (int m = 0; m < config.chains; m++) start.get(l).rows(m, m + 1).copyFrom(mu.get(l).rows(m % batch, m % batch + 1));
+            if (l > 0) random.bernoulli(start.get(l), start.get(l));
+        }
+        chains.start(start);
+        chainsStarted = true;
+    }
+
+    /** velocity = momentum * velocity + lr_t * (gradient - decay * W); theta += velocity. */
+    public void applyGradient(int epoch) {
+        float momentum = epoch < config.momentumSwitchEpoch ? config.initialMomentum : config.finalMomentum;
+        float lr = config.learningRate(updates);
+        List<Matrix> parameters = dbm.parameters();
+        int weights = dbm.hiddenLayers();
+        for (int k = 0; k < parameters.size(); k++) {
+            Elementwise.momentumStep(parameters.get(k), gradients.get(k), velocities.get(k), momentum, lr,
+                    k < weights ? config.weightDecay : 0f);
+        }
+        updates++;
+    }
+}

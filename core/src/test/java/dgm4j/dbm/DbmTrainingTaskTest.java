@@ -1,0 +1,77 @@
+package dgm4j.dbm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dgm4j.InputException;
+import dgm4j.data.Binarization;
+import dgm4j.data.Dataset;
+import dgm4j.io.ModelFile;
+import dgm4j.io.ModelFiles;
+import dgm4j.math.Matrix;
+import dgm4j.math.RandomStream;
+import dgm4j.rbm.RbmTest;
+import dgm4j.train.TrainingRun;
+
+/** Checkpoints of joint training: a resumed run is bitwise the uninterrupted one; files round-trip. */
+class DbmTrainingTaskTest {
+
+    private static DbmTrainer.Config config() {
+        DbmTrainer.Config c = new DbmTrainer.Config();
+        c.learningRate = 0.01f;
+        c.chains = 20;
+        c.temperatures = 3;
+        c.sparsityTargets = new float[] {0.2f, Float.NaN};
+        return c;
+    }
+
+    @Test
+    void resumedRunIsBitwiseTheUninterruptedOne(@TempDir Path dir) {
+        Dataset data = new Dataset("bars", RbmTest.bars(200, 31), null, 4, 4, 0);
+        // uninterrupted: 3 epochs
+        DbmTrainer straight = new DbmTrainer(Dbm.initialize(new int[] {16, 6, 4}, new RandomStream(1)), config(), new RandomStream(2));
+        new TrainingRun(3).run(new DbmTrainingTask(straight, data, data, 20, Binarization.none(), new RandomStream(3), null), 0);
+        // 2 epochs, checkpoint, then resume for the third
+        Path file = dir.resolve("dbm.safetensors");
+        DbmTrainer first = new DbmTrainer(Dbm.initialize(new int[] {16, 6, 4}, new RandomStream(1)), config(), new RandomStream(2));
+        new TrainingRun(2).checkpoint(file, 1, 0).run(new DbmTrainingTask(first, data, data, 20, Binarization.none(), new RandomStream(3), null), 0);
+        ModelFile checkpoint = ModelFiles.read(file, Dbm.KIND);
+        DbmTrainingTask.requireSameHyperParameters(checkpoint, config(), 20);
+        Dbm dbm = DbmFiles.read(checkpoint);
+        DbmTrainer resumed = new DbmTrainer(dbm, config(), dgm4j.train.TrainingState.randomStream(checkpoint, "train.random"));
+        RandomStream dataRandom = DbmTrainingTask.restore(checkpoint, resumed);
+        assertEquals(2, dgm4j.train.TrainingState.epochsDone(checkpoint));
+        new TrainingRun(3).run(new DbmTrainingTask(resumed, data, data, 20, Binarization.none(), dataRandom, null), 2);
+        for (int k = 0; k < dbm.parameters().size(); k++) {
+            assertArrayEquals(straight.dbm().parameters().get(k).toArray(), dbm.parameters().get(k).toArray(), dbm.parameterNames().get(k));
+        }
+        DbmTrainer.Config other = config();
+        other.gibbsSteps = 3;
+        InputException e = assertThrows(InputException.class, () -> DbmTrainingTask.requireSameHyperParameters(checkpoint, other, 20));
+        assertTrue(e.getMessage().contains("algorithm"), e.getMessage());
+    }
+
+    @Test
+    void modelFilesRoundTripAndRefuseOtherKinds(@TempDir Path dir) {
+        Dbm dbm = DbmTest.randomDbm(new int[] {6, 4, 3, 2}, 1f, 5);
+        Path file = dir.resolve("m.safetensors");
+        ModelFiles.write(file, DbmFiles.builder(dbm, 2, 3).build());
+        Dbm back = DbmFiles.read(ModelFiles.read(file, Dbm.KIND));
+        for (int k = 0; k < dbm.parameters().size(); k++) assertArrayEquals(dbm.parameters().get(k).toArray(), back.parameters().get(k).toArray());
+        assertThrows(InputException.class, () -> ModelFiles.read(file, "rbm"));
+        Path bad = dir.resolve("bad.safetensors");
+        ModelFiles.write(bad, ModelFile.builder(Dbm.KIND).config("{\"layers\": [6]}").floats("visible_bias", new float[6]).build());
+        assertThrows(InputException.class, () -> DbmFiles.read(ModelFiles.read(bad, Dbm.KIND)));
+        Matrix nan = Matrix.zeros(6, 4).fill(Float.NaN);
+        dbm.weights(1).copyFrom(nan);
+        ModelFiles.write(bad, DbmFiles.builder(dbm, 0, 0).build());
+        assertThrows(InputException.class, () -> DbmFiles.read(ModelFiles.read(bad, Dbm.KIND)));
+    }
+}
