@@ -56,6 +56,34 @@ class ReadmeExampleTest {
         assertEquals(rbm.weights().get(3, 4), back.weights().get(3, 4));
     }
 
+    /** The README's IWAE example at a small size (the fixture's digits, 1 epoch, k = 5, L_50). */
+    @Test
+    void theIwaeExampleRuns() throws Exception {
+        Path images = Path.of(ReadmeExampleTest.class.getResource("/fixtures/mnist-t10k-300-images-idx3-ubyte.gz").toURI());
+        Dataset all = Datasets.fromFiles(images, null);
+        Dataset mnist = all.subset(0, 200);
+        Matrix test = Binarization.fixed(1).apply(all.subset(200, 220)).features();
+        RandomStream random = new RandomStream(42);
+        dgm4j.vae.VariationalAutoencoder iwae = dgm4j.vae.VariationalAutoencoder.paperArchitecture(1, 784, dgm4j.vae.StochasticLayer.Kind.BERNOULLI);
+        iwae.initialise(random, dgm4j.vae.VariationalAutoencoder.columnMeans(mnist.features()));
+        dgm4j.optim.Adam adam = new dgm4j.optim.Adam(iwae.parameters(), 0.9, 0.999, 1e-4);
+        dgm4j.vae.VaeTrainingTask task = new dgm4j.vae.VaeTrainingTask(iwae, dgm4j.vae.VariationalAutoencoder.Objective.IWAE, 5, 20,
+                mnist, null, Binarization.dynamic(), adam, dgm4j.optim.LearningRateSchedule.iwaePaper(1), random.split(3), random.split(4), null);
+        new dgm4j.train.TrainingRun(1).run(task, 0);
+        double[] logP = dgm4j.vae.VaeEstimator.logMeanWeights(iwae, test, 50, random.split(5), 5000, Progress.NONE);
+        for (double l : logP) assertTrue(l < 0 && l > -784, "log p(x) of a binary image: " + l);
+
+        dgm4j.autodiff.Graph g = new dgm4j.autodiff.Graph();
+        dgm4j.autodiff.Node x = g.input(20, 784), labels = g.input(20, 10);
+        dgm4j.autodiff.Parameter w = new dgm4j.autodiff.Parameter("w", Matrix.zeros(784, 10)), b = new dgm4j.autodiff.Parameter("b", Matrix.zeros(1, 10));
+        dgm4j.autodiff.Node loss = g.scale(g.mean(g.logSoftmaxLikelihood(g.affine(x, g.parameter(w), g.parameter(b)), labels)), -1f);
+        x.value().copyFrom(test);
+        for (int i = 0; i < 20; i++) labels.value().set(i, i % 10, 1f);
+        g.forward();
+        g.backward(loss);
+        assertEquals(Math.log(10), loss.value().get(0, 0), 1e-5);
+    }
+
     @Test
     void theReadmeDbmExampleRuns() throws Exception {
         Path images = Path.of(ReadmeExampleTest.class.getResource("/fixtures/mnist-t10k-300-images-idx3-ubyte.gz").toURI());

@@ -556,8 +556,8 @@ public final class Graph {
         double[] ll = new double[z.rows()];
         double[] g = new double[z.rows()];
         Matrix muValue = mu == null ? null : mu.value, logSigmaValue = logSigma == null ? null : logSigma.value;
-        Matrix u = out.requiresGrad() ? Matrix.zeros(z.rows(), z.cols()) : null;          // (z - mu) / sigma
-        Matrix inverseSigma = out.requiresGrad() && logSigma != null ? Matrix.zeros(z.rows(), z.cols()) : null;
+        Matrix u = Matrix.zeros(z.rows(), z.cols());              // (z - mu) / sigma, kept for the backward pass
+        Matrix inverseSigma = Matrix.zeros(z.rows(), z.cols());   // 1 / sigma (ones for the standard normal)
         return record(out, new Op() {
             public void forward() {
                 setColumn(out.value, Elementwise.gaussianLogDensity(z.value, muValue, logSigmaValue, ll, u, inverseSigma));

@@ -303,20 +303,25 @@ public final class Elementwise {
      */
     public static double[] gaussianLogDensity(Matrix z, Matrix mu, Matrix logSigma, double[] out, Matrix u, Matrix inverseSigma) {
         checkGaussian(z, mu, logSigma, out.length);
+        if ((mu == null) != (logSigma == null)) throw new IllegalArgumentException("gaussianLogDensity: give both mu and logSigma, or neither");
+        if (u != null) Matrix.requireSameShape(z, u, "gaussianLogDensity");
+        if (inverseSigma != null) Matrix.requireSameShape(z, inverseSigma, "gaussianLogDensity");
         int r = z.rows(), c = z.cols();
-        for (int i = 0; i < r; i++) {
+        if (mu != null) {
+            Numerics.kernels().gaussianLogDensity(z, mu, logSigma, u != null ? u : Matrix.zeros(r, c),
+                    inverseSigma != null ? inverseSigma : Matrix.zeros(r, c), out);
+            return out;
+        }
+        for (int i = 0; i < r; i++) {              // the standard normal: u = z
             double s = 0;
             for (int j = 0; j < c; j++) {
-                int k = i * c + j;
-                float ls = logSigma == null ? 0f : logSigma.floats.get(logSigma.offset + k);
-                float inv = logSigma == null ? 1f : FloatMath.exp(-ls);
-                float uk = (z.floats.get(z.offset + k) - (mu == null ? 0f : mu.floats.get(mu.offset + k))) * inv;
-                if (u != null) u.floats.put(u.offset + k, uk);
-                if (inverseSigma != null) inverseSigma.floats.put(inverseSigma.offset + k, inv);
-                s += -HALF_LOG_TWO_PI - ls - 0.5 * uk * uk;
+                float uk = z.floats.get(z.offset + i * c + j);
+                if (u != null) u.floats.put(u.offset + i * c + j, uk);
+                s += -HALF_LOG_TWO_PI - 0.5 * uk * uk;
             }
             out[i] = s;
         }
+        if (inverseSigma != null) inverseSigma.fill(1f);
         return out;
     }
 
@@ -326,18 +331,11 @@ public final class Elementwise {
      */
     public static void gaussianLogDensityBackward(Matrix u, Matrix inverseSigma, double[] g, Matrix dz, Matrix dmu, Matrix dlogSigma) {
         if (g.length != u.rows()) throw new IllegalArgumentException("gaussianLogDensityBackward: " + g.length + " row values for " + u.rows() + " rows");
-        int r = u.rows(), c = u.cols();
-        for (int i = 0; i < r; i++) {
-            float gi = (float) g[i];
-            for (int j = 0; j < c; j++) {
-                int k = i * c + j;
-                float uk = u.floats.get(u.offset + k);
-                float du = gi * uk * (inverseSigma == null ? 1f : inverseSigma.floats.get(inverseSigma.offset + k));
-                if (dz != null) dz.floats.put(dz.offset + k, -du);
-                if (dmu != null) dmu.floats.put(dmu.offset + k, du);
-                if (dlogSigma != null) dlogSigma.floats.put(dlogSigma.offset + k, gi * (uk * uk - 1f));
-            }
+        for (Matrix m : new Matrix[] {inverseSigma, dz, dmu, dlogSigma}) if (m != null) Matrix.requireSameShape(u, m, "gaussianLogDensityBackward");
+        if (inverseSigma == null) {
+            inverseSigma = Matrix.zeros(u.rows(), u.cols()).fill(1f);
         }
+        Numerics.kernels().gaussianLogDensityBackward(u, inverseSigma, g, dz, dmu, dlogSigma);
     }
 
     private static void checkGaussian(Matrix z, Matrix mu, Matrix logSigma, int rows) {

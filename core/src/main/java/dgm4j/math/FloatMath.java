@@ -134,4 +134,32 @@ final class FloatMath {
         float t = s + s;
         return t * q + t;
     }
+
+    /** 2 pi, and the Cephes sinf / cosf coefficients on [-pi/4, pi/4]. */
+    static final float TWO_PI = 6.2831855f;
+    static final float S0 = -1.9515295891E-4f, S1 = 8.3321608736E-3f, S2 = -1.6666654611E-1f;
+    static final float C0 = 2.443315711809948E-5f, C1 = -1.388731625493765E-3f, C2 = 4.166664568298827E-2f;
+
+    /**
+     * Box-Muller from two uniforms in [0, 1): radius sqrt(-2 ln(1 - u1)) times cos and sin of the angle 2 pi u2, the
+     * angle reduced exactly in turns (u2 - n/4, n = round(4 u2)) to [-pi/4, pi/4] and the quadrant applied afterwards.
+     * Returns {r cos, r sin} in out[0], out[1].
+     */
+    static void boxMuller(float u1, float u2, float[] out) {
+        float r = (float) Math.sqrt(-2f * log(1f - u1));
+        float k = u2 * 4f + ROUND_MAGIC;
+        float n = k - ROUND_MAGIC;
+        float t = (u2 - n * 0.25f) * TWO_PI;
+        float z = t * t;
+        float sin = ((S0 * z + S1) * z + S2) * z * t + t;
+        float cos = ((C0 * z + C1) * z + C2) * z * z - 0.5f * z + 1f;
+        int q = (Float.floatToRawIntBits(k) - ROUND_MAGIC_BITS) & 3;
+        float c = q == 0 ? cos : q == 1 ? -sin : q == 2 ? -cos : sin;
+        float s = q == 0 ? sin : q == 1 ? cos : q == 2 ? -sin : -cos;
+        out[0] = r * c;
+        out[1] = r * s;
+    }
+
+    /** -log(2 pi) / 2 in float32. */
+    static final float NEG_HALF_LOG_TWO_PI = (float) (-0.5 * Math.log(2 * Math.PI));
 }

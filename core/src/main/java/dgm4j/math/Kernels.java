@@ -39,6 +39,14 @@ interface Kernels {
     /** velocity = momentum * velocity + lr * (gradient - decay * param); param += velocity. */
     void momentumStep(Matrix param, Matrix gradient, Matrix velocity, float momentum, float lr, float decay, int n);
 
+    /** Diagonal Gaussian row log-densities: u = (z - mu) e^-ls into u, e^-ls into inverseSigma, and
+     *  out[i] = sum_j (-log(2 pi)/2 - ls_ij - u_ij^2 / 2), terms in float32 summed in double by four accumulators
+     *  (j mod 4) combined (s0 + s1) + (s2 + s3). */
+    void gaussianLogDensity(Matrix z, Matrix mu, Matrix logSigma, Matrix u, Matrix inverseSigma, double[] out);
+
+    /** With du = g_i u inverseSigma: dz = -du, dmu = du, dlogSigma = g_i (u^2 - 1); null outputs are skipped. */
+    void gaussianLogDensityBackward(Matrix u, Matrix inverseSigma, double[] g, Matrix dz, Matrix dmu, Matrix dlogSigma);
+
     /** out[i, :] = sum_{s &lt; k} g[i k + s, :] (summed in float, s in order). */
     void sumRowGroups(Matrix g, int k, Matrix out);
 
@@ -52,7 +60,9 @@ interface Kernels {
      *  written to prob (when prob is not null). {@code work} is scratch of at least len floats. */
     void bernoulli(Matrix p, boolean sigmoid, Matrix prob, Matrix dst, float[] u, float[] work, int from, int len);
 
-    /** dst[from + k] = mean + std * sqrt(-2 ln(1 - u1[k])) cos(2 pi u2[k]) (Box-Muller); mean / std null mean 0 / 1. */
+    /** Box-Muller keeping both outputs ({@link FloatMath#boxMuller}): with h = (len + 1) / 2 uniform pairs (u1[p], u2[p]),
+     *  dst[from + p] = mean + std * r_p cos_p and dst[from + h + p] = mean + std * r_p sin_p (the latter for
+     *  h + p &lt; len); mean / std null mean 0 / 1. u1 and u2 are overwritten. */
     void gaussian(Matrix mean, Matrix std, Matrix dst, float[] u1, float[] u2, int from, int len);
 
     /** out[i] = sum_j softplus(scale * x[i, j]), each term in float32, summed in double in index order. */

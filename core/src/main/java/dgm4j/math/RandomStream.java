@@ -97,8 +97,9 @@ public final class RandomStream {
         int n = out.size();
         for (int from = 0; from < n; from += CHUNK) {
             int len = Math.min(CHUNK, n - from);
-            k.uniforms(lanes, scratchA, len);
-            k.uniforms(lanes, scratchB, len);
+            int pairs = (len + 1) / 2;           // Box-Muller gives two normals per pair of uniforms
+            k.uniforms(lanes, scratchA, pairs);
+            k.uniforms(lanes, scratchB, pairs);
             k.gaussian(mean, std, out, scratchA, scratchB, from, len);
         }
     }

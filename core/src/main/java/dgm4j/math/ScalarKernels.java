@@ -59,6 +59,41 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void gaussianLogDensity(Matrix z, Matrix mu, Matrix logSigma, Matrix u, Matrix inverseSigma, double[] out) {
+        int r = z.rows(), c = z.cols();
+        double[] acc = new double[4];
+        for (int i = 0; i < r; i++) {
+            java.util.Arrays.fill(acc, 0.0);
+            for (int j = 0; j < c; j++) {
+                int k = i * c + j;
+                float ls = logSigma.floats.get(logSigma.offset + k);
+                float inv = FloatMath.exp(-ls);
+                float uk = (z.floats.get(z.offset + k) - mu.floats.get(mu.offset + k)) * inv;
+                u.floats.put(u.offset + k, uk);
+                inverseSigma.floats.put(inverseSigma.offset + k, inv);
+                acc[j & 3] += FloatMath.NEG_HALF_LOG_TWO_PI - ls - 0.5f * uk * uk;
+            }
+            out[i] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+        }
+    }
+
+    @Override
+    public void gaussianLogDensityBackward(Matrix u, Matrix inverseSigma, double[] g, Matrix dz, Matrix dmu, Matrix dlogSigma) {
+        int r = u.rows(), c = u.cols();
+        for (int i = 0; i < r; i++) {
+            float gi = (float) g[i];
+            for (int j = 0; j < c; j++) {
+                int k = i * c + j;
+                float uk = u.floats.get(u.offset + k);
+                float du = gi * uk * inverseSigma.floats.get(inverseSigma.offset + k);
+                if (dz != null) dz.floats.put(dz.offset + k, -du);
+                if (dmu != null) dmu.floats.put(dmu.offset + k, du);
+                if (dlogSigma != null) dlogSigma.floats.put(dlogSigma.offset + k, gi * (uk * uk - 1f));
+            }
+        }
+    }
+
+    @Override
     public void sumRowGroups(Matrix g, int k, Matrix out) {
         int r = out.rows(), c = out.cols();
         for (int i = 0; i < r; i++) {
@@ -106,11 +141,25 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void gaussian(Matrix mean, Matrix std, Matrix dst, float[] u1, float[] u2, int from, int len) {
-        for (int k = 0; k < len; k++) {
-            float z = (float) (Math.sqrt(-2.0 * Math.log(1f - u1[k])) * Math.cos(2.0 * Math.PI * u2[k]));
-            float m = mean == null ? 0f : mean.floats.get(mean.offset + from + k);
-            float s = std == null ? 1f : std.floats.get(std.offset + from + k);
-            dst.floats.put(dst.offset + from + k, m + s * z);
+        int h = (len + 1) / 2;
+        float[] z = new float[2];
+        for (int p = 0; p < h; p++) {
+            FloatMath.boxMuller(u1[p], u2[p], z);
+            u1[p] = z[0];
+            u2[p] = z[1];
+        }
+        placeGaussians(mean, std, dst, u1, u2, from, len);
+    }
+
+    /** dst[from + p] = mean + std * zc[p], dst[from + h + p] = mean + std * zs[p] (see Kernels.gaussian). */
+    static void placeGaussians(Matrix mean, Matrix std, Matrix dst, float[] zc, float[] zs, int from, int len) {
+        int h = (len + 1) / 2;
+        for (int i = 0; i < len; i++) {
+            float z = i < h ? zc[i] : zs[i - h];
+            int k = from + i;
+            float m = mean == null ? 0f : mean.floats.get(mean.offset + k);
+            float sd = std == null ? 1f : std.floats.get(std.offset + k);
+            dst.floats.put(dst.offset + k, m + sd * z);
         }
     }
 

@@ -286,6 +286,94 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void gaussianLogDensity(Matrix z, Matrix mu, Matrix logSigma, Matrix u, Matrix inverseSigma, double[] out) {
+        int r = z.rows(), c = z.cols();
+        float[] terms = new float[c];
+        for (int i = 0; i < r; i++) {
+            int base = i * c;
+            int j = gaussianLoop(z, mu, logSigma, u, inverseSigma, base, terms, c);
+            for (; j < c; j++) {
+                int k = base + j;
+                float ls = logSigma.floats.get(logSigma.offset + k);
+                float inv = FloatMath.exp(-ls);
+                float uk = (z.floats.get(z.offset + k) - mu.floats.get(mu.offset + k)) * inv;
+                u.floats.put(u.offset + k, uk);
+                inverseSigma.floats.put(inverseSigma.offset + k, inv);
+                terms[j] = FloatMath.NEG_HALF_LOG_TWO_PI - ls - 0.5f * uk * uk;
+            }
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;   // the scalar kernel's four accumulators
+            int q = 0;
+            for (; q + 4 <= c; q += 4) {
+                s0 += terms[q];
+                s1 += terms[q + 1];
+                s2 += terms[q + 2];
+                s3 += terms[q + 3];
+            }
+            if (q < c) s0 += terms[q];
+            if (q + 1 < c) s1 += terms[q + 1];
+            if (q + 2 < c) s2 += terms[q + 2];
+            out[i] = (s0 + s1) + (s2 + s3);
+        }
+    }
+
+    /** One row's Gaussian terms lane-wise (FloatMath.exp written out); returns how many columns it did. */
+    private static int gaussianLoop(Matrix z, Matrix mu, Matrix logSigma, Matrix u, Matrix inverseSigma, int base,
+                                    float[] terms, int c) {
+        int j = 0;
+        for (; j + L <= c; j += L) {
+            FloatVector ls = load(logSigma, base + j);
+            FloatVector x = ls.neg();
+            FloatVector cl = x.max(FloatMath.EXP_LO).min(FloatMath.EXP_HI);
+            FloatVector kk = cl.mul(FloatMath.LOG2E).add(FloatMath.ROUND_MAGIC);
+            FloatVector nn = kk.sub(FloatMath.ROUND_MAGIC);
+            FloatVector r = cl.sub(nn.mul(FloatMath.LN2_HI));
+            r = r.sub(nn.mul(FloatMath.LN2_LO));
+            FloatVector zz = r.mul(r);
+            FloatVector q = r.mul(FloatMath.E0).add(FloatMath.E1);
+            q = q.mul(r).add(FloatMath.E2);
+            q = q.mul(r).add(FloatMath.E3);
+            q = q.mul(r).add(FloatMath.E4);
+            q = q.mul(r).add(FloatMath.E5);
+            FloatVector inv = q.mul(zz).add(r).add(1f);
+            FloatVector scale = ((IntVector) kk.reinterpretAsInts()).sub(FloatMath.ROUND_MAGIC_BITS - 127)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            inv = inv.mul(scale);
+            inv = inv.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, FloatMath.EXP_HI));
+            inv = inv.blend(0f, x.compare(VectorOperators.LT, FloatMath.EXP_LO));
+            FloatVector uk = load(z, base + j).sub(load(mu, base + j)).mul(inv);
+            store(uk, u, base + j);
+            store(inv, inverseSigma, base + j);
+            FloatVector.broadcast(F, FloatMath.NEG_HALF_LOG_TWO_PI).sub(ls).sub(uk.mul(0.5f).mul(uk)).intoArray(terms, j);
+        }
+        return j;
+    }
+
+    @Override
+    public void gaussianLogDensityBackward(Matrix u, Matrix inverseSigma, double[] g, Matrix dz, Matrix dmu, Matrix dlogSigma) {
+        int r = u.rows(), c = u.cols();
+        for (int i = 0; i < r; i++) {
+            float gi = (float) g[i];
+            int base = i * c;
+            int j = 0;
+            for (; j + L <= c; j += L) {
+                FloatVector uk = load(u, base + j);
+                FloatVector du = uk.mul(gi).mul(load(inverseSigma, base + j));
+                if (dz != null) store(du.neg(), dz, base + j);
+                if (dmu != null) store(du, dmu, base + j);
+                if (dlogSigma != null) store(uk.mul(uk).sub(1f).mul(gi), dlogSigma, base + j);
+            }
+            for (; j < c; j++) {
+                int k = base + j;
+                float uk = u.floats.get(u.offset + k);
+                float du = gi * uk * inverseSigma.floats.get(inverseSigma.offset + k);
+                if (dz != null) dz.floats.put(dz.offset + k, -du);
+                if (dmu != null) dmu.floats.put(dmu.offset + k, du);
+                if (dlogSigma != null) dlogSigma.floats.put(dlogSigma.offset + k, gi * (uk * uk - 1f));
+            }
+        }
+    }
+
+    @Override
     public void sumRowGroups(Matrix g, int k, Matrix out) {
         int r = out.rows(), c = out.cols();
         for (int i = 0; i < r; i++) {
@@ -375,8 +463,65 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void gaussian(Matrix mean, Matrix std, Matrix dst, float[] u1, float[] u2, int from, int len) {
-        // Box-Muller needs log and cos: the scalar kernel's Math.log / Math.cos are reproducible, the Vector API's are not.
-        TAIL.gaussian(mean, std, dst, u1, u2, from, len);
+        int h = (len + 1) / 2;
+        int p = boxMullerLoop(u1, u2, h);
+        float[] z = new float[2];
+        for (; p < h; p++) {
+            FloatMath.boxMuller(u1[p], u2[p], z);
+            u1[p] = z[0];
+            u2[p] = z[1];
+        }
+        if (mean == null && std == null) {
+            dst.floats.put(dst.offset + from, u1, 0, h);
+            dst.floats.put(dst.offset + from + h, u2, 0, len - h);
+        } else {
+            ScalarKernels.placeGaussians(mean, std, dst, u1, u2, from, len);
+        }
+    }
+
+    /** FloatMath.boxMuller lane-wise, in place (u1 -&gt; r cos, u2 -&gt; r sin), FloatMath.log written out. */
+    private static int boxMullerLoop(float[] u1, float[] u2, int h) {
+        int p = 0;
+        for (; p + L <= h; p += L) {
+            FloatVector x = FloatVector.broadcast(F, 1f).sub(FloatVector.fromArray(F, u1, p));   // in (0, 1]
+            IntVector bits = (IntVector) x.reinterpretAsInts();
+            FloatVector e = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23).and(0xFF).sub(126)
+                    .convert(VectorOperators.I2F, 0);
+            FloatVector m = bits.and(0x807FFFFF).or(0x3F000000).reinterpretAsFloats();
+            VectorMask<Float> small = m.compare(VectorOperators.LT, FloatMath.SQRTHF);
+            e = e.blend(e.sub(1f), small);
+            FloatVector xm = m.sub(1f).blend(m.add(m).sub(1f), small);
+            FloatVector zz = xm.mul(xm);
+            FloatVector y = xm.mul(FloatMath.L0).add(FloatMath.L1);
+            y = y.mul(xm).add(FloatMath.L2);
+            y = y.mul(xm).add(FloatMath.L3);
+            y = y.mul(xm).add(FloatMath.L4);
+            y = y.mul(xm).add(FloatMath.L5);
+            y = y.mul(xm).add(FloatMath.L6);
+            y = y.mul(xm).add(FloatMath.L7);
+            y = y.mul(xm).add(FloatMath.L8);
+            y = y.mul(xm).mul(zz);
+            y = y.add(e.mul(FloatMath.LN2_LO));
+            y = y.add(zz.mul(-0.5f));
+            FloatVector logX = xm.add(y).add(e.mul(FloatMath.LN2_HI));
+            FloatVector r = logX.mul(-2f).sqrt();
+            FloatVector u = FloatVector.fromArray(F, u2, p);
+            FloatVector k = u.mul(4f).add(FloatMath.ROUND_MAGIC);
+            FloatVector n = k.sub(FloatMath.ROUND_MAGIC);
+            FloatVector t = u.sub(n.mul(0.25f)).mul(FloatMath.TWO_PI);
+            FloatVector z = t.mul(t);
+            FloatVector sin = z.mul(FloatMath.S0).add(FloatMath.S1).mul(z).add(FloatMath.S2).mul(z).mul(t).add(t);
+            FloatVector cos = z.mul(FloatMath.C0).add(FloatMath.C1).mul(z).add(FloatMath.C2).mul(z).mul(z)
+                    .sub(z.mul(0.5f)).add(1f);
+            IntVector q = ((IntVector) k.reinterpretAsInts()).sub(FloatMath.ROUND_MAGIC_BITS).and(3);
+            VectorMask<Float> q1 = q.compare(VectorOperators.EQ, 1).cast(F), q2 = q.compare(VectorOperators.EQ, 2).cast(F),
+                    q3 = q.compare(VectorOperators.EQ, 3).cast(F);
+            FloatVector c = cos.blend(sin.neg(), q1).blend(cos.neg(), q2).blend(sin, q3);
+            FloatVector s = sin.blend(cos, q1).blend(sin.neg(), q2).blend(cos.neg(), q3);
+            r.mul(c).intoArray(u1, p);
+            r.mul(s).intoArray(u2, p);
+        }
+        return p;
     }
 
     @Override

@@ -127,6 +127,41 @@ class BackwardKernelsTest {
         for (int i = 0; i < 29; i++) assertEquals(ll[0][i], ll[1][i], 0.0);
     }
 
+    @Test
+    void gaussianLogDensityKernelsAgreeBitForBitAndWithDoublePrecision() {
+        Assumptions.assumeTrue(Numerics.vectorApiAvailable());
+        Matrix z = ElementwiseTest.random(13, 53, 1.5f, 31), mu = ElementwiseTest.random(13, 53, 1f, 32);
+        Matrix ls = ElementwiseTest.random(13, 53, 0.5f, 33);
+        double[] g = new double[13];
+        for (int i = 0; i < 13; i++) g[i] = 0.5 - 0.1 * i;
+        float[][] results = new float[2][];
+        double[][] values = new double[2][];
+        for (int t = 0; t < 2; t++) {
+            Numerics.useVectorKernels(t == 0);
+            Matrix u = Matrix.zeros(13, 53), inv = Matrix.zeros(13, 53), dz = Matrix.zeros(13, 53), dmu = Matrix.zeros(13, 53),
+                    dls = Matrix.zeros(13, 53);
+            values[t] = Elementwise.gaussianLogDensity(z, mu, ls, new double[13], u, inv);
+            Elementwise.gaussianLogDensityBackward(u, inv, g, dz, dmu, dls);
+            float[] all = new float[5 * 13 * 53];
+            int c = 0;
+            for (Matrix m : new Matrix[] {u, inv, dz, dmu, dls}) for (int k = 0; k < m.size(); k++) all[c++] = m.getFlat(k);
+            results[t] = all;
+        }
+        Numerics.useVectorKernels(true);
+        for (int k = 0; k < results[0].length; k++) {
+            assertEquals(Float.floatToRawIntBits(results[0][k]), Float.floatToRawIntBits(results[1][k]), "element " + k);
+        }
+        for (int i = 0; i < 13; i++) {
+            assertEquals(values[0][i], values[1][i], 0.0);
+            double e = 0;
+            for (int j = 0; j < 53; j++) {
+                double s = Math.exp(ls.get(i, j)), w = (z.get(i, j) - mu.get(i, j)) / s;
+                e += -0.5 * Math.log(2 * Math.PI) - Math.log(s) - 0.5 * w * w;
+            }
+            assertEquals(e, values[0][i], 1e-5 * Math.abs(e));
+        }
+    }
+
     private static int append(Matrix out, Matrix block, int col) {
         for (int i = 0; i < block.rows(); i++) for (int j = 0; j < block.cols(); j++) out.set(i, col + j, block.get(i, j));
         return col + block.cols();

@@ -134,6 +134,45 @@ class RandomStreamTest {
         assertEquals(5 + 2 * z.getFlat(12345), y.getFlat(12345), 1e-5);
     }
 
+    /** Box-Muller keeping both outputs: Kolmogorov-Smirnov against the normal CDF for each kernel, the vector and
+     *  scalar kernels bit for bit (odd sizes too), and the cos and sin halves uncorrelated. */
+    @Test
+    void gaussianIsNormalAndEqualAcrossKernels() {
+        int n = 100_001;
+        Matrix[] z = new Matrix[2];
+        for (int t = 0; t < 2; t++) {
+            Numerics.useVectorKernels(t == 0 && Numerics.vectorApiAvailable());
+            z[t] = Matrix.zeros(1, n);
+            new RandomStream(5).gaussian(z[t]);
+            double[] v = new double[n];
+            for (int k = 0; k < n; k++) v[k] = z[t].getFlat(k);
+            Arrays.sort(v);
+            double d = 0;
+            for (int k = 0; k < n; k++) {
+                double cdf = 0.5 * (1 + erf(v[k] / Math.sqrt(2)));
+                d = Math.max(d, Math.max(Math.abs(cdf - (double) k / n), Math.abs(cdf - (double) (k + 1) / n)));
+            }
+            assertTrue(d * Math.sqrt(n) < 1.95, "KS statistic " + d * Math.sqrt(n) + " (p = 0.001 at 1.95)");
+        }
+        Numerics.useVectorKernels(Numerics.vectorApiAvailable());
+        for (int k = 0; k < n; k++) assertEquals(Float.floatToRawIntBits(z[0].getFlat(k)), Float.floatToRawIntBits(z[1].getFlat(k)));
+        // each chunk puts r cos in its first half and r sin in its second: their correlation over a chunk of 4096
+        double sxy = 0, sxx = 0, syy = 0;
+        for (int k = 0; k < 2048; k++) {
+            double a = z[0].getFlat(k), b = z[0].getFlat(2048 + k);
+            sxy += a * b; sxx += a * a; syy += b * b;
+        }
+        assertEquals(0, sxy / Math.sqrt(sxx * syy), 4 / Math.sqrt(2048));
+    }
+
+    /** erf to 1.2e-7 (Numerical Recipes' erfc Chebyshev fit). */
+    static double erf(double x) {
+        double t = 1 / (1 + 0.5 * Math.abs(x));
+        double y = t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
+                + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+        return x >= 0 ? 1 - y : y - 1;
+    }
+
     @Test
     void permutationAndBoundedIntsAreUniform() {
         RandomStream r = new RandomStream(10);
