@@ -9,6 +9,7 @@
 #   pretraining 100 + 100 epochs (RBM2 CD-k with k rising 1..10)   ~ 1.5 h
 #   joint training, EPOCHS=300 (the paper trains for longer)       ~ 2.8 h   (x (1 + K) with tempering over K replicas... see below)
 #   AIS (20,000 betas x 100 runs) + bound                          ~ 3 min
+#   fine-tuning, 100 epochs (dgm eval classify)                    ~ 15 min
 #   features + logistic regression (1,000 L-BFGS iterations)      ~ 6 min
 # i.e. ~4.5 h for the plain recipe; the tempering run with --tempering 10 costs ~10x the joint training (~28 h):
 # run it with fewer epochs (TEMPER_EPOCHS) or skip it (TEMPER=0). Not run in CI.
@@ -27,6 +28,7 @@ COMMON=(--data mnist --hidden 500,1000 --threads 1 --seed 1 --chains 100 --gibbs
 for split in train test; do
   ./dgm transform runs/exp/dbm.safetensors --data mnist --split $split --threads 1 --out runs/exp/dbm-features-$split.npz
 done
+./dgm eval classify runs/exp/dbm.safetensors --data mnist --epochs 100 --threads 1 2>&1 | tee runs/exp/dbm.finetune.log | grep -v '\['
 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/scripts/classify_features.py runs/exp/dbm-features-train.npz \
   runs/exp/dbm-features-test.npz --max-iter 1000 | tee runs/exp/dbm.classify.log
 java --add-modules jdk.incubator.vector -cp "bench/target/dgm4j-bench.jar:bench/target/lib/*" dgm4j.bench.DbmMixing \

@@ -4,8 +4,8 @@ multinomial logistic regression (scikit-learn, L-BFGS), fitted on the train feat
 
   /usr/bin/python3 bench/scripts/classify_features.py train.npz test.npz [--c 1.0] [--max-iter 200]
 
-A baseline for the DBM's features, not the authors' fine-tuned network (784-500-1000-10 initialised from the DBM with
-q(h2) as extra input, trained by backpropagation), which needs dgm4j's autodiff.
+A baseline for the DBM's features beside the authors' fine-tuned network (784-500-1000-10 initialised from the DBM with
+q(h2) as extra input, trained by backpropagation), which is `dgm eval classify`.
 """
 import argparse
 import time

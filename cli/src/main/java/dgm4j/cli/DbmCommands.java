@@ -18,11 +18,16 @@ import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.dbm.Dbm;
 import dgm4j.dbm.DbmFiles;
+import dgm4j.dbm.DbmFineTuning;
 import dgm4j.dbm.DbmPretraining;
 import dgm4j.dbm.DbmSampler;
 import dgm4j.dbm.DbmTrainer;
 import dgm4j.dbm.DbmTrainingTask;
+import dgm4j.classify.SigmoidClassifier;
 import dgm4j.io.ModelFile;
+import dgm4j.optim.Adam;
+import dgm4j.optim.Optimizer;
+import dgm4j.optim.Sgd;
 import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
@@ -32,6 +37,7 @@ import dgm4j.viz.ImageGrid;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -180,6 +186,71 @@ final class DbmCommands {
                 writeSamplesBesideData(dbm, examples, t, 1000, new RandomStream(run.seed).split(7), samples);
                 out.println("wrote " + samples + " (top: data, bottom: samples after 1000 Gibbs sweeps)");
             }
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "classify", mixinStandardHelpOptions = true,
+            description = {"Discriminative fine-tuning of a two-layer DBM (Salakhutdinov & Hinton 2009): the network "
+                    + "[v, q(h2|v)] - h1 - h2 - softmax initialised from the DBM is trained by backpropagation on the training "
+                    + "split; prints the validation error after every epoch and the test error at the end.",
+                    "Example: dgm eval classify dbm.safetensors --data mnist --epochs 100"})
+    static final class Classify implements Callable<Integer> {
+        @Parameters(paramLabel = "MODEL") Path model;
+        @Mixin DataSelection data;
+        @Option(names = "--epochs", defaultValue = "10", description = "fine-tuning epochs (default: ${DEFAULT-VALUE})") int epochs;
+        @Option(names = "--batch", defaultValue = "100", description = "minibatch size (default: ${DEFAULT-VALUE})") int batch;
+        @Option(names = "--lr", defaultValue = "0.001", description = "learning rate (default: ${DEFAULT-VALUE})") double lr;
+        @Option(names = "--optimizer", defaultValue = "adam", description = "adam, or sgd (momentum 0.9) (default: ${DEFAULT-VALUE})") String optimizer;
+        @Option(names = "--mean-field-iterations", defaultValue = "30", description = "cap on mean-field sweeps for q(h2|v) (default: ${DEFAULT-VALUE})") int meanFieldIterations;
+        @Option(names = "--seed", defaultValue = "1") long seed;
+        @Mixin NumericOptions numeric;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            numeric.apply();
+            if (epochs < 1 || batch < 1) throw new InputException("--epochs and --batch must be positive");
+            if (!(lr > 0)) throw new InputException("--lr must be positive, got " + lr);
+            Dbm dbm = DbmFiles.read(ModelFiles.read(model, Dbm.KIND));
+            Dataset train, validation = null, test;
+            if (data.hasSplits()) {
+                train = data.load("train");
+                if (data.hasValidation()) validation = data.load("validation");
+                test = data.load("test");
+            } else {   // own files: the first two thirds train, the rest test
+                Dataset all = data.load("train");
+                int cut = all.size() * 2 / 3;
+                train = all.subset(0, cut);
+                test = all.subset(cut, all.size());
+            }
+            if (!train.hasLabels() || !test.hasLabels()) throw new InputException("classification needs labelled data (--labels or a catalog dataset)");
+            Binarization.requireUnitRange(train.features(), train.name());
+            PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+            long t0 = System.nanoTime();
+            Dataset trainInput = DbmFineTuning.augmented(dbm, train, meanFieldIterations, 1e-6);
+            Dataset validationInput = validation == null ? null : DbmFineTuning.augmented(dbm, validation, meanFieldIterations, 1e-6);
+            Dataset testInput = DbmFineTuning.augmented(dbm, test, meanFieldIterations, 1e-6);
+            int classes = Math.max(10, Math.max(train.numClasses(), test.numClasses()));
+            RandomStream random = new RandomStream(seed);
+            SigmoidClassifier c = DbmFineTuning.classifier(dbm, classes, random.split(0));
+            Optimizer o;
+            switch (optimizer) {
+                case "adam": o = new Adam(c.parameters(), 0.9, 0.999, 1e-8); break;
+                case "sgd": o = new Sgd(c.parameters(), 0.9, 0); break;
+                default: throw new InputException("--optimizer must be adam or sgd, got " + optimizer);
+            }
+            err.printf(Locale.ROOT, "fine-tuning the %d-%d-%d-%d network initialised from %s (q(h2) computed in %.1f s) on %d examples%n",
+                    trainInput.dim(), dbm.units(1), dbm.units(2), classes, model, (System.nanoTime() - t0) / 1e9, train.size());
+            RandomStream order = random.split(1);
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                double loss = c.train(trainInput, 1, batch, o, lr, order, new ProgressBar(err))[0];
+                err.printf(Locale.ROOT, "epoch %d  cross_entropy %.4f%s%n", epoch + 1, loss, validationInput == null ? ""
+                        : String.format(Locale.ROOT, "  validation_error %.4f", c.errorRate(validationInput.features(), validationInput.labels())));
+            }
+            double error = c.errorRate(testInput.features(), testInput.labels());
+            out.printf(Locale.ROOT, "test error after %d epochs of fine-tuning: %.2f%% of %d examples (%.1f s)%n", epochs, 100 * error,
+                    test.size(), (System.nanoTime() - t0) / 1e9);
             return Main.OK;
         }
     }

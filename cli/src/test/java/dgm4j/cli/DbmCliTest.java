@@ -75,6 +75,12 @@ class DbmCliTest {
         assertEquals(0, top.code, top.toString());
         assertEquals(9, Files.readAllLines(csv).get(0).split(",").length);
 
+        Cli cl = Cli.run(join(new String[] {"eval", "classify", model.toString()}, join(images(), "--epochs", "3", "--batch", "20",
+                "--lr", "0.01", "--threads", "1")));
+        assertEquals(0, cl.code, cl.toString());
+        double error = number(cl.out, "test error after 3 epochs of fine-tuning: ([0-9.]+)% of 100 examples");
+        assertTrue(error < 90, cl.out);
+        assertTrue(cl.err.contains("fine-tuning the 792-12-8-10 network"), cl.err);
         Cli a = Cli.run(join(new String[] {"eval", "ais", model.toString()}, join(images(), "--runs", "20", "--betas", "0.02", "--threads", "1")));
         assertEquals(0, a.code, a.toString());
         double logZ = number(a.out, "ln Z = ([-0-9.]+)");
@@ -98,6 +104,11 @@ class DbmCliTest {
             assertEquals(2, c.code, String.join(" ", args) + "\n" + c);
             assertTrue(c.err.contains("expected a") && c.err.contains("holds a"), c.err);
         }
+        Cli rbmClassify = Cli.run(join(new String[] {"eval", "classify", rbm.toString()}, images()));
+        assertEquals(2, rbmClassify.code, rbmClassify.toString());
+        assertTrue(rbmClassify.err.contains("expected a dbm model, file holds a rbm"), rbmClassify.err);
+        Cli unlabelled = Cli.run("eval", "classify", dbm.toString(), "--images", Cli.fixtureImages().toString());
+        assertEquals(2, unlabelled.code, unlabelled.toString());
         Cli layer = Cli.run(join(new String[] {"transform", rbm.toString()}, join(images(), "--layer", "1", "--out", dir.resolve("x.csv").toString())));
         assertEquals(2, layer.code, layer.toString());
         Cli deep = Cli.run(join(new String[] {"transform", dbm.toString()}, join(images(), "--layer", "3", "--out", dir.resolve("x.csv").toString())));

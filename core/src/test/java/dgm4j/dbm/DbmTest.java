@@ -205,4 +205,14 @@ public class DbmTest {
         assertThrows(InputException.class, () -> DbmChains.ladder(3, 1.5));
         assertThrows(InputException.class, () -> Dbm.initialize(new int[] {4}, new RandomStream(1)));
     }
+
+    @Test
+    void oneHiddenLayerIsAnRbm() {
+        Dbm dbm = randomDbm(new int[] {6, 4}, 1f, 12);
+        dgm4j.rbm.BernoulliRbm rbm = new dgm4j.rbm.BernoulliRbm(dbm.weights(1), dbm.bias(0), dbm.bias(1));
+        assertEquals(ExactPartition.logZ(rbm), ExactPartition.logZ(dbm), 1e-9 + 1e-6 * Math.abs(ExactPartition.logZ(rbm)));
+        Matrix v = coinFlips(5, 6, 13);
+        double[] free = rbm.freeEnergy(v, null), logp = ExactPartition.logUnnormalizedProbability(dbm, v);
+        for (int n = 0; n < 5; n++) assertEquals(-free[n], logp[n], 1e-4);
+    }
 }
