@@ -494,9 +494,12 @@ public final class Graph {
 
     // ---------------------------------------------------------------- log-densities (rows x 1 columns)
 
-    /** log p(x | logits) for binary x (a constant) under independent Bernoulli units with the given logits, per row. */
+    /** log p(x | logits) for binary x (a constant) under independent Bernoulli units with the given logits, per row; x
+     *  may have rows / k rows, each then scored against k consecutive rows of logits (k samples per example). */
     public Node bernoulliLogLikelihood(Node logits, Node x) {
-        requireSameShape(logits, x, "bernoulliLogLikelihood");
+        if (x.cols() != logits.cols() || logits.rows() % x.rows() != 0) {
+            throw new IllegalArgumentException("bernoulliLogLikelihood: data " + x.shape() + " do not fit logits " + logits.shape());
+        }
         if (x.requiresGrad()) throw new IllegalArgumentException("bernoulliLogLikelihood: the data must be a constant");
         Node out = output(logits.rows(), 1, logits);
         Matrix dLogits = Matrix.zeros(logits.rows(), logits.cols()); // x - sigmoid(logits), from the forward pass

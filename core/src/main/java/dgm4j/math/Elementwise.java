@@ -282,10 +282,15 @@ public final class Elementwise {
 
     /**
      * Row log-likelihoods of binary data x under Bernoulli units with logits l, and their gradient in one pass:
-     * out[i] = sum_j x_ij l_ij - softplus(l_ij) (in double), grad = x - sigmoid(l).
+     * out[i] = sum_j x_ij l_ij - softplus(l_ij) (in double), grad = x - sigmoid(l). If x has n rows and l has n k, row
+     * i of l is scored against row i / k of x (k samples per example, without repeating the data).
      */
     public static double[] bernoulliLogLikelihood(Matrix logits, Matrix x, Matrix grad, double[] out) {
-        Matrix.requireSameShape(logits, x, "bernoulliLogLikelihood");
+        boolean fits = x.cols() == logits.cols() && (x.rows() == 0 ? logits.rows() == 0 : logits.rows() % x.rows() == 0);
+        if (!fits) {
+            throw new IllegalArgumentException("bernoulliLogLikelihood: data " + x.shape() + " do not fit logits " + logits.shape()
+                    + " (equal shapes, or logits rows a multiple of the data's: each data row repeated)");
+        }
         Matrix.requireSameShape(logits, grad, "bernoulliLogLikelihood");
         if (out.length != logits.rows()) throw new IllegalArgumentException("bernoulliLogLikelihood: " + out.length + " outputs for " + logits.rows() + " rows");
         if (logits.cols() == 0) java.util.Arrays.fill(out, 0.0);

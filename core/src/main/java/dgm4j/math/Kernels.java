@@ -26,6 +26,7 @@ interface Kernels {
     /** out[i] = sum_j x[i,j] l[i,j] - softplus(l[i,j]) (log Bernoulli(x | sigmoid(l)), terms in float32 summed in double
      *  by four accumulators j mod 4, combined (s0 + s1) + (s2 + s3)) and grad[i,j] = x[i,j] - sigmoid(l[i,j]), its derivative in l; one exp and one log per element. */
     void bernoulliLogLikelihood(Matrix logits, Matrix x, Matrix grad, double[] out);
+    // x may have fewer rows than logits (a divisor of them): row i of logits then goes with row i / (rows / x.rows())
 
     /** out[k] = fn(x[k]) for k in [0, n). */
     void map(Fn fn, Matrix x, Matrix out, int n);

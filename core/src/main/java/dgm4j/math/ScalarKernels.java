@@ -245,13 +245,13 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void bernoulliLogLikelihood(Matrix logits, Matrix x, Matrix grad, double[] out) {
-        int r = logits.rows(), c = logits.cols();
+        int r = logits.rows(), c = logits.cols(), repeat = r / Math.max(1, x.rows());
         double[] acc = new double[4]; // four accumulators (j mod 4): a quarter of the latency chain of one sum
         for (int i = 0; i < r; i++) {
             java.util.Arrays.fill(acc, 0.0);
             for (int j = 0; j < c; j++) {
                 int k = i * c + j;
-                float l = logits.floats.get(logits.offset + k), xv = x.floats.get(x.offset + k);
+                float l = logits.floats.get(logits.offset + k), xv = x.floats.get(x.offset + (i / repeat) * c + j);
                 float y = FloatMath.exp(-Math.abs(l));
                 float softplus = Math.max(l, 0f) + FloatMath.log1pUnit(y);
                 float sigmoid = (l >= 0f ? 1f : y) / (1f + y);

@@ -732,18 +732,18 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void bernoulliLogLikelihood(Matrix logits, Matrix x, Matrix grad, double[] out) {
-        int r = logits.rows(), c = logits.cols();
+        int r = logits.rows(), c = logits.cols(), repeat = r / Math.max(1, x.rows());
         float[] terms = new float[Math.min(c, 4096)];
         double[] acc = new double[4];
         for (int i = 0; i < r; i++) {
             java.util.Arrays.fill(acc, 0.0);
             for (int j0 = 0; j0 < c; j0 += terms.length) {
                 int len = Math.min(terms.length, c - j0);
-                int from = i * c + j0;
-                int q = bernoulliLoop(logits, x, grad, from, terms, len);
+                int from = i * c + j0, xFrom = (i / repeat) * c + j0;
+                int q = bernoulliLoop(logits, x, grad, from, xFrom, terms, len);
                 for (; q < len; q++) {
                     int k = from + q;
-                    float l = logits.floats.get(logits.offset + k), xv = x.floats.get(x.offset + k);
+                    float l = logits.floats.get(logits.offset + k), xv = x.floats.get(x.offset + xFrom + q);
                     float y = FloatMath.exp(-Math.abs(l));
                     float softplus = Math.max(l, 0f) + FloatMath.log1pUnit(y);
                     grad.floats.put(grad.offset + k, xv - (l >= 0f ? 1f : y) / (1f + y));
@@ -768,9 +768,9 @@ final class VectorKernels implements Kernels {
 
     /** The Bernoulli log-likelihood terms x l - softplus(l) into dst and x - sigmoid(l) into grad, FloatMath's exp and
      *  log1pUnit written out (see {@link #sigmoidInto}); returns how many elements the vector loop did. */
-    private static int bernoulliLoop(Matrix logits, Matrix x, Matrix grad, int from, float[] dst, int len) {
+    private static int bernoulliLoop(Matrix logits, Matrix x, Matrix grad, int from, int xFrom, float[] dst, int len) {
         ByteBuffer lb = logits.bytes, xb = x.bytes, gb = grad.bytes;
-        int lo = (logits.offset + from) * 4, xo = (x.offset + from) * 4, go = (grad.offset + from) * 4;
+        int lo = (logits.offset + from) * 4, xo = (x.offset + xFrom) * 4, go = (grad.offset + from) * 4;
         FloatVector one = FloatVector.broadcast(F, 1f);
         int k = 0;
         for (; k + L <= len; k += L) {

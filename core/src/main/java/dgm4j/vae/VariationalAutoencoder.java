@@ -158,7 +158,9 @@ public final class VariationalAutoencoder {
         Node logP = g.standardNormalLogDensity(samples.get(latents.length - 1));
         for (int l = latents.length - 1; l >= 0; l--) {
             StochasticLayer p = generative.get(l);
-            Node target = l == 0 ? g.repeatRows(x, k) : samples.get(l - 1);
+            // x is scored against its k samples without being repeated (a Bernoulli output reads row i / k); a Gaussian
+            // output's log-density takes equal shapes
+            Node target = l == 0 ? (p.kind() == StochasticLayer.Kind.BERNOULLI ? x : g.repeatRows(x, k)) : samples.get(l - 1);
             logP = g.add(logP, p.logDensity(g, p.distribution(g, samples.get(l)), target));
         }
         return new LogWeights(x, g.subtract(logP, logQ), noise, means, batch, k);

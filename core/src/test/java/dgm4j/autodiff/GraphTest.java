@@ -151,6 +151,15 @@ class GraphTest {
         assertEquals(expected, ll.value().get(0, 0), 1e-4);
         assertGradients(g, ll, logits);
 
+        // data rows shared by k = 3 consecutive rows of logits: the same as repeating the data
+        g = new Graph();
+        Node many = filled(g, random(6, 9, 3f, 0f));
+        Node few = g.constant(bits.rows(0, 2));
+        Node shared = g.bernoulliLogLikelihood(many, few);
+        Node repeated = g.bernoulliLogLikelihood(many, g.repeatRows(few, 3));
+        for (int i = 0; i < 6; i++) assertEquals(repeated.value().get(i, 0), shared.value().get(i, 0), 0f);
+        assertGradients(g, shared, many);
+
         g = new Graph();
         Node z = filled(g, random(5, 3, 1f, 0f)), mu = filled(g, random(5, 3, 1f, 0f)), ls = filled(g, random(5, 3, 0.3f, 0f));
         Node d = g.gaussianLogDensity(z, mu, ls);
