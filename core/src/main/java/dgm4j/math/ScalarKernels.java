@@ -64,15 +64,7 @@ final class ScalarKernels implements Kernels {
         double[] acc = new double[4];
         for (int i = 0; i < r; i++) {
             java.util.Arrays.fill(acc, 0.0);
-            for (int j = 0; j < c; j++) {
-                int k = i * c + j;
-                float ls = logSigma.floats.get(logSigma.offset + k);
-                float inv = FloatMath.exp(-ls);
-                float uk = (z.floats.get(z.offset + k) - mu.floats.get(mu.offset + k)) * inv;
-                u.floats.put(u.offset + k, uk);
-                inverseSigma.floats.put(inverseSigma.offset + k, inv);
-                acc[j & 3] += FloatMath.NEG_HALF_LOG_TWO_PI - ls - 0.5f * uk * uk;
-            }
+            for (int j = 0; j < c; j++) acc[j & 3] += gaussianTerm(z, mu, logSigma, u, inverseSigma, i * c + j);
             out[i] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
         }
     }
@@ -82,14 +74,7 @@ final class ScalarKernels implements Kernels {
         int r = u.rows(), c = u.cols();
         for (int i = 0; i < r; i++) {
             float gi = (float) g[i];
-            for (int j = 0; j < c; j++) {
-                int k = i * c + j;
-                float uk = u.floats.get(u.offset + k);
-                float du = gi * uk * inverseSigma.floats.get(inverseSigma.offset + k);
-                if (dz != null) dz.floats.put(dz.offset + k, -du);
-                if (dmu != null) dmu.floats.put(dmu.offset + k, du);
-                if (dlogSigma != null) dlogSigma.floats.put(dlogSigma.offset + k, gi * (uk * uk - 1f));
-            }
+            for (int j = 0; j < c; j++) gaussianBackwardAt(u, inverseSigma, gi, i * c + j, dz, dmu, dlogSigma);
         }
     }
 
@@ -97,11 +82,7 @@ final class ScalarKernels implements Kernels {
     public void sumRowGroups(Matrix g, int k, Matrix out) {
         int r = out.rows(), c = out.cols();
         for (int i = 0; i < r; i++) {
-            for (int j = 0; j < c; j++) {
-                float a = 0f;
-                for (int s = 0; s < k; s++) a += g.floats.get(g.offset + (i * k + s) * c + j);
-                out.floats.put(out.offset + i * c + j, a);
-            }
+            for (int j = 0; j < c; j++) out.floats.put(out.offset + i * c + j, groupSum(g, k, c, i, j));
         }
     }
 
@@ -141,14 +122,18 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void gaussian(Matrix mean, Matrix std, Matrix dst, float[] u1, float[] u2, int from, int len) {
-        int h = (len + 1) / 2;
+        boxMullerInPlace(u1, u2, 0, (len + 1) / 2);
+        placeGaussians(mean, std, dst, u1, u2, from, len);
+    }
+
+    /** Box-Muller on the pairs [from, to) in place: u1[p] becomes r cos, u2[p] r sin (FloatMath.boxMuller). */
+    static void boxMullerInPlace(float[] u1, float[] u2, int from, int to) {
         float[] z = new float[2];
-        for (int p = 0; p < h; p++) {
+        for (int p = from; p < to; p++) {
             FloatMath.boxMuller(u1[p], u2[p], z);
             u1[p] = z[0];
             u2[p] = z[1];
         }
-        placeGaussians(mean, std, dst, u1, u2, from, len);
     }
 
     /** dst[from + p] = mean + std * zc[p], dst[from + h + p] = mean + std * zs[p] (see Kernels.gaussian). */
@@ -249,16 +234,45 @@ final class ScalarKernels implements Kernels {
         double[] acc = new double[4]; // four accumulators (j mod 4): a quarter of the latency chain of one sum
         for (int i = 0; i < r; i++) {
             java.util.Arrays.fill(acc, 0.0);
-            for (int j = 0; j < c; j++) {
-                int k = i * c + j;
-                float l = logits.floats.get(logits.offset + k), xv = x.floats.get(x.offset + (i / repeat) * c + j);
-                float y = FloatMath.exp(-Math.abs(l));
-                float softplus = Math.max(l, 0f) + FloatMath.log1pUnit(y);
-                float sigmoid = (l >= 0f ? 1f : y) / (1f + y);
-                grad.floats.put(grad.offset + k, xv - sigmoid);
-                acc[j & 3] += xv * l - softplus;
-            }
+            for (int j = 0; j < c; j++) acc[j & 3] += bernoulliTerm(logits, x, grad, i * c + j, (i / repeat) * c + j);
             out[i] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
         }
+    }
+
+    // ---- per-element helpers, shared with VectorKernels' tails ----
+
+    /** The Gaussian term at flat index k: writes u and 1/sigma, returns -log(2 pi)/2 - ls - u^2/2. */
+    static float gaussianTerm(Matrix z, Matrix mu, Matrix logSigma, Matrix u, Matrix inverseSigma, int k) {
+        float ls = logSigma.floats.get(logSigma.offset + k);
+        float inv = FloatMath.exp(-ls);
+        float uk = (z.floats.get(z.offset + k) - mu.floats.get(mu.offset + k)) * inv;
+        u.floats.put(u.offset + k, uk);
+        inverseSigma.floats.put(inverseSigma.offset + k, inv);
+        return FloatMath.NEG_HALF_LOG_TWO_PI - ls - 0.5f * uk * uk;
+    }
+
+    /** The Gaussian log-density gradients at flat index k (null outputs skipped). */
+    static void gaussianBackwardAt(Matrix u, Matrix inverseSigma, float gi, int k, Matrix dz, Matrix dmu, Matrix dlogSigma) {
+        float uk = u.floats.get(u.offset + k);
+        float du = gi * uk * inverseSigma.floats.get(inverseSigma.offset + k);
+        if (dz != null) dz.floats.put(dz.offset + k, -du);
+        if (dmu != null) dmu.floats.put(dmu.offset + k, du);
+        if (dlogSigma != null) dlogSigma.floats.put(dlogSigma.offset + k, gi * (uk * uk - 1f));
+    }
+
+    /** The Bernoulli term x l - softplus(l) at logits index k and data index xk; writes x - sigmoid(l) to grad. */
+    static float bernoulliTerm(Matrix logits, Matrix x, Matrix grad, int k, int xk) {
+        float l = logits.floats.get(logits.offset + k), xv = x.floats.get(x.offset + xk);
+        float y = FloatMath.exp(-Math.abs(l));
+        float softplus = Math.max(l, 0f) + FloatMath.log1pUnit(y);
+        grad.floats.put(grad.offset + k, xv - (l >= 0f ? 1f : y) / (1f + y));
+        return xv * l - softplus;
+    }
+
+    /** sum_{s &lt; k} g[i k + s, j] in order. */
+    static float groupSum(Matrix g, int k, int c, int i, int j) {
+        float a = 0f;
+        for (int s = 0; s < k; s++) a += g.floats.get(g.offset + (i * k + s) * c + j);
+        return a;
     }
 }

@@ -292,15 +292,7 @@ final class VectorKernels implements Kernels {
         for (int i = 0; i < r; i++) {
             int base = i * c;
             int j = gaussianLoop(z, mu, logSigma, u, inverseSigma, base, terms, c);
-            for (; j < c; j++) {
-                int k = base + j;
-                float ls = logSigma.floats.get(logSigma.offset + k);
-                float inv = FloatMath.exp(-ls);
-                float uk = (z.floats.get(z.offset + k) - mu.floats.get(mu.offset + k)) * inv;
-                u.floats.put(u.offset + k, uk);
-                inverseSigma.floats.put(inverseSigma.offset + k, inv);
-                terms[j] = FloatMath.NEG_HALF_LOG_TWO_PI - ls - 0.5f * uk * uk;
-            }
+            for (; j < c; j++) terms[j] = ScalarKernels.gaussianTerm(z, mu, logSigma, u, inverseSigma, base + j);
             double s0 = 0, s1 = 0, s2 = 0, s3 = 0;   // the scalar kernel's four accumulators
             int q = 0;
             for (; q + 4 <= c; q += 4) {
@@ -362,14 +354,7 @@ final class VectorKernels implements Kernels {
                 if (dmu != null) store(du, dmu, base + j);
                 if (dlogSigma != null) store(uk.mul(uk).sub(1f).mul(gi), dlogSigma, base + j);
             }
-            for (; j < c; j++) {
-                int k = base + j;
-                float uk = u.floats.get(u.offset + k);
-                float du = gi * uk * inverseSigma.floats.get(inverseSigma.offset + k);
-                if (dz != null) dz.floats.put(dz.offset + k, -du);
-                if (dmu != null) dmu.floats.put(dmu.offset + k, du);
-                if (dlogSigma != null) dlogSigma.floats.put(dlogSigma.offset + k, gi * (uk * uk - 1f));
-            }
+            for (; j < c; j++) ScalarKernels.gaussianBackwardAt(u, inverseSigma, gi, base + j, dz, dmu, dlogSigma);
         }
     }
 
@@ -383,11 +368,7 @@ final class VectorKernels implements Kernels {
                 for (int s = 0; s < k; s++) a = a.add(load(g, (i * k + s) * c + j));
                 store(a, out, i * c + j);
             }
-            for (; j < c; j++) {
-                float a = 0f;
-                for (int s = 0; s < k; s++) a += g.floats.get(g.offset + (i * k + s) * c + j);
-                out.floats.put(out.offset + i * c + j, a);
-            }
+            for (; j < c; j++) out.floats.put(out.offset + i * c + j, ScalarKernels.groupSum(g, k, c, i, j));
         }
     }
 
@@ -464,13 +445,7 @@ final class VectorKernels implements Kernels {
     @Override
     public void gaussian(Matrix mean, Matrix std, Matrix dst, float[] u1, float[] u2, int from, int len) {
         int h = (len + 1) / 2;
-        int p = boxMullerLoop(u1, u2, h);
-        float[] z = new float[2];
-        for (; p < h; p++) {
-            FloatMath.boxMuller(u1[p], u2[p], z);
-            u1[p] = z[0];
-            u2[p] = z[1];
-        }
+        ScalarKernels.boxMullerInPlace(u1, u2, boxMullerLoop(u1, u2, h), h);
         if (mean == null && std == null) {
             dst.floats.put(dst.offset + from, u1, 0, h);
             dst.floats.put(dst.offset + from + h, u2, 0, len - h);
@@ -741,14 +716,7 @@ final class VectorKernels implements Kernels {
                 int len = Math.min(terms.length, c - j0);
                 int from = i * c + j0, xFrom = (i / repeat) * c + j0;
                 int q = bernoulliLoop(logits, x, grad, from, xFrom, terms, len);
-                for (; q < len; q++) {
-                    int k = from + q;
-                    float l = logits.floats.get(logits.offset + k), xv = x.floats.get(x.offset + xFrom + q);
-                    float y = FloatMath.exp(-Math.abs(l));
-                    float softplus = Math.max(l, 0f) + FloatMath.log1pUnit(y);
-                    grad.floats.put(grad.offset + k, xv - (l >= 0f ? 1f : y) / (1f + y));
-                    terms[q] = xv * l - softplus;
-                }
+                for (; q < len; q++) terms[q] = ScalarKernels.bernoulliTerm(logits, x, grad, from + q, xFrom + q);
                 // the scalar kernel's four accumulators (column j mod 4; j0 is a multiple of 4), unrolled
                 double s0 = acc[0], s1 = acc[1], s2 = acc[2], s3 = acc[3];
                 for (q = 0; q + 4 <= len; q += 4) {

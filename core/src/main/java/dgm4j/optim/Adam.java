@@ -1,8 +1,6 @@
 package dgm4j.optim;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import dgm4j.autodiff.Parameter;
 import dgm4j.math.Elementwise;
@@ -13,30 +11,24 @@ import dgm4j.math.Matrix;
  * theta -= lr (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps) — the form PyTorch uses; one fused pass per
  * parameter. The IWAE paper uses beta1 = 0.9, beta2 = 0.999, eps = 1e-4.
  */
-public final class Adam implements Optimizer {
-    private final List<Parameter> parameters;
+public final class Adam extends AbstractOptimizer {
     private final float beta1, beta2, epsilon;
-    private final Map<String, Matrix> state = new LinkedHashMap<>();
     private final Matrix[] m, v;
-    private long t;
 
     public Adam(List<Parameter> parameters, double beta1, double beta2, double epsilon) {
+        super(parameters);
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("Adam betas must be in [0, 1), got " + beta1 + ", " + beta2);
         }
         if (!(epsilon > 0)) throw new IllegalArgumentException("Adam epsilon must be positive, got " + epsilon);
-        this.parameters = List.copyOf(parameters);
         this.beta1 = (float) beta1;
         this.beta2 = (float) beta2;
         this.epsilon = (float) epsilon;
         m = new Matrix[parameters.size()];
         v = new Matrix[parameters.size()];
         for (int i = 0; i < m.length; i++) {
-            Matrix p = parameters.get(i).value();
-            m[i] = Matrix.zeros(p.rows(), p.cols());
-            v[i] = Matrix.zeros(p.rows(), p.cols());
-            state.put("adam.m." + parameters.get(i).name(), m[i]);
-            state.put("adam.v." + parameters.get(i).name(), v[i]);
+            m[i] = stateBuffer("adam.m", i);
+            v[i] = stateBuffer("adam.v", i);
         }
     }
 
@@ -51,16 +43,4 @@ public final class Adam implements Optimizer {
             Elementwise.adamStep(p.value(), p.gradient(), m[i], v[i], beta1, beta2, stepSize, eps);
         }
     }
-
-    @Override
-    public List<Parameter> parameters() { return parameters; }
-
-    @Override
-    public long steps() { return t; }
-
-    @Override
-    public void setSteps(long steps) { t = steps; }
-
-    @Override
-    public Map<String, Matrix> state() { return state; }
 }

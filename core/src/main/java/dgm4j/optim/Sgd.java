@@ -1,33 +1,24 @@
 package dgm4j.optim;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import dgm4j.autodiff.Parameter;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 
 /** Stochastic gradient descent with momentum and L2 weight decay: u = momentum u - lr (g + decay theta); theta += u. */
-public final class Sgd implements Optimizer {
-    private final List<Parameter> parameters;
+public final class Sgd extends AbstractOptimizer {
     private final float momentum, weightDecay;
     private final Matrix[] velocity;
-    private final Map<String, Matrix> state = new LinkedHashMap<>();
-    private long t;
 
     public Sgd(List<Parameter> parameters, double momentum, double weightDecay) {
+        super(parameters);
         if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
         if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
-        this.parameters = List.copyOf(parameters);
         this.momentum = (float) momentum;
         this.weightDecay = (float) weightDecay;
         velocity = new Matrix[parameters.size()];
-        for (int i = 0; i < velocity.length; i++) {
-            Matrix p = parameters.get(i).value();
-            velocity[i] = Matrix.zeros(p.rows(), p.cols());
-            state.put("sgd.velocity." + parameters.get(i).name(), velocity[i]);
-        }
+        for (int i = 0; i < velocity.length; i++) velocity[i] = stateBuffer("sgd.velocity", i);
     }
 
     @Override
@@ -39,16 +30,4 @@ public final class Sgd implements Optimizer {
             Elementwise.momentumStep(p.value(), p.gradient(), velocity[i], momentum, (float) -learningRate, -weightDecay);
         }
     }
-
-    @Override
-    public List<Parameter> parameters() { return parameters; }
-
-    @Override
-    public long steps() { return t; }
-
-    @Override
-    public void setSteps(long steps) { t = steps; }
-
-    @Override
-    public Map<String, Matrix> state() { return state; }
 }
