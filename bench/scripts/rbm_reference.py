@@ -79,8 +79,8 @@ def data_dir():
     return os.path.join(base, "mnist")
 
 
-def load_mnist_train():
-    """The first 50,000 training images as float32 in [0, 1], like Datasets.load("mnist", "train")."""
+def load_mnist_images(count=None):
+    """The first `count` MNIST training images (all 60,000 if None) as float32 in [0, 1], and the file read."""
     d = data_dir()
     for name in ("train-images-idx3-ubyte", "train-images-idx3-ubyte.gz"):
         p = os.path.join(d, name)
@@ -89,8 +89,13 @@ def load_mnist_train():
             assert int.from_bytes(raw[:4], "big") == 0x803, p
             n, rows, cols = (int.from_bytes(raw[4 * i:4 * i + 4], "big") for i in (1, 2, 3))
             x = np.frombuffer(raw, dtype=np.uint8, offset=16).reshape(n, rows * cols)
-            return (x[:TRAIN].astype(np.float32) / np.float32(255)), p
+            return (x[:count].astype(np.float32) / np.float32(255)), p
     raise SystemExit(f"MNIST not found in {d}: run `dgm data fetch mnist` first")
+
+
+def load_mnist_train():
+    """The first 50,000 training images, like Datasets.load("mnist", "train")."""
+    return load_mnist_images(TRAIN)
 
 
 def median_min_max(s):

@@ -23,7 +23,6 @@ training images as one float32 tensor (dgm4j's "train+validation"), a torch.rand
 Prints one JSON object per line (same kinds as VaeBenchmark): env, gemm (torch.mm at S1..S4), train.
 """
 import argparse
-import gzip
 import json
 import math
 import os
@@ -31,7 +30,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rbm_reference import data_dir, measure, single_thread  # noqa: E402  (same thread control and GEMM timing)
+from rbm_reference import load_mnist_images, measure, single_thread  # noqa: E402  (same thread control and GEMM timing)
 
 D, H, Z = 784, 200, 50
 WORKS = {  # id: (objective, k, batch, label)
@@ -54,17 +53,7 @@ def log(msg):
 
 def load_mnist_60k():
     """All 60,000 training images as float32 in [0, 1] (dgm4j's Datasets.load("mnist", "train+validation"))."""
-    import numpy as np
-    d = data_dir()
-    for name in ("train-images-idx3-ubyte", "train-images-idx3-ubyte.gz"):
-        p = os.path.join(d, name)
-        if os.path.exists(p):
-            raw = (gzip.open if p.endswith(".gz") else open)(p, "rb").read()
-            assert int.from_bytes(raw[:4], "big") == 0x803, p
-            n, rows, cols = (int.from_bytes(raw[4 * i:4 * i + 4], "big") for i in (1, 2, 3))
-            x = np.frombuffer(raw, dtype=np.uint8, offset=16).reshape(n, rows * cols)
-            return x.astype(np.float32) / np.float32(255), p
-    raise SystemExit(f"MNIST not found in {d}: run `dgm data fetch mnist` first")
+    return load_mnist_images(None)
 
 
 def build(torch, train_mean):
