@@ -8,6 +8,7 @@ import dgm4j.dbm.Dbm;
 import dgm4j.math.Elementwise;
 import dgm4j.math.LogMath;
 import dgm4j.math.Matrix;
+import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
 
 /**
@@ -19,16 +20,19 @@ import dgm4j.math.RandomStream;
  *   p*_beta(h0, .., hL) = exp(((1 - beta) b_A + beta b_0)^T v + beta [sum_l h_{l-1}^T W_l h_l + sum_{l>0} b_l^T h_l])
  * </pre>
  *
- * The odd layers (h1, h3, ...) are summed out analytically and the chains run over the even ones (v, h2, ...):
+ * The chains run over the odd layers (h1, h3, ...) only and the even ones (v, h2, ...), independent given the odd
+ * ones, are summed out analytically, as in the paper: for 784-500-1000 the annealed state is h1's 500 units instead of
+ * 1,784, which makes the importance weights far less variable. With u = h1 W1^T and x_l = b_l + h_{l-1} W_l +
+ * h_{l+1} W_{l+1}^T:
  *
  * <pre>
- *   ln p*_beta(even) = ((1 - beta) b_A + beta b_0)^T v + beta sum_{even l>0} b_l^T h_l + sum_{odd l} sum_j softplus(beta x_l,j)
+ *   ln p*_beta(odd) = beta sum_{odd l} b_l^T h_l + sum_i softplus(beta (b_0 + u)_i + (1 - beta) b_A,i)
+ *                     + sum_{even l>0} sum_j softplus(beta x_l,j)
  * </pre>
  *
- * x_l the odd layer's total input from its (even) neighbours. At beta = 0 this is the base-rate model with uniform
- * hidden units: ln Z_0 = sum_i softplus(b_A,i) + (n_1 + ... + n_L) ln 2, and exact samples are cheap. A step from beta
- * to beta' adds ln p*_beta'(even) - ln p*_beta(even) to each run's log-weight (the inputs x_l computed once, also used
- * to sample the odd layers), then a Gibbs sweep at beta' (odd layers, then even layers) leaves p_beta' invariant.
+ * At beta = 0 the odd layers are uniform: ln Z_0 = sum_i softplus(b_A,i) + (n_1 + ... + n_L) ln 2. A step from beta
+ * to beta' adds ln p*_beta'(odd) - ln p*_beta(odd) to each run's log-weight (the even layers' inputs computed once,
+ * also used to sample them), then a Gibbs sweep at beta' (even layers, then odd layers) leaves p_beta' invariant.
  */
 public final class DbmAis {
     private final Dbm dbm;
@@ -53,46 +57,52 @@ public final class DbmAis {
     /** Forward AIS: M runs from exact samples of the base-rate model; estimates ln Z of the DBM. */
     public AisEstimate forward(AnnealingSchedule schedule, int runs, RandomStream random, Progress progress) {
         if (runs < 1) throw new InputException("AIS needs at least one run, got " + runs);
-        int top = dbm.hiddenLayers();
+        int top = dbm.hiddenLayers(), visible = dbm.visibleUnits();
         List<Matrix> x = dbm.newLayers(runs);
         List<Matrix> input = dbm.newLayers(runs);
-        Matrix base = Elementwise.broadcastRow(baseVisibleBias, Matrix.zeros(runs, dbm.visibleUnits()));
-        random.sigmoidBernoulli(base, null, x.get(0));                    // v ~ sigmoid(b_A)
-        for (int l = 2; l <= top; l += 2) random.bernoulli(x.get(l).fill(0.5f), x.get(l));   // uniform hidden layers
-        Matrix scaledBase = Matrix.zeros(1, dbm.visibleUnits());
-        Matrix biasDifference = Elementwise.subtract(dbm.bias(0), baseVisibleBias, Matrix.zeros(1, dbm.visibleUnits()));
+        for (int l = 1; l <= top; l += 2) random.bernoulli(x.get(l).fill(0.5f), x.get(l));   // uniform odd layers
+        Matrix u = input.get(0);                                     // h1 W1^T, the visible units' input without b_0
+        Matrix visibleNow = Matrix.zeros(runs, visible), visibleBefore = Matrix.zeros(runs, visible);
+        Matrix offset = Matrix.zeros(1, visible);                    // beta b_0 + (1 - beta) b_A
         double[] betas = schedule.betas();
         double[] logW = new double[runs];
         int steps = betas.length - 1;
         for (int k = 1; k <= steps; k++) {
             float now = (float) betas[k], before = (float) betas[k - 1];
             double step = (double) now - before;
-            // the part linear in beta: (b_0 - b_A)^T v + sum_{even l>0} b_l^T h_l
-            double[] linear = Elementwise.rowDot(x.get(0), biasDifference);
-            for (int l = 2; l <= top; l += 2) {
+            for (int l = 1; l <= top; l += 2) {                      // the part linear in beta: sum_{odd l} b_l^T h_l
                 double[] t = Elementwise.rowDot(x.get(l), dbm.bias(l));
-                for (int n = 0; n < runs; n++) linear[n] += t[n];
+                for (int n = 0; n < runs; n++) logW[n] += step * t[n];
             }
-            for (int n = 0; n < runs; n++) logW[n] += step * linear[n];
-            for (int l = 1; l <= top; l += 2) {
+            // visible units summed out: softplus(beta u + beta b_0 + (1 - beta) b_A) at beta' and beta
+            Numerics.blas().gemm(false, true, 1f, x.get(1), dbm.weights(1), 0f, u);
+            visibleInput(u, now, offset, visibleNow);
+            visibleInput(u, before, offset, visibleBefore);
+            double[] sNow = Elementwise.softplusRowSums(visibleNow, 1f), sBefore = Elementwise.softplusRowSums(visibleBefore, 1f);
+            for (int n = 0; n < runs; n++) logW[n] += sNow[n] - sBefore[n];
+            for (int l = 2; l <= top; l += 2) {                      // even hidden layers summed out
                 Matrix in = dbm.layerInput(x, l, input.get(l));
-                double[] sNow = Elementwise.softplusRowSums(in, now), sBefore = Elementwise.softplusRowSums(in, before);
+                sNow = Elementwise.softplusRowSums(in, now);
+                sBefore = Elementwise.softplusRowSums(in, before);
                 for (int n = 0; n < runs; n++) logW[n] += sNow[n] - sBefore[n];
             }
             if (k < steps) {
-                // Gibbs at beta': odd layers from the inputs just computed, then the even layers
-                for (int l = 1; l <= top; l += 2) random.sigmoidBernoulli(Elementwise.scale(input.get(l), now), null, x.get(l));
-                // v ~ sigmoid((1 - beta') b_A + beta' (b_0 + h1 W1^T))
-                Elementwise.axpby(1f - now, baseVisibleBias, 0f, baseVisibleBias, scaledBase);
-                Matrix v = Elementwise.scale(dbm.layerInput(x, 0, input.get(0)), now);
-                Elementwise.addRowVector(v, scaledBase, v);
-                random.sigmoidBernoulli(v, null, x.get(0));
-                for (int l = 2; l <= top; l += 2) random.sigmoidBernoulli(Elementwise.scale(dbm.layerInput(x, l, input.get(l)), now), null, x.get(l));
+                // Gibbs at beta': the even layers from the inputs just computed, then the odd layers
+                random.sigmoidBernoulli(visibleNow, null, x.get(0));
+                for (int l = 2; l <= top; l += 2) random.sigmoidBernoulli(Elementwise.scale(input.get(l), now), null, x.get(l));
+                for (int l = 1; l <= top; l += 2) random.sigmoidBernoulli(Elementwise.scale(dbm.layerInput(x, l, input.get(l)), now), null, x.get(l));
             }
             if ((k & 127) == 0 || k == steps) progress.update("DBM AIS", k, steps);
         }
         progress.finish("DBM AIS");
         return new AisEstimate(logZBase, logW, schedule.size(), false);
+    }
+
+    /** out = beta u + (beta b_0 + (1 - beta) b_A), offset a 1 x n_0 work row. */
+    private void visibleInput(Matrix u, float beta, Matrix offset, Matrix out) {
+        Elementwise.axpby(beta, dbm.bias(0), 1f - beta, baseVisibleBias, offset);
+        Elementwise.axpby(beta, u, 0f, u, out);
+        Elementwise.addRowVector(out, offset, out);
     }
 
     /**
