@@ -203,6 +203,10 @@ final class DbmCommands {
         @Option(names = "--lr", defaultValue = "0.001", description = "learning rate (default: ${DEFAULT-VALUE})") double lr;
         @Option(names = "--optimizer", defaultValue = "adam", description = "adam, or sgd (momentum 0.9) (default: ${DEFAULT-VALUE})") String optimizer;
         @Option(names = "--mean-field-iterations", defaultValue = "30", description = "cap on mean-field sweeps for q(h2|v) (default: ${DEFAULT-VALUE})") int meanFieldIterations;
+        @Option(names = "--train-split", defaultValue = "train",
+                description = "catalog data: the split trained on; train+validation = MNIST's 60,000 training images as the paper, "
+                        + "without a validation error (default: ${DEFAULT-VALUE})")
+        String trainSplit;
         @Option(names = "--seed", defaultValue = "1") long seed;
         @Mixin NumericOptions numeric;
         @Spec CommandSpec spec;
@@ -213,10 +217,13 @@ final class DbmCommands {
             if (epochs < 1 || batch < 1) throw new InputException("--epochs and --batch must be positive");
             if (!(lr > 0)) throw new InputException("--lr must be positive, got " + lr);
             Dbm dbm = DbmFiles.read(ModelFiles.read(model, Dbm.KIND));
+            if (!trainSplit.equals("train") && !trainSplit.equals("train+validation")) {
+                throw new InputException("--train-split must be train or train+validation, got " + trainSplit);
+            }
             Dataset train, validation = null, test;
             if (data.hasSplits()) {
-                train = data.load("train");
-                if (data.hasValidation()) validation = data.load("validation");
+                train = data.load(trainSplit);
+                if (data.hasValidation() && trainSplit.equals("train")) validation = data.load("validation");
                 test = data.load("test");
             } else {   // own files: the first two thirds train, the rest test
                 Dataset all = data.load("train");

@@ -109,6 +109,9 @@ class DbmCliTest {
         assertTrue(rbmClassify.err.contains("expected a dbm model, file holds a rbm"), rbmClassify.err);
         Cli unlabelled = Cli.run("eval", "classify", dbm.toString(), "--images", Cli.fixtureImages().toString());
         assertEquals(2, unlabelled.code, unlabelled.toString());
+        Cli split = Cli.run(join(new String[] {"eval", "classify", dbm.toString()}, join(images(), "--train-split", "test")));
+        assertEquals(2, split.code, split.toString());
+        assertTrue(split.err.contains("--train-split must be train or train+validation, got test"), split.err);
         Cli layer = Cli.run(join(new String[] {"transform", rbm.toString()}, join(images(), "--layer", "1", "--out", dir.resolve("x.csv").toString())));
         assertEquals(2, layer.code, layer.toString());
         Cli deep = Cli.run(join(new String[] {"transform", dbm.toString()}, join(images(), "--layer", "3", "--out", dir.resolve("x.csv").toString())));

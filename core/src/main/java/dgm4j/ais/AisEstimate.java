@@ -14,6 +14,7 @@ public final class AisEstimate {
     private final double logZLow;
     private final double logZHigh;
     private final double logWeightStd;
+    private final double effectiveRuns;
     private final int runs;
     private final int betas;
     private final boolean reverse;
@@ -32,6 +33,9 @@ public final class AisEstimate {
             double d = Math.exp(v - max) - mean;
             var += d * d;
         }
+        double sumSquares = 0;
+        for (double v : logWeights) sumSquares += Math.exp(2 * (v - max));
+        this.effectiveRuns = mean * mean * runs * runs / sumSquares;   // (sum w)^2 / sum w^2
         double sem = runs > 1 ? Math.sqrt(var / (runs - 1) / runs) : Double.NaN;
         double logMean = max + Math.log(mean);
         double lo = mean - 3 * sem > 0 ? max + Math.log(mean - 3 * sem) : Double.NEGATIVE_INFINITY;
@@ -65,6 +69,13 @@ public final class AisEstimate {
     /** Standard deviation of the log-weights: a diagnostic of how well annealing went. */
     public double logWeightStd() { return logWeightStd; }
 
+    /**
+     * Kish's effective sample size (sum w)^2 / sum w^2, between 1 and the number of runs: how many runs the estimate
+     * effectively rests on. A handful of effective runs out of 100 means one or two runs dominate and ln Z is
+     * probably underestimated (Jensen): anneal with more betas.
+     */
+    public double effectiveRuns() { return effectiveRuns; }
+
     public int runs() { return runs; }
 
     public int betas() { return betas; }
@@ -78,8 +89,8 @@ public final class AisEstimate {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s AIS: ln Z = %.4f, bracket (ln(Z-3s), ln(Z+3s)) = (%.4f, %.4f), %d runs, %d betas, sd(ln w) = %.3f",
-                reverse ? "reverse" : "forward", logZ, logZLow, logZHigh, runs, betas, logWeightStd);
+        return String.format(Locale.ROOT, "%s AIS: ln Z = %.4f, bracket (ln(Z-3s), ln(Z+3s)) = (%.4f, %.4f), %d runs (effective %.1f), %d betas, sd(ln w) = %.3f",
+                reverse ? "reverse" : "forward", logZ, logZLow, logZHigh, runs, effectiveRuns, betas, logWeightStd);
     }
 
     static double logMeanExp(double[] x) {

@@ -134,18 +134,60 @@ public final class ExactPartition {
     }
 
     /**
-     * Exact ln Z of a small DBM: the odd layers (h1, h3, ...) summed out analytically
-     * ({@link Dbm#logUnnormalizedEvenLayers}), every joint state of the even layers (v, h2, ...; at most
-     * {@value #MAX_UNITS} units together) enumerated.
+     * Exact ln Z of a small DBM. Given one parity of layers the other is independent, so it is summed out
+     * analytically and every joint state of the smaller side is enumerated: the even layers (v, h2, ...; the odd ones
+     * summed out, {@link Dbm#logUnnormalizedEvenLayers}) or the odd layers (h1, h3, ...; v and the even hidden layers
+     * summed out, {@link Dbm#logUnnormalizedOddLayers}), at most {@value #MAX_UNITS} units. The second makes ln Z of
+     * a DBM with a full-sized visible layer and a narrow h1 exact, e.g. 784-20-500.
      */
     public static double logZ(Dbm dbm) {
-        return logSumOverEvenStates(dbm, null)[0];
+        int even = 0, odd = 0;
+        for (int l = 0; l <= dbm.hiddenLayers(); l++) {
+            if (l % 2 == 0) even += dbm.units(l); else odd += dbm.units(l);
+        }
+        return odd < even ? logSumOverOddStates(dbm) : logSumOverEvenStates(dbm, null)[0];
+    }
+
+    /** logsumexp over every joint state of the odd layers, the even layers summed out. */
+    private static double logSumOverOddStates(Dbm dbm) {
+        int units = 0;
+        for (int l = 1; l <= dbm.hiddenLayers(); l += 2) units += dbm.units(l);
+        if (units > MAX_UNITS) {
+            throw new InputException("exact ln Z enumerates 2^" + units + " states of the DBM's odd layers; at most " + MAX_UNITS + " units are supported");
+        }
+        long states = 1L << units;
+        int block = (int) Math.min(BLOCK, states);
+        List<Matrix> x = dbm.newLayers(block), scratch = dbm.newLayers(block);
+        double acc = Double.NEGATIVE_INFINITY;
+        for (long start = 0; start < states; start += block) {
+            int n = (int) Math.min(block, states - start);
+            for (int s = 0; s < n; s++) {
+                long code = start + s;
+                for (int l = 1; l <= dbm.hiddenLayers(); l += 2) {
+                    Matrix layer = x.get(l);
+                    for (int u = 0; u < layer.cols(); u++, code >>>= 1) layer.set(s, u, (code & 1L) != 0 ? 1f : 0f);
+                }
+            }
+            acc = LogMath.logAddExp(acc, LogMath.logSumExp(dbm.logUnnormalizedOddLayers(firstRows(x, n), firstRows(scratch, n))));
+        }
+        return acc;
+    }
+
+    private static List<Matrix> firstRows(List<Matrix> layers, int n) {
+        List<Matrix> rows = new java.util.ArrayList<>();
+        for (Matrix m : layers) rows.add(m.rows(0, n));
+        return rows;
     }
 
     /** Exact ln p*(v) = ln sum_h exp(-E(v, h)) of each row of v, enumerating the even hidden layers (h2, h4, ...). */
     public static double[] logUnnormalizedProbability(Dbm dbm, Matrix v) {
         dbm.requireVisible(v);
         return logSumOverEvenStates(dbm, v);
+    }
+
+    /** ln Z by enumerating the even layers whatever their size relative to the odd ones (tests compare the two ways). */
+    static double logZOverEvenStates(Dbm dbm) {
+        return logSumOverEvenStates(dbm, null)[0];
     }
 
     /** logsumexp over the even layers' states (v fixed to each row of {@code v} unless null: then enumerated too). */
@@ -175,12 +217,7 @@ public final class ExactPartition {
                         for (int u = 0; u < layer.cols(); u++, code >>>= 1) layer.set(s, u, (code & 1L) != 0 ? 1f : 0f);
                     }
                 }
-                List<Matrix> rows = new java.util.ArrayList<>(), work = new java.util.ArrayList<>();
-                for (int l = 0; l < x.size(); l++) {
-                    rows.add(x.get(l).rows(0, n));
-                    work.add(scratch.get(l).rows(0, n));
-                }
-                acc = LogMath.logAddExp(acc, LogMath.logSumExp(dbm.logUnnormalizedEvenLayers(rows, work)));
+                acc = LogMath.logAddExp(acc, LogMath.logSumExp(dbm.logUnnormalizedEvenLayers(firstRows(x, n), firstRows(scratch, n))));
             }
             out[r] = acc;
         }

@@ -283,6 +283,21 @@ public final class Dbm {
     }
 
     /**
+     * ln of the unnormalised probability of the odd layers (h1, h3, ...) with the even layers (v, h2, ...) summed out
+     * analytically: sum_{odd l} b_l^T h_l + sum_{even l} sum_j softplus(b_l,j + (h_{l-1} W_l + h_{l+1} W_{l+1}^T)_j),
+     * per row, in double; scratch as for {@link #energy} (its even layers are overwritten).
+     */
+    public double[] logUnnormalizedOddLayers(List<Matrix> x, List<Matrix> scratch) {
+        double[] out = new double[x.get(0).rows()];
+        for (int l = 0; l <= hiddenLayers(); l++) {
+            double[] term = l % 2 == 1 ? Elementwise.rowDot(x.get(l), biases.get(l))
+                    : Elementwise.softplusRowSums(layerInput(x, l, scratch.get(l)), 1f);
+            for (int r = 0; r < out.length; r++) out[r] += term[r];
+        }
+        return out;
+    }
+
+    /**
      * gradients[k] += scale * sum over rows of -dE(x)/d theta_k for the parameters in {@link #parameters()} order:
      * h_{l-1}^T h_l for W_l, column sums of h_l for b_l. Means (mean field) or Rao-Blackwellised probabilities may
      * stand in for states: the log-likelihood gradient is this at the data's q(h | v) (scale 1/B) minus this at the
