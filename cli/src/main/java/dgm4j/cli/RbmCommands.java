@@ -479,6 +479,7 @@ final class RbmCommands {
             String what = x.rows() + " " + (data.hasSplits() ? split : "given") + " examples";
             out.printf(Locale.ROOT, "ln Z_base = %.4f%n", baseLogZ);
             out.printf(Locale.ROOT, "%s  (%.1f s)%n", f, secs);
+            if (f.warning() != null) spec.commandLine().getErr().println(f.warning());
             out.printf(Locale.ROOT, "average log-probability of %s: %.2f nats (bracket %.2f .. %.2f)%n", what,
                     f.averageLogProbability(meanLogUnnormalized), meanLogUnnormalized - f.logZHigh(), meanLogUnnormalized - f.logZLow());
             if (logJacobian != 0) {
@@ -487,6 +488,7 @@ final class RbmCommands {
             }
             if (r != null) {
                 out.printf(Locale.ROOT, "%s%n", r);
+                if (r.warning() != null) spec.commandLine().getErr().println(r.warning());
                 out.printf(Locale.ROOT, "average log-probability by reverse AIS: %.2f nats%n", r.averageLogProbability(meanLogUnnormalized));
             }
             if (exact) {

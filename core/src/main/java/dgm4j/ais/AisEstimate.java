@@ -76,6 +76,17 @@ public final class AisEstimate {
      */
     public double effectiveRuns() { return effectiveRuns; }
 
+    /**
+     * A warning for the user when fewer than a tenth of the runs carry the estimate (null otherwise): a forward
+     * estimate of ln Z is then probably too low (a log-likelihood computed from it flattered), a reverse one too high.
+     */
+    public String warning() {
+        if (runs < 2 || effectiveRuns >= 0.1 * runs) return null;
+        return String.format(Locale.ROOT, "warning: the %s AIS estimate rests on %.1f effective runs of %d: ln Z is probably %s, "
+                + "so the log-likelihood is %s; anneal with more betas (--betas)", reverse ? "reverse" : "forward",
+                effectiveRuns, runs, reverse ? "overestimated" : "underestimated", reverse ? "understated" : "flattered");
+    }
+
     public int runs() { return runs; }
 
     public int betas() { return betas; }

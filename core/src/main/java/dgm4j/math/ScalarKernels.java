@@ -152,11 +152,12 @@ final class ScalarKernels implements Kernels {
     public void softplusRowSums(Matrix x, float scale, double[] out) {
         int r = x.rows(), c = x.cols();
         FloatBuffer xs = x.floats;
+        double[] acc = new double[4]; // four accumulators (j mod 4), as bernoulliLogLikelihood
         for (int i = 0; i < r; i++) {
             int base = x.offset + i * c;
-            double s = 0;
-            for (int j = 0; j < c; j++) s += FloatMath.softplus(scale * xs.get(base + j));
-            out[i] = s;
+            java.util.Arrays.fill(acc, 0.0);
+            for (int j = 0; j < c; j++) acc[j & 3] += FloatMath.softplus(scale * xs.get(base + j));
+            out[i] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
         }
     }
 

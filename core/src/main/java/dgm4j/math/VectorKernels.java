@@ -289,22 +289,14 @@ final class VectorKernels implements Kernels {
     public void gaussianLogDensity(Matrix z, Matrix mu, Matrix logSigma, Matrix u, Matrix inverseSigma, double[] out) {
         int r = z.rows(), c = z.cols();
         float[] terms = new float[c];
+        double[] acc = new double[4];
         for (int i = 0; i < r; i++) {
             int base = i * c;
             int j = gaussianLoop(z, mu, logSigma, u, inverseSigma, base, terms, c);
             for (; j < c; j++) terms[j] = ScalarKernels.gaussianTerm(z, mu, logSigma, u, inverseSigma, base + j);
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;   // the scalar kernel's four accumulators
-            int q = 0;
-            for (; q + 4 <= c; q += 4) {
-                s0 += terms[q];
-                s1 += terms[q + 1];
-                s2 += terms[q + 2];
-                s3 += terms[q + 3];
-            }
-            if (q < c) s0 += terms[q];
-            if (q + 1 < c) s1 += terms[q + 1];
-            if (q + 2 < c) s2 += terms[q + 2];
-            out[i] = (s0 + s1) + (s2 + s3);
+            java.util.Arrays.fill(acc, 0.0);
+            accumulateFourWays(terms, c, acc);
+            out[i] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
         }
     }
 
@@ -503,17 +495,37 @@ final class VectorKernels implements Kernels {
     public void softplusRowSums(Matrix x, float scale, double[] out) {
         int r = x.rows(), c = x.cols();
         float[] terms = new float[Math.min(c, 4096)];
+        double[] acc = new double[4];
         for (int i = 0; i < r; i++) {
-            double s = 0;
+            java.util.Arrays.fill(acc, 0.0);
             for (int j0 = 0; j0 < c; j0 += terms.length) {
                 int len = Math.min(terms.length, c - j0);
                 int from = i * c + j0;
                 int q = softplusLoop(x, from, scale, terms, len);
                 for (; q < len; q++) terms[q] = FloatMath.softplus(scale * x.floats.get(x.offset + from + q));
-                for (q = 0; q < len; q++) s += terms[q]; // in index order, as the scalar kernel sums
+                accumulateFourWays(terms, len, acc);   // j0 is a multiple of 4
             }
-            out[i] = s;
+            out[i] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
         }
+    }
+
+    /**
+     * acc[k mod 4] += terms[k] for k &lt; len, in index order: the scalar kernels' four double accumulators (column j mod
+     * 4), which cut the latency chain of one running sum by four; callers pass chunks that start at a multiple of 4.
+     */
+    private static void accumulateFourWays(float[] terms, int len, double[] acc) {
+        double s0 = acc[0], s1 = acc[1], s2 = acc[2], s3 = acc[3];
+        int q = 0;
+        for (; q + 4 <= len; q += 4) {
+            s0 += terms[q];
+            s1 += terms[q + 1];
+            s2 += terms[q + 2];
+            s3 += terms[q + 3];
+        }
+        if (q < len) s0 += terms[q];
+        if (q + 1 < len) s1 += terms[q + 1];
+        if (q + 2 < len) s2 += terms[q + 2];
+        acc[0] = s0; acc[1] = s1; acc[2] = s2; acc[3] = s3;
     }
 
     /**
@@ -717,18 +729,7 @@ final class VectorKernels implements Kernels {
                 int from = i * c + j0, xFrom = (i / repeat) * c + j0;
                 int q = bernoulliLoop(logits, x, grad, from, xFrom, terms, len);
                 for (; q < len; q++) terms[q] = ScalarKernels.bernoulliTerm(logits, x, grad, from + q, xFrom + q);
-                // the scalar kernel's four accumulators (column j mod 4; j0 is a multiple of 4), unrolled
-                double s0 = acc[0], s1 = acc[1], s2 = acc[2], s3 = acc[3];
-                for (q = 0; q + 4 <= len; q += 4) {
-                    s0 += terms[q];
-                    s1 += terms[q + 1];
-                    s2 += terms[q + 2];
-                    s3 += terms[q + 3];
-                }
-                if (q < len) s0 += terms[q];
-                if (q + 1 < len) s1 += terms[q + 1];
-                if (q + 2 < len) s2 += terms[q + 2];
-                acc[0] = s0; acc[1] = s1; acc[2] = s2; acc[3] = s3;
+                accumulateFourWays(terms, len, acc);   // j0 is a multiple of 4
             }
             out[i] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
         }

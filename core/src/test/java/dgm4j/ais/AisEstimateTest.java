@@ -20,6 +20,7 @@ class AisEstimateTest {
         assertEquals(13.25, e.logZHigh(), 1e-12);
         assertEquals(50, e.effectiveRuns(), 1e-9);
         assertEquals(0, e.logWeightStd(), 1e-12);
+        assertEquals(null, e.warning());
         AisEstimate r = new AisEstimate(10, logW, 7, true);   // reverse: weights estimate Z_0 / Z
         assertEquals(6.75, r.logZ(), 1e-12);
     }
@@ -32,6 +33,7 @@ class AisEstimateTest {
         assertEquals(1, e.effectiveRuns(), 1e-9);
         assertEquals(40 - Math.log(100), e.logZ(), 1e-9);
         assertEquals(Double.NEGATIVE_INFINITY, e.logZLow());   // the mean is within 3 standard errors of 0
+        assertTrue(e.warning().contains("1.0 effective runs of 100"), e.warning());
     }
 
     @Test
