@@ -168,6 +168,7 @@ final class DbmCommands {
                     Map<String, Double> m = new java.util.LinkedHashMap<>();
                     m.put("ais_log_z", z.logZ());
                     m.put("ais_effective_runs", z.effectiveRuns());   // a few of 100: ln Z underestimated, the likelihood flattered
+                    if (z.warning() != null) spec.commandLine().getErr().println("epoch " + (epoch + 1) + ": " + z.warning().replace("(--betas)", "(--ais-betas)"));
                     m.put("ais_validation_lower_bound", bound);
                     return m;
                 });
