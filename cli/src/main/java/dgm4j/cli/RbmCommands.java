@@ -193,14 +193,16 @@ final class RbmCommands {
         @Parameters(paramLabel = "MODEL") Path model;
         @Mixin DataSelection data;
         @Option(names = "--out", required = true, paramLabel = "FILE.png") Path out;
-        @Option(names = "--count", defaultValue = "10") int count;
+        @Option(names = "--count", defaultValue = "10", description = "test images to complete (default: ${DEFAULT-VALUE})") int count;
         @Option(names = "--hide", defaultValue = "bottom", description = "which part to hide: bottom, top, left, right (default: ${DEFAULT-VALUE})") String hide;
-        @Option(names = "--steps", defaultValue = "200") int steps;
+        @Option(names = "--steps", defaultValue = "200", description = "Gibbs steps with the observed pixels clamped (default: ${DEFAULT-VALUE})") int steps;
         @Option(names = "--seed", defaultValue = "1") long seed;
+        @Mixin NumericOptions numeric;
         @Spec CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
+            numeric.apply();
             ModelFile file = ModelFiles.read(model, Rbm.KIND, Dbm.KIND);
             Dbm dbm = DbmCommands.isDbm(file) ? DbmFiles.read(file) : null;
             Rbm rbm = dbm != null ? null : RbmFiles.read(file);
