@@ -273,13 +273,7 @@ public final class Dbm {
      * double; scratch as for {@link #energy} (its odd layers are overwritten).
      */
     public double[] logUnnormalizedEvenLayers(List<Matrix> x, List<Matrix> scratch) {
-        double[] out = new double[x.get(0).rows()];
-        for (int l = 0; l <= hiddenLayers(); l++) {
-            double[] term = l % 2 == 0 ? Elementwise.rowDot(x.get(l), biases.get(l))
-                    : Elementwise.softplusRowSums(layerInput(x, l, scratch.get(l)), 1f);
-            for (int r = 0; r < out.length; r++) out[r] += term[r];
-        }
-        return out;
+        return logUnnormalizedKeeping(0, x, scratch);
     }
 
     /**
@@ -288,9 +282,14 @@ public final class Dbm {
      * per row, in double; scratch as for {@link #energy} (its even layers are overwritten).
      */
     public double[] logUnnormalizedOddLayers(List<Matrix> x, List<Matrix> scratch) {
+        return logUnnormalizedKeeping(1, x, scratch);
+    }
+
+    /** The layers of the given parity kept (their bias terms), the others summed out (softplus of their inputs). */
+    private double[] logUnnormalizedKeeping(int parity, List<Matrix> x, List<Matrix> scratch) {
         double[] out = new double[x.get(0).rows()];
         for (int l = 0; l <= hiddenLayers(); l++) {
-            double[] term = l % 2 == 1 ? Elementwise.rowDot(x.get(l), biases.get(l))
+            double[] term = l % 2 == parity ? Elementwise.rowDot(x.get(l), biases.get(l))
                     : Elementwise.softplusRowSums(layerInput(x, l, scratch.get(l)), 1f);
             for (int r = 0; r < out.length; r++) out[r] += term[r];
         }
