@@ -120,7 +120,10 @@ public final class HelmholtzTrainingTask implements TrainingTask {
                 hyperParameters(algorithm, trainer.k(), trainer.qUpdate(), batches.batchSize(), schedule, binarization), provenance);
     }
 
-    /** The hyper-parameters a checkpoint records (a resumed run must give the same). */
+    /**
+     * The hyper-parameters a checkpoint records (a resumed run must give the same; a constant schedule's length,
+     * part of "schedule", may change: compare without it, the first epoch's "learning_rate" is recorded apart).
+     */
     public static Map<String, Object> hyperParameters(WakeSleep.Algorithm algorithm, int k, WakeSleep.QUpdate qUpdate, int batchSize,
                                                       LearningRateSchedule schedule, Binarization binarization) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -128,6 +131,7 @@ public final class HelmholtzTrainingTask implements TrainingTask {
         m.put("k", k);
         m.put("q_update", qUpdate.name().toLowerCase());
         m.put("batch_size", batchSize);
+        m.put("learning_rate", schedule.rate(0));
         m.put("schedule", schedule.describe());
         m.put("binarization", binarization.toString());
         return m;
