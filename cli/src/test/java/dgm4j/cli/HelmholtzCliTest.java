@@ -1,5 +1,6 @@
 package dgm4j.cli;
 
+import static dgm4j.cli.Cli.concat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,14 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** dgm train helmholtz, and Helmholtz machines in dgm eval nll / sample / inspect, on the committed MNIST fixture; refusals. */
 class HelmholtzCliTest {
-    private static String[] data() { return Cli.fixtureData(); }
-
-    private static String[] concat(String[]... parts) { return Cli.concat(parts); }
-
     @Test
     void trainResumeMeasureAndSample(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("hm.safetensors"), log = dir.resolve("log.csv");
-        String[] train = concat(new String[] {"train", "helmholtz"}, data(), new String[] {"--layers", "20,10", "--algorithm", "rws",
+        String[] train = concat(new String[] {"train", "helmholtz"}, Cli.fixtureData(), new String[] {"--layers", "20,10", "--algorithm", "rws",
                 "--k", "3", "--lr", "0.003", "--threads", "1", "--out", model.toString(), "--log", log.toString()});
         Cli t = Cli.run(concat(train, new String[] {"--epochs", "2"}));
         assertEquals(0, t.code, t.toString());
@@ -37,13 +34,13 @@ class HelmholtzCliTest {
         assertEquals(4, Files.readAllLines(log).size());
         assertTrue(ImageIO.read(dir.resolve("pics/samples.png").toFile()).getWidth() > 100);
         // resuming with another algorithm is refused
-        Cli other = Cli.run(concat(new String[] {"train", "helmholtz"}, data(), new String[] {"--layers", "20,10", "--algorithm", "ws",
+        Cli other = Cli.run(concat(new String[] {"train", "helmholtz"}, Cli.fixtureData(), new String[] {"--layers", "20,10", "--algorithm", "ws",
                 "--lr", "0.003", "--epochs", "4", "--threads", "1", "--out", model.toString(), "--resume", model.toString()}));
         assertEquals(2, other.code, other.toString());
         assertTrue(other.err.contains("algorithm"), other.err);
 
         Path json = dir.resolve("nll.json");
-        Cli n = Cli.run(concat(new String[] {"eval", "nll", model.toString()}, data(), new String[] {"--k", "200", "--bounds", "1,20",
+        Cli n = Cli.run(concat(new String[] {"eval", "nll", model.toString()}, Cli.fixtureData(), new String[] {"--k", "200", "--bounds", "1,20",
                 "--examples", "40", "--threads", "1", "--json", json.toString()}));
         assertEquals(0, n.code, n.toString());
         assertTrue(n.out.contains("NLL (k=200)") && n.out.contains("-L_1") && n.out.contains("-L_20"), n.out);
@@ -67,13 +64,13 @@ class HelmholtzCliTest {
         };
         String[] expected = {"--algorithm", "--k", "--k", "--layers", "--q-update", "--batch", "--lr", "binariz"};
         for (int i = 0; i < bad.length; i++) {
-            Cli c = Cli.run(concat(new String[] {"train", "helmholtz"}, data(), bad[i], new String[] {"--epochs", "1", "--out", out.toString()}));
+            Cli c = Cli.run(concat(new String[] {"train", "helmholtz"}, Cli.fixtureData(), bad[i], new String[] {"--epochs", "1", "--out", out.toString()}));
             assertEquals(2, c.code, String.join(" ", bad[i]) + "\n" + c);
             assertTrue(c.err.contains(expected[i]), c.err);
         }
         assertFalse(Files.exists(out));
         Path hm = dir.resolve("hm.safetensors");
-        Cli c = Cli.run(concat(new String[] {"train", "helmholtz"}, data(), new String[] {"--layers", "8", "--algorithm", "ws",
+        Cli c = Cli.run(concat(new String[] {"train", "helmholtz"}, Cli.fixtureData(), new String[] {"--layers", "8", "--algorithm", "ws",
                 "--epochs", "1", "--threads", "1", "--out", hm.toString()}));
         assertEquals(0, c.code, c.toString());
         // data of another width, non-binary data
@@ -82,13 +79,13 @@ class HelmholtzCliTest {
         c = Cli.run("eval", "nll", hm.toString(), "--csv", csv.toString(), "--k", "5");
         assertEquals(2, c.code, c.toString());
         assertTrue(c.err.contains("columns"), c.err);
-        c = Cli.run(concat(new String[] {"eval", "nll", hm.toString()}, data(), new String[] {"--k", "2", "--binarize", "none"}));
+        c = Cli.run(concat(new String[] {"eval", "nll", hm.toString()}, Cli.fixtureData(), new String[] {"--k", "2", "--binarize", "none"}));
         assertEquals(2, c.code, c.toString());
         assertTrue(c.err.contains("0/1"), c.err);
-        c = Cli.run(concat(new String[] {"eval", "nll", hm.toString()}, data(), new String[] {"--k", "0"}));
+        c = Cli.run(concat(new String[] {"eval", "nll", hm.toString()}, Cli.fixtureData(), new String[] {"--k", "0"}));
         assertEquals(2, c.code, c.toString());
         // a Helmholtz machine where another kind is needed, and another kind where a Helmholtz machine is needed
-        c = Cli.run(concat(new String[] {"train", "vae"}, data(), new String[] {"--schedule", "constant:0.001:1", "--threads", "1",
+        c = Cli.run(concat(new String[] {"train", "vae"}, Cli.fixtureData(), new String[] {"--schedule", "constant:0.001:1", "--threads", "1",
                 "--out", hm.toString(), "--resume", hm.toString()}));
         assertEquals(2, c.code, c.toString());
         assertTrue(c.err.contains("helmholtz"), c.err);
@@ -96,14 +93,14 @@ class HelmholtzCliTest {
         assertEquals(2, c.code, c.toString());
         assertTrue(c.err.contains("helmholtz"), c.err);
         Path rbm = dir.resolve("rbm.safetensors");
-        c = Cli.run(concat(new String[] {"train", "rbm"}, data(), new String[] {"--hidden", "5", "--epochs", "1", "--threads", "1",
+        c = Cli.run(concat(new String[] {"train", "rbm"}, Cli.fixtureData(), new String[] {"--hidden", "5", "--epochs", "1", "--threads", "1",
                 "--out", rbm.toString()}));
         assertEquals(0, c.code, c.toString());
-        c = Cli.run(concat(new String[] {"train", "helmholtz"}, data(), new String[] {"--layers", "8", "--algorithm", "ws",
+        c = Cli.run(concat(new String[] {"train", "helmholtz"}, Cli.fixtureData(), new String[] {"--layers", "8", "--algorithm", "ws",
                 "--epochs", "2", "--threads", "1", "--out", rbm.toString(), "--resume", rbm.toString()}));
         assertEquals(2, c.code, c.toString());
         assertTrue(c.err.contains("rbm") && c.err.contains("helmholtz"), c.err);
-        c = Cli.run(concat(new String[] {"eval", "nll", rbm.toString()}, data()));
+        c = Cli.run(concat(new String[] {"eval", "nll", rbm.toString()}, Cli.fixtureData()));
         assertEquals(2, c.code, c.toString());
         assertTrue(c.err.contains("rbm") && c.err.contains("helmholtz"), c.err);
     }

@@ -175,6 +175,38 @@ class HelmholtzMachineTest {
         assertTrue(rws[1] > ws[1] + 0.5, report);   // the paper: RWS ahead of WS
     }
 
+    /** An RWS (k = 3) training task on 200 bars images. */
+    private static HelmholtzTrainingTask barsTask(HelmholtzMachine m, Adam adam, RandomStream random, RandomStream dataRandom, int epochs) {
+        Dataset data = new Dataset("bars", RbmTest.bars(200, 31), null, 4, 4, 0);
+        return new HelmholtzTrainingTask(m, WakeSleep.Algorithm.RWS, 3, WakeSleep.QUpdate.BOTH, 20, data, null,
+                Binarization.none(), adam, LearningRateSchedule.constant(0.01, epochs), random, dataRandom, null);
+    }
+
+    @Test
+    void aResumedRunContinuesBitForBit() {
+        HelmholtzMachine straight = new HelmholtzMachine(16, 5, 3);
+        RandomStream root = new RandomStream(30);
+        straight.initialise(root.split(1), null);
+        HelmholtzMachine copy = HelmholtzFiles.read(HelmholtzFiles.builder(straight, WakeSleep.Algorithm.RWS, 3, WakeSleep.QUpdate.BOTH, 4, 4).build()).model();
+        HelmholtzTrainingTask a = barsTask(straight, new Adam(straight.parameters(), 0.9, 0.999, 1e-8), root.split(2), root.split(3), 2);
+        for (int e = 0; e < 2; e++) for (int st = 0; st < a.stepsPerEpoch(); st++) a.step(e, st);
+        // the same run, interrupted after one epoch and resumed from its checkpoint
+        HelmholtzTrainingTask b = barsTask(copy, new Adam(copy.parameters(), 0.9, 0.999, 1e-8), root.split(2), root.split(3), 2);
+        for (int st = 0; st < b.stepsPerEpoch(); st++) b.step(0, st);
+        ModelFile checkpoint = b.snapshot(1);
+        assertEquals(1, dgm4j.train.TrainingState.epochsDone(checkpoint));
+        HelmholtzMachine resumed = HelmholtzFiles.read(checkpoint).model();
+        Adam adam = new Adam(resumed.parameters(), 0.9, 0.999, 1e-8);
+        dgm4j.train.TrainingState.restoreOptimizer(checkpoint, adam, "adam_steps");
+        HelmholtzTrainingTask c = barsTask(resumed, adam, dgm4j.train.TrainingState.randomStream(checkpoint, "train.random"),
+                dgm4j.train.TrainingState.randomStream(checkpoint, "train.data_random"), 2);
+        for (int st = 0; st < c.stepsPerEpoch(); st++) c.step(1, st);
+        List<Parameter> x = straight.parameters(), y = resumed.parameters();
+        for (int i = 0; i < x.size(); i++) {
+            assertTrue(java.util.Arrays.equals(x.get(i).value().toArray(), y.get(i).value().toArray()), x.get(i).name());
+        }
+    }
+
     @Test
     void badInputIsRefusedWithAClearMessage() {
         HelmholtzMachine m = randomModel(1, 1.0, 6, 3);
