@@ -129,7 +129,7 @@ final class RbmCommands {
     }
 
     @Command(name = "sample", mixinStandardHelpOptions = true,
-            description = "Draw samples from a model and write them as a PNG grid: an RBM by long Gibbs chains, a VAE/IWAE from its prior.")
+            description = "Draw samples from a model and write them as a PNG grid: an RBM by long Gibbs chains, a VAE/IWAE from its prior, a Helmholtz machine by ancestral sampling.")
     static final class Sample implements Callable<Integer> {
         @Parameters(paramLabel = "MODEL") Path model;
         @Option(names = "--out", required = true, paramLabel = "FILE.png") Path out;
@@ -146,6 +146,9 @@ final class RbmCommands {
             ModelFile file = ModelFiles.readAnyKind(model);   // an RBM, a DBM or a VAE; loadModel refuses other kinds
             if (dgm4j.vae.VariationalAutoencoder.KIND.equals(file.kind())) {
                 return VaeCommands.sample(model, count, seed, out, spec.commandLine().getOut());
+            }
+            if (dgm4j.helmholtz.HelmholtzMachine.KIND.equals(file.kind())) {
+                return HelmholtzCommands.sample(model, count, seed, out, spec.commandLine().getOut());
             }
             if (DbmCommands.isDbm(file)) {
                 Dbm dbm = DbmFiles.read(file);

@@ -41,13 +41,14 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code dgm train MODEL}: train a model on real data, with checkpoints and resume. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model.",
-        subcommands = {TrainCommand.TrainRbm.class, DbmCommands.TrainDbm.class, VaeCommands.TrainVae.class, VaeCommands.TrainIwae.class})
+        subcommands = {TrainCommand.TrainRbm.class, DbmCommands.TrainDbm.class, VaeCommands.TrainVae.class, VaeCommands.TrainIwae.class,
+                HelmholtzCommands.Train.class})
 final class TrainCommand implements Runnable {
     @Spec CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing model: rbm, dbm, vae or iwae");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing model: rbm, dbm, vae, iwae or helmholtz");
     }
 
     /** Options every train command shares: epochs, seed, output, checkpoints, resume, log. */

@@ -14,6 +14,9 @@ import java.util.concurrent.Callable;
 import dgm4j.InputException;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
+import dgm4j.helmholtz.HelmholtzEstimator;
+import dgm4j.helmholtz.HelmholtzFiles;
+import dgm4j.helmholtz.HelmholtzMachine;
 import dgm4j.io.Json;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFiles;
@@ -191,7 +194,7 @@ final class VaeCommands {
     }
 
     @Command(name = "nll", mixinStandardHelpOptions = true,
-            description = {"Estimate a VAE/IWAE's test negative log-likelihood, -log (1/k) sum_i p(x, h_i) / q(h_i | x), with k samples "
+            description = {"Estimate a VAE/IWAE's or a Helmholtz machine's test negative log-likelihood, -log (1/k) sum_i p(x, h_i) / q(h_i | x), with k samples "
                     + "(the paper: k = 5000), beside the bounds L_k for smaller k and the active units.",
                     "Example: dgm eval nll iwae.safetensors --data mnist --k 5000 --bounds 1,5,50"})
     static final class Nll implements Callable<Integer> {
@@ -217,21 +220,35 @@ final class VaeCommands {
             if (k < 1) throw new InputException("--k must be at least 1, got " + k);
             for (Integer b : bounds) if (b == null || b < 1) throw new InputException("--bounds must be positive integers");
             if (rowsPerPass < 1) throw new InputException("--rows-per-pass must be positive");
-            VaeFiles.Stored stored = load(model);
-            VariationalAutoencoder vae = stored.model();
+            ModelFile file = ModelFiles.read(model, VariationalAutoencoder.KIND, HelmholtzMachine.KIND);
             Dataset d = data.hasSplits() ? data.load(split) : data.load("train");
             if (examples != null) {
                 if (examples < 1) throw new InputException("--examples must be positive");
                 d = d.subset(0, Math.min(examples, d.size()));
             }
             if (d.size() == 0) throw new InputException(data.describe() + ": no examples to measure");
-            vae.requireWidth(d.features());
-            Matrix x = d.features();
-            if (vae.outputKind() == StochasticLayer.Kind.BERNOULLI) {
-                Binarization b = Binarization.parse(binarize);
-                if (b.kind() != Binarization.Kind.NONE) x = b.apply(d).features();
+            VariationalAutoencoder vae = null;
+            Matrix x;
+            Estimator estimator;
+            if (HelmholtzMachine.KIND.equals(file.kind())) {     // a sigmoid belief net: binary data
+                HelmholtzMachine hm = HelmholtzFiles.read(file).model();
+                x = HelmholtzCommands.binaryData(hm, d, binarize);
+                Matrix bx = x;
+                estimator = (kk, r, progress) -> HelmholtzEstimator.logMeanWeights(hm, bx, kk, r, rowsPerPass, progress);
+            } else {
+                VariationalAutoencoder v = VaeFiles.read(file).model();
+                vae = v;
+                v.requireWidth(d.features());
+                Matrix vx = d.features();
+                if (v.outputKind() == StochasticLayer.Kind.BERNOULLI) {
+                    Binarization b = Binarization.parse(binarize);
+                    if (b.kind() != Binarization.Kind.NONE) vx = b.apply(d).features();
+                }
+                v.requireSupportedValues(vx, d.name());
+                x = vx;
+                Matrix fx = vx;
+                estimator = (kk, r, progress) -> VaeEstimator.logMeanWeights(v, fx, kk, r, rowsPerPass, progress);
             }
-            vae.requireSupportedValues(x, d.name());
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             RandomStream root = new RandomStream(seed);
@@ -244,7 +261,7 @@ final class VaeCommands {
             for (int i = 0; i < ks.size(); i++) {
                 int kk = ks.get(i);
                 long t0 = System.nanoTime();
-                double[] lk = VaeEstimator.logMeanWeights(vae, x, kk, root.split(kk), rowsPerPass, new ProgressBar(err));
+                double[] lk = estimator.logMeanWeights(kk, root.split(kk), new ProgressBar(err));
                 VaeEstimator.Summary s = VaeEstimator.Summary.of(lk);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 boolean last = i == ks.size() - 1;
@@ -256,6 +273,10 @@ final class VaeCommands {
                 r.put("standard_error", s.standardError());
                 r.put("seconds", seconds);
                 results.put(last ? "nll" : "bound_" + kk, r);
+            }
+            if (vae == null) {                                     // active units are a VAE measure
+                if (json != null) Files.writeString(json, Json.write(results) + "\n");
+                return Main.OK;
             }
             int[] active = VaeEstimator.activeUnits(VaeEstimator.posteriorMeanVariances(vae, x, 50, root.split(1)), 0.01);
             StringBuilder sb = new StringBuilder();
@@ -269,6 +290,12 @@ final class VaeCommands {
             if (json != null) Files.writeString(json, Json.write(results) + "\n");
             return Main.OK;
         }
+    }
+
+    /** Per-example log (1/k) sum_i w_i of whichever model {@code eval nll} measures. */
+    @FunctionalInterface
+    interface Estimator {
+        double[] logMeanWeights(int k, RandomStream random, dgm4j.Progress progress);
     }
 
     /**
@@ -317,9 +344,14 @@ final class VaeCommands {
     /** {@code dgm sample} for a VAE file: draws from the prior, as means of p(x | h_1). */
     static int sample(Path model, int count, long seed, Path out, PrintWriter stdout) throws IOException {
         VaeFiles.Stored s = load(model);
-        int[] t = RbmCommands.tile(s.model().dataDim(), new int[] {s.imageHeight(), s.imageWidth()});
-        new ImageGrid(t[0], t[1], ImageGrid.columnsFor(count)).zoom(2).writePng(s.model().sampleMeans(count, new RandomStream(seed)), null, out);
+        writeGrid(s.model().sampleMeans(count, new RandomStream(seed)), s.model().dataDim(), s.imageHeight(), s.imageWidth(), out);
         stdout.println("wrote " + count + " samples from the prior (means of p(x | h)) to " + out);
         return Main.OK;
+    }
+
+    /** Rows of images (dim pixels, image shape or 0 x 0) as a PNG grid, zoomed 2x. */
+    static void writeGrid(Matrix rows, int dim, int imageHeight, int imageWidth, Path out) throws IOException {
+        int[] t = RbmCommands.tile(dim, new int[] {imageHeight, imageWidth});
+        new ImageGrid(t[0], t[1], ImageGrid.columnsFor(rows.rows())).zoom(2).writePng(rows, null, out);
     }
 }

@@ -23,6 +23,16 @@ final class Cli {
         return new Cli(code, out.toString(), err.toString());
     }
 
+    /** --images and --labels of the committed MNIST fixture. */
+    static String[] fixtureData() {
+        return new String[] {"--images", fixtureImages().toString(), "--labels", fixtureLabels().toString()};
+    }
+
+    /** The arrays one after another (command-line pieces). */
+    static String[] concat(String[]... parts) {
+        return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+    }
+
     /** The first 300 MNIST test images (core's test fixture), as a path. */
     static Path fixtureImages() {
         return fixture("mnist-t10k-300-images-idx3-ubyte.gz");

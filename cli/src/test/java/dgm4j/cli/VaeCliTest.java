@@ -17,13 +17,9 @@ import dgm4j.io.ModelFiles;
 
 /** dgm train vae|iwae, dgm eval nll and dgm sample on the committed MNIST fixture, and their refusals. */
 class VaeCliTest {
-    private static String[] data() {
-        return new String[] {"--images", Cli.fixtureImages().toString(), "--labels", Cli.fixtureLabels().toString()};
-    }
+    private static String[] data() { return Cli.fixtureData(); }
 
-    private static String[] concat(String[]... parts) {
-        return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
-    }
+    private static String[] concat(String[]... parts) { return Cli.concat(parts); }
 
     @Test
     void trainMeasureSampleAndResumeAnIwae(@TempDir Path dir) throws Exception {

@@ -87,6 +87,17 @@ public final class Binarization {
     public boolean isDynamic() { return kind == Kind.DYNAMIC; }
 
     /**
+     * The first {@code n} examples of {@code data} as a training run's monitors see them: binarized once (dynamic
+     * binarization becomes fixed:1234, so that epochs are comparable), otherwise as {@link #apply} gives them; null for
+     * null data.
+     */
+    public Matrix monitorFeatures(Dataset data, int n) {
+        if (data == null) return null;
+        Binarization once = isDynamic() ? fixed(1234) : this;
+        return once.apply(data.subset(0, Math.min(n, data.size()))).features();
+    }
+
+    /**
      * The dataset as training should see it: NONE returns it unchanged, unchecked (real-valued data such as
      * standardised features for a Gaussian RBM pass through; models check their own domain), DYNAMIC returns it
      * unchanged after checking the range, THRESHOLD and FIXED return a binarized copy with the same labels and shape.

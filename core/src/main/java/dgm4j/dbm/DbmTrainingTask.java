@@ -56,10 +56,8 @@ public final class DbmTrainingTask implements TrainingTask {
         }
         this.dataRandom = dataRandom;
         this.batches = new Minibatches(train, batchSize, true, binarization, dataRandom);
-        Binarization fixed = binarization.isDynamic() ? Binarization.fixed(1234) : binarization;
-        this.monitorTrain = fixed.apply(train.subset(0, Math.min(MONITOR_EXAMPLES, train.size()))).features();
-        this.monitorValidation = validation == null ? null
-                : fixed.apply(validation.subset(0, Math.min(MONITOR_EXAMPLES, validation.size()))).features();
+        this.monitorTrain = binarization.monitorFeatures(train, MONITOR_EXAMPLES);
+        this.monitorValidation = binarization.monitorFeatures(validation, MONITOR_EXAMPLES);
         trainer.dbm().requireVisible(monitorTrain);
         this.imageHeight = train.height();
         this.imageWidth = train.width();

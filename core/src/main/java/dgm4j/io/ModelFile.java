@@ -93,6 +93,14 @@ public final class ModelFile {
     }
 
     /** All metadata, in file order (unmodifiable). */
+    /** A config value that must be a positive integer ({@code key} names it in the message). */
+    public int positiveConfigInt(Object v, String key) {
+        if (!(v instanceof Number) || ((Number) v).doubleValue() != Math.rint(((Number) v).doubleValue()) || ((Number) v).intValue() < 1) {
+            throw new ModelFileException(source + ": config \"" + key + "\" must be a positive integer, found " + v);
+        }
+        return ((Number) v).intValue();
+    }
+
     public Map<String, String> metadata() { return metadata; }
 
     public Optional<String> metadata(String key) { return Optional.ofNullable(metadata.get(key)); }

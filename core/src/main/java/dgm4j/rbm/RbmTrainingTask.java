@@ -62,10 +62,8 @@ public final class RbmTrainingTask implements TrainingTask {
         this.batches = new Minibatches(train, batchSize, true, binarization, dataRandom);
         // monitors on fixed subsets (binarized once for dynamic binarization), so that epochs are comparable; with
         // NONE the data are used as they are (binary data for a binary RBM, real values for a Gaussian one)
-        Binarization fixed = binarization.isDynamic() ? Binarization.fixed(1234) : binarization;
-        this.monitorTrain = fixed.apply(train.subset(0, Math.min(MONITOR_EXAMPLES, train.size()))).features();
-        this.monitorValidation = validation == null ? null
-                : fixed.apply(validation.subset(0, Math.min(MONITOR_EXAMPLES, validation.size()))).features();
+        this.monitorTrain = binarization.monitorFeatures(train, MONITOR_EXAMPLES);
+        this.monitorValidation = binarization.monitorFeatures(validation, MONITOR_EXAMPLES);
         if (monitorValidation != null && binarization.kind() == Binarization.Kind.NONE) {
             trainer.rbm().requireVisible(monitorValidation);
         }

@@ -76,6 +76,56 @@ public final class TrainingState {
         return RandomStream.fromState(state);
     }
 
+    /** Adds an optimizer's state buffers to a checkpoint as tensors {@code train.NAME} (e.g. train.adam.m.p_x.weight). */
+    public static ModelFile.Builder putOptimizer(ModelFile.Builder b, dgm4j.optim.Optimizer optimizer) {
+        for (Map.Entry<String, dgm4j.math.Matrix> e : optimizer.state().entrySet()) b.parameter("train." + e.getKey(), e.getValue());
+        return b;
+    }
+
+    /**
+     * Refills an optimizer from a checkpoint written with {@link #putOptimizer}: its state buffers, and its step count
+     * from training_state's {@code stepsKey} (e.g. "adam_steps").
+     */
+    public static void restoreOptimizer(ModelFile checkpoint, dgm4j.optim.Optimizer optimizer, String stepsKey) {
+        for (Map.Entry<String, dgm4j.math.Matrix> e : optimizer.state().entrySet()) {
+            dgm4j.math.Matrix v = e.getValue();
+            v.copyFrom(checkpoint.parameter("train." + e.getKey(), v.rows(), v.cols()));
+        }
+        Object steps = state(checkpoint).get(stepsKey);
+        if (!(steps instanceof Number) || ((Number) steps).longValue() < 0) {
+            throw new ModelFileException(checkpoint.source() + ": training_state has no valid " + stepsKey);
+        }
+        optimizer.setSteps(((Number) steps).longValue());
+    }
+
+    /**
+     * Completes a checkpoint of a run trained by an optimizer with two random streams: the optimizer's state
+     * ({@link #putOptimizer}), {@code train.random} and {@code train.data_random}, training_state {epochs_done,
+     * adam_steps (the optimizer's step count), the hyper-parameters} and the provenance (if not null).
+     */
+    public static ModelFile checkpoint(ModelFile.Builder b, dgm4j.optim.Optimizer optimizer, RandomStream random,
+                                       RandomStream dataRandom, int epochsDone, Map<String, Object> hyperParameters,
+                                       Map<String, Object> provenance) {
+        putOptimizer(b, optimizer);
+        b.longs("train.random", random.state()).longs("train.data_random", dataRandom.state());
+        Map<String, Object> state = new java.util.LinkedHashMap<>();
+        state.put("epochs_done", epochsDone);
+        state.put("adam_steps", optimizer.steps());
+        state.putAll(hyperParameters);
+        b.metadataJson(ModelFile.TRAINING_STATE_KEY, state);
+        if (provenance != null) b.metadataJson(ModelFile.PROVENANCE_KEY, provenance);
+        return b.build();
+    }
+
+    /** Refuses k &lt; 1 samples per example, a batch size &lt; 1, or fewer training examples than one batch. */
+    public static void requireSamplesAndBatch(int k, int batchSize, dgm4j.data.Dataset train) {
+        if (k < 1) throw new InputException("the number of samples k must be at least 1, got " + k);
+        if (batchSize < 1) throw new InputException("the batch size must be at least 1, got " + batchSize);
+        if (train.size() < batchSize) {
+            throw new InputException(train.name() + " has " + train.size() + " examples, fewer than one batch of " + batchSize);
+        }
+    }
+
     /** A float as the double with the same shortest decimal form (0.05f is written 0.05, not 0.05000000074505806). */
     public static double decimal(float f) {
         return Double.parseDouble(Float.toString(f));

@@ -28,43 +28,25 @@ public final class VaeEstimator {
                                           int rowsPerPass, Progress progress) {
         if (k < 1) throw new dgm4j.InputException("the number of samples k must be at least 1, got " + k);
         model.requireWidth(data);
-        int n = data.rows();
-        double[] result = new double[n];
-        if (n == 0) return result;
-        int kc = Math.min(k, Math.max(1, rowsPerPass));
-        int examples = Math.max(1, Math.min(n, rowsPerPass / kc));
-        Graph g = new Graph(false);
-        VariationalAutoencoder.LogWeights w = model.logWeights(g, examples, kc);
-        Matrix x = w.x().value(), logW = w.logWeights().value();
-        double[] max = new double[examples], sum = new double[examples];
-        double logK = Math.log(k);
-        for (int start = 0; start < n; start += examples) {
-            int m = Math.min(examples, n - start);
-            x.fill(0f);
-            x.rows(0, m).copyFrom(data.rows(start, start + m));
-            java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
-            java.util.Arrays.fill(sum, 0.0);
-            for (int done = 0; done < k; done += kc) {
-                int s = Math.min(kc, k - done);
-                w.fillNoise(random);
-                g.forward();
-                for (int i = 0; i < m; i++) {
-                    for (int j = 0; j < s; j++) {
-                        double v = logW.get(i * kc + j, 0);
-                        if (v > max[i]) {
-                            sum[i] = sum[i] * Math.exp(max[i] - v) + 1;   // streaming log-sum-exp
-                            max[i] = v;
-                        } else {
-                            sum[i] += Math.exp(v - max[i]);
-                        }
-                    }
+        return dgm4j.math.ImportanceSampling.logMeanWeights(data.rows(), k, rowsPerPass, (examples, kc) -> {
+            Graph g = new Graph(false);
+            VariationalAutoencoder.LogWeights w = model.logWeights(g, examples, kc);
+            Matrix x = w.x().value(), logW = w.logWeights().value();
+            return new dgm4j.math.ImportanceSampling.Sampler() {
+                @Override
+                public void load(int start, int count) {
+                    x.fill(0f);
+                    x.rows(0, count).copyFrom(data.rows(start, start + count));
                 }
-            }
-            for (int i = 0; i < m; i++) result[start + i] = max[i] + Math.log(sum[i]) - logK;
-            progress.update("L_" + k, start + m, n);
-        }
-        progress.finish("L_" + k);
-        return result;
+
+                @Override
+                public void draw(double[] out) {
+                    w.fillNoise(random);
+                    g.forward();
+                    for (int r = 0; r < out.length; r++) out[r] = logW.get(r, 0);
+                }
+            };
+        }, progress);
     }
 
     /** Mean and standard error of per-example values. */

@@ -85,12 +85,7 @@ public final class VaeFiles {
         return new Stored(model, objective, k, ih, iw);
     }
 
-    private static int positive(ModelFile file, Object v, String key) {
-        if (!(v instanceof Number) || ((Number) v).doubleValue() != Math.rint(((Number) v).doubleValue()) || ((Number) v).intValue() < 1) {
-            throw new ModelFileException(file.source() + ": config \"" + key + "\" must be a positive integer, found " + v);
-        }
-        return ((Number) v).intValue();
-    }
+    private static int positive(ModelFile file, Object v, String key) { return file.positiveConfigInt(v, key); }
 
     private static int[] intList(ModelFile file, Object v, String key) {
         if (!(v instanceof List) || ((List<?>) v).isEmpty()) {

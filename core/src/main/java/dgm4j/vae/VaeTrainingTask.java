@@ -10,7 +10,6 @@ import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.data.Minibatches;
 import dgm4j.io.ModelFile;
-import dgm4j.io.ModelFileException;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.Adam;
@@ -61,11 +60,7 @@ public final class VaeTrainingTask implements TrainingTask {
                            Dataset train, Dataset validation, Binarization binarization, Adam adam,
                            LearningRateSchedule schedule, RandomStream random, RandomStream dataRandom,
                            Map<String, Object> provenance) {
-        if (k < 1) throw new dgm4j.InputException("the number of samples k must be at least 1, got " + k);
-        if (batchSize < 1) throw new dgm4j.InputException("the batch size must be at least 1, got " + batchSize);
-        if (train.size() < batchSize) {
-            throw new dgm4j.InputException(train.name() + " has " + train.size() + " examples, fewer than one batch of " + batchSize);
-        }
+        TrainingState.requireSamplesAndBatch(k, batchSize, train);
         model.requireWidth(train.features());
         this.binarization = binarization;
         if (binarization.kind() == Binarization.Kind.NONE) model.requireSupportedValues(train.features(), train.name());
@@ -78,9 +73,7 @@ public final class VaeTrainingTask implements TrainingTask {
         this.random = random;
         this.dataRandom = dataRandom;
         this.batches = new Minibatches(train, batchSize, true, binarization, dataRandom);
-        Binarization fixed = binarization.isDynamic() ? Binarization.fixed(1234) : binarization;
-        this.monitorValidation = validation == null ? null
-                : fixed.apply(validation.subset(0, Math.min(MONITOR_EXAMPLES, validation.size()))).features();
+        this.monitorValidation = binarization.monitorFeatures(validation, MONITOR_EXAMPLES);
         if (monitorValidation != null) {
             model.requireWidth(monitorValidation);
             model.requireSupportedValues(monitorValidation, validation.name());
@@ -146,16 +139,8 @@ public final class VaeTrainingTask implements TrainingTask {
 
     @Override
     public ModelFile snapshot(int epochsDone) {
-        ModelFile.Builder b = VaeFiles.builder(model, objective, k, imageHeight, imageWidth);
-        for (Map.Entry<String, Matrix> e : adam.state().entrySet()) b.parameter("train." + e.getKey(), e.getValue());
-        b.longs("train.random", random.state()).longs("train.data_random", dataRandom.state());
-        Map<String, Object> state = new LinkedHashMap<>();
-        state.put("epochs_done", epochsDone);
-        state.put("adam_steps", adam.steps());
-        state.putAll(hyperParameters(objective, k, batches.batchSize(), schedule, binarization));
-        b.metadataJson(ModelFile.TRAINING_STATE_KEY, state);
-        if (provenance != null) b.metadataJson(ModelFile.PROVENANCE_KEY, provenance);
-        return b.build();
+        return TrainingState.checkpoint(VaeFiles.builder(model, objective, k, imageHeight, imageWidth), adam, random, dataRandom, epochsDone,
+                hyperParameters(objective, k, batches.batchSize(), schedule, binarization), provenance);
     }
 
     /** The hyper-parameters a checkpoint records (a resumed run must give the same). */
@@ -172,15 +157,7 @@ public final class VaeTrainingTask implements TrainingTask {
 
     /** Refills Adam's state from a checkpoint written by {@link #snapshot}; returns the saved noise stream. */
     public static RandomStream restoreOptimizer(ModelFile checkpoint, Adam adam) {
-        for (Map.Entry<String, Matrix> e : adam.state().entrySet()) {
-            Matrix v = e.getValue();
-            v.copyFrom(checkpoint.parameter("train." + e.getKey(), v.rows(), v.cols()));
-        }
-        Object steps = TrainingState.state(checkpoint).get("adam_steps");
-        if (!(steps instanceof Number) || ((Number) steps).longValue() < 0) {
-            throw new ModelFileException(checkpoint.source() + ": training_state has no valid adam_steps");
-        }
-        adam.setSteps(((Number) steps).longValue());
+        TrainingState.restoreOptimizer(checkpoint, adam, "adam_steps");
         return TrainingState.randomStream(checkpoint, "train.random");
     }
 }

@@ -1,0 +1,169 @@
+package dgm4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dgm4j.InputException;
+import dgm4j.data.Binarization;
+import dgm4j.data.Dataset;
+import dgm4j.helmholtz.HelmholtzFiles;
+import dgm4j.helmholtz.HelmholtzMachine;
+import dgm4j.helmholtz.HelmholtzTrainingTask;
+import dgm4j.helmholtz.WakeSleep;
+import dgm4j.io.ModelFile;
+import dgm4j.io.ModelFiles;
+import dgm4j.math.Matrix;
+import dgm4j.math.Numerics;
+import dgm4j.math.RandomStream;
+import dgm4j.optim.Adam;
+import dgm4j.optim.LearningRateSchedule;
+import dgm4j.train.TrainingState;
+import dgm4j.vae.VariationalAutoencoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code dgm train helmholtz}, and Helmholtz machines in {@code dgm eval nll} and {@code dgm sample}. */
+final class HelmholtzCommands {
+    private HelmholtzCommands() {}
+
+    @Command(name = "helmholtz", mixinStandardHelpOptions = true,
+            description = {"Train a Helmholtz machine (a sigmoid belief net with a recognition net) by wake-sleep (ws) or "
+                    + "reweighted wake-sleep (rws, k samples) with Adam.",
+                    "Example: dgm train helmholtz --data mnist --layers 200,200 --algorithm rws --k 5 --epochs 5 --out hm.safetensors --pictures runs/hm"})
+    static final class Train implements Callable<Integer> {
+        @Mixin DataSelection data;
+        @Mixin TrainCommand.RunOptions run;
+        @Mixin NumericOptions numeric;
+        @Option(names = "--layers", split = ",", paramLabel = "N1,N2,...", defaultValue = "200,200",
+                description = "latent layer sizes, bottom (h1) to top (default: ${DEFAULT-VALUE})") List<Integer> layers;
+        @Option(names = "--algorithm", defaultValue = "rws",
+                description = "ws (wake-sleep, one sample) or rws (reweighted wake-sleep, k samples) (default: ${DEFAULT-VALUE})") String algorithm;
+        @Option(names = "--k", description = "rws: samples per example (default: 5)") Integer k;
+        @Option(names = "--q-update", description = "rws: wake, sleep or both q-updates (default: both, as the paper)") String qUpdate;
+        @Option(names = "--batch", defaultValue = "20", description = "minibatch size (default: ${DEFAULT-VALUE})") int batch;
+        @Option(names = "--lr", defaultValue = "0.001", description = "Adam's learning rate, constant (default: ${DEFAULT-VALUE})") double lr;
+        @Option(names = "--binarize", defaultValue = "dynamic",
+                description = "dynamic (fresh binarization every minibatch), fixed:SEED, threshold[:T], none for binary data (default: ${DEFAULT-VALUE})")
+        String binarize;
+        @Option(names = "--train-split", defaultValue = "train",
+                description = "catalog data: the split trained on (default: ${DEFAULT-VALUE}; MNIST's first 50,000 images; validation monitors held-out L_50)")
+        String trainSplit;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            run.validate();
+            numeric.apply();
+            WakeSleep.Algorithm alg;
+            if ("ws".equals(algorithm)) alg = WakeSleep.Algorithm.WS;
+            else if ("rws".equals(algorithm)) alg = WakeSleep.Algorithm.RWS;
+            else throw new InputException("--algorithm must be ws or rws, got " + algorithm);
+            if (alg == WakeSleep.Algorithm.WS && (k != null && k != 1 || qUpdate != null)) {
+                throw new InputException("--k and --q-update apply to rws; wake-sleep (ws) uses one sample and the sleep q-update");
+            }
+            int samples = alg == WakeSleep.Algorithm.WS ? 1 : k == null ? 5 : k;
+            if (samples < 1) throw new InputException("--k must be at least 1, got " + samples);
+            WakeSleep.QUpdate q = WakeSleep.QUpdate.SLEEP;
+            if (alg == WakeSleep.Algorithm.RWS) {
+                String name = qUpdate == null ? "both" : qUpdate;
+                switch (name) {
+                    case "wake": q = WakeSleep.QUpdate.WAKE; break;
+                    case "sleep": q = WakeSleep.QUpdate.SLEEP; break;
+                    case "both": q = WakeSleep.QUpdate.BOTH; break;
+                    default: throw new InputException("--q-update must be wake, sleep or both, got " + qUpdate);
+                }
+            }
+            if (batch < 1) throw new InputException("--batch must be at least 1, got " + batch);
+            if (!(lr > 0)) throw new InputException("--lr must be positive, got " + lr);
+            for (Integer n : layers) if (n == null || n < 1) throw new InputException("--layers must be positive sizes, got " + layers);
+            Binarization binarization = Binarization.parse(binarize);
+            Dataset train = data.hasSplits() ? data.load(trainSplit) : data.load("train");
+            if (train.size() == 0) throw new InputException(data.describe() + ": no training examples");
+            Dataset heldOut = data.hasValidation() ? data.load("validation") : null;
+            int[] sizes = new int[layers.size() + 1];
+            sizes[0] = train.dim();
+            for (int l = 0; l < layers.size(); l++) sizes[l + 1] = layers.get(l);
+            LearningRateSchedule schedule = LearningRateSchedule.constant(lr, run.epochs);
+            Map<String, Object> hyper = HelmholtzTrainingTask.hyperParameters(alg, samples, q, batch, schedule, binarization);
+            PrintWriter err = spec.commandLine().getErr();
+            PrintWriter stdout = spec.commandLine().getOut();
+
+            HelmholtzMachine model;
+            Adam adam;
+            RandomStream random, dataRandom;
+            int startEpoch = 0;
+            if (run.resume != null) {
+                ModelFile checkpoint = ModelFiles.read(run.resume, HelmholtzMachine.KIND);
+                model = HelmholtzFiles.read(checkpoint).model();
+                if (!java.util.Arrays.equals(model.sizes(), sizes)) {
+                    throw new InputException(run.resume + " has layers " + java.util.Arrays.toString(model.sizes()) + ", this command gives "
+                            + java.util.Arrays.toString(sizes) + ": resume with the options of the original run");
+                }
+                TrainingState.requireSameHyperParameters(checkpoint, hyper, "adam_steps", "schedule");   // --epochs may grow
+                startEpoch = TrainingState.epochsDone(checkpoint);
+                if (startEpoch >= run.epochs) throw new InputException(run.resume + " has already done " + startEpoch + " epochs of " + run.epochs);
+                adam = new Adam(model.parameters(), 0.9, 0.999, 1e-8);
+                TrainingState.restoreOptimizer(checkpoint, adam, "adam_steps");
+                random = TrainingState.randomStream(checkpoint, "train.random");
+                dataRandom = TrainingState.randomStream(checkpoint, "train.data_random");
+                err.printf("resuming %s from epoch %d%n", run.resume, startEpoch);
+            } else {
+                model = new HelmholtzMachine(sizes);
+                RandomStream root = new RandomStream(run.seed);
+                random = root.split(0);
+                dataRandom = root.split(1);
+                model.initialise(root.split(2), VariationalAutoencoder.columnMeans(train.features()));
+                adam = new Adam(model.parameters(), 0.9, 0.999, 1e-8);
+            }
+            Map<String, Object> provenance = run.provenance(data, train, spec);
+            provenance.put("binarization", binarization.toString());
+            run.prepareLog(startEpoch);
+            HelmholtzTrainingTask task = new HelmholtzTrainingTask(model, alg, samples, q, batch, train, heldOut, binarization, adam,
+                    schedule, random, dataRandom, provenance);
+            err.printf(Locale.ROOT, "training a %s Helmholtz machine by %s (k = %d, q-update %s) on %s (%d examples, batch %d, lr %s, %d epochs), %s%n",
+                    java.util.Arrays.toString(sizes), alg, samples, q.name().toLowerCase(Locale.ROOT), data.describe(), train.size(), batch, lr,
+                    run.epochs, Numerics.describe());
+            if (heldOut != null) {
+                err.println("held-out monitor: L_" + HelmholtzTrainingTask.MONITOR_K + " on the first " + HelmholtzTrainingTask.MONITOR_EXAMPLES
+                        + " validation images, binarized once (seed 1234); not used for any decision");
+            }
+            long t0 = System.nanoTime();
+            run.trainingRun(err).run(task, startEpoch);
+            stdout.printf(Locale.ROOT, "saved %s (%.1f s); measure it with: dgm eval nll %s --data %s --k 5000%n", run.out,
+                    (System.nanoTime() - t0) / 1e9, run.out, data.name != null ? data.name : "...");
+            if (run.pictures != null && train.height() > 0) {
+                Files.createDirectories(run.pictures);
+                Path samplesPng = run.pictures.resolve("samples.png");
+                VaeCommands.writeGrid(model.sampleMeans(100, new RandomStream(run.seed).split(7)), model.dataDim(), train.height(), train.width(), samplesPng);
+                stdout.println("wrote " + samplesPng + " (100 ancestral samples, shown as the means of p(x | h1))");
+            }
+            return Main.OK;
+        }
+    }
+
+    /** The data {@code dgm eval nll} measures, as a Helmholtz machine needs them (binary, the model's width). */
+    static Matrix binaryData(HelmholtzMachine model, Dataset d, String binarize) {
+        model.requireWidth(d.features());
+        Binarization b = Binarization.parse(binarize);
+        Matrix x = b.kind() == Binarization.Kind.NONE ? d.features() : b.apply(d).features();
+        Binarization.requireBinary(x, "Helmholtz machine");
+        return x;
+    }
+
+    /** {@code dgm sample} for a Helmholtz machine: ancestral samples, shown as the means of p(x | h_1). */
+    static int sample(Path model, int count, long seed, Path out, PrintWriter stdout) throws IOException {
+        HelmholtzFiles.Stored s = HelmholtzFiles.read(ModelFiles.read(model, HelmholtzMachine.KIND));
+        VaeCommands.writeGrid(s.model().sampleMeans(count, new RandomStream(seed)), s.model().dataDim(), s.imageHeight(), s.imageWidth(), out);
+        stdout.println("wrote " + count + " ancestral samples (means of p(x | h1)) to " + out);
+        return Main.OK;
+    }
+}

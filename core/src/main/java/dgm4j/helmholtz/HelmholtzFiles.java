@@ -1,0 +1,78 @@
+package dgm4j.helmholtz;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dgm4j.autodiff.Parameter;
+import dgm4j.io.ModelFile;
+import dgm4j.io.ModelFileException;
+import dgm4j.math.Matrix;
+
+/**
+ * Helmholtz machines in model files (kind "helmholtz"). Tensors: {@code p_x.weight} [n_1, n_0], {@code p_x.bias},
+ * {@code p_h1.weight} [n_2, n_1], ..., {@code p_hL.bias} (the top prior), {@code q_h1.weight} [n_0, n_1],
+ * {@code q_h1.bias}, ... (see {@link HelmholtzMachine}). Config: {@code {"layers": [784, 200, 200], "algorithm": "rws",
+ * "k": 5, "q_update": "both", "image_height": 28, "image_width": 28}}. Checkpoints add {@code train.*} tensors (Adam
+ * state, random streams) and "training_state"; see {@link HelmholtzTrainingTask}.
+ */
+public final class HelmholtzFiles {
+    private HelmholtzFiles() {}
+
+    /** The model, how it was trained and the image shape of its data (0 x 0 if not images). */
+    public record Stored(HelmholtzMachine model, WakeSleep.Algorithm algorithm, int k, WakeSleep.QUpdate qUpdate,
+                         int imageHeight, int imageWidth) { }
+
+    public static ModelFile.Builder builder(HelmholtzMachine model, WakeSleep.Algorithm algorithm, int k,
+                                            WakeSleep.QUpdate qUpdate, int imageHeight, int imageWidth) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        List<Integer> layers = new ArrayList<>();
+        for (int n : model.sizes()) layers.add(n);
+        config.put("layers", layers);
+        config.put("algorithm", algorithm.name().toLowerCase(Locale.ROOT));
+        config.put("k", k);
+        config.put("q_update", qUpdate.name().toLowerCase(Locale.ROOT));
+        config.put("image_height", imageHeight);
+        config.put("image_width", imageWidth);
+        ModelFile.Builder b = ModelFile.builder(HelmholtzMachine.KIND).config(config);
+        for (Parameter p : model.parameters()) b.parameter(p.name(), p.value());
+        return b;
+    }
+
+    /** The model stored in a file (config checked, every tensor's shape checked, values finite). */
+    public static Stored read(ModelFile file) {
+        if (!HelmholtzMachine.KIND.equals(file.kind())) {
+            throw new ModelFileException(file.source() + " holds a model of kind \"" + file.kind() + "\", not a Helmholtz machine (kind \"helmholtz\")");
+        }
+        Map<String, Object> c = file.configJson();
+        Object l = c.get("layers");
+        if (!(l instanceof List) || ((List<?>) l).size() < 2) {
+            throw new ModelFileException(file.source() + ": config \"layers\" must list the data width and at least one latent layer, found " + l);
+        }
+        List<?> list = (List<?>) l;
+        int[] sizes = new int[list.size()];
+        for (int i = 0; i < sizes.length; i++) sizes[i] = positive(file, list.get(i), "layers");
+        WakeSleep.Algorithm algorithm = named(file, WakeSleep.Algorithm.class, c.get("algorithm"), "algorithm");
+        WakeSleep.QUpdate qUpdate = named(file, WakeSleep.QUpdate.class, c.get("q_update"), "q_update");
+        int k = positive(file, c.get("k"), "k");
+        HelmholtzMachine model = new HelmholtzMachine(sizes);
+        for (Parameter p : model.parameters()) {
+            Matrix v = file.parameter(p.name(), p.value().rows(), p.value().cols());
+            if (v.hasNonFinite()) throw new ModelFileException(file.source() + ": tensor \"" + p.name() + "\" contains NaN or infinite values");
+            p.value().copyFrom(v);
+        }
+        int ih = c.get("image_height") instanceof Number n1 ? n1.intValue() : 0;
+        int iw = c.get("image_width") instanceof Number n2 ? n2.intValue() : 0;
+        return new Stored(model, algorithm, k, qUpdate, ih, iw);
+    }
+
+    private static <E extends Enum<E>> E named(ModelFile file, Class<E> type, Object v, String key) {
+        for (E e : type.getEnumConstants()) if (e.name().toLowerCase(Locale.ROOT).equals(v)) return e;
+        throw new ModelFileException(file.source() + ": config \"" + key + "\" must be one of "
+                + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT) + ", found " + v);
+    }
+
+    private static int positive(ModelFile file, Object v, String key) { return file.positiveConfigInt(v, key); }
+}
