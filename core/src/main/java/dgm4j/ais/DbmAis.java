@@ -23,7 +23,8 @@ import dgm4j.math.RandomStream;
  * The importance weights are functions of the odd layers (h1, h3, ...) only: the even ones (v, h2, ...), independent
  * given the odd ones, are summed out analytically, as in the paper (and pylearn2's port); the transitions are Gibbs
  * sweeps over all layers. (Summing out the odd layers instead is equally valid; on a 784-500-1000 MNIST model both
- * gave the same spread of log-weights, sd 1.85 with 58,001 betas, and ln Z within a nat.) With u = h1 W1^T and
+ * gave the same spread of log-weights, sd 1.85 with 58,001 betas, and ln Z 454.6 here against 455.5-457.4 over three
+ * seeds there: with 100 runs the seed matters more than the choice.) With u = h1 W1^T and
  * x_l = b_l + h_{l-1} W_l + h_{l+1} W_{l+1}^T:
  *
  * <pre>
