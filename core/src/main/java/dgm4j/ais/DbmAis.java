@@ -59,18 +59,50 @@ public final class DbmAis {
     /** Forward AIS: M runs from exact samples of the base-rate model; estimates ln Z of the DBM. */
     public AisEstimate forward(AnnealingSchedule schedule, int runs, RandomStream random, Progress progress) {
         if (runs < 1) throw new InputException("AIS needs at least one run, got " + runs);
-        int top = dbm.hiddenLayers(), visible = dbm.visibleUnits();
         List<Matrix> x = dbm.newLayers(runs);
+        for (int l = 1; l <= dbm.hiddenLayers(); l += 2) random.bernoulli(x.get(l).fill(0.5f), x.get(l));   // uniform odd layers
+        return new AisEstimate(logZBase, anneal(x, schedule.betas(), random, progress, "DBM AIS"), schedule.size(), false);
+    }
+
+    /**
+     * Reverse AIS (Burda, Grosse and Salakhutdinov, AISTATS 2015): one run from each row of {@code modelStates} (states
+     * of every layer, e.g. the end of long Gibbs chains: {@link dgm4j.dbm.DbmSampler#gibbsChains}), annealed from beta = 1
+     * to 0; E[w] = Z_0 / Z. If the start states are samples of the DBM its ln Z errs high, the forward one low, so the
+     * two bracket the truth; if the chains missed modes of the model, both miss them.
+     */
+    public AisEstimate reverse(List<Matrix> modelStates, AnnealingSchedule schedule, RandomStream random, Progress progress) {
+        if (modelStates.size() != dbm.hiddenLayers() + 1) {
+            throw new InputException("reverse AIS needs states of " + (dbm.hiddenLayers() + 1) + " layers, got " + modelStates.size());
+        }
+        List<Matrix> x = new java.util.ArrayList<>();
+        for (int l = 0; l < modelStates.size(); l++) {
+            Matrix m = modelStates.get(l);
+            if (m.cols() != dbm.units(l) || m.rows() != modelStates.get(0).rows()) {
+                throw new InputException("reverse AIS: layer " + l + " states are " + m.shape() + ", expected " + modelStates.get(0).rows() + "x" + dbm.units(l));
+            }
+            x.add(m.copy());
+        }
+        if (x.get(0).rows() < 1) throw new InputException("reverse AIS needs at least one run");
+        double[] up = schedule.betas(), down = new double[up.length];
+        for (int k = 0; k < up.length; k++) down[k] = up[up.length - 1 - k];
+        return new AisEstimate(logZBase, anneal(x, down, random, progress, "DBM reverse AIS"), schedule.size(), true);
+    }
+
+    /**
+     * Runs the chains in x (one per row; only the odd layers matter at the start) through the intermediate
+     * distributions gammas[0], gammas[1], ...: before each transition at gamma_k, adds ln p*_{gamma_k}(odd) -
+     * ln p*_{gamma_{k-1}}(odd) to the row's log-weight. Increasing gammas: forward AIS; decreasing: reverse.
+     */
+    private double[] anneal(List<Matrix> x, double[] gammas, RandomStream random, Progress progress, String task) {
+        int top = dbm.hiddenLayers(), visible = dbm.visibleUnits(), runs = x.get(0).rows();
         List<Matrix> input = dbm.newLayers(runs);
-        for (int l = 1; l <= top; l += 2) random.bernoulli(x.get(l).fill(0.5f), x.get(l));   // uniform odd layers
         Matrix u = input.get(0);                                     // h1 W1^T, the visible units' input without b_0
         Matrix visibleNow = Matrix.zeros(runs, visible), visibleBefore = Matrix.zeros(runs, visible);
         Matrix offset = Matrix.zeros(1, visible);                    // beta b_0 + (1 - beta) b_A
-        double[] betas = schedule.betas();
         double[] logW = new double[runs];
-        int steps = betas.length - 1;
+        int steps = gammas.length - 1;
         for (int k = 1; k <= steps; k++) {
-            float now = (float) betas[k], before = (float) betas[k - 1];
+            float now = (float) gammas[k], before = (float) gammas[k - 1];
             double step = (double) now - before;
             for (int l = 1; l <= top; l += 2) {                      // the part linear in beta: sum_{odd l} b_l^T h_l
                 double[] t = Elementwise.rowDot(x.get(l), dbm.bias(l));
@@ -94,10 +126,10 @@ public final class DbmAis {
                 for (int l = 2; l <= top; l += 2) random.sigmoidBernoulli(Elementwise.scale(input.get(l), now), null, x.get(l));
                 for (int l = 1; l <= top; l += 2) random.sigmoidBernoulli(Elementwise.scale(dbm.layerInput(x, l, input.get(l)), now), null, x.get(l));
             }
-            if ((k & 127) == 0 || k == steps) progress.update("DBM AIS", k, steps);
+            if ((k & 127) == 0 || k == steps) progress.update(task, k, steps);
         }
-        progress.finish("DBM AIS");
-        return new AisEstimate(logZBase, logW, schedule.size(), false);
+        progress.finish(task);
+        return logW;
     }
 
     /** out = beta u + (beta b_0 + (1 - beta) b_A), offset a 1 x n_0 work row. */

@@ -64,4 +64,16 @@ public final class DbmFiles {
         }
         return dbm;
     }
+
+    /**
+     * The persistent chains a training checkpoint keeps ({@code train.chains_0} .. {@code train.chains_L}, all
+     * replicas), or null if the file has none (a model saved without training state).
+     */
+    public static List<Matrix> persistentChains(ModelFile file, Dbm dbm) {
+        if (!file.hasTensor("train.chains_0")) return null;
+        List<Matrix> chains = new ArrayList<>();
+        int rows = file.matrix("train.chains_0").rows();
+        for (int l = 0; l <= dbm.hiddenLayers(); l++) chains.add(file.matrix("train.chains_" + l, rows, dbm.units(l)));
+        return chains;
+    }
 }

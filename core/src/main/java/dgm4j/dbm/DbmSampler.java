@@ -20,12 +20,33 @@ public final class DbmSampler {
      * returns p(v | h1) of the last state (smoother to look at than samples).
      */
     public static Matrix fantasies(Dbm dbm, int chains, int steps, RandomStream random) {
-        if (chains < 1 || steps < 1) throw new InputException("need at least one chain and one Gibbs step");
-        List<Matrix> x = dbm.newLayers(chains);
-        random.sigmoidBernoulli(Elementwise.broadcastRow(dbm.bias(0), Matrix.zeros(chains, dbm.visibleUnits())), null, x.get(0));
-        for (int t = 0; t < steps; t++) dbm.gibbsSweep(x, null, null, random);
+        List<Matrix> x = gibbsChains(dbm, null, chains, steps, random);
         Matrix p = Matrix.zeros(chains, dbm.visibleUnits());
         return Elementwise.sigmoid(dbm.layerInput(x, 0, p), p);
+    }
+
+    /**
+     * {@code chains} Gibbs chains run {@code steps} sweeps; returns their states (one matrix per layer). They start
+     * from the rows of {@code start} (states of every layer, e.g. a training run's persistent chains; cycled if fewer
+     * than {@code chains}), or, if null, from v ~ sigmoid(b_0) with empty hidden layers.
+     */
+    public static List<Matrix> gibbsChains(Dbm dbm, List<Matrix> start, int chains, int steps, RandomStream random) {
+        if (chains < 1 || steps < 1) throw new InputException("need at least one chain and one Gibbs step");
+        List<Matrix> x = dbm.newLayers(chains);
+        if (start == null) {
+            random.sigmoidBernoulli(Elementwise.broadcastRow(dbm.bias(0), Matrix.zeros(chains, dbm.visibleUnits())), null, x.get(0));
+        } else {
+            int n = start.get(0).rows();
+            if (start.size() != x.size() || n < 1) throw new InputException("start states need " + x.size() + " non-empty layers");
+            for (int l = 0; l < x.size(); l++) {
+                if (start.get(l).cols() != dbm.units(l) || start.get(l).rows() != n) {
+                    throw new InputException("start states of layer " + l + " are " + start.get(l).shape() + ", expected " + n + "x" + dbm.units(l));
+                }
+                for (int m = 0; m < chains; m++) x.get(l).rows(m, m + 1).copyFrom(start.get(l).rows(m % n, m % n + 1));
+            }
+        }
+        for (int t = 0; t < steps; t++) dbm.gibbsSweep(x, null, null, random);
+        return x;
     }
 
     /**
