@@ -8,7 +8,7 @@
 # Cost on this machine, single thread (measured: one joint epoch ~33 s, RBM1 epoch ~12 s, RBM2 epoch ~6 s x k):
 #   pretraining 100 + 100 epochs (RBM2 CD-k with k rising 1..10)   ~ 1.5 h
 #   joint training, EPOCHS=300 (the paper trains for longer)       ~ 2.8 h   (x (1 + K) with tempering over K replicas... see below)
-#   AIS (20,000 betas x 100 runs) + bound                          ~ 3 min
+#   AIS forward + reverse (58,001 betas x 100 runs each) + bounds  ~ 12 min
 #   fine-tuning, 100 epochs (dgm eval classify)                    ~ 15 min
 #   features + logistic regression (1,000 L-BFGS iterations)      ~ 6 min
 # i.e. ~4.5 h for the plain recipe; the tempering run with --tempering 10 costs ~10x the joint training (~28 h):
@@ -22,13 +22,14 @@ COMMON=(--data mnist --hidden 500,1000 --threads 1 --seed 1 --chains 100 --gibbs
         --lr 0.001 --lr-decay 1.000015 --weight-decay 0.0002 --sparsity-targets 0.2,0.1 --pretrain-epochs "$PRE")
 ./dgm train dbm "${COMMON[@]}" --epochs "$EPOCHS" --checkpoint-every 30m --out runs/exp/dbm.safetensors \
   --log runs/exp/dbm.csv --pictures runs/exp/dbm 2>&1 | tee runs/exp/dbm.train.log | grep -v '\['
-# 20,000 intermediate distributions as in the paper: the standard 14,501-beta schedule scaled by 1.38
-./dgm eval ais runs/exp/dbm.safetensors --data mnist --betas 1.38 --runs 100 --threads 1 2>&1 | tee runs/exp/dbm.ais.log | grep -v '\['
+# forward and reverse AIS (58,001 betas: the standard schedule x 4; the reverse runs start from the persistent chains):
+# on a well-annealed model the two agree; check the effective runs each reports before trusting either
+./dgm eval ais runs/exp/dbm.safetensors --data mnist --betas 4 --runs 100 --reverse --threads 1 2>&1 | tee runs/exp/dbm.ais.log | grep -v '\['
 ./dgm complete runs/exp/dbm.safetensors --data mnist --out runs/exp/dbm/completion.png --count 20 --hide bottom
 for split in train test; do
   ./dgm transform runs/exp/dbm.safetensors --data mnist --split $split --threads 1 --out runs/exp/dbm-features-$split.npz
 done
-./dgm eval classify runs/exp/dbm.safetensors --data mnist --epochs 100 --threads 1 2>&1 | tee runs/exp/dbm.finetune.log | grep -v '\['
+./dgm eval classify runs/exp/dbm.safetensors --data mnist --epochs 100 --train-split train+validation --threads 1 2>&1 | tee runs/exp/dbm.finetune.log | grep -v '\['
 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/scripts/classify_features.py runs/exp/dbm-features-train.npz \
   runs/exp/dbm-features-test.npz --max-iter 1000 | tee runs/exp/dbm.classify.log
 java --add-modules jdk.incubator.vector -cp "bench/target/dgm4j-bench.jar:bench/target/lib/*" dgm4j.bench.DbmMixing \
