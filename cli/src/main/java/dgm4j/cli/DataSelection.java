@@ -41,6 +41,13 @@ final class DataSelection {
         return csv == null ? "?" : csv.toString();
     }
 
+    /** Refuses a --train-split other than train or train+validation (the test split is never trained on). */
+    static void requireTrainSplit(String split) {
+        if (!split.equals("train") && !split.equals("train+validation")) {
+            throw new InputException("--train-split must be train or train+validation, got " + split);
+        }
+    }
+
     /** Loads a split ("train", "validation", "test", "train+validation"); own files have no splits. */
     Dataset load(String split) {
         int sources = (name != null ? 1 : 0) + (images != null ? 1 : 0) + (csv != null ? 1 : 0);

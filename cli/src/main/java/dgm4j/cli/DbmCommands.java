@@ -196,7 +196,7 @@ final class DbmCommands {
     @Command(name = "classify", mixinStandardHelpOptions = true,
             description = {"Discriminative fine-tuning of a two-layer DBM (Salakhutdinov & Hinton 2009): the network "
                     + "[v, q(h2|v)] - h1 - h2 - softmax initialised from the DBM is trained by backpropagation on the training "
-                    + "split; prints the validation error after every epoch and the test error at the end.",
+                    + "split; prints the validation error after every epoch (unless it trains on train+validation) and the test error at the end.",
                     "Example: dgm eval classify dbm.safetensors --data mnist --epochs 100"})
     static final class Classify implements Callable<Integer> {
         @Parameters(paramLabel = "MODEL") Path model;
@@ -220,9 +220,7 @@ final class DbmCommands {
             if (epochs < 1 || batch < 1) throw new InputException("--epochs and --batch must be positive");
             if (!(lr > 0)) throw new InputException("--lr must be positive, got " + lr);
             Dbm dbm = DbmFiles.read(ModelFiles.read(model, Dbm.KIND));
-            if (!trainSplit.equals("train") && !trainSplit.equals("train+validation")) {
-                throw new InputException("--train-split must be train or train+validation, got " + trainSplit);
-            }
+            DataSelection.requireTrainSplit(trainSplit);
             Dataset train, validation = null, test;
             if (data.hasSplits()) {
                 train = data.load(trainSplit);
@@ -323,11 +321,10 @@ final class DbmCommands {
         }
         if (exact) {
             double z = ExactPartition.logZ(dbm);
-            out.printf(Locale.ROOT, "exact ln Z = %.4f; lower bound %.2f nats", z, mean - z);
             double[] logp = ExactPartition.logUnnormalizedProbability(dbm, x);
             double lp = 0;
             for (double v : logp) lp += (v - z) / logp.length;
-            out.printf(Locale.ROOT, ", exact average log-probability %.2f nats%n", lp);
+            out.printf(Locale.ROOT, "exact ln Z = %.4f; lower bound %.2f nats, exact average log-probability %.2f nats%n", z, mean - z, lp);
         }
         return Main.OK;
     }

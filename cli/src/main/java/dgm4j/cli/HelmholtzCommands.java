@@ -55,7 +55,7 @@ final class HelmholtzCommands {
                 description = "dynamic (fresh binarization every minibatch), fixed:SEED, threshold[:T], none for binary data (default: ${DEFAULT-VALUE})")
         String binarize;
         @Option(names = "--train-split", defaultValue = "train",
-                description = "catalog data: the split trained on (default: ${DEFAULT-VALUE}; MNIST's first 50,000 images; validation monitors held-out L_50)")
+                description = "catalog data: train (MNIST's first 50,000 images; the validation split monitors held-out L_50) or train+validation (all 60,000, no held-out monitor) (default: ${DEFAULT-VALUE})")
         String trainSplit;
         @Spec CommandSpec spec;
 
@@ -86,9 +86,11 @@ final class HelmholtzCommands {
             if (!(lr > 0)) throw new InputException("--lr must be positive, got " + lr);
             for (Integer n : layers) if (n == null || n < 1) throw new InputException("--layers must be positive sizes, got " + layers);
             Binarization binarization = Binarization.parse(binarize);
+            DataSelection.requireTrainSplit(trainSplit);
             Dataset train = data.hasSplits() ? data.load(trainSplit) : data.load("train");
             if (train.size() == 0) throw new InputException(data.describe() + ": no training examples");
-            Dataset heldOut = data.hasValidation() ? data.load("validation") : null;
+            // with train+validation nothing is held out: no held-out monitor
+            Dataset heldOut = data.hasValidation() && trainSplit.equals("train") ? data.load("validation") : null;
             int[] sizes = new int[layers.size() + 1];
             sizes[0] = train.dim();
             for (int l = 0; l < layers.size(); l++) sizes[l + 1] = layers.get(l);

@@ -101,6 +101,7 @@ final class VaeCommands {
                 throw new InputException("--binarize applies to a bernoulli output, not gaussian");
             }
             Binarization binarization = out == StochasticLayer.Kind.GAUSSIAN ? Binarization.none() : Binarization.parse(binarize);
+            DataSelection.requireTrainSplit(trainSplit);
             Dataset train = data.hasSplits() ? data.load(trainSplit) : data.load("train");
             if (train.size() == 0) throw new InputException(data.describe() + ": no training examples");
             Dataset heldOut = data.hasSplits() ? data.load("test") : null;

@@ -60,9 +60,9 @@ class HelmholtzCliTest {
         Path out = dir.resolve("m.safetensors");
         String[][] bad = {
             {"--algorithm", "hmc"}, {"--k", "0"}, {"--algorithm", "ws", "--k", "5"}, {"--layers", "20,0"}, {"--q-update", "never"},
-            {"--batch", "0"}, {"--lr", "0"}, {"--binarize", "sometimes"},
+            {"--batch", "0"}, {"--lr", "0"}, {"--binarize", "sometimes"}, {"--train-split", "test"},
         };
-        String[] expected = {"--algorithm", "--k", "--k", "--layers", "--q-update", "--batch", "--lr", "binariz"};
+        String[] expected = {"--algorithm", "--k", "--k", "--layers", "--q-update", "--batch", "--lr", "binariz", "--train-split"};
         for (int i = 0; i < bad.length; i++) {
             Cli c = Cli.run(concat(new String[] {"train", "helmholtz"}, Cli.fixtureData(), bad[i], new String[] {"--epochs", "1", "--out", out.toString()}));
             assertEquals(2, c.code, String.join(" ", bad[i]) + "\n" + c);

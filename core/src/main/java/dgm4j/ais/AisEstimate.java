@@ -71,8 +71,8 @@ public final class AisEstimate {
 
     /**
      * Kish's effective sample size (sum w)^2 / sum w^2, between 1 and the number of runs: how many runs the estimate
-     * effectively rests on. A handful of effective runs out of 100 means one or two runs dominate and ln Z is
-     * probably underestimated (Jensen): anneal with more betas.
+     * effectively rests on. A handful of effective runs out of 100 means one or two runs dominate: a forward ln Z is
+     * then probably too low (Jensen), a reverse one too high; anneal with more betas.
      */
     public double effectiveRuns() { return effectiveRuns; }
 

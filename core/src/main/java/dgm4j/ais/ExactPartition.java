@@ -145,15 +145,58 @@ public final class ExactPartition {
         for (int l = 0; l <= dbm.hiddenLayers(); l++) {
             if (l % 2 == 0) even += dbm.units(l); else odd += dbm.units(l);
         }
-        return odd < even ? logSumOverOddStates(dbm) : logSumOverEvenStates(dbm, null)[0];
+        return logSumOverParity(dbm, odd < even ? 1 : 0);
     }
 
-    /** logsumexp over every joint state of the odd layers, the even layers summed out. */
-    private static double logSumOverOddStates(Dbm dbm) {
+    private static List<Matrix> firstRows(List<Matrix> layers, int n) {
+        List<Matrix> rows = new java.util.ArrayList<>();
+        for (Matrix m : layers) rows.add(m.rows(0, n));
+        return rows;
+    }
+
+    /**
+     * Exact ln p*(v) = ln sum_h exp(-E(v, h)) of each row of v. With v clamped, the hidden layers h1..hL form a DBM
+     * of their own (h1's bias b_1 + v W_1): ln p*(v) = b_0^T v + its ln Z, which {@link #logZ} computes by enumerating
+     * the smaller parity of h1..hL (so a narrow h2 or a narrow h1 both work).
+     */
+    public static double[] logUnnormalizedProbability(Dbm dbm, Matrix v) {
+        dbm.requireVisible(v);
+        int hidden = dbm.hiddenLayers();
+        double[] out = new double[v.rows()];
+        double[] visibleTerm = Elementwise.rowDot(v, dbm.bias(0));
+        Matrix h1Bias = Matrix.zeros(1, dbm.units(1));
+        for (int r = 0; r < out.length; r++) {
+            Elementwise.broadcastRow(dbm.bias(1), h1Bias);
+            Numerics.blas().gemm(false, false, 1f, v.rows(r, r + 1), dbm.weights(1), 1f, h1Bias);   // b_1 + v W_1
+            double rest;
+            if (hidden == 1) {
+                rest = Elementwise.softplusRowSums(h1Bias, 1f)[0];
+            } else {
+                List<Matrix> w = new java.util.ArrayList<>(), b = new java.util.ArrayList<>();
+                b.add(h1Bias);
+                for (int l = 2; l <= hidden; l++) {
+                    w.add(dbm.weights(l));
+                    b.add(dbm.bias(l));
+                }
+                rest = logZ(new Dbm(w, b));
+            }
+            out[r] = visibleTerm[r] + rest;
+        }
+        return out;
+    }
+
+    /** ln Z by enumerating the even layers whatever their size relative to the odd ones (tests compare the two ways). */
+    static double logZOverEvenStates(Dbm dbm) {
+        return logSumOverParity(dbm, 0);
+    }
+
+    /** logsumexp over every joint state of the layers of one parity (0: v, h2, ...; 1: h1, h3, ...), the others summed out. */
+    private static double logSumOverParity(Dbm dbm, int parity) {
         int units = 0;
-        for (int l = 1; l <= dbm.hiddenLayers(); l += 2) units += dbm.units(l);
+        for (int l = parity; l <= dbm.hiddenLayers(); l += 2) units += dbm.units(l);
         if (units > MAX_UNITS) {
-            throw new InputException("exact ln Z enumerates 2^" + units + " states of the DBM's odd layers; at most " + MAX_UNITS + " units are supported");
+            throw new InputException("exact ln Z enumerates 2^" + units + " states of the DBM's " + (parity == 0 ? "even" : "odd")
+                    + " layers; at most " + MAX_UNITS + " units are supported");
         }
         long states = 1L << units;
         int block = (int) Math.min(BLOCK, states);
@@ -163,65 +206,16 @@ public final class ExactPartition {
             int n = (int) Math.min(block, states - start);
             for (int s = 0; s < n; s++) {
                 long code = start + s;
-                for (int l = 1; l <= dbm.hiddenLayers(); l += 2) {
+                for (int l = parity; l <= dbm.hiddenLayers(); l += 2) {
                     Matrix layer = x.get(l);
                     for (int u = 0; u < layer.cols(); u++, code >>>= 1) layer.set(s, u, (code & 1L) != 0 ? 1f : 0f);
                 }
             }
-            acc = LogMath.logAddExp(acc, LogMath.logSumExp(dbm.logUnnormalizedOddLayers(firstRows(x, n), firstRows(scratch, n))));
+            List<Matrix> rows = firstRows(x, n), work = firstRows(scratch, n);
+            double[] logP = parity == 0 ? dbm.logUnnormalizedEvenLayers(rows, work) : dbm.logUnnormalizedOddLayers(rows, work);
+            acc = LogMath.logAddExp(acc, LogMath.logSumExp(logP));
         }
         return acc;
-    }
-
-    private static List<Matrix> firstRows(List<Matrix> layers, int n) {
-        List<Matrix> rows = new java.util.ArrayList<>();
-        for (Matrix m : layers) rows.add(m.rows(0, n));
-        return rows;
-    }
-
-    /** Exact ln p*(v) = ln sum_h exp(-E(v, h)) of each row of v, enumerating the even hidden layers (h2, h4, ...). */
-    public static double[] logUnnormalizedProbability(Dbm dbm, Matrix v) {
-        dbm.requireVisible(v);
-        return logSumOverEvenStates(dbm, v);
-    }
-
-    /** ln Z by enumerating the even layers whatever their size relative to the odd ones (tests compare the two ways). */
-    static double logZOverEvenStates(Dbm dbm) {
-        return logSumOverEvenStates(dbm, null)[0];
-    }
-
-    /** logsumexp over the even layers' states (v fixed to each row of {@code v} unless null: then enumerated too). */
-    private static double[] logSumOverEvenStates(Dbm dbm, Matrix v) {
-        int first = v == null ? 0 : 2, units = 0;
-        for (int l = first; l <= dbm.hiddenLayers(); l += 2) units += dbm.units(l);
-        if (units > MAX_UNITS) {
-            throw new InputException("exact ln Z enumerates 2^" + units + " states of the DBM's even layers; at most " + MAX_UNITS + " units are supported");
-        }
-        long states = 1L << units;
-        int block = (int) Math.min(BLOCK, states);
-        List<Matrix> x = dbm.newLayers(block), scratch = dbm.newLayers(block);
-        double[] out = new double[v == null ? 1 : v.rows()];
-        float[] visible = new float[dbm.visibleUnits()];
-        for (int r = 0; r < out.length; r++) {
-            double acc = Double.NEGATIVE_INFINITY;
-            if (v != null) {
-                v.getRow(r, visible);
-                for (int s = 0; s < block; s++) x.get(0).setRow(s, visible);
-            }
-            for (long start = 0; start < states; start += block) {
-                int n = (int) Math.min(block, states - start);
-                for (int s = 0; s < n; s++) {
-                    long code = start + s;
-                    for (int l = first; l <= dbm.hiddenLayers(); l += 2) {
-                        Matrix layer = x.get(l);
-                        for (int u = 0; u < layer.cols(); u++, code >>>= 1) layer.set(s, u, (code & 1L) != 0 ? 1f : 0f);
-                    }
-                }
-                acc = LogMath.logAddExp(acc, LogMath.logSumExp(dbm.logUnnormalizedEvenLayers(firstRows(x, n), firstRows(scratch, n))));
-            }
-            out[r] = acc;
-        }
-        return out;
     }
 
     private static Matrix transpose(Matrix m) {

@@ -22,6 +22,8 @@ public final class HelmholtzEstimator {
     public static final int DEFAULT_ROWS_PER_PASS = 5000;
     /** The most latent units {@link #exactLogProbability} enumerates (2^20 states per example). */
     public static final int MAX_EXACT_LATENTS = 20;
+    /** ... and at most this many floats of work space (2^20 states of a 100-pixel model; 784 pixels allow 2^17). */
+    static final long MAX_EXACT_FLOATS = 1L << 28;
 
     private HelmholtzEstimator() {}
 
@@ -55,6 +57,11 @@ public final class HelmholtzEstimator {
             throw new dgm4j.InputException("exact log p(x) enumerates 2^" + units + " latent states; at most " + MAX_EXACT_LATENTS + " latent units");
         }
         int states = 1 << units;
+        long floats = (long) states * 2 * (model.dataDim() + units);   // states and logits of every layer, one row per state
+        if (floats > MAX_EXACT_FLOATS) {
+            throw new dgm4j.InputException("exact log p(x) would hold 2^" + units + " latent states of a " + model.dataDim()
+                    + "-pixel model in memory (" + floats * 4 / (1 << 20) + " MiB); at most " + MAX_EXACT_FLOATS * 4 / (1 << 20) + " MiB");
+        }
         int[] sizes = model.sizes();
         HelmholtzMachine.Samples s = model.new Samples(states);
         s.setData(x, states);
@@ -86,6 +93,7 @@ public final class HelmholtzEstimator {
      */
     public static double addExactGradient(HelmholtzMachine model, Matrix data, float scale) {
         model.requireWidth(data);
+        Binarization.requireBinary(data, "Helmholtz machine");
         double total = 0;
         for (int i = 0; i < data.rows(); i++) {
             HelmholtzMachine.Samples s = allStates(model, data.rows(i, i + 1));

@@ -127,9 +127,9 @@ public final class HelmholtzTrainingTask implements TrainingTask {
     public static Map<String, Object> hyperParameters(WakeSleep.Algorithm algorithm, int k, WakeSleep.QUpdate qUpdate, int batchSize,
                                                       LearningRateSchedule schedule, Binarization binarization) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("algorithm", algorithm.name().toLowerCase());
+        m.put("algorithm", algorithm.name().toLowerCase(java.util.Locale.ROOT));
         m.put("k", k);
-        m.put("q_update", qUpdate.name().toLowerCase());
+        m.put("q_update", qUpdate.name().toLowerCase(java.util.Locale.ROOT));
         m.put("batch_size", batchSize);
         m.put("learning_rate", schedule.rate(0));
         m.put("schedule", schedule.describe());

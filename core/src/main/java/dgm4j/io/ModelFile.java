@@ -92,7 +92,6 @@ public final class ModelFile {
         return m;
     }
 
-    /** All metadata, in file order (unmodifiable). */
     /** A config value that must be a positive integer ({@code key} names it in the message). */
     public int positiveConfigInt(Object v, String key) {
         if (!(v instanceof Number) || ((Number) v).doubleValue() != Math.rint(((Number) v).doubleValue()) || ((Number) v).intValue() < 1) {
@@ -101,6 +100,7 @@ public final class ModelFile {
         return ((Number) v).intValue();
     }
 
+    /** All metadata, in file order (unmodifiable). */
     public Map<String, String> metadata() { return metadata; }
 
     public Optional<String> metadata(String key) { return Optional.ofNullable(metadata.get(key)); }

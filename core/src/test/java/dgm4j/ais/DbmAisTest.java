@@ -78,6 +78,28 @@ class DbmAisTest {
     }
 
     @Test
+    void exactUnnormalisedProbabilityMatchesBruteForceOverEveryHiddenState() {
+        Dbm dbm = DbmTrainerTest.trainOnBars(new int[] {6, 4, 3}, 3, 2, 24);   // 16-6-4-3: 2^13 hidden states
+        Matrix v = RbmTest.bars(5, 7);
+        double[] got = ExactPartition.logUnnormalizedProbability(dbm, v);
+        int hiddenUnits = 6 + 4 + 3;
+        java.util.List<Matrix> x = dbm.newLayers(1 << hiddenUnits), scratch = dbm.newLayers(1 << hiddenUnits);
+        for (int r = 0; r < v.rows(); r++) {
+            for (int s = 0; s < 1 << hiddenUnits; s++) {
+                x.get(0).rows(s, s + 1).copyFrom(v.rows(r, r + 1));
+                int code = s;
+                for (int l = 1; l <= 3; l++) {
+                    for (int u = 0; u < dbm.units(l); u++, code >>>= 1) x.get(l).set(s, u, code & 1);
+                }
+            }
+            double[] e = dbm.energy(x, scratch);
+            double[] minus = new double[e.length];
+            for (int s = 0; s < e.length; s++) minus[s] = -e[s];
+            assertEquals(dgm4j.math.LogMath.logSumExp(minus), got[r], 1e-4, "row " + r);
+        }
+    }
+
+    @Test
     void exactLogZIsTheSameWhicheverSideIsEnumerated() {
         for (Dbm dbm : new Dbm[] {DbmTrainerTest.trainOnBars(5, 1, 21), DbmTrainerTest.trainOnBars(new int[] {6, 4, 3}, 3, 2, 24)}) {
             double odd = ExactPartition.logZ(dbm);   // odd layers fewer: 5 resp. 6 + 3 units enumerated
