@@ -169,7 +169,7 @@ final class DbmCommands {
                     Map<String, Double> m = new java.util.LinkedHashMap<>();
                     m.put("ais_log_z", z.logZ());
                     m.put("ais_effective_runs", z.effectiveRuns());   // a few of 100: ln Z underestimated, the likelihood flattered
-                    if (z.warning() != null) spec.commandLine().getErr().println("epoch " + (epoch + 1) + ": " + z.warning().replace("(--betas)", "(--ais-betas)"));
+                    RbmCommands.warnIfFewEffectiveRuns(spec.commandLine().getErr(), "epoch " + (epoch + 1) + ": ", z, "--ais-betas");
                     m.put("ais_validation_lower_bound", bound);
                     return m;
                 });
@@ -304,7 +304,7 @@ final class DbmCommands {
         String what = x.rows() + " " + (data.hasSplits() ? split : "given") + " examples";
         out.printf(Locale.ROOT, "%s DBM; ln Z_base = %.4f%n", layers(dbm), ais.logZBase());
         out.printf(Locale.ROOT, "%s  (%.1f s)%n", f, secs);
-        if (f.warning() != null) spec.commandLine().getErr().println(f.warning());
+        RbmCommands.warnIfFewEffectiveRuns(spec.commandLine().getErr(), "", f, "--betas");
         out.printf(Locale.ROOT, "average log-probability lower bound (mean field, %d iterations) of %s: %.2f nats (bracket %.2f .. %.2f)%n",
                 meanFieldIterations, what, mean - f.logZ(), mean - f.logZHigh(), mean - f.logZLow());
         if (reverse) {
@@ -315,7 +315,7 @@ final class DbmCommands {
             AisEstimate r = ais.reverse(samples, schedule, new RandomStream(seed).split(2), new ProgressBar(spec.commandLine().getErr()));
             out.printf(Locale.ROOT, "%s, from %s + 1,000 Gibbs sweeps  (%.1f s)%n", r, start != null ? "the persistent chains" : "v ~ sigmoid(b_0)",
                     (System.nanoTime() - t1) / 1e9);
-            if (r.warning() != null) spec.commandLine().getErr().println(r.warning());
+            RbmCommands.warnIfFewEffectiveRuns(spec.commandLine().getErr(), "", r, "--betas");
             out.printf(Locale.ROOT, "average log-probability lower bound by reverse AIS: %.2f nats (bracket %.2f .. %.2f)%n",
                     mean - r.logZ(), mean - r.logZHigh(), mean - r.logZLow());
         }

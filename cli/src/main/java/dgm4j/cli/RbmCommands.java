@@ -484,7 +484,7 @@ final class RbmCommands {
             String what = x.rows() + " " + (data.hasSplits() ? split : "given") + " examples";
             out.printf(Locale.ROOT, "ln Z_base = %.4f%n", baseLogZ);
             out.printf(Locale.ROOT, "%s  (%.1f s)%n", f, secs);
-            if (f.warning() != null) spec.commandLine().getErr().println(f.warning());
+            warnIfFewEffectiveRuns(spec.commandLine().getErr(), "", f, "--betas");
             out.printf(Locale.ROOT, "average log-probability of %s: %.2f nats (bracket %.2f .. %.2f)%n", what,
                     f.averageLogProbability(meanLogUnnormalized), meanLogUnnormalized - f.logZHigh(), meanLogUnnormalized - f.logZLow());
             if (logJacobian != 0) {
@@ -493,7 +493,7 @@ final class RbmCommands {
             }
             if (r != null) {
                 out.printf(Locale.ROOT, "%s%n", r);
-                if (r.warning() != null) spec.commandLine().getErr().println(r.warning());
+                warnIfFewEffectiveRuns(spec.commandLine().getErr(), "", r, "--betas");
                 out.printf(Locale.ROOT, "average log-probability by reverse AIS: %.2f nats%n", r.averageLogProbability(meanLogUnnormalized));
             }
             if (exact) {
@@ -502,5 +502,10 @@ final class RbmCommands {
             }
             return Main.OK;
         }
+    }
+
+    /** Prints the estimate's warning, if any ({@link AisEstimate#warning}), naming the option that sets the betas. */
+    static void warnIfFewEffectiveRuns(java.io.PrintWriter err, String prefix, AisEstimate e, String betasOption) {
+        if (e.warning() != null) err.println(prefix + e.warning() + " (" + betasOption + ")");
     }
 }

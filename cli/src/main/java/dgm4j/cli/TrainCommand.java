@@ -323,7 +323,7 @@ final class TrainCommand implements Runnable {
                     Map<String, Double> m = new LinkedHashMap<>();
                     m.put("ais_log_z", e.logZ());
                     m.put("ais_effective_runs", e.effectiveRuns());   // a few of 100: ln Z underestimated, the likelihood flattered
-                    if (e.warning() != null) spec.commandLine().getErr().println("epoch " + (epoch + 1) + ": " + e.warning().replace("(--betas)", "(--ais-betas)"));
+                    RbmCommands.warnIfFewEffectiveRuns(spec.commandLine().getErr(), "epoch " + (epoch + 1) + ": ", e, "--ais-betas");
                     m.put("ais_validation_log_likelihood", e.averageLogProbability(meanLogUnnormalized));
                     return m;
                 });

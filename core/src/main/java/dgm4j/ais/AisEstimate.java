@@ -83,7 +83,7 @@ public final class AisEstimate {
     public String warning() {
         if (runs < 2 || effectiveRuns >= 0.1 * runs) return null;
         return String.format(Locale.ROOT, "warning: the %s AIS estimate rests on %.1f effective runs of %d: ln Z is probably %s, "
-                + "so the log-likelihood is %s; anneal with more betas (--betas)", reverse ? "reverse" : "forward",
+                + "so the log-likelihood is %s; anneal with more betas", reverse ? "reverse" : "forward",
                 effectiveRuns, runs, reverse ? "overestimated" : "underestimated", reverse ? "understated" : "flattered");
     }
 
