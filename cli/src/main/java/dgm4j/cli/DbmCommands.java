@@ -286,7 +286,7 @@ final class DbmCommands {
 
     /** {@code dgm eval ais} for a DBM: ln Z by AIS, the mean-field lower bound on the data's log-probability. */
     static int ais(ModelFile file, Path model, DataSelection data, String split, int runs, AnnealingSchedule schedule,
-                   boolean reverse, boolean exact, String binarize, int meanFieldIterations, long seed, CommandSpec spec) {
+                   boolean reverse, boolean exact, String binarize, int meanFieldIterations, long seed, Path trace, CommandSpec spec) {
         Dbm dbm = DbmFiles.read(file);
         PrintWriter out = spec.commandLine().getOut();
         Binarization b = Binarization.parse(binarize);
@@ -307,18 +307,20 @@ final class DbmCommands {
         RbmCommands.warnIfFewEffectiveRuns(spec.commandLine().getErr(), "", f, "--betas");
         out.printf(Locale.ROOT, "average log-probability lower bound (mean field, %d iterations) of %s: %.2f nats (bracket %.2f .. %.2f)%n",
                 meanFieldIterations, what, mean - f.logZ(), mean - f.logZHigh(), mean - f.logZLow());
+        AisEstimate r = null;
         if (reverse) {
             // model samples: the checkpoint's persistent chains (or, without them, chains from v ~ sigmoid(b_0)), 1,000 more sweeps
             List<Matrix> start = DbmFiles.persistentChains(file, dbm);
             long t1 = System.nanoTime();
             List<Matrix> samples = DbmSampler.gibbsChains(dbm, start, runs, 1000, new RandomStream(seed).split(1));
-            AisEstimate r = ais.reverse(samples, schedule, new RandomStream(seed).split(2), new ProgressBar(spec.commandLine().getErr()));
+            r = ais.reverse(samples, schedule, new RandomStream(seed).split(2), new ProgressBar(spec.commandLine().getErr()));
             out.printf(Locale.ROOT, "%s, from %s + 1,000 Gibbs sweeps  (%.1f s)%n", r, start != null ? "the persistent chains" : "v ~ sigmoid(b_0)",
                     (System.nanoTime() - t1) / 1e9);
             RbmCommands.warnIfFewEffectiveRuns(spec.commandLine().getErr(), "", r, "--betas");
             out.printf(Locale.ROOT, "average log-probability lower bound by reverse AIS: %.2f nats (bracket %.2f .. %.2f)%n",
                     mean - r.logZ(), mean - r.logZHigh(), mean - r.logZLow());
         }
+        if (trace != null) RbmCommands.writeAisTrace(trace, out, f, r);
         if (exact) {
             double z = ExactPartition.logZ(dbm);
             double[] logp = ExactPartition.logUnnormalizedProbability(dbm, x);

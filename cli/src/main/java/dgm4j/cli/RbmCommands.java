@@ -390,6 +390,9 @@ final class RbmCommands {
         @Option(names = "--exact", description = "also compute ln Z exactly (at most 25 units on the smaller layer)") boolean exact;
         @Option(names = "--binarize", defaultValue = "fixed:1", description = "how the scored data are binarized (default: ${DEFAULT-VALUE})") String binarize;
         @Option(names = "--mean-field-iterations", defaultValue = "30", description = "DBMs: cap on mean-field sweeps for the lower bound (default: ${DEFAULT-VALUE})") int meanFieldIterations;
+        @Option(names = "--trace", paramLabel = "FILE",
+                description = "write ln Z_beta along the annealing path (forward and, with --reverse, reverse), with its effective "
+                        + "runs and sd(ln w), as CSV: where the two directions part, the schedule needs more betas") Path trace;
         @Option(names = "--seed", defaultValue = "1") long seed;
         @Mixin NumericOptions numeric;
         @Spec CommandSpec spec;
@@ -406,7 +409,7 @@ final class RbmCommands {
             }
             ModelFile file = ModelFiles.read(model, Rbm.KIND, Dbm.KIND);
             if (DbmCommands.isDbm(file)) {
-                return DbmCommands.ais(file, model, data, split, runs, schedule, reverse, exact, binarize, meanFieldIterations, seed, spec);
+                return DbmCommands.ais(file, model, data, split, runs, schedule, reverse, exact, binarize, meanFieldIterations, seed, trace, spec);
             }
             Loaded loaded = loadModel(model);
             Rbm rbm = loaded.rbm();
@@ -496,12 +499,31 @@ final class RbmCommands {
                 warnIfFewEffectiveRuns(spec.commandLine().getErr(), "", r, "--betas");
                 out.printf(Locale.ROOT, "average log-probability by reverse AIS: %.2f nats%n", r.averageLogProbability(meanLogUnnormalized));
             }
+            if (trace != null) writeAisTrace(trace, out, f, r);
             if (exact) {
                 double z = rbm instanceof GaussianRbm ? ExactPartition.logZ((GaussianRbm) rbm) : ExactPartition.logZ((BernoulliRbm) rbm);
                 out.printf(Locale.ROOT, "exact ln Z = %.4f; average log-probability %.2f nats%n", z, meanLogUnnormalized - z);
             }
             return Main.OK;
         }
+    }
+
+    /**
+     * Writes the estimates' paths ({@link AisEstimate#path}) as CSV rows direction,beta,log_z_beta,effective_runs,
+     * sd_log_w (null estimates skipped).
+     */
+    static void writeAisTrace(Path file, PrintWriter out, AisEstimate... estimates) {
+        StringBuilder sb = new StringBuilder("direction,beta,log_z_beta,effective_runs,sd_log_w\n");
+        for (AisEstimate e : estimates) {
+            if (e == null) continue;
+            for (AisEstimate.PathPoint p : e.path()) {
+                sb.append(String.format(Locale.ROOT, "%s,%.8f,%.6f,%.3f,%.5f%n", e.reverse() ? "reverse" : "forward",
+                        p.beta(), p.logZ(), p.effectiveRuns(), p.logWeightStd()));
+            }
+        }
+        byte[] bytes = sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        dgm4j.io.AtomicFiles.write(file, channel -> dgm4j.io.AtomicFiles.writeFully(channel, java.nio.ByteBuffer.wrap(bytes)), false);
+        out.println("wrote the annealing path to " + file);
     }
 
     /** Prints the estimate's warning, if any ({@link AisEstimate#warning}), naming the option that sets the betas. */

@@ -151,9 +151,16 @@ class DbmCliTest {
         Cli t = Cli.run("train", "dbm", "--csv", csv.toString(), "--hidden", "8,4", "--pretrain-epochs", "5", "--epochs", "5",
                 "--batch", "20", "--chains", "20", "--lr", "0.01", "--pretrain-lr", "0.1", "--threads", "1", "--out", model.toString());
         assertEquals(0, t.code, t.toString());
+        Path trace = dir.resolve("path.csv");
         Cli a = Cli.run("eval", "ais", model.toString(), "--csv", csv.toString(), "--runs", "100", "--betas", "0.3", "--exact",
-                "--reverse", "--threads", "1");
+                "--reverse", "--threads", "1", "--trace", trace.toString());
         assertEquals(0, a.code, a.toString());
+        // the path file: a header, then forward rows from beta 0 up to 1 and reverse rows from 1 down to 0
+        java.util.List<String> rows = Files.readAllLines(trace);
+        assertEquals("direction,beta,log_z_beta,effective_runs,sd_log_w", rows.get(0));
+        long forward = rows.stream().filter(r -> r.startsWith("forward,")).count(), backward = rows.stream().filter(r -> r.startsWith("reverse,")).count();
+        assertTrue(forward > 100 && forward == backward && forward + backward == rows.size() - 1, rows.size() + " rows");
+        assertTrue(rows.get(1).startsWith("forward,0.00000000,") && rows.get(rows.size() - 1).startsWith("reverse,0.00000000,"), rows.get(1));
         double ais = number(a.out, "forward AIS: ln Z = ([-0-9.]+)"), exact = number(a.out, "exact ln Z = ([-0-9.]+)");
         assertEquals(exact, ais, 0.1, a.out);
         // reverse AIS from the checkpoint's persistent chains (+1,000 sweeps): the small model mixes, so it agrees too

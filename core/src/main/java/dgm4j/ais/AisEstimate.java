@@ -1,5 +1,7 @@
 package dgm4j.ais;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import dgm4j.math.LogMath;
@@ -18,34 +20,59 @@ public final class AisEstimate {
     private final int runs;
     private final int betas;
     private final boolean reverse;
+    private final List<PathPoint> path;
+
+    /** Mean weight, effective runs and spread of a set of log-weights (shared by the estimate and its path). */
+    record WeightSummary(double max, double mean, double variance, double effectiveRuns, double logWeightStd) {
+        /** ln of the mean weight. */
+        double logMean() { return max + Math.log(mean); }
+
+        static WeightSummary of(double[] logWeights) {
+            int runs = logWeights.length;
+            double max = Double.NEGATIVE_INFINITY;
+            for (double v : logWeights) max = Math.max(max, v);
+            double mean = 0, sumSquares = 0, lw = 0;
+            for (double v : logWeights) {
+                double w = Math.exp(v - max);
+                mean += w;
+                sumSquares += w * w;
+                lw += v;
+            }
+            mean /= runs;
+            lw /= runs;
+            double var = 0, s2 = 0;
+            for (double v : logWeights) {
+                double d = Math.exp(v - max) - mean;
+                var += d * d;
+                s2 += (v - lw) * (v - lw);
+            }
+            double effective = mean * mean * runs * runs / sumSquares;   // (sum w)^2 / sum w^2
+            return new WeightSummary(max, mean, var, effective, runs > 1 ? Math.sqrt(s2 / (runs - 1)) : 0);
+        }
+    }
+
+    /**
+     * ln Z_beta at one point of the annealing path, estimated from the runs' partial log-weights there: forward runs
+     * estimate ln Z_beta directly, reverse runs ln Z_beta - ln Z_1 (their final ln Z added back here).
+     */
+    public record PathPoint(double beta, double logZ, double effectiveRuns, double logWeightStd) {}
 
     AisEstimate(double logZ0, double[] logWeights, int betas, boolean reverse) {
+        this(logZ0, logWeights, null, betas, reverse);
+    }
+
+    AisEstimate(double logZ0, double[] logWeights, AisPath path, int betas, boolean reverse) {
         this.runs = logWeights.length;
         this.betas = betas;
         this.reverse = reverse;
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : logWeights) max = Math.max(max, v);
-        double mean = 0;
-        for (double v : logWeights) mean += Math.exp(v - max);
-        mean /= runs;
-        double var = 0;
-        for (double v : logWeights) {
-            double d = Math.exp(v - max) - mean;
-            var += d * d;
-        }
-        double sumSquares = 0;
-        for (double v : logWeights) sumSquares += Math.exp(2 * (v - max));
-        this.effectiveRuns = mean * mean * runs * runs / sumSquares;   // (sum w)^2 / sum w^2
-        double sem = runs > 1 ? Math.sqrt(var / (runs - 1) / runs) : Double.NaN;
-        double logMean = max + Math.log(mean);
+        WeightSummary s = WeightSummary.of(logWeights);
+        double max = s.max(), mean = s.mean();
+        this.effectiveRuns = s.effectiveRuns();
+        this.logWeightStd = s.logWeightStd();
+        double sem = runs > 1 ? Math.sqrt(s.variance() / (runs - 1) / runs) : Double.NaN;
+        double logMean = s.logMean();
         double lo = mean - 3 * sem > 0 ? max + Math.log(mean - 3 * sem) : Double.NEGATIVE_INFINITY;
         double hi = max + Math.log(mean + 3 * sem);
-        double lw = 0;
-        for (double v : logWeights) lw += v;
-        lw /= runs;
-        double s2 = 0;
-        for (double v : logWeights) s2 += (v - lw) * (v - lw);
-        this.logWeightStd = runs > 1 ? Math.sqrt(s2 / (runs - 1)) : 0;
         if (!reverse) {
             logZ = logZ0 + logMean;
             logZLow = logZ0 + lo;
@@ -55,7 +82,21 @@ public final class AisEstimate {
             logZLow = logZ0 - hi;
             logZHigh = logZ0 - lo;
         }
+        List<PathPoint> points = new ArrayList<>();
+        if (path != null) {
+            double origin = reverse ? logZ : logZ0;   // ln Z at the path's first beta
+            for (int i = 0; i < path.size(); i++) {
+                points.add(new PathPoint(path.gamma(i), origin + path.logMeanW(i), path.effectiveRuns(i), path.logWeightStd(i)));
+            }
+        }
+        this.path = List.copyOf(points);
     }
+
+    /**
+     * ln Z_beta along the annealing path, in the order the runs went (empty if not recorded): where a forward and a
+     * reverse path part is where the schedule needs more betas.
+     */
+    public List<PathPoint> path() { return path; }
 
     /** The estimate of ln Z. */
     public double logZ() { return logZ; }

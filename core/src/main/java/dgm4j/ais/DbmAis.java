@@ -61,7 +61,8 @@ public final class DbmAis {
         if (runs < 1) throw new InputException("AIS needs at least one run, got " + runs);
         List<Matrix> x = dbm.newLayers(runs);
         for (int l = 1; l <= dbm.hiddenLayers(); l += 2) random.bernoulli(x.get(l).fill(0.5f), x.get(l));   // uniform odd layers
-        return new AisEstimate(logZBase, anneal(x, schedule.betas(), random, progress, "DBM AIS"), schedule.size(), false);
+        AisPath path = AisPath.along(schedule.betas());
+        return new AisEstimate(logZBase, anneal(x, schedule.betas(), random, progress, "DBM AIS", path), path, schedule.size(), false);
     }
 
     /**
@@ -85,15 +86,17 @@ public final class DbmAis {
         if (x.get(0).rows() < 1) throw new InputException("reverse AIS needs at least one run");
         double[] up = schedule.betas(), down = new double[up.length];
         for (int k = 0; k < up.length; k++) down[k] = up[up.length - 1 - k];
-        return new AisEstimate(logZBase, anneal(x, down, random, progress, "DBM reverse AIS"), schedule.size(), true);
+        AisPath path = AisPath.along(down);
+        return new AisEstimate(logZBase, anneal(x, down, random, progress, "DBM reverse AIS", path), path, schedule.size(), true);
     }
 
     /**
      * Runs the chains in x (one per row; only the odd layers matter at the start) through the intermediate
      * distributions gammas[0], gammas[1], ...: before each transition at gamma_k, adds ln p*_{gamma_k}(odd) -
-     * ln p*_{gamma_{k-1}}(odd) to the row's log-weight. Increasing gammas: forward AIS; decreasing: reverse.
+     * ln p*_{gamma_{k-1}}(odd) to the row's log-weight. Increasing gammas: forward AIS; decreasing: reverse. Records
+     * the partial log-weights in {@code path}.
      */
-    private double[] anneal(List<Matrix> x, double[] gammas, RandomStream random, Progress progress, String task) {
+    private double[] anneal(List<Matrix> x, double[] gammas, RandomStream random, Progress progress, String task, AisPath path) {
         int top = dbm.hiddenLayers(), visible = dbm.visibleUnits(), runs = x.get(0).rows();
         List<Matrix> input = dbm.newLayers(runs);
         Matrix u = input.get(0);                                     // h1 W1^T, the visible units' input without b_0
@@ -101,6 +104,7 @@ public final class DbmAis {
         Matrix offset = Matrix.zeros(1, visible);                    // beta b_0 + (1 - beta) b_A
         double[] logW = new double[runs];
         int steps = gammas.length - 1;
+        path.record(0, steps, gammas[0], logW);
         for (int k = 1; k <= steps; k++) {
             float now = (float) gammas[k], before = (float) gammas[k - 1];
             double step = (double) now - before;
@@ -120,6 +124,7 @@ public final class DbmAis {
                 sBefore = Elementwise.softplusRowSums(in, before);
                 for (int n = 0; n < runs; n++) logW[n] += sNow[n] - sBefore[n];
             }
+            path.record(k, steps, gammas[k], logW);
             if (k < steps) {
                 // Gibbs at beta': the even layers from the inputs just computed, then the odd layers
                 random.sigmoidBernoulli(visibleNow, null, x.get(0));

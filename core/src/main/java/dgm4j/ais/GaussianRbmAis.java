@@ -75,7 +75,8 @@ public final class GaussianRbmAis extends RbmAnnealing {
         Matrix v = Matrix.zeros(runs, d);
         random.gaussian(Elementwise.broadcastRow(baseMean, Matrix.zeros(runs, d)),
                 Elementwise.broadcastRow(sigma, Matrix.zeros(runs, d)), v);
-        return new AisEstimate(logZBase, anneal(v, schedule.betas(), random, progress, "forward AIS"), schedule.size(), false);
+        AisPath path = AisPath.along(schedule.betas());
+        return new AisEstimate(logZBase, anneal(v, schedule.betas(), random, progress, "forward AIS", path), path, schedule.size(), false);
     }
 
     /**

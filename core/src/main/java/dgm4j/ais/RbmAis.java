@@ -70,7 +70,8 @@ public final class RbmAis extends RbmAnnealing {
         Matrix p = Matrix.zeros(runs, rbm.visibleUnits());
         Elementwise.broadcastRow(baseVisibleBias, p);
         random.sigmoidBernoulli(p, null, v);
-        return new AisEstimate(logZBase, anneal(v, schedule.betas(), random, progress, "forward AIS"), schedule.size(), false);
+        AisPath path = AisPath.along(schedule.betas());
+        return new AisEstimate(logZBase, anneal(v, schedule.betas(), random, progress, "forward AIS", path), path, schedule.size(), false);
     }
 
     /**

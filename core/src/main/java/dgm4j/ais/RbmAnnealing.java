@@ -34,15 +34,17 @@ abstract class RbmAnnealing {
 
     /**
      * Runs the chains v through gamma_0, gamma_1, ...; returns the log-weights, E[w] = Z_{gamma_last} / Z_{gamma_0}
-     * when v starts from p_{gamma_0} (increasing gammas: forward AIS; decreasing: reverse AIS).
+     * when v starts from p_{gamma_0} (increasing gammas: forward AIS; decreasing: reverse AIS). Records the partial
+     * log-weights in {@code path} if it is not null.
      */
-    final double[] anneal(Matrix v, double[] gammas, RandomStream random, Progress progress, String task) {
+    final double[] anneal(Matrix v, double[] gammas, RandomStream random, Progress progress, String task, AisPath path) {
         int m = v.rows(), f = rbm.hiddenUnits();
         Matrix x = Matrix.zeros(m, f);
         Matrix scaled = Matrix.zeros(m, f);
         Matrix h = Matrix.zeros(m, f);
         double[] logW = new double[m];
         int steps = gammas.length - 1;
+        if (path != null) path.record(0, steps, gammas[0], logW);
         for (int k = 1; k <= steps; k++) {
             float now = (float) gammas[k];
             float before = (float) gammas[k - 1];
@@ -52,6 +54,7 @@ abstract class RbmAnnealing {
             double[] sBefore = Elementwise.softplusRowSums(x, before);
             double step = (double) now - before;
             for (int n = 0; n < m; n++) logW[n] += step * ratio[n] + sNow[n] - sBefore[n];
+            if (path != null) path.record(k, steps, gammas[k], logW);
             if (k < steps) {
                 Elementwise.axpby(now, x, 0f, x, scaled);
                 random.sigmoidBernoulli(scaled, null, h);  // h ~ p_now(h | v)
@@ -74,6 +77,7 @@ abstract class RbmAnnealing {
         double[] up = schedule.betas();
         double[] down = new double[up.length];
         for (int k = 0; k < up.length; k++) down[k] = up[up.length - 1 - k];
-        return new AisEstimate(logZBase, anneal(modelSamples.copy(), down, random, progress, "reverse AIS"), schedule.size(), true);
+        AisPath path = AisPath.along(down);
+        return new AisEstimate(logZBase, anneal(modelSamples.copy(), down, random, progress, "reverse AIS", path), path, schedule.size(), true);
     }
 }

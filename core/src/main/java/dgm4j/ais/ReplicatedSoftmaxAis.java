@@ -115,7 +115,7 @@ public final class ReplicatedSoftmaxAis extends RbmAnnealing {
             String task = "forward AIS, lengths " + distinct[from] + ".." + distinct[to - 1] + " (" + (to - from) + " of " + distinct.length + ")";
             this.rowLengths = rowLengths;
             this.visibleInput = Matrix.zeros(m, rbm.visibleUnits());
-            double[] logW = anneal(v, schedule.betas(), random, p, task);
+            double[] logW = anneal(v, schedule.betas(), random, p, task, null);
             for (int i = from; i < to; i++) {
                 double[] w = java.util.Arrays.copyOfRange(logW, (i - from) * runs, (i - from + 1) * runs);
                 out.put(distinct[i], new AisEstimate(logZBase(distinct[i]), w, schedule.size(), false));
@@ -167,7 +167,7 @@ public final class ReplicatedSoftmaxAis extends RbmAnnealing {
             String task = "reverse AIS, lengths " + distinct[from] + ".." + distinct[to - 1] + " (" + (to - from) + " of " + distinct.length + ")";
             this.rowLengths = rowLengths;
             this.visibleInput = Matrix.zeros(m, rbm.visibleUnits());
-            double[] logW = anneal(v, down, random, p, task);
+            double[] logW = anneal(v, down, random, p, task, null);
             for (int i = from; i < to; i++) {
                 double[] w = java.util.Arrays.copyOfRange(logW, (i - from) * runs, (i - from + 1) * runs);
                 out.put(distinct[i], new AisEstimate(logZBase(distinct[i]), w, schedule.size(), true));

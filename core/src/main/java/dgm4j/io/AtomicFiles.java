@@ -159,7 +159,7 @@ public final class AtomicFiles {
     }
 
     /** Writes a whole buffer to a channel. */
-    static void writeFully(WritableByteChannel out, java.nio.ByteBuffer buf) throws IOException {
+    public static void writeFully(WritableByteChannel out, java.nio.ByteBuffer buf) throws IOException {
         while (buf.hasRemaining()) out.write(buf);
     }
 }

@@ -57,6 +57,43 @@ class DbmAisTest {
     }
 
     @Test
+    void pathTracesExactLogZOfTheIntermediateDistributions() {
+        Dbm dbm = DbmTrainerTest.trainOnBars(5, 1, 21);
+        Matrix data = RbmTest.bars(500, 22);
+        Matrix base = RbmAis.baseRateBias(data);
+        DbmAis ais = new DbmAis(dbm, base);
+        AnnealingSchedule schedule = AnnealingSchedule.standardScaled(0.3);
+        AisEstimate f = ais.forward(schedule, 100, new RandomStream(23), Progress.NONE);
+        java.util.List<Matrix> samples = dgm4j.dbm.DbmSampler.gibbsChains(dbm, null, 100, 2000, new RandomStream(25));
+        AisEstimate r = ais.reverse(samples, schedule, new RandomStream(26), Progress.NONE);
+        for (AisEstimate e : new AisEstimate[] {f, r}) {
+            java.util.List<AisEstimate.PathPoint> path = e.path();
+            assertTrue(path.size() > 400 && path.size() < 600, "points kept: " + path.size());
+            AisEstimate.PathPoint first = path.get(0), last = path.get(path.size() - 1);
+            // the path runs from beta 0 to 1 (forward) or 1 to 0 (reverse), from ln Z_0 to the estimate or back
+            assertEquals(e.reverse() ? 1.0 : 0.0, first.beta(), 0.0);
+            assertEquals(e.reverse() ? 0.0 : 1.0, last.beta(), 0.0);
+            assertEquals(e.reverse() ? e.logZ() : ais.logZBase(), first.logZ(), 1e-9);
+            assertEquals(e.reverse() ? ais.logZBase() : e.logZ(), last.logZ(), 1e-6);
+            assertEquals(e.effectiveRuns(), last.effectiveRuns(), 1e-6);
+            // at intermediate betas it estimates ln Z of p*_beta: the DBM with weights and hidden biases times beta and
+            // visible biases beta b_0 + (1 - beta) b_A, computed exactly
+            for (double target : new double[] {0.3, 0.6, 0.9}) {
+                AisEstimate.PathPoint p = path.stream().min(java.util.Comparator.comparingDouble(q -> Math.abs(q.beta() - target))).orElseThrow();
+                assertTrue(Math.abs(p.beta() - target) < 0.02, "no point near beta " + target);
+                Dbm scaled = dbm.copy();
+                for (int l = 1; l <= dbm.hiddenLayers(); l++) {
+                    Elementwise.scale(scaled.weights(l), (float) p.beta());
+                    Elementwise.scale(scaled.bias(l), (float) p.beta());
+                }
+                Elementwise.axpby((float) p.beta(), dbm.bias(0), (float) (1 - p.beta()), base, scaled.bias(0));
+                double exact = ExactPartition.logZ(scaled);
+                assertEquals(exact, p.logZ(), 0.1, (e.reverse() ? "reverse" : "forward") + " path at beta " + p.beta());
+            }
+        }
+    }
+
+    @Test
     void aisMatchesExactLogZOnAWideDbmWithANarrowFirstHiddenLayer() {
         // 300-10-120 with MNIST-like magnitudes (weights sd 0.3, visible biases around -2, sparse h2): exact by
         // enumerating h1's 2^10 states, v and h2 summed out; AIS anneals v's biases from a different base rate
