@@ -286,7 +286,8 @@ final class DbmCommands {
 
     /** {@code dgm eval ais} for a DBM: ln Z by AIS, the mean-field lower bound on the data's log-probability. */
     static int ais(ModelFile file, Path model, DataSelection data, String split, int runs, AnnealingSchedule schedule,
-                   boolean reverse, boolean exact, String binarize, int meanFieldIterations, long seed, Path trace, CommandSpec spec) {
+                   boolean reverse, boolean exact, String binarize, int meanFieldIterations, long seed, boolean posteriorBase,
+                   Path trace, CommandSpec spec) {
         Dbm dbm = DbmFiles.read(file);
         PrintWriter out = spec.commandLine().getOut();
         Binarization b = Binarization.parse(binarize);
@@ -295,14 +296,16 @@ final class DbmCommands {
         dbm.requireVisible(trainBits);
         Matrix x = b.apply(data.hasSplits() ? data.load(split) : train).features();
         long t0 = System.nanoTime();
-        DbmAis ais = new DbmAis(dbm, RbmAis.baseRateBias(trainBits));
+        DbmAis ais = posteriorBase ? new DbmAis(dbm, DbmAis.baseRates(dbm, trainBits, meanFieldIterations))
+                : new DbmAis(dbm, RbmAis.baseRateBias(trainBits));
         AisEstimate f = ais.forward(schedule, runs, new RandomStream(seed).split(0), new ProgressBar(spec.commandLine().getErr()));
         double secs = (System.nanoTime() - t0) / 1e9;
         double[] bound = DbmAis.logProbabilityLowerBound(dbm, x, 0, meanFieldIterations, 1e-6);
         double mean = 0;
         for (double v : bound) mean += v / bound.length;
         String what = x.rows() + " " + (data.hasSplits() ? split : "given") + " examples";
-        out.printf(Locale.ROOT, "%s DBM; ln Z_base = %.4f%n", layers(dbm), ais.logZBase());
+        out.printf(Locale.ROOT, "%s DBM; ln Z_base = %.4f (%s)%n", layers(dbm), ais.logZBase(),
+                posteriorBase ? "base rates of every layer, the hidden ones from the mean-field posterior" : "base-rate visible units, uniform hidden units");
         out.printf(Locale.ROOT, "%s  (%.1f s)%n", f, secs);
         RbmCommands.warnIfFewEffectiveRuns(spec.commandLine().getErr(), "", f, "--betas");
         out.printf(Locale.ROOT, "average log-probability lower bound (mean field, %d iterations) of %s: %.2f nats (bracket %.2f .. %.2f)%n",

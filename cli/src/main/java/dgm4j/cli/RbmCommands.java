@@ -390,6 +390,10 @@ final class RbmCommands {
         @Option(names = "--exact", description = "also compute ln Z exactly (at most 25 units on the smaller layer)") boolean exact;
         @Option(names = "--binarize", defaultValue = "fixed:1", description = "how the scored data are binarized (default: ${DEFAULT-VALUE})") String binarize;
         @Option(names = "--mean-field-iterations", defaultValue = "30", description = "DBMs: cap on mean-field sweeps for the lower bound (default: ${DEFAULT-VALUE})") int meanFieldIterations;
+        @Option(names = "--hidden-base", defaultValue = "uniform",
+                description = "DBMs: the AIS base model's hidden layers: uniform (the paper's base-rate model) or posterior (the "
+                        + "log-odds of each unit's average mean-field activation on the training split) (default: ${DEFAULT-VALUE})")
+        String hiddenBase;
         @Option(names = "--trace", paramLabel = "FILE",
                 description = "write ln Z_beta along the annealing path (forward and, with --reverse, reverse), with its effective "
                         + "runs and sd(ln w), as CSV: where the two directions part, the schedule needs more betas") Path trace;
@@ -407,10 +411,15 @@ final class RbmCommands {
             } catch (NumberFormatException e) {
                 throw new InputException("--betas must be 'standard' or a positive number, got " + betas);
             }
+            if (!hiddenBase.equals("uniform") && !hiddenBase.equals("posterior")) {
+                throw new InputException("--hidden-base must be uniform or posterior, got " + hiddenBase);
+            }
             ModelFile file = ModelFiles.read(model, Rbm.KIND, Dbm.KIND);
             if (DbmCommands.isDbm(file)) {
-                return DbmCommands.ais(file, model, data, split, runs, schedule, reverse, exact, binarize, meanFieldIterations, seed, trace, spec);
+                return DbmCommands.ais(file, model, data, split, runs, schedule, reverse, exact, binarize, meanFieldIterations, seed,
+                        hiddenBase.equals("posterior"), trace, spec);
             }
+            if (!hiddenBase.equals("uniform")) throw new InputException("--hidden-base applies to DBMs (an RBM's hidden units are summed out)");
             Loaded loaded = loadModel(model);
             Rbm rbm = loaded.rbm();
             Dataset train = data.load("train");

@@ -51,10 +51,14 @@ public final class RbmAis extends RbmAnnealing {
      */
     public static Matrix baseRateBias(Matrix data) {
         if (data.rows() == 0) throw new InputException("cannot fit a base-rate model to an empty dataset");
-        Matrix counts = Elementwise.columnSums(data, 1f, 0f, Matrix.zeros(1, data.cols()));
-        Matrix b = Matrix.zeros(1, data.cols());
-        for (int i = 0; i < data.cols(); i++) {
-            double p = (counts.get(0, i) + 1.0) / (data.rows() + 2.0);
+        return smoothedLogOdds(Elementwise.columnSums(data, 1f, 0f, Matrix.zeros(1, data.cols())), data.rows());
+    }
+
+    /** logit((count_i + 1) / (n + 2)) for each column of the 1 x D counts (fractional counts allowed). */
+    static Matrix smoothedLogOdds(Matrix counts, long n) {
+        Matrix b = Matrix.zeros(1, counts.cols());
+        for (int i = 0; i < counts.cols(); i++) {
+            double p = (counts.get(0, i) + 1.0) / (n + 2.0);
             b.set(0, i, (float) Math.log(p / (1 - p)));
         }
         return b;

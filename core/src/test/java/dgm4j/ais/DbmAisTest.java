@@ -60,12 +60,26 @@ class DbmAisTest {
     void pathTracesExactLogZOfTheIntermediateDistributions() {
         Dbm dbm = DbmTrainerTest.trainOnBars(5, 1, 21);
         Matrix data = RbmTest.bars(500, 22);
-        Matrix base = RbmAis.baseRateBias(data);
+        // the base-rate model (hidden layers uniform) and one with every layer's base rates from the mean-field posterior
+        java.util.List<Matrix> uniform = java.util.List.of(RbmAis.baseRateBias(data), Matrix.zeros(1, dbm.units(1)), Matrix.zeros(1, dbm.units(2)));
+        java.util.List<Matrix> fitted = DbmAis.baseRates(dbm, data, 30);
+        assertEquals(uniform.get(0).get(0, 3), fitted.get(0).get(0, 3), 0f);
+        double spread = 0;
+        for (int j = 0; j < dbm.units(1); j++) spread = Math.max(spread, Math.abs(fitted.get(1).get(0, j)));
+        assertTrue(spread > 1, "the fitted hidden base rates are not uniform: " + spread);
+        for (java.util.List<Matrix> base : java.util.List.of(uniform, fitted)) checkPath(dbm, base);
+    }
+
+    private static void checkPath(Dbm dbm, java.util.List<Matrix> base) {
         DbmAis ais = new DbmAis(dbm, base);
         AnnealingSchedule schedule = AnnealingSchedule.standardScaled(0.3);
         AisEstimate f = ais.forward(schedule, 100, new RandomStream(23), Progress.NONE);
         java.util.List<Matrix> samples = dgm4j.dbm.DbmSampler.gibbsChains(dbm, null, 100, 2000, new RandomStream(25));
         AisEstimate r = ais.reverse(samples, schedule, new RandomStream(26), Progress.NONE);
+        double exactLogZ = ExactPartition.logZ(dbm);
+        System.out.println("DBM AIS from " + base.get(1).get(0, 0) + "..: " + f + "; " + r + "; exact " + exactLogZ);
+        assertEquals(exactLogZ, f.logZ(), 0.1);
+        assertEquals(exactLogZ, r.logZ(), 0.1);
         for (AisEstimate e : new AisEstimate[] {f, r}) {
             java.util.List<AisEstimate.PathPoint> path = e.path();
             assertTrue(path.size() > 400 && path.size() < 600, "points kept: " + path.size());
@@ -76,17 +90,16 @@ class DbmAisTest {
             assertEquals(e.reverse() ? e.logZ() : ais.logZBase(), first.logZ(), 1e-9);
             assertEquals(e.reverse() ? ais.logZBase() : e.logZ(), last.logZ(), 1e-6);
             assertEquals(e.effectiveRuns(), last.effectiveRuns(), 1e-6);
-            // at intermediate betas it estimates ln Z of p*_beta: the DBM with weights and hidden biases times beta and
-            // visible biases beta b_0 + (1 - beta) b_A, computed exactly
+            // at intermediate betas it estimates ln Z of p*_beta: the DBM with weights times beta and biases
+            // beta b_l + (1 - beta) b_A,l, computed exactly
             for (double target : new double[] {0.3, 0.6, 0.9}) {
                 AisEstimate.PathPoint p = path.stream().min(java.util.Comparator.comparingDouble(q -> Math.abs(q.beta() - target))).orElseThrow();
                 assertTrue(Math.abs(p.beta() - target) < 0.02, "no point near beta " + target);
                 Dbm scaled = dbm.copy();
-                for (int l = 1; l <= dbm.hiddenLayers(); l++) {
-                    Elementwise.scale(scaled.weights(l), (float) p.beta());
-                    Elementwise.scale(scaled.bias(l), (float) p.beta());
+                for (int l = 1; l <= dbm.hiddenLayers(); l++) Elementwise.scale(scaled.weights(l), (float) p.beta());
+                for (int l = 0; l <= dbm.hiddenLayers(); l++) {
+                    Elementwise.axpby((float) p.beta(), dbm.bias(l), (float) (1 - p.beta()), base.get(l), scaled.bias(l));
                 }
-                Elementwise.axpby((float) p.beta(), dbm.bias(0), (float) (1 - p.beta()), base, scaled.bias(0));
                 double exact = ExactPartition.logZ(scaled);
                 assertEquals(exact, p.logZ(), 0.1, (e.reverse() ? "reverse" : "forward") + " path at beta " + p.beta());
             }
