@@ -99,8 +99,8 @@ class ReadmeExampleTest {
         config.chains = 20;
         DbmTrainer sa = new DbmTrainer(dbm, config, random.split(4));
         while (batches.next()) sa.update(batches.features(), 0);
-        AisEstimate z = new DbmAis(dbm, RbmAis.baseRateBias(Binarization.fixed(1).apply(train).features()))
-                .forward(AnnealingSchedule.standardScaled(0.05), 20, random.split(5), Progress.NONE);
+        java.util.List<Matrix> base = DbmAis.baseRates(dbm, Binarization.fixed(1).apply(train).features(), 30);
+        AisEstimate z = new DbmAis(dbm, base).forward(AnnealingSchedule.standardScaled(0.05), 20, random.split(5), Progress.NONE);
         Matrix test = Binarization.fixed(1).apply(all.subset(200, 300)).features();
         double[] bound = DbmAis.logProbabilityLowerBound(dbm, test, z.logZ(), 30, 1e-6);
         assertTrue(bound[0] < 0 && bound[0] > 784 * Math.log(0.5) - 50, "a bound on the log-probability of 784 pixels: " + bound[0]);

@@ -160,10 +160,12 @@ final class DbmCommands {
             if (aisEvery > 0) {
                 if (task.monitorValidation() == null) throw new InputException("--ais-every needs data with a validation split (--data NAME)");
                 AnnealingSchedule schedule = AnnealingSchedule.standardScaled(aisBetas);
-                Matrix base = RbmAis.baseRateBias(Binarization.fixed(run.seed).apply(train).features());
+                // base rates of every layer (DbmAis.baseRates), refitted to the model being monitored, from 5,000 training rows
+                Matrix trainBits = Binarization.fixed(run.seed).apply(train).features();
+                Matrix baseRows = trainBits.rows(0, Math.min(trainBits.rows(), 5000));
                 Matrix monitored = task.monitorValidation();
                 task.withMonitor(aisEvery, (model, epoch) -> {
-                    AisEstimate z = new DbmAis(model, base).forward(schedule, 100, new RandomStream(run.seed).split(1000 + epoch), dgm4j.Progress.NONE);
+                    AisEstimate z = new DbmAis(model, DbmAis.baseRates(model, baseRows, meanFieldIterations)).forward(schedule, 100, new RandomStream(run.seed).split(1000 + epoch), dgm4j.Progress.NONE);
                     double bound = 0;
                     for (double b : DbmAis.logProbabilityLowerBound(model, monitored, z.logZ(), meanFieldIterations, 1e-6)) bound += b / monitored.rows();
                     Map<String, Double> m = new java.util.LinkedHashMap<>();

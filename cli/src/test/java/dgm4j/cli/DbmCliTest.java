@@ -112,6 +112,12 @@ class DbmCliTest {
         Cli split = Cli.run(join(new String[] {"eval", "classify", dbm.toString()}, join(images(), "--train-split", "test")));
         assertEquals(2, split.code, split.toString());
         assertTrue(split.err.contains("--train-split must be train or train+validation, got test"), split.err);
+        Cli rbmBase = Cli.run(join(new String[] {"eval", "ais", rbm.toString()}, join(images(), "--hidden-base", "uniform")));
+        assertEquals(2, rbmBase.code, rbmBase.toString());
+        assertTrue(rbmBase.err.contains("--hidden-base applies to DBMs"), rbmBase.err);
+        Cli badBase = Cli.run(join(new String[] {"eval", "ais", dbm.toString()}, join(images(), "--hidden-base", "data")));
+        assertEquals(2, badBase.code, badBase.toString());
+        assertTrue(badBase.err.contains("--hidden-base must be uniform or posterior, got data"), badBase.err);
         Cli layer = Cli.run(join(new String[] {"transform", rbm.toString()}, join(images(), "--layer", "1", "--out", dir.resolve("x.csv").toString())));
         assertEquals(2, layer.code, layer.toString());
         Cli deep = Cli.run(join(new String[] {"transform", dbm.toString()}, join(images(), "--layer", "3", "--out", dir.resolve("x.csv").toString())));
