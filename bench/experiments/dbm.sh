@@ -5,13 +5,14 @@
 # schedule scaled to ~20,000 betas and the mean-field lower bound on the test set; then the same with parallel
 # tempering, and the mixing measurement (digit classes the fantasy particles visit per 1,000 sweeps).
 #
-# Cost on this machine, single thread (measured: one joint epoch ~33 s, RBM1 epoch ~12 s, RBM2 epoch ~6 s x k):
-#   pretraining 100 + 100 epochs (RBM2 CD-k with k rising 1..10)   ~ 1.5 h
-#   joint training, EPOCHS=300 (the paper trains for longer)       ~ 2.8 h   (x (1 + K) with tempering over K replicas... see below)
-#   AIS forward + reverse (58,001 betas x 100 runs each) + bounds  ~ 12 min
-#   fine-tuning, 100 epochs (dgm eval classify)                    ~ 15 min
+# Cost on this machine, single thread (measured: pretraining 100 + 100 epochs 1,176 s; one joint epoch ~30 s):
+#   pretraining 100 + 100 epochs (RBM2 CD-k with k rising 1..10)   ~ 20 min
+#   joint training, EPOCHS=300 (the paper trains for longer)       ~ 2.5 h
+#   AIS forward + reverse (14,501 betas x 100 runs each, the base
+#   model fitted to every layer's mean-field activations) + bounds ~ 6 min
+#   fine-tuning, 100 epochs (dgm eval classify)                    ~ 11 min
 #   features + logistic regression (1,000 L-BFGS iterations)      ~ 6 min
-# i.e. ~4.5 h for the plain recipe; the tempering run with --tempering 10 costs ~10x the joint training (~28 h):
+# i.e. ~3.2 h for the plain recipe; the tempering run with --tempering 10 costs ~10x the joint training (~25 h):
 # run it with fewer epochs (TEMPER_EPOCHS) or skip it (TEMPER=0). Not run in CI.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,9 +23,11 @@ COMMON=(--data mnist --hidden 500,1000 --threads 1 --seed 1 --chains 100 --gibbs
         --lr 0.001 --lr-decay 1.000015 --weight-decay 0.0002 --sparsity-targets 0.2,0.1 --pretrain-epochs "$PRE")
 ./dgm train dbm "${COMMON[@]}" --epochs "$EPOCHS" --checkpoint-every 30m --out runs/exp/dbm.safetensors \
   --log runs/exp/dbm.csv --pictures runs/exp/dbm 2>&1 | tee runs/exp/dbm.train.log | grep -v '\['
-# forward and reverse AIS (58,001 betas: the standard schedule x 4; the reverse runs start from the persistent chains):
-# on a well-annealed model the two agree; check the effective runs each reports before trusting either
-./dgm eval ais runs/exp/dbm.safetensors --data mnist --betas 4 --runs 100 --reverse --threads 1 2>&1 | tee runs/exp/dbm.ais.log | grep -v '\['
+# forward and reverse AIS (the standard 14,501 betas; the reverse runs start from the persistent chains): on a
+# well-annealed model the two agree; check the effective runs each reports, and the paths in dbm.trace.csv
+# (bench/scripts/ais_trace.py), before trusting either
+./dgm eval ais runs/exp/dbm.safetensors --data mnist --runs 100 --reverse --threads 1 --trace runs/exp/dbm.trace.csv 2>&1 \
+  | tee runs/exp/dbm.ais.log | grep -v '\['
 ./dgm complete runs/exp/dbm.safetensors --data mnist --out runs/exp/dbm/completion.png --count 20 --hide bottom
 for split in train test; do
   ./dgm transform runs/exp/dbm.safetensors --data mnist --split $split --threads 1 --out runs/exp/dbm-features-$split.npz
