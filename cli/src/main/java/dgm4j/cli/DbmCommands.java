@@ -162,7 +162,7 @@ final class DbmCommands {
                 AnnealingSchedule schedule = AnnealingSchedule.standardScaled(aisBetas);
                 // base rates of every layer (DbmAis.baseRates), refitted to the model being monitored, from 5,000 training rows
                 Matrix trainBits = Binarization.fixed(run.seed).apply(train).features();
-                Matrix baseRows = trainBits.rows(0, Math.min(trainBits.rows(), 5000));
+                Matrix baseRows = trainBits.rows(0, Math.min(trainBits.rows(), 5000)).copy();   // a copy: the view would keep all rows alive
                 Matrix monitored = task.monitorValidation();
                 task.withMonitor(aisEvery, (model, epoch) -> {
                     AisEstimate z = new DbmAis(model, DbmAis.baseRates(model, baseRows, meanFieldIterations)).forward(schedule, 100, new RandomStream(run.seed).split(1000 + epoch), dgm4j.Progress.NONE);
@@ -297,9 +297,9 @@ final class DbmCommands {
         Matrix trainBits = b.apply(train).features();
         dbm.requireVisible(trainBits);
         Matrix x = b.apply(data.hasSplits() ? data.load(split) : train).features();
-        long t0 = System.nanoTime();
         DbmAis ais = posteriorBase ? new DbmAis(dbm, DbmAis.baseRates(dbm, trainBits, meanFieldIterations))
                 : new DbmAis(dbm, RbmAis.baseRateBias(trainBits));
+        long t0 = System.nanoTime();
         AisEstimate f = ais.forward(schedule, runs, new RandomStream(seed).split(0), new ProgressBar(spec.commandLine().getErr()));
         double secs = (System.nanoTime() - t0) / 1e9;
         double[] bound = DbmAis.logProbabilityLowerBound(dbm, x, 0, meanFieldIterations, 1e-6);

@@ -377,7 +377,8 @@ final class RbmCommands {
     @Command(name = "ais", mixinStandardHelpOptions = true,
             description = {"Estimate ln Z of an RBM or a DBM by annealed importance sampling (Salakhutdinov & Murray 2008) and the "
                     + "average log-probability of data (for a DBM, its mean-field lower bound).",
-                    "The base-rate model is fitted to the training split; the schedule defaults to the published 14,501 betas."})
+                    "The base model is fitted to the training split (for a DBM, to every layer's mean-field activations: --hidden-base); "
+                            + "the schedule defaults to the published 14,501 betas."})
     static final class Ais implements Callable<Integer> {
         @Parameters(paramLabel = "MODEL") Path model;
         @Mixin DataSelection data;
@@ -389,7 +390,7 @@ final class RbmCommands {
         @Option(names = "--reverse", description = "also run reverse AIS from model samples (1000 Gibbs steps per chain)") boolean reverse;
         @Option(names = "--exact", description = "also compute ln Z exactly (at most 25 units on the smaller layer)") boolean exact;
         @Option(names = "--binarize", defaultValue = "fixed:1", description = "how the scored data are binarized (default: ${DEFAULT-VALUE})") String binarize;
-        @Option(names = "--mean-field-iterations", defaultValue = "30", description = "DBMs: cap on mean-field sweeps for the lower bound (default: ${DEFAULT-VALUE})") int meanFieldIterations;
+        @Option(names = "--mean-field-iterations", defaultValue = "30", description = "DBMs: cap on mean-field sweeps for the lower bound and the fitted base (default: ${DEFAULT-VALUE})") int meanFieldIterations;
         @Option(names = "--hidden-base", defaultValue = "posterior",
                 description = "DBMs: the AIS base model's hidden layers: posterior (the log-odds of each unit's average mean-field "
                         + "activation on the training split) or uniform (the paper's base-rate model, which can leave forward and "
@@ -411,6 +412,10 @@ final class RbmCommands {
                 schedule = "standard".equals(betas) ? AnnealingSchedule.standard() : AnnealingSchedule.standardScaled(Double.parseDouble(betas));
             } catch (NumberFormatException e) {
                 throw new InputException("--betas must be 'standard' or a positive number, got " + betas);
+            }
+            if (trace != null) {
+                Path dir = trace.toAbsolutePath().getParent();
+                if (dir == null || !Files.isDirectory(dir)) throw new InputException("--trace: directory " + dir + " does not exist");
             }
             if (!hiddenBase.equals("uniform") && !hiddenBase.equals("posterior")) {
                 throw new InputException("--hidden-base must be uniform or posterior, got " + hiddenBase);
@@ -437,6 +442,7 @@ final class RbmCommands {
             double baseLogZ;
             long t0 = System.nanoTime();
             if (rbm instanceof ReplicatedSoftmaxRbm) {
+                if (trace != null) throw new InputException("--trace is not available for replicated-softmax RBMs (one annealing per document length)");
                 if (exact) throw new InputException("--exact is not implemented for replicated softmax models (ln Z depends on each document length)");
                 // one ln Z per document length; held-out perplexity exp(-sum_n log p(v_n) / sum_n D_n)
                 ReplicatedSoftmaxAis ais = new ReplicatedSoftmaxAis((ReplicatedSoftmaxRbm) rbm,

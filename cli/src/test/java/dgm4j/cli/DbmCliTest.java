@@ -118,6 +118,9 @@ class DbmCliTest {
         Cli badBase = Cli.run(join(new String[] {"eval", "ais", dbm.toString()}, join(images(), "--hidden-base", "data")));
         assertEquals(2, badBase.code, badBase.toString());
         assertTrue(badBase.err.contains("--hidden-base must be uniform or posterior, got data"), badBase.err);
+        Cli noDir = Cli.run(join(new String[] {"eval", "ais", dbm.toString()}, join(images(), "--trace", dir.resolve("no/such/path.csv").toString())));
+        assertEquals(2, noDir.code, noDir.toString());
+        assertTrue(noDir.err.contains("--trace: directory") && noDir.err.contains("does not exist"), noDir.err);
         Cli layer = Cli.run(join(new String[] {"transform", rbm.toString()}, join(images(), "--layer", "1", "--out", dir.resolve("x.csv").toString())));
         assertEquals(2, layer.code, layer.toString());
         Cli deep = Cli.run(join(new String[] {"transform", dbm.toString()}, join(images(), "--layer", "3", "--out", dir.resolve("x.csv").toString())));
@@ -167,6 +170,13 @@ class DbmCliTest {
         long forward = rows.stream().filter(r -> r.startsWith("forward,")).count(), backward = rows.stream().filter(r -> r.startsWith("reverse,")).count();
         assertTrue(forward > 100 && forward == backward && forward + backward == rows.size() - 1, rows.size() + " rows");
         assertTrue(rows.get(1).startsWith("forward,0.00000000,") && rows.get(rows.size() - 1).startsWith("reverse,0.00000000,"), rows.get(1));
+        // ... from ln Z_base to the forward estimate, then from the reverse estimate back to ln Z_base
+        java.util.function.IntFunction<Double> logZAt = i -> Double.parseDouble(rows.get(i).split(",")[2]);
+        double base = number(a.out, "ln Z_base = ([-0-9.]+)");
+        assertEquals(base, logZAt.apply(1), 1e-3);
+        assertEquals(number(a.out, "forward AIS: ln Z = ([-0-9.]+)"), logZAt.apply((int) forward), 1e-3);
+        assertEquals(number(a.out, "reverse AIS: ln Z = ([-0-9.]+)"), logZAt.apply((int) forward + 1), 1e-3);
+        assertEquals(base, logZAt.apply(rows.size() - 1), 1e-3);
         double ais = number(a.out, "forward AIS: ln Z = ([-0-9.]+)"), exact = number(a.out, "exact ln Z = ([-0-9.]+)");
         assertEquals(exact, ais, 0.1, a.out);
         // reverse AIS from the checkpoint's persistent chains (+1,000 sweeps): the small model mixes, so it agrees too
@@ -176,5 +186,11 @@ class DbmCliTest {
         double bound = number(a.out, "exact ln Z = [-0-9.]+; lower bound ([-0-9.]+) nats");
         double logp = number(a.out, "exact average log-probability ([-0-9.]+) nats");
         assertTrue(bound <= logp && logp - bound < 1.0, a.out);
+        // the paper's base (hidden layers uniform) agrees with the exact ln Z too
+        Cli uniform = Cli.run("eval", "ais", model.toString(), "--csv", csv.toString(), "--runs", "100", "--betas", "0.3",
+                "--hidden-base", "uniform", "--threads", "1");
+        assertEquals(0, uniform.code, uniform.toString());
+        assertTrue(uniform.out.contains("uniform hidden units"), uniform.out);
+        assertEquals(exact, number(uniform.out, "forward AIS: ln Z = ([-0-9.]+)"), 0.1, uniform.out);
     }
 }

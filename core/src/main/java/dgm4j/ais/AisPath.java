@@ -15,7 +15,8 @@ final class AisPath {
     private int size;
 
     AisPath(int steps, int points) {
-        this.every = Math.max(1, steps / Math.max(1, points));
+        int p = Math.max(1, points);
+        this.every = Math.max(1, (steps + p - 1) / p);
     }
 
     /** A path keeping about 500 points of an annealing through {@code gammas}. */

@@ -53,8 +53,10 @@ public final class DbmAis {
             throw new InputException("base model has " + baseBiases.size() + " layers of biases, the DBM " + (dbm.hiddenLayers() + 1));
         }
         double lz = 0;
+        List<Matrix> copies = new ArrayList<>();
         for (int l = 0; l < baseBiases.size(); l++) {
             Matrix b = baseBiases.get(l);
+            if (b == null) throw new InputException("base-model biases of layer " + l + " are missing");
             if (b.rows() != 1 || b.cols() != dbm.units(l)) {
                 throw new InputException("base-model biases of layer " + l + " are " + b.shape() + ", expected 1x" + dbm.units(l));
             }
@@ -62,9 +64,10 @@ public final class DbmAis {
                 if (!Float.isFinite(b.get(0, j))) throw new InputException("base-model bias " + j + " of layer " + l + " is " + b.get(0, j));
                 lz += LogMath.softplus(b.get(0, j));
             }
+            copies.add(b.copy());
         }
         this.dbm = dbm;
-        this.base = List.copyOf(baseBiases);
+        this.base = List.copyOf(copies);
         this.logZBase = lz;
     }
 

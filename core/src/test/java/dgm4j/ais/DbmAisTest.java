@@ -1,6 +1,7 @@
 package dgm4j.ais;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -28,9 +29,14 @@ class DbmAisTest {
     }
 
     private static void check(Dbm dbm) {
-        double exact = ExactPartition.logZ(dbm);   // the odd layers enumerated, v and h2 summed out
         Matrix data = RbmTest.bars(500, 22);
-        DbmAis ais = new DbmAis(dbm, RbmAis.baseRateBias(data));
+        // the paper's base-rate model (hidden layers uniform), and every layer's base rates from the mean-field posterior
+        checkAis(dbm, data, new DbmAis(dbm, RbmAis.baseRateBias(data)));
+        checkAis(dbm, data, new DbmAis(dbm, DbmAis.baseRates(dbm, data, 30)));
+    }
+
+    private static void checkAis(Dbm dbm, Matrix data, DbmAis ais) {
+        double exact = ExactPartition.logZ(dbm);   // the odd layers enumerated, v and h2 summed out
         AisEstimate f = ais.forward(AnnealingSchedule.standardScaled(0.3), 100, new RandomStream(23), Progress.NONE);
         System.out.println("DBM AIS: " + f + "; exact ln Z " + exact);
         assertEquals(exact, f.logZ(), 0.1, f + " exact " + exact);
@@ -156,6 +162,36 @@ class DbmAisTest {
             double even = ExactPartition.logZOverEvenStates(dbm);
             assertEquals(even, odd, 1e-5, "odd " + odd + " even " + even);   // float32 inputs: agree to ~1e-7
         }
+    }
+
+    @Test
+    void aDbmEqualToItsBaseModelGetsZeroLogWeights() {
+        // W = 0 and every layer's biases equal to the base's: each intermediate distribution is the base itself
+        Dbm dbm = Dbm.initialize(new int[] {6, 4, 3}, new RandomStream(1));
+        for (int l = 1; l <= 2; l++) dbm.weights(l).fill(0f);
+        java.util.List<Matrix> base = java.util.List.of(Matrix.of(1, 6, -2f, -1f, 0f, 0.5f, 1f, 3f),
+                Matrix.of(1, 4, -3f, 0f, 1f, 2f), Matrix.of(1, 3, 0.5f, -0.5f, 4f));
+        for (int l = 0; l <= 2; l++) dbm.bias(l).copyFrom(base.get(l));
+        DbmAis ais = new DbmAis(dbm, base);
+        assertEquals(ExactPartition.logZ(dbm), ais.logZBase(), 1e-4);
+        AisEstimate e = ais.forward(AnnealingSchedule.linear(20), 10, new RandomStream(3), Progress.NONE);
+        assertEquals(0.0, e.logWeightStd(), 1e-5);
+        assertEquals(ais.logZBase(), e.logZ(), 1e-5);
+    }
+
+    @Test
+    void badBaseModelsAreRefused() {
+        Dbm dbm = Dbm.initialize(new int[] {6, 4, 3}, new RandomStream(1));
+        Matrix v = Matrix.zeros(1, 6), h1 = Matrix.zeros(1, 4), h2 = Matrix.zeros(1, 3);
+        String[] messages = {
+                assertThrows(dgm4j.InputException.class, () -> new DbmAis(dbm, java.util.List.of(v, h1))).getMessage(),
+                assertThrows(dgm4j.InputException.class, () -> new DbmAis(dbm, java.util.List.of(v, h2, h2))).getMessage(),
+                assertThrows(dgm4j.InputException.class, () -> new DbmAis(dbm, java.util.List.of(v, h1, Matrix.of(1, 3, 0f, Float.NaN, 0f)))).getMessage(),
+                assertThrows(dgm4j.InputException.class, () -> new DbmAis(dbm, Matrix.zeros(1, 5))).getMessage()};
+        assertEquals("base model has 2 layers of biases, the DBM 3", messages[0]);
+        assertTrue(messages[1].contains("layer 1 are 1x3, expected 1x4"), messages[1]);
+        assertTrue(messages[2].contains("bias 1 of layer 2 is NaN"), messages[2]);
+        assertTrue(messages[3].contains("expected 1x6"), messages[3]);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 import dgm4j.Progress;
+import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.rbm.BernoulliRbm;
@@ -58,6 +59,16 @@ class RbmAisTest {
             }
             AisEstimate rev = ais.reverse(v, AnnealingSchedule.standard(), r, Progress.NONE);
             assertEquals(exact, rev.logZ(), 0.1, "reverse " + rev + " exact " + exact);
+            // the paths: ln Z_beta of the intermediate RBM (W, c times beta; b beta b + (1 - beta) b_A) at beta ~ 0.5
+            for (AisEstimate e : new AisEstimate[] {f, rev}) {
+                AisEstimate.PathPoint p = e.path().stream().min(java.util.Comparator.comparingDouble(q -> Math.abs(q.beta() - 0.5))).orElseThrow();
+                float beta = (float) p.beta();
+                BernoulliRbm mid = new BernoulliRbm(Elementwise.scale(rbm.weights().copy(), beta),
+                        Elementwise.axpby(beta, rbm.visibleBias(), 1 - beta, RbmAis.baseRateBias(data), Matrix.zeros(1, 16)),
+                        Elementwise.scale(rbm.hiddenBias().copy(), beta));
+                assertEquals(ExactPartition.logZ(mid), p.logZ(), 0.1, (e.reverse() ? "reverse" : "forward") + " path at beta " + beta);
+                assertEquals(e.reverse() ? ais.logZBase() : e.logZ(), e.path().get(e.path().size() - 1).logZ(), 1e-6);
+            }
         }
     }
 }
