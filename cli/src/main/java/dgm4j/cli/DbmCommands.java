@@ -80,11 +80,16 @@ final class DbmCommands {
         @Option(names = "--batch", defaultValue = "100", description = "minibatch size (default: ${DEFAULT-VALUE})") int batch;
         @Option(names = "--binarize", defaultValue = "dynamic",
                 description = "how pixels in [0,1] become binary: dynamic, fixed:SEED, threshold[:T] (default: ${DEFAULT-VALUE})") String binarize;
+        @Option(names = "--train-split", defaultValue = "train",
+                description = "train, or train+validation (the paper's 60,000 MNIST images; nothing is then held out for the "
+                        + "monitors) (default: ${DEFAULT-VALUE})")
+        String trainSplit;
         @Spec CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             run.validate();
+            DataSelection.requireTrainSplit(trainSplit);
             numeric.apply();
             for (int h : hidden) if (h < 1) throw new InputException("--hidden sizes must be at least 1, got " + h);
             if (batch < 1) throw new InputException("--batch must be at least 1, got " + batch);
@@ -93,8 +98,8 @@ final class DbmCommands {
             Binarization binarization = Binarization.parse(binarize);
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Dataset train = data.load("train");
-            Dataset validation = data.hasValidation() ? data.load("validation") : null;
+            Dataset train = data.hasSplits() ? data.load(trainSplit) : data.load("train");
+            Dataset validation = data.hasValidation() && trainSplit.equals("train") ? data.load("validation") : null;
             Binarization.requireUnitRange(train.features(), train.name());
 
             DbmTrainer.Config config = new DbmTrainer.Config();
@@ -158,7 +163,9 @@ final class DbmCommands {
             run.prepareLog(startEpoch);
             DbmTrainingTask task = new DbmTrainingTask(trainer, train, validation, batch, binarization, dataRandom, provenance);
             if (aisEvery > 0) {
-                if (task.monitorValidation() == null) throw new InputException("--ais-every needs data with a validation split (--data NAME)");
+                if (task.monitorValidation() == null) {
+                    throw new InputException("--ais-every needs a held-out validation split (--data NAME, --train-split train)");
+                }
                 AnnealingSchedule schedule = AnnealingSchedule.standardScaled(aisBetas);
                 // base rates of every layer (DbmAis.baseRates), refitted to the model being monitored, from 5,000 training rows
                 Matrix trainBits = Binarization.fixed(run.seed).apply(train).features();

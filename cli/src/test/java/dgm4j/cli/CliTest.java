@@ -207,7 +207,7 @@ class CliTest {
     }
 
     /** A stand-in for the catalog's 8x8 digits (1,797 rows of 64 values in 0..16 and a label), in its layout. */
-    private static Path fakeDigits(Path dir) throws Exception {
+    static Path fakeDigits(Path dir) throws Exception {
         Path data = dir.resolve("data"), digits = data.resolve("digits");
         Files.createDirectories(digits);
         java.util.Random r = new java.util.Random(5);

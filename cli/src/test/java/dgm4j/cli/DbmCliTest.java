@@ -155,6 +155,35 @@ class DbmCliTest {
     }
 
     @Test
+    void trainSplitsAndTheAisMonitorOnCatalogData(@TempDir Path dir) throws Exception {
+        Path data = CliTest.fakeDigits(dir);   // digits layout: train 1,197 rows, validation 200, test 400
+        String[] common = {"train", "dbm", "--data", "digits", "--data-dir", data.toString(), "--hidden", "8,4", "--pretrain-epochs", "2",
+                "--epochs", "2", "--batch", "20", "--chains", "20", "--lr", "0.01", "--threads", "1"};
+        Path log = dir.resolve("m.csv");
+        Cli monitored = Cli.run(join(common, "--ais-every", "1", "--ais-betas", "0.05", "--out", dir.resolve("m.safetensors").toString(),
+                "--log", log.toString()));
+        assertEquals(0, monitored.code, monitored.toString());
+        assertTrue(monitored.err.contains("(1197 examples"), monitored.err);
+        java.util.List<String> rows = Files.readAllLines(log);
+        java.util.List<String> header = java.util.Arrays.asList(rows.get(0).split(","));
+        String[] epoch1 = rows.get(1).split(",", -1);
+        double logZ = Double.parseDouble(epoch1[header.indexOf("ais_log_z")]);
+        double effective = Double.parseDouble(epoch1[header.indexOf("ais_effective_runs")]);
+        double bound = Double.parseDouble(epoch1[header.indexOf("ais_validation_lower_bound")]);
+        assertTrue(Double.isFinite(logZ) && effective >= 1 && effective <= 100 && bound < 0 && bound > 64 * Math.log(0.5) - 20, rows.toString());
+
+        Cli all = Cli.run(join(common, "--train-split", "train+validation", "--out", dir.resolve("a.safetensors").toString()));
+        assertEquals(0, all.code, all.toString());
+        assertTrue(all.err.contains("(1397 examples"), all.err);
+        Cli noHeldOut = Cli.run(join(common, "--train-split", "train+validation", "--ais-every", "1", "--out", dir.resolve("b.safetensors").toString()));
+        assertEquals(2, noHeldOut.code, noHeldOut.toString());
+        assertTrue(noHeldOut.err.contains("--ais-every needs a held-out validation split"), noHeldOut.err);
+        Cli test = Cli.run(join(common, "--train-split", "test", "--out", dir.resolve("c.safetensors").toString()));
+        assertEquals(2, test.code, test.toString());
+        assertTrue(test.err.contains("--train-split must be train or train+validation, got test"), test.err);
+    }
+
+    @Test
     void aisThroughTheCliMatchesExactEnumerationOnASmallDbm(@TempDir Path dir) throws Exception {
         Path csv = bars(dir), model = dir.resolve("small.safetensors");
         Cli t = Cli.run("train", "dbm", "--csv", csv.toString(), "--hidden", "8,4", "--pretrain-epochs", "5", "--epochs", "5",
