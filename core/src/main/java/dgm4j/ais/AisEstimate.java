@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import dgm4j.math.LogMath;
 
 /**
  * An AIS estimate of ln Z from M importance log-weights: ln Z = ln Z_0 + ln mean(w), with the standard error of the
@@ -143,9 +142,5 @@ public final class AisEstimate {
     public String toString() {
         return String.format(Locale.ROOT, "%s AIS: ln Z = %.4f, bracket (ln(Z-3s), ln(Z+3s)) = (%.4f, %.4f), %d runs (effective %.1f), %d betas, sd(ln w) = %.3f",
                 reverse ? "reverse" : "forward", logZ, logZLow, logZHigh, runs, effectiveRuns, betas, logWeightStd);
-    }
-
-    static double logMeanExp(double[] x) {
-        return LogMath.logMeanExp(x);
     }
 }
