@@ -34,6 +34,22 @@ public abstract class Blas {
         gemmKernel(transA, transB, m, n, k, alpha, a, b, beta, c);
     }
 
+    /**
+     * C = alpha * op(X) W + beta * C where X is expected to hold only 0s and 1s (sampled binary units, binarized data):
+     * then each row of the product is a sum of selected rows of W ({@link BinaryProducts}), at a cost proportional to
+     * the ones in X. Any X is accepted: with other values, or too many ones for the sparse sums to pay, this is
+     * {@link #gemm}. Results equal gemm's up to the order of float additions.
+     */
+    public final void gemmBinaryLeft(boolean transX, float alpha, Matrix x, Matrix w, float beta, Matrix c) {
+        int m = transX ? x.cols() : x.rows();
+        int k = transX ? x.rows() : x.cols();
+        if (k == w.rows() && c.rows() == m && c.cols() == w.cols() && m > 0 && k > 0 && w.cols() > 0 && alpha != 0f
+                && BinaryProducts.tryMultiply(transX, alpha, x, w, beta, c, Numerics.threads())) {
+            return;
+        }
+        gemm(transX, false, alpha, x, w, beta, c);
+    }
+
     /** C = A * B into a new matrix. */
     public final Matrix multiply(Matrix a, Matrix b) {
         Matrix c = Matrix.zeros(a.rows(), b.cols());

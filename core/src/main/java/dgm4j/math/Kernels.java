@@ -51,6 +51,14 @@ interface Kernels {
     /** out[i, :] = sum_{s &lt; k} g[i k + s, :] (summed in float, s in order). */
     void sumRowGroups(Matrix g, int k, Matrix out);
 
+    /** out[r n .. r n + n) = sum over p in [start[r], start[r + 1]) of w[index[p] n .. index[p] n + n), r &lt; rows, summed
+     *  in float in list order: the rows of w (n columns, on the heap) that each list selects ({@link BinaryProducts}). */
+    void sumSelectedRows(int rows, int[] start, int[] index, float[] w, int n, float[] out);
+
+    /** Bit j mod 64 of masks[i w + j / 64] (w = (cols + 63) / 64 words per row) set where x[i, j] == 1, clear where it
+     *  is 0; returns the number of ones, or -1 (masks then undefined) if x holds any other value. */
+    long binaryMasks(Matrix x, long[] masks);
+
     /** out[i, :] = (float) s[i] * x[i, :]. */
     void scaleRows(Matrix x, double[] s, Matrix out);
 

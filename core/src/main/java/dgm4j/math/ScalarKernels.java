@@ -87,6 +87,50 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public long binaryMasks(Matrix x, long[] masks) {
+        int r = x.rows(), c = x.cols(), words = (c + 63) / 64;
+        long ones = 0;
+        for (int i = 0; i < r; i++) {
+            int base = x.offset + i * c;
+            for (int w = 0; w < words; w++) {
+                masks[i * words + w] = 0;
+                if (!addBits(x, base, 64 * w, Math.min(c, 64 * w + 64), masks, i * words + w)) return -1;
+                ones += Long.bitCount(masks[i * words + w]);
+            }
+        }
+        return ones;
+    }
+
+    /** Sets bit j mod 64 of masks[word] where x[base + j] == 1, j in [from, end); false at a value other than 0/1. */
+    static boolean addBits(Matrix x, int base, int from, int end, long[] masks, int word) {
+        long bits = masks[word];
+        for (int j = from; j < end; j++) {
+            float v = x.floats.get(base + j);
+            if (v == 1f) bits |= 1L << (j & 63);
+            else if (v != 0f) return false;
+        }
+        masks[word] = bits;
+        return true;
+    }
+
+    @Override
+    public void sumSelectedRows(int rows, int[] start, int[] index, float[] w, int n, float[] out) {
+        sumSelectedRows(rows, start, index, w, n, out, 0);
+    }
+
+    /** {@link #sumSelectedRows} for the columns from {@code j0} on (also the vector kernel's tail). */
+    static void sumSelectedRows(int rows, int[] start, int[] index, float[] w, int n, float[] out, int j0) {
+        for (int r = 0; r < rows && j0 < n; r++) {
+            int o = r * n;
+            java.util.Arrays.fill(out, o + j0, o + n, 0f);
+            for (int p = start[r]; p < start[r + 1]; p++) {
+                int src = index[p] * n;
+                for (int j = j0; j < n; j++) out[o + j] += w[src + j];
+            }
+        }
+    }
+
+    @Override
     public void scaleRows(Matrix x, double[] s, Matrix out) {
         int r = x.rows(), c = x.cols();
         for (int i = 0; i < r; i++) {

@@ -365,6 +365,72 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public long binaryMasks(Matrix x, long[] masks) {
+        if (64 % L != 0) return TAIL.binaryMasks(x, masks);
+        int r = x.rows(), c = x.cols(), words = (c + 63) / 64;
+        long ones = 0;
+        for (int i = 0; i < r; i++) {
+            int base = i * c;
+            for (int w = 0; w < words; w++) {
+                long bits = 0;
+                int j = 64 * w, end = Math.min(c, j + 64);
+                for (; j + L <= end; j += L) {
+                    FloatVector v = load(x, base + j);
+                    VectorMask<Float> one = v.compare(VectorOperators.EQ, 1f);
+                    if (!one.or(v.compare(VectorOperators.EQ, 0f)).allTrue()) return -1;
+                    bits |= one.toLong() << (j & 63);
+                }
+                masks[i * words + w] = bits;
+                if (!ScalarKernels.addBits(x, x.offset + base, j, end, masks, i * words + w)) return -1;
+                ones += Long.bitCount(masks[i * words + w]);
+            }
+        }
+        return ones;
+    }
+
+    /** Column blocks of 8 vectors kept in registers across each list (a block of w, k x 128 floats, stays in L2), then
+     *  single vectors, then a scalar tail: every output element sums the same terms in the same order as the scalar
+     *  kernel. */
+    @Override
+    public void sumSelectedRows(int rows, int[] start, int[] index, float[] w, int n, float[] out) {
+        int j0 = 0;
+        for (; j0 + 8 * L <= n; j0 += 8 * L) {
+            for (int r = 0; r < rows; r++) {
+                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+                for (int p = start[r]; p < start[r + 1]; p++) {
+                    int src = index[p] * n + j0;
+                    a0 = a0.add(FloatVector.fromArray(F, w, src));
+                    a1 = a1.add(FloatVector.fromArray(F, w, src + L));
+                    a2 = a2.add(FloatVector.fromArray(F, w, src + 2 * L));
+                    a3 = a3.add(FloatVector.fromArray(F, w, src + 3 * L));
+                    a4 = a4.add(FloatVector.fromArray(F, w, src + 4 * L));
+                    a5 = a5.add(FloatVector.fromArray(F, w, src + 5 * L));
+                    a6 = a6.add(FloatVector.fromArray(F, w, src + 6 * L));
+                    a7 = a7.add(FloatVector.fromArray(F, w, src + 7 * L));
+                }
+                int o = r * n + j0;
+                a0.intoArray(out, o);
+                a1.intoArray(out, o + L);
+                a2.intoArray(out, o + 2 * L);
+                a3.intoArray(out, o + 3 * L);
+                a4.intoArray(out, o + 4 * L);
+                a5.intoArray(out, o + 5 * L);
+                a6.intoArray(out, o + 6 * L);
+                a7.intoArray(out, o + 7 * L);
+            }
+        }
+        for (; j0 + L <= n; j0 += L) {
+            for (int r = 0; r < rows; r++) {
+                FloatVector a = FloatVector.zero(F);
+                for (int p = start[r]; p < start[r + 1]; p++) a = a.add(FloatVector.fromArray(F, w, index[p] * n + j0));
+                a.intoArray(out, r * n + j0);
+            }
+        }
+        ScalarKernels.sumSelectedRows(rows, start, index, w, n, out, j0);
+    }
+
+
+    @Override
     public void scaleRows(Matrix x, double[] s, Matrix out) {
         int r = x.rows(), c = x.cols();
         for (int i = 0; i < r; i++) {

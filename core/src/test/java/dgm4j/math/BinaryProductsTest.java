@@ -1,0 +1,119 @@
+package dgm4j.math;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Blas#gemmBinaryLeft} and {@link BinaryProducts}: products with a 0/1 left factor by sums of selected rows
+ * (few ones), by column sums minus the left-out rows (few zeros), or by gemm (dense, or not 0/1), against a
+ * double-precision reference on shapes with and without vector tails; the vector and scalar kernels bit for bit.
+ */
+class BinaryProductsTest {
+
+    @AfterAll
+    static void restore() {
+        Numerics.useVectorKernels(Numerics.vectorApiAvailable());
+    }
+
+    static final int[][] SHAPES = {{1, 1, 1}, {3, 65, 7}, {17, 64, 129}, {9, 200, 257}, {40, 130, 300}, {2, 7, 16}};
+
+    static Matrix binary(int rows, int cols, double density, Random r) {
+        Matrix m = Matrix.zeros(rows, cols);
+        for (int k = 0; k < m.size(); k++) m.setFlat(k, r.nextDouble() < density ? 1f : 0f);
+        return m;
+    }
+
+    /** alpha op(X) W + beta C0 in double, compared entrywise with a tolerance scaled by the sum of |terms|. */
+    static void assertProduct(boolean transX, float alpha, Matrix x, Matrix w, float beta, Matrix c0, Matrix c, String what) {
+        int m = c.rows(), n = c.cols(), k = w.rows();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0, scale = Math.abs(beta * c0.get(i, j));
+                for (int p = 0; p < k; p++) {
+                    double t = (transX ? x.get(p, i) : x.get(i, p)) * w.get(p, j);
+                    sum += t;
+                    scale += Math.abs(alpha * t);
+                }
+                double expected = alpha * sum + beta * c0.get(i, j);
+                assertEquals(expected, c.get(i, j), 1e-5 * (scale + 1), what + " at (" + i + ", " + j + ")");
+            }
+        }
+    }
+
+    @Test
+    void everyPathMatchesTheReference() {
+        Random r = new Random(11);
+        for (boolean vector : new boolean[] {true, false}) {
+            Numerics.useVectorKernels(vector && Numerics.vectorApiAvailable());
+            for (int[] s : SHAPES) {
+                int m = s[0], k = s[1], n = s[2];
+                for (boolean transX : new boolean[] {false, true}) {
+                    for (double density : new double[] {0, 0.05, 0.15, 0.5, 0.9, 1}) {
+                        for (float beta : new float[] {0f, -0.5f}) {
+                            Matrix x = transX ? binary(k, m, density, r) : binary(m, k, density, r);
+                            Matrix w = BlasTest.random(k, n, r), c = BlasTest.random(m, n, r), c0 = c.copy();
+                            Numerics.blas().gemmBinaryLeft(transX, 0.75f, x, w, beta, c);
+                            assertProduct(transX, 0.75f, x, w, beta, c0, c, "shape " + m + "x" + k + "x" + n
+                                    + " transX " + transX + " density " + density + " beta " + beta + " vector " + vector);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void takesTheSparsePathOnlyWhereItPays() {
+        Random r = new Random(3);
+        int m = 50, k = 200, n = 70;
+        Matrix w = BlasTest.random(k, n, r), c = Matrix.zeros(m, n);
+        assertTrue(BinaryProducts.tryMultiply(false, 1f, binary(m, k, 0.1, r), w, 0f, c, 1), "10% ones: row sums");
+        assertTrue(BinaryProducts.tryMultiply(false, 1f, binary(m, k, 0.9, r), w, 0f, c, 1), "10% zeros: complement");
+        assertTrue(BinaryProducts.tryMultiply(true, 1f, binary(k, m, 0.9, r), BlasTest.random(k, n, r), 0f, c, 1));
+        assertFalse(BinaryProducts.tryMultiply(false, 1f, binary(m, k, 0.5, r), w, 0f, c, 1), "half ones: gemm");
+        assertFalse(BinaryProducts.tryMultiply(false, 1f, binary(m, k, 0.15, r), w, 0f, c, 2),
+                "15% ones with two product threads: gemm");
+        Matrix notBinary = binary(m, k, 0.1, r);
+        notBinary.setFlat(m * k - 1, 0.5f);
+        assertFalse(BinaryProducts.tryMultiply(false, 1f, notBinary, w, 0f, c, 1), "a 0.5 entry: gemm");
+        notBinary.setFlat(m * k - 1, Float.NaN);
+        assertFalse(BinaryProducts.tryMultiply(false, 1f, notBinary, w, 0f, c, 1), "a NaN entry: gemm");
+        // and through Blas the fallback still gives the product (the NaN propagates to its row)
+        Matrix out = Matrix.zeros(m, n);
+        Numerics.blas().gemmBinaryLeft(false, 1f, notBinary, w, 0f, out);
+        assertTrue(Float.isNaN(out.get(m - 1, 0)));
+        assertFalse(Float.isNaN(out.get(0, 0)));
+    }
+
+    @Test
+    void vectorAndScalarKernelsAgreeBitForBit() {
+        if (!Numerics.vectorApiAvailable()) return;
+        Random r = new Random(5);
+        for (int[] s : SHAPES) {
+            for (double density : new double[] {0.05, 0.95}) {
+                Matrix x = binary(s[0], s[1], density, r), w = BlasTest.random(s[1], s[2], r);
+                Matrix a = Matrix.zeros(s[0], s[2]), b = Matrix.zeros(s[0], s[2]);
+                long[] ma = new long[s[0] * ((s[1] + 63) / 64)], mb = ma.clone();
+                Numerics.useVectorKernels(true);
+                boolean ta = BinaryProducts.tryMultiply(false, 1f, x, w, 0f, a, 1);
+                long onesVector = Numerics.kernels().binaryMasks(x, ma);
+                Numerics.useVectorKernels(false);
+                boolean tb = BinaryProducts.tryMultiply(false, 1f, x, w, 0f, b, 1);
+                long onesScalar = Numerics.kernels().binaryMasks(x, mb);
+                assertEquals(ta, tb);
+                assertEquals(onesScalar, onesVector);
+                assertEquals((long) Elementwise.sum(x), onesScalar);
+                assertArrayEquals(mb, ma);
+                assertArrayEquals(b.toArray(), a.toArray(), 0f, "shape " + s[0] + "x" + s[1] + "x" + s[2]);
+            }
+        }
+        Numerics.useVectorKernels(true);
+    }
+}
