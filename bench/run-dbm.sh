@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # dgm4j vs PyTorch: one joint-training epoch of a 784-500-1000 DBM by stochastic approximation (MNIST, batch 100,
-# 10 mean-field sweeps, 100 persistent chains x 5 Gibbs sweeps), single thread, both in one run; prints the ratio.
+# 10 mean-field sweeps, 100 persistent chains x 5 Gibbs sweeps), single thread, in one run: dgm4j, dgm4j with every
+# product dense (-Ddgm4j.binaryProducts=false), PyTorch; prints the ratios.
 #
 #   bench/run-dbm.sh            full run: a whole epoch (500 updates) each, ~2-4 minutes on a quiet machine
 #   QUICK=1 bench/run-dbm.sh    smoke run: 50 updates each, extrapolated to the epoch (~30 s)
@@ -21,25 +22,32 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
 fi
 ARGS=(--epochs "$EPOCHS" --updates "$UPDATES" --mean-field "$MEAN_FIELD")
 cut -d' ' -f1-3 /proc/loadavg > "$OUT/load_before"
-java --add-modules jdk.incubator.vector -Xms512m -Xmx4g -cp "bench/target/dgm4j-bench.jar:bench/target/lib/*" \
-  dgm4j.bench.DbmBenchmark "${ARGS[@]}" > "$OUT/dgm4j.jsonl" 2> >(grep -v '^WARNING' >&2)
+JAVA=(java --add-modules jdk.incubator.vector -Xms512m -Xmx4g -cp "bench/target/dgm4j-bench.jar:bench/target/lib/*")
+"${JAVA[@]}" dgm4j.bench.DbmBenchmark "${ARGS[@]}" > "$OUT/dgm4j.jsonl" 2> >(grep -v '^WARNING' >&2)
+# the same with every product dense (Blas.gemmBinaryLeft off): what the 0/1 products save
+"${JAVA[@]}" -Ddgm4j.binaryProducts=false dgm4j.bench.DbmBenchmark "${ARGS[@]}" > "$OUT/dgm4j-dense.jsonl" \
+  2> >(grep -v '^WARNING' >&2)
 (cd bench/scripts && "$PY" dbm_reference.py "${ARGS[@]}") > "$OUT/torch.jsonl"
 cut -d' ' -f1-3 /proc/loadavg > "$OUT/load_after"
 "$PY" - "$OUT" <<'PYEOF' | tee "$OUT/results.md"
 import json, os, sys
 out = sys.argv[1]
 rows = {}
-for impl in ("dgm4j", "torch"):
+for impl in ("dgm4j", "dgm4j-dense", "torch"):
     for line in open(os.path.join(out, impl + ".jsonl")):
         r = json.loads(line)
         if r["kind"] == "dbm-epoch":
             rows[impl] = r
 load = open(os.path.join(out, "load_before")).read().strip(), open(os.path.join(out, "load_after")).read().strip()
-d, t = rows["dgm4j"], rows["torch"]
-print("| one joint-training epoch, 784-500-1000, single thread | seconds |")
-print("|---|---|")
-print(f"| dgm4j (DbmTrainer) | {d['s_median']:.1f} |")
-print(f"| PyTorch (same step) | {t['s_median']:.1f} |")
+d, dd, t = rows["dgm4j"], rows["dgm4j-dense"], rows["torch"]
+per = d["updates_per_epoch"]
+print("| one joint-training epoch, 784-500-1000, single thread | seconds | ms per update | PyTorch / this |")
+print("|---|---|---|---|")
+for name, r in (("dgm4j (DbmTrainer)", d), ("dgm4j, every product dense (-Ddgm4j.binaryProducts=false)", dd),
+                ("PyTorch (same step)", t)):
+    print(f"| {name} | {r['s_median']:.1f} | {1000 * r['s_median'] / per:.1f} | {t['s_median'] / r['s_median']:.2f}x |")
+ones = ", ".join(f"{k} {v:.2f}" for k, v in d["ones"].items())
 print(f"\nspeed ratio (PyTorch / dgm4j): {t['s_median'] / d['s_median']:.2f}x; "
-      f"{d['updates_timed']} of {d['updates_per_epoch']} updates timed; load before/after {load[0]} / {load[1]}")
+      f"{d['updates_timed']} of {per} updates timed; load before/after {load[0]} / {load[1]}")
+print(f"fractions of ones at the end (data and the chains' states): {ones}")
 PYEOF

@@ -18,4 +18,16 @@ public interface Progress {
 
     /** Called once when a task ends (default: nothing). */
     default void finish(String task) { }
+
+    /** This listener with every task named {@code task} (e.g. "epoch 7/100" for work done one epoch per call). */
+    default Progress named(String task) {
+        Progress inner = this;
+        return new Progress() {
+            @Override
+            public void update(String ignored, long done, long total) { inner.update(task, done, total); }
+
+            @Override
+            public void finish(String ignored) { inner.finish(task); }
+        };
+    }
 }

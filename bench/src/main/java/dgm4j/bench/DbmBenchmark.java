@@ -8,6 +8,8 @@ import dgm4j.data.Datasets;
 import dgm4j.data.Minibatches;
 import dgm4j.dbm.Dbm;
 import dgm4j.dbm.DbmTrainer;
+import dgm4j.math.Elementwise;
+import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
 
@@ -67,8 +69,17 @@ public final class DbmBenchmark {
             RbmBenchmark.log(String.format(Locale.ROOT, "DBM epoch %d: %.2f s (%d updates timed, %.1f ms each)", e,
                     seconds[e], timed, 1000 * seconds[e] / perEpoch));
         }
+        // fractions of ones in the last minibatch and in the chains' states: what Blas.gemmBinaryLeft's cost depends on
+        StringBuilder ones = new StringBuilder(String.format(Locale.ROOT, "\"data_v\": %.3f",
+                Elementwise.sum(batches.features()) / batches.features().size()));
+        for (int l = 0; l <= dbm.hiddenLayers(); l++) {
+            Matrix x = trainer.chains().cold().get(l);
+            ones.append(String.format(Locale.ROOT, ", \"chain_%s\": %.3f", l == 0 ? "v" : "h" + l, Elementwise.sum(x) / x.size()));
+        }
         RbmBenchmark.emit(String.format(Locale.ROOT, "{\"kind\": \"dbm-epoch\", \"impl\": \"dgm4j\", \"updates_timed\": %d, "
-                + "\"updates_per_epoch\": %d, \"mean_field\": %d, \"temperatures\": %d, \"s_median\": %.4f}",
-                timed, perEpoch, meanField, temperatures, RbmBenchmark.median(seconds)));
+                + "\"updates_per_epoch\": %d, \"mean_field\": %d, \"temperatures\": %d, \"binary_products\": %s, "
+                + "\"ones\": {%s}, \"s_median\": %.4f}",
+                timed, perEpoch, meanField, temperatures, !"false".equals(System.getProperty("dgm4j.binaryProducts")),
+                ones, RbmBenchmark.median(seconds)));
     }
 }

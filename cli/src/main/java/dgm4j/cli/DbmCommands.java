@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dgm4j.InputException;
+import dgm4j.Progress;
 import dgm4j.ais.AisEstimate;
 import dgm4j.ais.AnnealingSchedule;
 import dgm4j.ais.DbmAis;
@@ -261,7 +262,8 @@ final class DbmCommands {
                     trainInput.dim(), dbm.units(1), dbm.units(2), classes, model, (System.nanoTime() - t0) / 1e9, train.size());
             RandomStream order = random.split(1);
             for (int epoch = 0; epoch < epochs; epoch++) {
-                double loss = c.train(trainInput, 1, batch, o, lr, order, new ProgressBar(err))[0];
+                Progress bar = new ProgressBar(err).named("fine-tune epoch " + (epoch + 1) + "/" + epochs);
+                double loss = c.train(trainInput, 1, batch, o, lr, order, bar)[0];
                 err.printf(Locale.ROOT, "epoch %d  cross_entropy %.4f%s%n", epoch + 1, loss, validationInput == null ? ""
                         : String.format(Locale.ROOT, "  validation_error %.4f", c.errorRate(validationInput.features(), validationInput.labels())));
             }

@@ -81,6 +81,7 @@ class DbmCliTest {
         double error = number(cl.out, "test error after 3 epochs of fine-tuning: ([0-9.]+)% of 100 examples");
         assertTrue(error < 90, cl.out);
         assertTrue(cl.err.contains("fine-tuning the 792-12-8-10 network"), cl.err);
+        assertTrue(cl.err.contains("fine-tune epoch 3/3") && !cl.err.contains("epoch 1/1"), cl.err);
         Cli a = Cli.run(join(new String[] {"eval", "ais", model.toString()}, join(images(), "--runs", "20", "--betas", "0.02", "--threads", "1")));
         assertEquals(0, a.code, a.toString());
         double logZ = number(a.out, "ln Z = ([-0-9.]+)");
