@@ -6,7 +6,8 @@
 #   bench/run-dbm.sh            full run: a whole epoch (500 updates) each, ~2-4 minutes on a quiet machine
 #   QUICK=1 bench/run-dbm.sh    smoke run: 50 updates each, extrapolated to the epoch (~30 s)
 #
-# Overrides: EPOCHS, UPDATES, MEAN_FIELD, OUT (result directory), SKIP_BUILD=1. MNIST must be in the dgm4j data
+# Overrides: EPOCHS, UPDATES, MEAN_FIELD, OUT (result directory), SKIP_BUILD=1, MODEL (a trained DBM file to start
+# from instead of a random DBM: its sampled states are sparse, as in real training). MNIST must be in the dgm4j data
 # directory. Run it only on a quiet machine (compare `uptime` before and after; the load is recorded).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,7 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   mvn -q -o package -DskipTests -pl bench -am >&2
 fi
 ARGS=(--epochs "$EPOCHS" --updates "$UPDATES" --mean-field "$MEAN_FIELD")
+if [[ -n "${MODEL:-}" ]]; then ARGS+=(--model "$(realpath "$MODEL")"); fi
 cut -d' ' -f1-3 /proc/loadavg > "$OUT/load_before"
 JAVA=(java --add-modules jdk.incubator.vector -Xms512m -Xmx4g -cp "bench/target/dgm4j-bench.jar:bench/target/lib/*")
 "${JAVA[@]}" dgm4j.bench.DbmBenchmark "${ARGS[@]}" > "$OUT/dgm4j.jsonl" 2> >(grep -v '^WARNING' >&2)

@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 
+import read_dgm4j_file
 from rbm_reference import emit, load_mnist_train, single_thread
 
 
@@ -25,6 +26,7 @@ def main():
     ap.add_argument("--warmup-updates", type=int, default=20)
     ap.add_argument("--updates", type=int, default=0, help="time this many updates and extrapolate (0 = a whole epoch)")
     ap.add_argument("--mean-field", type=int, default=10)
+    ap.add_argument("--model", help="start from this trained dgm4j DBM file instead of a random DBM")
     args = ap.parse_args()
     import torch
     torch.set_num_threads(1)
@@ -37,6 +39,11 @@ def main():
     W1 = torch.randn(D, H1, generator=g) * 0.01
     W2 = torch.randn(H1, H2, generator=g) * 0.01
     b0, b1, b2 = torch.zeros(D), torch.zeros(H1), torch.zeros(H2)
+    if args.model:
+        _, tensors, _ = read_dgm4j_file.read(args.model)
+        W1, W2, b0, b1, b2 = (torch.from_numpy(tensors[name][1].copy()).reshape(shape) for name, shape in
+                              (("weights_1", (D, H1)), ("weights_2", (H1, H2)), ("visible_bias", (D,)),
+                               ("hidden_bias_1", (H1,)), ("hidden_bias_2", (H2,))))
     params = [W1, W2, b0, b1, b2]
     vel = [torch.zeros_like(p) for p in params]
     # chains

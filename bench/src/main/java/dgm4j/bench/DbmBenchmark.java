@@ -1,5 +1,6 @@
 package dgm4j.bench;
 
+import java.nio.file.Path;
 import java.util.Locale;
 
 import dgm4j.data.Binarization;
@@ -7,6 +8,8 @@ import dgm4j.data.Dataset;
 import dgm4j.data.Datasets;
 import dgm4j.data.Minibatches;
 import dgm4j.dbm.Dbm;
+import dgm4j.dbm.DbmFiles;
+import dgm4j.io.ModelFiles;
 import dgm4j.dbm.DbmTrainer;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
@@ -22,13 +25,14 @@ import dgm4j.math.RandomStream;
  * the same work), 100 persistent chains advanced 5 Gibbs sweeps (v and h2 given h1, then h1 given v and h2), the
  * gradient from mean-field and chain statistics, SGD with momentum and weight decay. MNIST "train" (50,000 images),
  * dynamic binarization: 500 updates an epoch. {@code --updates N} times N updates and extrapolates to the epoch.
- * Output: one JSON object per line on stdout.
+ * {@code --model FILE} starts from a trained DBM instead of a random one. Output: one JSON object per line on stdout.
  */
 public final class DbmBenchmark {
     private DbmBenchmark() {}
 
     public static void main(String[] args) {
         int epochs = 1, warmup = 20, updates = 0, meanField = 10, temperatures = 1;
+        String model = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--epochs": epochs = Integer.parseInt(args[++i]); break;
@@ -36,8 +40,9 @@ public final class DbmBenchmark {
                 case "--updates": updates = Integer.parseInt(args[++i]); break;
                 case "--mean-field": meanField = Integer.parseInt(args[++i]); break;
                 case "--temperatures": temperatures = Integer.parseInt(args[++i]); break;
+                case "--model": model = args[++i]; break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--epochs N --warmup-updates N --updates N --mean-field N --temperatures K)");
+                        + " (--epochs N --warmup-updates N --updates N --mean-field N --temperatures K --model FILE)");
             }
         }
         Numerics.setThreads(1);
@@ -45,7 +50,9 @@ public final class DbmBenchmark {
                 + ", \"java\": " + RbmBenchmark.str(System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")) + "}");
         Dataset train = Datasets.load("mnist", "train", null);
         RandomStream random = new RandomStream(1);
-        Dbm dbm = Dbm.initialize(new int[] {784, 500, 1000}, random.split(0));
+        // a random 784-500-1000 DBM, or a trained one (whose states are sparse: what real training runs on)
+        Dbm dbm = model == null ? Dbm.initialize(new int[] {784, 500, 1000}, random.split(0))
+                : DbmFiles.read(ModelFiles.read(Path.of(model), Dbm.KIND));
         DbmTrainer.Config c = new DbmTrainer.Config();
         c.meanFieldIterations = meanField;
         c.meanFieldTolerance = 0;

@@ -7,12 +7,19 @@ package dgm4j.math;
  * rows that X leaves out, which costs (zeros in X) x n. The product therefore costs in proportion to min(d, 1 - d) of
  * X's density d. On MNIST-like visible layers (13% ones) this is ~2x faster than OpenBLAS's sgemm (bench/README.md).
  * When both ones and zeros exceed {@link #MAX_DENSITY} (divided by the product threads) the dense product is faster
- * and is used instead, as it is when X holds any value other than 0 and 1. Exact up to the order of float additions.
- * Work space is per thread.
+ * and is used instead, as it is when X holds any value other than 0 and 1, or when the product has fewer than
+ * {@link #MIN_ROWS} rows (copying W to the heap would cost more than the product). For finite W the result equals
+ * gemm's up to rounding: the row sums are exact up to the order of additions, the complement's error is within
+ * float epsilon times the column sums of |W|. (An infinite or NaN entry of W in a row that X does not select leaves
+ * the row-sum result finite where gemm's 0 * inf would give NaN; trainers check their parameters for that.) Work
+ * space is per thread.
  */
 final class BinaryProducts {
     /** The sparse path is taken up to this fraction of ones, or of zeros (one product thread; break-even ~0.3). */
     static final double MAX_DENSITY = 0.2;
+
+    /** Products with fewer rows than this are left to gemm. */
+    static final int MIN_ROWS = 8;
 
     /** -Ddgm4j.binaryProducts=false always uses the dense product (to measure what this saves). */
     static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("dgm4j.binaryProducts", "true"));
@@ -42,9 +49,9 @@ final class BinaryProducts {
      * otherwise. Shapes are checked by the caller: op(X) is m x k, W k x n, C m x n, all non-empty.
      */
     static boolean tryMultiply(boolean transX, float alpha, Matrix x, Matrix w, float beta, Matrix c, int threads) {
-        if (!ENABLED) return false;
-        Scratch s = SCRATCH.get();
         int xr = x.rows(), xc = x.cols(), words = (xc + 63) / 64;
+        if (!ENABLED || (transX ? xc : xr) < MIN_ROWS) return false;
+        Scratch s = SCRATCH.get();
         long size0 = (long) xr * xc;
         s.masks = Scratch.grow(s.masks, xr * words);
         long nOnes = Numerics.kernels().binaryMasks(x, s.masks);
@@ -124,8 +131,9 @@ final class BinaryProducts {
         return true;
     }
 
+    /** 0 .. k - 1 in s.index, which is free again once the product's lists have been summed. */
     private static int[] identity(Scratch s, int k) {
-        s.index = Scratch.grow(s.index, k);   // free again: the product's lists are no longer needed
+        s.index = Scratch.grow(s.index, k);
         for (int i = 0; i < k; i++) s.index[i] = i;
         return s.index;
     }

@@ -38,7 +38,7 @@ public abstract class Blas {
      * C = alpha * op(X) W + beta * C where X is expected to hold only 0s and 1s (sampled binary units, binarized data):
      * then each row of the product is a sum of selected rows of W ({@link BinaryProducts}), at a cost proportional to
      * the ones in X. Any X is accepted: with other values, or too many ones for the sparse sums to pay, this is
-     * {@link #gemm}. Results equal gemm's up to the order of float additions.
+     * {@link #gemm}. For finite W results equal gemm's up to rounding ({@link BinaryProducts} bounds it).
      */
     public final void gemmBinaryLeft(boolean transX, float alpha, Matrix x, Matrix w, float beta, Matrix c) {
         int m = transX ? x.cols() : x.rows();

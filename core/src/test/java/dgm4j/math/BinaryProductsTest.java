@@ -22,7 +22,9 @@ class BinaryProductsTest {
         Numerics.useVectorKernels(Numerics.vectorApiAvailable());
     }
 
-    static final int[][] SHAPES = {{1, 1, 1}, {3, 65, 7}, {17, 64, 129}, {9, 200, 257}, {40, 130, 300}, {2, 7, 16}};
+    // m x k x n; under BinaryProducts.MIN_ROWS rows gemm is used; m = 70 gives transposed X two mask words per row
+    static final int[][] SHAPES = {{1, 1, 1}, {3, 65, 7}, {17, 64, 129}, {9, 200, 257}, {40, 130, 300}, {2, 7, 16},
+            {70, 100, 33}, {8, 16, 128}};
 
     static Matrix binary(int rows, int cols, double density, Random r) {
         Matrix m = Matrix.zeros(rows, cols);
@@ -42,7 +44,7 @@ class BinaryProductsTest {
                     scale += Math.abs(alpha * t);
                 }
                 double expected = alpha * sum + beta * c0.get(i, j);
-                assertEquals(expected, c.get(i, j), 1e-5 * (scale + 1), what + " at (" + i + ", " + j + ")");
+                assertEquals(expected, c.get(i, j), 1e-5 * scale + 1e-6, what + " at (" + i + ", " + j + ")");
             }
         }
     }
@@ -71,25 +73,58 @@ class BinaryProductsTest {
 
     @Test
     void takesTheSparsePathOnlyWhereItPays() {
-        Random r = new Random(3);
-        int m = 50, k = 200, n = 70;
-        Matrix w = BlasTest.random(k, n, r), c = Matrix.zeros(m, n);
-        assertTrue(BinaryProducts.tryMultiply(false, 1f, binary(m, k, 0.1, r), w, 0f, c, 1), "10% ones: row sums");
-        assertTrue(BinaryProducts.tryMultiply(false, 1f, binary(m, k, 0.9, r), w, 0f, c, 1), "10% zeros: complement");
-        assertTrue(BinaryProducts.tryMultiply(true, 1f, binary(k, m, 0.9, r), BlasTest.random(k, n, r), 0f, c, 1));
-        assertFalse(BinaryProducts.tryMultiply(false, 1f, binary(m, k, 0.5, r), w, 0f, c, 1), "half ones: gemm");
-        assertFalse(BinaryProducts.tryMultiply(false, 1f, binary(m, k, 0.15, r), w, 0f, c, 2),
-                "15% ones with two product threads: gemm");
-        Matrix notBinary = binary(m, k, 0.1, r);
-        notBinary.setFlat(m * k - 1, 0.5f);
-        assertFalse(BinaryProducts.tryMultiply(false, 1f, notBinary, w, 0f, c, 1), "a 0.5 entry: gemm");
-        notBinary.setFlat(m * k - 1, Float.NaN);
-        assertFalse(BinaryProducts.tryMultiply(false, 1f, notBinary, w, 0f, c, 1), "a NaN entry: gemm");
-        // and through Blas the fallback still gives the product (the NaN propagates to its row)
-        Matrix out = Matrix.zeros(m, n);
-        Numerics.blas().gemmBinaryLeft(false, 1f, notBinary, w, 0f, out);
-        assertTrue(Float.isNaN(out.get(m - 1, 0)));
-        assertFalse(Float.isNaN(out.get(0, 0)));
+        for (boolean vector : new boolean[] {true, false}) {
+            Numerics.useVectorKernels(vector && Numerics.vectorApiAvailable());
+            Random r = new Random(3);
+            int m = 50, k = 200, n = 70;
+            Matrix w = BlasTest.random(k, n, r), c = Matrix.zeros(m, n);
+            assertTrue(BinaryProducts.tryMultiply(false, 1f, binary(m, k, 0.1, r), w, 0f, c, 1), "10% ones: row sums");
+            assertTrue(BinaryProducts.tryMultiply(false, 1f, binary(m, k, 0.9, r), w, 0f, c, 1), "10% zeros: complement");
+            assertTrue(BinaryProducts.tryMultiply(true, 1f, binary(k, m, 0.9, r), BlasTest.random(k, n, r), 0f, c, 1));
+            assertFalse(BinaryProducts.tryMultiply(false, 1f, binary(m, k, 0.5, r), w, 0f, c, 1), "half ones: gemm");
+            assertFalse(BinaryProducts.tryMultiply(false, 1f, binary(m, k, 0.15, r), w, 0f, c, 2),
+                    "15% ones with two product threads: gemm");
+            assertFalse(BinaryProducts.tryMultiply(false, 1f, binary(4, k, 0.1, r), w, 0f, Matrix.zeros(4, n), 1),
+                    "4 rows: gemm");
+            // a value other than 0/1 at the start, inside a vector and in the tail of a row (200 = 3 words + 8)
+            for (int at : new int[] {0, 17, 199, (m - 1) * k + 70}) {
+                for (float bad : new float[] {0.5f, Float.NaN, 2f, -1f}) {
+                    Matrix x = binary(m, k, 0.1, r);
+                    x.setFlat(at, bad);
+                    assertFalse(BinaryProducts.tryMultiply(false, 1f, x, w, 0f, c, 1), bad + " at " + at);
+                    // through Blas, gemm then gives the product
+                    Matrix out = Matrix.zeros(m, n), c0 = out.copy();
+                    Numerics.blas().gemmBinaryLeft(false, 1f, x, w, 0f, out);
+                    if (Float.isNaN(bad)) {
+                        assertTrue(Float.isNaN(out.get(at / k, 0)) && !Float.isNaN(out.get((at / k + 1) % m, 0)));
+                    } else {
+                        assertProduct(false, 1f, x, w, 0f, c0, out, bad + " at " + at);
+                    }
+                }
+            }
+            // -0 is a zero
+            Matrix x = binary(m, k, 0.1, r);
+            for (int t = 0; t < x.size(); t++) if (x.getFlat(t) == 0f && t % 3 == 0) x.setFlat(t, -0f);
+            Matrix out = BlasTest.random(m, n, r), c0 = out.copy();
+            assertTrue(BinaryProducts.tryMultiply(false, 0.5f, x, w, 2f, out, 1));
+            assertProduct(false, 0.5f, x, w, 2f, c0, out, "-0 entries");
+        }
+    }
+
+    @Test
+    void viewsWithOffsetsOffTheVectorGrid() {
+        Random r = new Random(8);
+        int m = 30, k = 131, n = 77;
+        for (boolean transX : new boolean[] {false, true}) {
+            for (double density : new double[] {0.05, 0.95}) {
+                Matrix bigX = transX ? binary(k + 3, m, density, r) : binary(m + 3, k, density, r);
+                Matrix x = transX ? bigX.rows(3, k + 3) : bigX.rows(3, m + 3);
+                Matrix w = BlasTest.random(k + 1, n, r).rows(1, k + 1);
+                Matrix c = BlasTest.random(m + 2, n, r).rows(2, m + 2), c0 = c.copy();
+                assertTrue(BinaryProducts.tryMultiply(transX, 0.75f, x, w, -0.5f, c, 1));
+                assertProduct(transX, 0.75f, x, w, -0.5f, c0, c, "views, transX " + transX + " density " + density);
+            }
+        }
     }
 
     @Test
@@ -97,15 +132,18 @@ class BinaryProductsTest {
         if (!Numerics.vectorApiAvailable()) return;
         Random r = new Random(5);
         for (int[] s : SHAPES) {
-            for (double density : new double[] {0.05, 0.95}) {
-                Matrix x = binary(s[0], s[1], density, r), w = BlasTest.random(s[1], s[2], r);
+            for (int variant = 0; variant < 4; variant++) {
+                boolean transX = variant >= 2;
+                double density = variant % 2 == 0 ? 0.05 : 0.95;
+                Matrix x = transX ? binary(s[1], s[0], density, r) : binary(s[0], s[1], density, r);
+                Matrix w = BlasTest.random(s[1], s[2], r);
                 Matrix a = Matrix.zeros(s[0], s[2]), b = Matrix.zeros(s[0], s[2]);
-                long[] ma = new long[s[0] * ((s[1] + 63) / 64)], mb = ma.clone();
+                long[] ma = new long[x.rows() * ((x.cols() + 63) / 64)], mb = ma.clone();
                 Numerics.useVectorKernels(true);
-                boolean ta = BinaryProducts.tryMultiply(false, 1f, x, w, 0f, a, 1);
+                boolean ta = BinaryProducts.tryMultiply(transX, 1f, x, w, 0f, a, 1);
                 long onesVector = Numerics.kernels().binaryMasks(x, ma);
                 Numerics.useVectorKernels(false);
-                boolean tb = BinaryProducts.tryMultiply(false, 1f, x, w, 0f, b, 1);
+                boolean tb = BinaryProducts.tryMultiply(transX, 1f, x, w, 0f, b, 1);
                 long onesScalar = Numerics.kernels().binaryMasks(x, mb);
                 assertEquals(ta, tb);
                 assertEquals(onesScalar, onesVector);
