@@ -3,11 +3,11 @@
 # 10 mean-field sweeps, 100 persistent chains x 5 Gibbs sweeps), single thread, in one run: dgm4j, dgm4j with every
 # product dense (-Ddgm4j.binaryProducts=false), PyTorch; prints the ratios.
 #
-#   bench/run-dbm.sh            full run: a whole epoch (500 updates) each, ~2-4 minutes on a quiet machine
+#   bench/run-dbm.sh            full run: 3 rounds of a whole epoch (500 updates) each, ~6 minutes
 #   QUICK=1 bench/run-dbm.sh    smoke run: 50 updates each, extrapolated to the epoch (~30 s)
 #
-# Overrides: EPOCHS, UPDATES, MEAN_FIELD, OUT (result directory), SKIP_BUILD=1, MODEL (a trained DBM file to start
-# from instead of a random DBM: its sampled states are sparse, as in real training). MNIST must be in the dgm4j data
+# Overrides: ROUNDS (3), EPOCHS, UPDATES, MEAN_FIELD, OUT (result directory), SKIP_BUILD=1, MODEL (a trained DBM
+# file to start from instead of a random DBM: its sampled states are sparse, as in real training). MNIST must be in the dgm4j data
 # directory. Run it only on a quiet machine (compare `uptime` before and after; the load is recorded).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,31 +25,39 @@ ARGS=(--epochs "$EPOCHS" --updates "$UPDATES" --mean-field "$MEAN_FIELD")
 if [[ -n "${MODEL:-}" ]]; then ARGS+=(--model "$(realpath "$MODEL")"); fi
 cut -d' ' -f1-3 /proc/loadavg > "$OUT/load_before"
 JAVA=(java --add-modules jdk.incubator.vector -Xms512m -Xmx4g -cp "bench/target/dgm4j-bench.jar:bench/target/lib/*")
-"${JAVA[@]}" dgm4j.bench.DbmBenchmark "${ARGS[@]}" > "$OUT/dgm4j.jsonl" 2> >(grep -v '^WARNING' >&2)
-# the same with every product dense (Blas.gemmBinaryLeft off): what the 0/1 products save
-"${JAVA[@]}" -Ddgm4j.binaryProducts=false dgm4j.bench.DbmBenchmark "${ARGS[@]}" > "$OUT/dgm4j-dense.jsonl" \
-  2> >(grep -v '^WARNING' >&2)
-(cd bench/scripts && "$PY" dbm_reference.py "${ARGS[@]}") > "$OUT/torch.jsonl"
+# ROUNDS rounds, each running the three in turn, so that a slow spell of the machine (other tenants: PyTorch's epoch
+# has measured 27.5-33.6 s on different minutes of the same day) falls on all of them; the report takes medians.
+: > "$OUT/dgm4j.jsonl"; : > "$OUT/dgm4j-dense.jsonl"; : > "$OUT/torch.jsonl"
+for round in $(seq "${ROUNDS:-3}"); do
+  echo ">> round $round of ${ROUNDS:-3}" >&2
+  "${JAVA[@]}" dgm4j.bench.DbmBenchmark "${ARGS[@]}" >> "$OUT/dgm4j.jsonl" 2> >(grep -v '^WARNING' >&2)
+  # the same with every product dense (Blas.gemmBinaryLeft off): what the 0/1 products save
+  "${JAVA[@]}" -Ddgm4j.binaryProducts=false dgm4j.bench.DbmBenchmark "${ARGS[@]}" >> "$OUT/dgm4j-dense.jsonl" \
+    2> >(grep -v '^WARNING' >&2)
+  (cd bench/scripts && "$PY" dbm_reference.py "${ARGS[@]}") >> "$OUT/torch.jsonl"
+done
 cut -d' ' -f1-3 /proc/loadavg > "$OUT/load_after"
 "$PY" - "$OUT" <<'PYEOF' | tee "$OUT/results.md"
-import json, os, sys
+import json, os, statistics, sys
 out = sys.argv[1]
-rows = {}
+runs = {}
 for impl in ("dgm4j", "dgm4j-dense", "torch"):
-    for line in open(os.path.join(out, impl + ".jsonl")):
-        r = json.loads(line)
-        if r["kind"] == "dbm-epoch":
-            rows[impl] = r
+    runs[impl] = [json.loads(line) for line in open(os.path.join(out, impl + ".jsonl"))]
+    runs[impl] = [r for r in runs[impl] if r["kind"] == "dbm-epoch"]
 load = open(os.path.join(out, "load_before")).read().strip(), open(os.path.join(out, "load_after")).read().strip()
-d, dd, t = rows["dgm4j"], rows["dgm4j-dense"], rows["torch"]
+med = {k: statistics.median(r["s_median"] for r in v) for k, v in runs.items()}
+d = runs["dgm4j"][-1]
 per = d["updates_per_epoch"]
-print("| one joint-training epoch, 784-500-1000, single thread | seconds | ms per update | PyTorch / this |")
-print("|---|---|---|---|")
-for name, r in (("dgm4j (DbmTrainer)", d), ("dgm4j, every product dense (-Ddgm4j.binaryProducts=false)", dd),
-                ("PyTorch (same step)", t)):
-    print(f"| {name} | {r['s_median']:.1f} | {1000 * r['s_median'] / per:.1f} | {t['s_median'] / r['s_median']:.2f}x |")
+print(f"| one joint-training epoch, 784-500-1000, single thread | median of {len(runs['torch'])} rounds, s (ms per update) "
+      "| each round, s | PyTorch / this (medians) | PyTorch / this, each round |")
+print("|---|---|---|---|---|")
+for name, k in (("dgm4j (DbmTrainer)", "dgm4j"), ("dgm4j, every product dense (-Ddgm4j.binaryProducts=false)", "dgm4j-dense"),
+                ("PyTorch (same step)", "torch")):
+    each = " / ".join(f"{r['s_median']:.1f}" for r in runs[k])
+    ratios = " / ".join(f"{t['s_median'] / r['s_median']:.2f}" for r, t in zip(runs[k], runs["torch"]))
+    print(f"| {name} | {med[k]:.1f} ({1000 * med[k] / per:.1f}) | {each} | {med['torch'] / med[k]:.2f}x | {ratios} |")
 ones = ", ".join(f"{k} {v:.2f}" for k, v in d["ones"].items())
-print(f"\nspeed ratio (PyTorch / dgm4j): {t['s_median'] / d['s_median']:.2f}x; "
-      f"{d['updates_timed']} of {per} updates timed; load before/after {load[0]} / {load[1]}")
+print(f"\nspeed ratio (PyTorch / dgm4j, medians): {med['torch'] / med['dgm4j']:.2f}x; "
+      f"{d['updates_timed']} of {per} updates timed per epoch; load before/after {load[0]} / {load[1]}")
 print(f"fractions of ones at the end (data and the chains' states): {ones}")
 PYEOF

@@ -112,8 +112,8 @@ public final class Dbm {
     public Matrix layerInput(List<Matrix> x, int l, Matrix out) {
         var blas = Numerics.blas();
         Elementwise.broadcastRow(biases.get(l), out);
-        if (l > 0) blas.gemmBinaryLeft(false, 1f, x.get(l - 1), weights.get(l - 1), 1f, out);   // sampled states: sparse sums
-        if (l < hiddenLayers()) blas.gemm(false, true, 1f, x.get(l + 1), weights.get(l), 1f, out);
+        if (l > 0) blas.gemmBinaryLeft(false, false, 1f, x.get(l - 1), weights.get(l - 1), 1f, out);   // sampled states: sparse sums
+        if (l < hiddenLayers()) blas.gemmBinaryLeft(false, true, 1f, x.get(l + 1), weights.get(l), 1f, out);
         return out;
     }
 
@@ -191,7 +191,7 @@ public final class Dbm {
         List<Matrix> mu = q.mu, input = q.input;
         var blas = Numerics.blas();
         mu.get(0).copyFrom(v);
-        blas.gemmBinaryLeft(false, 1f, v, weights.get(0), 0f, q.bottomUp);
+        blas.gemmBinaryLeft(false, false, 1f, v, weights.get(0), 0f, q.bottomUp);
         Elementwise.addRowVector(q.bottomUp, biases.get(1), q.bottomUp);
         for (int l = 1; l <= top; l++) {
             // bottom-up: the top-down input of h_{l+1} is taken to equal the bottom-up one (2 W_l); nothing above the top
@@ -304,7 +304,7 @@ public final class Dbm {
      */
     public void addStatistics(List<Matrix> x, float scale, List<Matrix> gradients) {
         int top = hiddenLayers();
-        for (int l = 1; l <= top; l++) Numerics.blas().gemmBinaryLeft(true, scale, x.get(l - 1), x.get(l), 1f, gradients.get(l - 1));
+        for (int l = 1; l <= top; l++) Numerics.blas().gemmBinaryLeft(true, false, scale, x.get(l - 1), x.get(l), 1f, gradients.get(l - 1));
         for (int l = 0; l <= top; l++) Elementwise.columnSums(x.get(l), scale, 1f, gradients.get(top + l));
     }
 

@@ -35,19 +35,21 @@ public abstract class Blas {
     }
 
     /**
-     * C = alpha * op(X) W + beta * C where X is expected to hold only 0s and 1s (sampled binary units, binarized data):
-     * then each row of the product is a sum of selected rows of W ({@link BinaryProducts}), at a cost proportional to
-     * the ones in X. Any X is accepted: with other values, or too many ones for the sparse sums to pay, this is
-     * {@link #gemm}. For finite W results equal gemm's up to rounding ({@link BinaryProducts} bounds it).
+     * C = alpha * op(X) op(W) + beta * C where X is expected to hold only 0s and 1s (sampled binary units, binarized
+     * data): then each row of the product is a sum of selected rows of op(W) ({@link BinaryProducts}), at a cost
+     * proportional to the ones in X (or to its zeros, when ones are the majority). Any X is accepted: with other
+     * values, or too many ones and zeros for the sparse sums to pay, this is {@link #gemm}. For finite W results equal
+     * gemm's up to rounding ({@link BinaryProducts} bounds it).
      */
-    public final void gemmBinaryLeft(boolean transX, float alpha, Matrix x, Matrix w, float beta, Matrix c) {
+    public final void gemmBinaryLeft(boolean transX, boolean transW, float alpha, Matrix x, Matrix w, float beta, Matrix c) {
         int m = transX ? x.cols() : x.rows();
         int k = transX ? x.rows() : x.cols();
-        if (k == w.rows() && c.rows() == m && c.cols() == w.cols() && m > 0 && k > 0 && w.cols() > 0 && alpha != 0f
-                && BinaryProducts.tryMultiply(transX, alpha, x, w, beta, c, Numerics.threads())) {
+        int kw = transW ? w.cols() : w.rows(), n = transW ? w.rows() : w.cols();
+        if (k == kw && c.rows() == m && c.cols() == n && m > 0 && k > 0 && n > 0 && alpha != 0f
+                && BinaryProducts.tryMultiply(transX, transW, alpha, x, w, beta, c, Numerics.threads())) {
             return;
         }
-        gemm(transX, false, alpha, x, w, beta, c);
+        gemm(transX, transW, alpha, x, w, beta, c);
     }
 
     /** C = A * B into a new matrix. */

@@ -60,7 +60,7 @@ public final class BernoulliRbm extends RbmParameters {
     public Matrix hiddenInput(Matrix v, Matrix out) {
         requireWidth(v);
         Elementwise.broadcastRow(hiddenBias, out);
-        Numerics.blas().gemmBinaryLeft(false, upward, v, weights, 1f, out);   // 0/1 data or samples: sparse sums
+        Numerics.blas().gemmBinaryLeft(false, false, upward, v, weights, 1f, out);   // 0/1 data or samples: sparse sums
         return out;
     }
 
@@ -84,7 +84,7 @@ public final class BernoulliRbm extends RbmParameters {
 
     @Override
     public void addStatistics(Matrix v, Matrix hiddenProb, float scale, List<Matrix> gradients) {
-        Numerics.blas().gemmBinaryLeft(true, scale, v, hiddenProb, 1f, gradients.get(0));
+        Numerics.blas().gemmBinaryLeft(true, false, scale, v, hiddenProb, 1f, gradients.get(0));
         Elementwise.columnSums(v, scale, 1f, gradients.get(1));
         Elementwise.columnSums(hiddenProb, scale, 1f, gradients.get(2));
     }

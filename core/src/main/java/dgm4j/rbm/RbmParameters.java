@@ -57,7 +57,7 @@ abstract class RbmParameters implements Rbm {
      */
     public Matrix visibleInput(Matrix h, Matrix out) {
         Elementwise.broadcastRow(visibleBias, out);
-        Numerics.blas().gemm(false, true, downwardMultiplier(), h, weights, 1f, out);
+        Numerics.blas().gemmBinaryLeft(false, true, downwardMultiplier(), h, weights, 1f, out);   // sampled h: sparse sums
         return out;
     }
 

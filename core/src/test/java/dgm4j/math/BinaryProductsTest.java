@@ -32,14 +32,15 @@ class BinaryProductsTest {
         return m;
     }
 
-    /** alpha op(X) W + beta C0 in double, compared entrywise with a tolerance scaled by the sum of |terms|. */
-    static void assertProduct(boolean transX, float alpha, Matrix x, Matrix w, float beta, Matrix c0, Matrix c, String what) {
-        int m = c.rows(), n = c.cols(), k = w.rows();
+    /** alpha op(X) op(W) + beta C0 in double, compared entrywise with a tolerance scaled by the sum of |terms|. */
+    static void assertProduct(boolean transX, boolean transW, float alpha, Matrix x, Matrix w, float beta, Matrix c0,
+                              Matrix c, String what) {
+        int m = c.rows(), n = c.cols(), k = transW ? w.cols() : w.rows();
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double sum = 0, scale = Math.abs(beta * c0.get(i, j));
                 for (int p = 0; p < k; p++) {
-                    double t = (transX ? x.get(p, i) : x.get(i, p)) * w.get(p, j);
+                    double t = (transX ? x.get(p, i) : x.get(i, p)) * (transW ? w.get(j, p) : w.get(p, j));
                     sum += t;
                     scale += Math.abs(alpha * t);
                 }
@@ -49,6 +50,10 @@ class BinaryProductsTest {
         }
     }
 
+    static void assertProduct(boolean transX, float alpha, Matrix x, Matrix w, float beta, Matrix c0, Matrix c, String what) {
+        assertProduct(transX, false, alpha, x, w, beta, c0, c, what);
+    }
+
     @Test
     void everyPathMatchesTheReference() {
         Random r = new Random(11);
@@ -56,14 +61,17 @@ class BinaryProductsTest {
             Numerics.useVectorKernels(vector && Numerics.vectorApiAvailable());
             for (int[] s : SHAPES) {
                 int m = s[0], k = s[1], n = s[2];
-                for (boolean transX : new boolean[] {false, true}) {
-                    for (double density : new double[] {0, 0.05, 0.15, 0.5, 0.9, 1}) {
+                for (int variant = 0; variant < 4; variant++) {
+                    boolean transX = (variant & 1) != 0, transW = (variant & 2) != 0;
+                    for (double density : new double[] {0, 0.02, 0.05, 0.15, 0.5, 0.9, 0.98, 1}) {
                         for (float beta : new float[] {0f, -0.5f}) {
                             Matrix x = transX ? binary(k, m, density, r) : binary(m, k, density, r);
-                            Matrix w = BlasTest.random(k, n, r), c = BlasTest.random(m, n, r), c0 = c.copy();
-                            Numerics.blas().gemmBinaryLeft(transX, 0.75f, x, w, beta, c);
-                            assertProduct(transX, 0.75f, x, w, beta, c0, c, "shape " + m + "x" + k + "x" + n
-                                    + " transX " + transX + " density " + density + " beta " + beta + " vector " + vector);
+                            Matrix w = transW ? BlasTest.random(n, k, r) : BlasTest.random(k, n, r);
+                            Matrix c = BlasTest.random(m, n, r), c0 = c.copy();
+                            Numerics.blas().gemmBinaryLeft(transX, transW, 0.75f, x, w, beta, c);
+                            assertProduct(transX, transW, 0.75f, x, w, beta, c0, c, "shape " + m + "x" + k + "x" + n
+                                    + " transX " + transX + " transW " + transW + " density " + density + " beta " + beta
+                                    + " vector " + vector);
                         }
                     }
                 }
@@ -78,23 +86,28 @@ class BinaryProductsTest {
             Random r = new Random(3);
             int m = 50, k = 200, n = 70;
             Matrix w = BlasTest.random(k, n, r), c = Matrix.zeros(m, n);
-            assertTrue(BinaryProducts.tryMultiply(false, 1f, binary(m, k, 0.1, r), w, 0f, c, 1), "10% ones: row sums");
-            assertTrue(BinaryProducts.tryMultiply(false, 1f, binary(m, k, 0.9, r), w, 0f, c, 1), "10% zeros: complement");
-            assertTrue(BinaryProducts.tryMultiply(true, 1f, binary(k, m, 0.9, r), BlasTest.random(k, n, r), 0f, c, 1));
-            assertFalse(BinaryProducts.tryMultiply(false, 1f, binary(m, k, 0.5, r), w, 0f, c, 1), "half ones: gemm");
-            assertFalse(BinaryProducts.tryMultiply(false, 1f, binary(m, k, 0.15, r), w, 0f, c, 2),
+            assertTrue(BinaryProducts.tryMultiply(false, false, 1f, binary(m, k, 0.1, r), w, 0f, c, 1), "10% ones: row sums");
+            assertTrue(BinaryProducts.tryMultiply(false, false, 1f, binary(m, k, 0.9, r), w, 0f, c, 1), "10% zeros: complement");
+            assertTrue(BinaryProducts.tryMultiply(true, false, 1f, binary(k, m, 0.9, r), BlasTest.random(k, n, r), 0f, c, 1));
+            assertFalse(BinaryProducts.tryMultiply(false, false, 1f, binary(m, k, 0.5, r), w, 0f, c, 1), "half ones: gemm");
+            Matrix wt = BlasTest.random(n, k, r);
+            assertTrue(BinaryProducts.tryMultiply(false, true, 1f, binary(m, k, 0.01, r), wt, 0f, c, 1), "W^T, 1% ones");
+            assertTrue(BinaryProducts.tryMultiply(false, true, 1f, binary(m, k, 0.99, r), wt, 0f, c, 1), "W^T, 1% zeros");
+            assertFalse(BinaryProducts.tryMultiply(false, true, 1f, binary(m, k, 0.1, r), wt, 0f, c, 1), "W^T, 10% ones: gemm");
+            assertFalse(BinaryProducts.tryMultiply(true, true, 1f, binary(k, m, 0.01, r), wt, 0f, c, 1), "X^T W^T: gemm");
+            assertFalse(BinaryProducts.tryMultiply(false, false, 1f, binary(m, k, 0.15, r), w, 0f, c, 2),
                     "15% ones with two product threads: gemm");
-            assertFalse(BinaryProducts.tryMultiply(false, 1f, binary(4, k, 0.1, r), w, 0f, Matrix.zeros(4, n), 1),
+            assertFalse(BinaryProducts.tryMultiply(false, false, 1f, binary(4, k, 0.1, r), w, 0f, Matrix.zeros(4, n), 1),
                     "4 rows: gemm");
             // a value other than 0/1 at the start, inside a vector and in the tail of a row (200 = 3 words + 8)
             for (int at : new int[] {0, 17, 199, (m - 1) * k + 70}) {
                 for (float bad : new float[] {0.5f, Float.NaN, 2f, -1f}) {
                     Matrix x = binary(m, k, 0.1, r);
                     x.setFlat(at, bad);
-                    assertFalse(BinaryProducts.tryMultiply(false, 1f, x, w, 0f, c, 1), bad + " at " + at);
+                    assertFalse(BinaryProducts.tryMultiply(false, false, 1f, x, w, 0f, c, 1), bad + " at " + at);
                     // through Blas, gemm then gives the product
                     Matrix out = Matrix.zeros(m, n), c0 = out.copy();
-                    Numerics.blas().gemmBinaryLeft(false, 1f, x, w, 0f, out);
+                    Numerics.blas().gemmBinaryLeft(false, false, 1f, x, w, 0f, out);
                     if (Float.isNaN(bad)) {
                         assertTrue(Float.isNaN(out.get(at / k, 0)) && !Float.isNaN(out.get((at / k + 1) % m, 0)));
                     } else {
@@ -106,7 +119,7 @@ class BinaryProductsTest {
             Matrix x = binary(m, k, 0.1, r);
             for (int t = 0; t < x.size(); t++) if (x.getFlat(t) == 0f && t % 3 == 0) x.setFlat(t, -0f);
             Matrix out = BlasTest.random(m, n, r), c0 = out.copy();
-            assertTrue(BinaryProducts.tryMultiply(false, 0.5f, x, w, 2f, out, 1));
+            assertTrue(BinaryProducts.tryMultiply(false, false, 0.5f, x, w, 2f, out, 1));
             assertProduct(false, 0.5f, x, w, 2f, c0, out, "-0 entries");
         }
     }
@@ -115,14 +128,16 @@ class BinaryProductsTest {
     void viewsWithOffsetsOffTheVectorGrid() {
         Random r = new Random(8);
         int m = 30, k = 131, n = 77;
-        for (boolean transX : new boolean[] {false, true}) {
-            for (double density : new double[] {0.05, 0.95}) {
+        for (int variant = 0; variant < 3; variant++) {
+            boolean transX = variant == 1, transW = variant == 2;
+            for (double density : transW ? new double[] {0.01, 0.99} : new double[] {0.05, 0.95}) {
                 Matrix bigX = transX ? binary(k + 3, m, density, r) : binary(m + 3, k, density, r);
                 Matrix x = transX ? bigX.rows(3, k + 3) : bigX.rows(3, m + 3);
-                Matrix w = BlasTest.random(k + 1, n, r).rows(1, k + 1);
+                Matrix w = transW ? BlasTest.random(n + 1, k, r).rows(1, n + 1) : BlasTest.random(k + 1, n, r).rows(1, k + 1);
                 Matrix c = BlasTest.random(m + 2, n, r).rows(2, m + 2), c0 = c.copy();
-                assertTrue(BinaryProducts.tryMultiply(transX, 0.75f, x, w, -0.5f, c, 1));
-                assertProduct(transX, 0.75f, x, w, -0.5f, c0, c, "views, transX " + transX + " density " + density);
+                assertTrue(BinaryProducts.tryMultiply(transX, transW, 0.75f, x, w, -0.5f, c, 1));
+                assertProduct(transX, transW, 0.75f, x, w, -0.5f, c0, c, "views, transX " + transX + " transW " + transW
+                        + " density " + density);
             }
         }
     }
@@ -140,10 +155,10 @@ class BinaryProductsTest {
                 Matrix a = Matrix.zeros(s[0], s[2]), b = Matrix.zeros(s[0], s[2]);
                 long[] ma = new long[x.rows() * ((x.cols() + 63) / 64)], mb = ma.clone();
                 Numerics.useVectorKernels(true);
-                boolean ta = BinaryProducts.tryMultiply(transX, 1f, x, w, 0f, a, 1);
+                boolean ta = BinaryProducts.tryMultiply(transX, false, 1f, x, w, 0f, a, 1);
                 long onesVector = Numerics.kernels().binaryMasks(x, ma);
                 Numerics.useVectorKernels(false);
-                boolean tb = BinaryProducts.tryMultiply(transX, 1f, x, w, 0f, b, 1);
+                boolean tb = BinaryProducts.tryMultiply(transX, false, 1f, x, w, 0f, b, 1);
                 long onesScalar = Numerics.kernels().binaryMasks(x, mb);
                 assertEquals(ta, tb);
                 assertEquals(onesScalar, onesVector);
