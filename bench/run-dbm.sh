@@ -10,6 +10,8 @@
 # file to start from instead of a random DBM: its sampled states are sparse, as in real training). MNIST must be in the dgm4j data
 # directory. Run it only on a quiet machine (compare `uptime` before and after; the load is recorded).
 set -euo pipefail
+if [[ -n "${MODEL:-}" ]]; then MODEL=$(realpath "$MODEL"); fi   # relative to the caller's directory
+if (( ${ROUNDS:-3} < 1 )); then echo "ROUNDS must be at least 1" >&2; exit 2; fi
 cd "$(dirname "$0")/.."
 
 PY=/usr/bin/python3   # Debian's python3-torch
@@ -22,7 +24,7 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   mvn -q -o package -DskipTests -pl bench -am >&2
 fi
 ARGS=(--epochs "$EPOCHS" --updates "$UPDATES" --mean-field "$MEAN_FIELD")
-if [[ -n "${MODEL:-}" ]]; then ARGS+=(--model "$(realpath "$MODEL")"); fi
+if [[ -n "${MODEL:-}" ]]; then ARGS+=(--model "$MODEL"); fi
 cut -d' ' -f1-3 /proc/loadavg > "$OUT/load_before"
 JAVA=(java --add-modules jdk.incubator.vector -Xms512m -Xmx4g -cp "bench/target/dgm4j-bench.jar:bench/target/lib/*")
 # ROUNDS rounds, each running the three in turn, so that a slow spell of the machine (other tenants: PyTorch's epoch

@@ -86,7 +86,7 @@ public final class DbmBenchmark {
         RbmBenchmark.emit(String.format(Locale.ROOT, "{\"kind\": \"dbm-epoch\", \"impl\": \"dgm4j\", \"updates_timed\": %d, "
                 + "\"updates_per_epoch\": %d, \"mean_field\": %d, \"temperatures\": %d, \"binary_products\": %s, "
                 + "\"ones\": {%s}, \"s_median\": %.4f}",
-                timed, perEpoch, meanField, temperatures, !"false".equals(System.getProperty("dgm4j.binaryProducts")),
+                timed, perEpoch, meanField, temperatures, !"false".equalsIgnoreCase(System.getProperty("dgm4j.binaryProducts")),
                 ones, RbmBenchmark.median(seconds)));
     }
 }
