@@ -53,6 +53,10 @@ public final class DbmBenchmark {
         // a random 784-500-1000 DBM, or a trained one (whose states are sparse: what real training runs on)
         Dbm dbm = model == null ? Dbm.initialize(new int[] {784, 500, 1000}, random.split(0))
                 : DbmFiles.read(ModelFiles.read(Path.of(model), Dbm.KIND));
+        if (!java.util.Arrays.equals(dbm.layerSizes(), new int[] {784, 500, 1000})) {
+            throw new IllegalArgumentException("--model: the benchmark (and dbm_reference.py) is for a 784-500-1000 DBM, "
+                    + model + " has layers " + java.util.Arrays.toString(dbm.layerSizes()));
+        }
         DbmTrainer.Config c = new DbmTrainer.Config();
         c.meanFieldIterations = meanField;
         c.meanFieldTolerance = 0;
