@@ -61,9 +61,9 @@ final class BinaryProducts {
         Scratch s = SCRATCH.get();
         long size0 = (long) xr * xc;
         s.masks = Scratch.grow(s.masks, xr * words);
-        long nOnes = Numerics.kernels().binaryMasks(x, s.masks);
-        if (nOnes < 0) return false;   // not a 0/1 matrix
         double limit = (transW ? MAX_DENSITY_TRANSPOSED : MAX_DENSITY) / Math.max(1, threads) * size0;
+        long nOnes = Numerics.kernels().binaryMasks(x, s.masks, (long) limit);
+        if (nOnes < 0) return false;   // not a 0/1 matrix, or too many ones and zeros
         boolean complement;   // sum the rows X leaves out, subtracted from the column sums
         if (nOnes <= limit) complement = false;
         else if (size0 - nOnes <= limit) complement = true;

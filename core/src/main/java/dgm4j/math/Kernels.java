@@ -56,8 +56,9 @@ interface Kernels {
     void sumSelectedRows(int rows, int[] start, int[] index, float[] w, int n, float[] out);
 
     /** Bit j mod 64 of masks[i w + j / 64] (w = (cols + 63) / 64 words per row) set where x[i, j] == 1, clear where it
-     *  is 0; returns the number of ones, or -1 (masks then undefined) if x holds any other value. */
-    long binaryMasks(Matrix x, long[] masks);
+     *  is 0; returns the number of ones, -1 (masks then undefined) if x holds any other value, or -2 as soon as, after
+     *  a row, both the ones and the zeros seen exceed {@code limit} (the caller then has no use for the masks). */
+    long binaryMasks(Matrix x, long[] masks, long limit);
 
     /** out[i, :] = (float) s[i] * x[i, :]. */
     void scaleRows(Matrix x, double[] s, Matrix out);

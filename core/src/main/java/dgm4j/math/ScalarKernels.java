@@ -87,7 +87,7 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public long binaryMasks(Matrix x, long[] masks) {
+    public long binaryMasks(Matrix x, long[] masks, long limit) {
         int r = x.rows(), c = x.cols(), words = (c + 63) / 64;
         long ones = 0;
         for (int i = 0; i < r; i++) {
@@ -97,8 +97,14 @@ final class ScalarKernels implements Kernels {
                 if (!addBits(x, base, 64 * w, Math.min(c, 64 * w + 64), masks, i * words + w)) return -1;
                 ones += Long.bitCount(masks[i * words + w]);
             }
+            if (tooDense(ones, (long) (i + 1) * c, limit)) return -2;
         }
         return ones;
+    }
+
+    /** Both the ones and the zeros among the first {@code seen} entries exceed the limit. */
+    static boolean tooDense(long ones, long seen, long limit) {
+        return ones > limit && seen - ones > limit;
     }
 
     /** Sets bit j mod 64 of masks[word] where x[base + j] == 1, j in [from, end); false at a value other than 0/1. */

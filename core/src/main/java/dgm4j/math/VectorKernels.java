@@ -365,8 +365,8 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public long binaryMasks(Matrix x, long[] masks) {
-        if (64 % L != 0) return TAIL.binaryMasks(x, masks);
+    public long binaryMasks(Matrix x, long[] masks, long limit) {
+        if (64 % L != 0) return TAIL.binaryMasks(x, masks, limit);
         int r = x.rows(), c = x.cols(), words = (c + 63) / 64;
         long ones = 0;
         for (int i = 0; i < r; i++) {
@@ -384,6 +384,7 @@ final class VectorKernels implements Kernels {
                 if (!ScalarKernels.addBits(x, x.offset + base, j, end, masks, i * words + w)) return -1;
                 ones += Long.bitCount(masks[i * words + w]);
             }
+            if (ScalarKernels.tooDense(ones, (long) (i + 1) * c, limit)) return -2;
         }
         return ones;
     }

@@ -166,16 +166,26 @@ class BinaryProductsTest {
                 long[] ma = new long[x.rows() * ((x.cols() + 63) / 64)], mb = ma.clone();
                 Numerics.useVectorKernels(true);
                 boolean ta = BinaryProducts.tryMultiply(transX, false, 1f, x, w, 0f, a, 1);
-                long onesVector = Numerics.kernels().binaryMasks(x, ma);
+                long onesVector = Numerics.kernels().binaryMasks(x, ma, Long.MAX_VALUE);
                 Numerics.useVectorKernels(false);
                 boolean tb = BinaryProducts.tryMultiply(transX, false, 1f, x, w, 0f, b, 1);
-                long onesScalar = Numerics.kernels().binaryMasks(x, mb);
+                long onesScalar = Numerics.kernels().binaryMasks(x, mb, Long.MAX_VALUE);
                 assertEquals(ta, tb);
                 assertEquals(onesScalar, onesVector);
                 assertEquals((long) Elementwise.sum(x), onesScalar);
                 assertArrayEquals(mb, ma);
                 assertArrayEquals(b.toArray(), a.toArray(), 0f, "shape " + s[0] + "x" + s[1] + "x" + s[2]);
             }
+        }
+        // the scan stops (-2) once both ones and zeros exceed the limit, and only then
+        Matrix half = binary(20, 100, 0.5, r);
+        long[] masks = new long[20 * 2];
+        for (boolean vector : new boolean[] {true, false}) {
+            Numerics.useVectorKernels(vector);
+            assertEquals(-2, Numerics.kernels().binaryMasks(half, masks, 30));
+            assertEquals((long) Elementwise.sum(half), Numerics.kernels().binaryMasks(half, masks, 1000));
+            Matrix few = binary(20, 100, 0.01, r);
+            assertEquals((long) Elementwise.sum(few), Numerics.kernels().binaryMasks(few, masks, 30));
         }
         Numerics.useVectorKernels(true);
     }
