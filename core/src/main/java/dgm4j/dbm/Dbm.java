@@ -110,20 +110,45 @@ public final class Dbm {
 
     /** out = b_l + h_{l-1} W_l + h_{l+1} W_{l+1}^T: layer l's total input from its neighbours in state x. */
     public Matrix layerInput(List<Matrix> x, int l, Matrix out) {
+        return layerInput(x, l, out, null);
+    }
+
+    /**
+     * {@link #layerInput(List, int, Matrix)} with, if not null, copies of the transposed weights from
+     * {@link #transposeWeights} (index l - 1 holds W_l^T): the top-down product h_{l+1} W_{l+1}^T then reads rows of
+     * W_{l+1}^T, so that sampled (0/1) states take the vector row sums of {@link dgm4j.math.Blas#gemmBinaryLeft}.
+     */
+    public Matrix layerInput(List<Matrix> x, int l, Matrix out, List<Matrix> transposed) {
         var blas = Numerics.blas();
         Elementwise.broadcastRow(biases.get(l), out);
         if (l > 0) blas.gemmBinaryLeft(false, false, 1f, x.get(l - 1), weights.get(l - 1), 1f, out);   // sampled states: sparse sums
-        if (l < hiddenLayers()) blas.gemmBinaryLeft(false, true, 1f, x.get(l + 1), weights.get(l), 1f, out);
+        if (l < hiddenLayers()) {
+            if (transposed != null) blas.gemmBinaryLeft(false, false, 1f, x.get(l + 1), transposed.get(l), 1f, out);
+            else blas.gemmBinaryLeft(false, true, 1f, x.get(l + 1), weights.get(l), 1f, out);
+        }
+        return out;
+    }
+
+    /** Work space for {@link #transposeWeights}: one n_l x n_{l-1} matrix per weight matrix. */
+    public List<Matrix> newTransposedWeights() {
+        List<Matrix> t = new ArrayList<>();
+        for (Matrix w : weights) t.add(Matrix.zeros(w.cols(), w.rows()));
+        return t;
+    }
+
+    /** out.get(l - 1) = W_l^T for every l: a snapshot, valid until the weights change. */
+    public List<Matrix> transposeWeights(List<Matrix> out) {
+        for (int l = 0; l < weights.size(); l++) Elementwise.transpose(weights.get(l), out.get(l));
         return out;
     }
 
     /**
      * x_l ~ p(h_l | neighbours) at inverse temperature beta_r of each row r (null: all 1), p_beta = exp(-beta E) / Z;
-     * prob (may be null) receives the probabilities.
+     * prob (may be null) receives the probabilities; transposed as for {@link #layerInput(List, int, Matrix, List)}.
      */
-    public void sampleLayer(List<Matrix> x, int l, double[] betas, Matrix prob, RandomStream random) {
+    public void sampleLayer(List<Matrix> x, int l, double[] betas, Matrix prob, RandomStream random, List<Matrix> transposed) {
         Matrix input = prob != null ? prob : x.get(l);
-        layerInput(x, l, input);
+        layerInput(x, l, input, transposed);
         if (betas != null) Elementwise.scaleRows(input, betas, input);
         random.sigmoidBernoulli(input, prob, x.get(l));
     }
@@ -133,9 +158,15 @@ public final class Dbm {
      * oddProbabilities (may be null) receives p(h_l | even layers) of the odd layers, for Rao-Blackwellised statistics.
      */
     public void gibbsSweep(List<Matrix> x, double[] betas, List<Matrix> oddProbabilities, RandomStream random) {
-        for (int l = 0; l <= hiddenLayers(); l += 2) sampleLayer(x, l, betas, null, random);
+        gibbsSweep(x, betas, oddProbabilities, random, null);
+    }
+
+    /** {@link #gibbsSweep(List, double[], List, RandomStream)} with transposed weights (may be null, see {@link #layerInput(List, int, Matrix, List)}). */
+    public void gibbsSweep(List<Matrix> x, double[] betas, List<Matrix> oddProbabilities, RandomStream random,
+                           List<Matrix> transposed) {
+        for (int l = 0; l <= hiddenLayers(); l += 2) sampleLayer(x, l, betas, null, random, transposed);
         for (int l = 1; l <= hiddenLayers(); l += 2) {
-            sampleLayer(x, l, betas, oddProbabilities == null ? null : oddProbabilities.get(l), random);
+            sampleLayer(x, l, betas, oddProbabilities == null ? null : oddProbabilities.get(l), random, transposed);
         }
     }
 

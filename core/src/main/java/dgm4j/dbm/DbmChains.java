@@ -32,6 +32,7 @@ public final class DbmChains {
     private final List<Matrix> scratch;
     private final long[] swapAttempts;
     private final long[] swapAccepts;
+    private final List<Matrix> transposed;   // W_l^T, refreshed at every advance (the weights change between updates)
     private final float[][] rowA;
     private final float[][] rowB;
 
@@ -63,6 +64,7 @@ public final class DbmChains {
         coldOddProbabilities = betas.length > 1 ? dbm.newLayers(chains) : viewsOfFirstRows(oddProbabilities, chains);
         coldStatistics = new ArrayList<>();
         for (int l = 0; l < cold.size(); l++) coldStatistics.add(l % 2 == 0 ? cold.get(l) : coldOddProbabilities.get(l));
+        transposed = dbm.newTransposedWeights();
         swapAttempts = new long[Math.max(0, betas.length - 1)];
         swapAccepts = new long[swapAttempts.length];
         rowA = new float[states.size()][];
@@ -129,8 +131,10 @@ public final class DbmChains {
 
     /** {@code sweeps} Gibbs sweeps of every replica, each followed by the exchanges of parallel tempering. */
     public void advance(int sweeps, RandomStream random) {
+        // a snapshot of W_l^T for the sweeps' top-down products (sampled states: row sums of W_l^T, Blas.gemmBinaryLeft)
+        dbm.transposeWeights(transposed);
         for (int s = 0; s < sweeps; s++) {
-            dbm.gibbsSweep(states, rowBetas, oddProbabilities, random);
+            dbm.gibbsSweep(states, rowBetas, oddProbabilities, random, transposed);
             if (betas.length > 1) exchange(s & 1, random);
         }
         if (betas.length > 1) dbm.oddLayerProbabilities(cold, coldOddProbabilities);

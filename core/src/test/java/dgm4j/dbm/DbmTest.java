@@ -77,6 +77,30 @@ public class DbmTest {
     }
 
     @Test
+    void transposedWeightsGiveTheSameLayerInputs() {
+        // 3 hidden layers; 40 rows so that sparse and complement states take Blas.gemmBinaryLeft's row sums
+        Dbm dbm = randomDbm(new int[] {70, 33, 130, 20}, 0.5f, 12);
+        List<Matrix> t = dbm.transposeWeights(dbm.newTransposedWeights());
+        for (int l = 1; l <= dbm.hiddenLayers(); l++) {
+            for (int i = 0; i < dbm.units(l - 1); i++) {
+                for (int j = 0; j < dbm.units(l); j++) assertEquals(dbm.weights(l).get(i, j), t.get(l - 1).get(j, i));
+            }
+        }
+        RandomStream r = new RandomStream(4);
+        for (double density : new double[] {0.01, 0.5, 0.99}) {
+            List<Matrix> x = dbm.newLayers(40);
+            for (Matrix layer : x) {
+                r.bernoulli(layer.fill((float) density), layer);
+            }
+            for (int l = 0; l <= dbm.hiddenLayers(); l++) {
+                Matrix a = dbm.layerInput(x, l, Matrix.zeros(40, dbm.units(l)));
+                Matrix b = dbm.layerInput(x, l, Matrix.zeros(40, dbm.units(l)), t);
+                for (int k = 0; k < a.size(); k++) assertEquals(a.getFlat(k), b.getFlat(k), 1e-4, "layer " + l + " density " + density);
+            }
+        }
+    }
+
+    @Test
     void energyAndConditionalsMatchEnumeration() {
         for (int[] units : new int[][] {{4, 3, 2}, {3, 3, 2, 2}}) {
             Dbm dbm = randomDbm(units, 1f, 3);
