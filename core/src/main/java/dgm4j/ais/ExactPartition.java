@@ -219,8 +219,6 @@ public final class ExactPartition {
     }
 
     private static Matrix transpose(Matrix m) {
-        Matrix t = Matrix.zeros(m.cols(), m.rows());
-        for (int i = 0; i < m.rows(); i++) for (int j = 0; j < m.cols(); j++) t.set(j, i, m.get(i, j));
-        return t;
+        return Elementwise.transpose(m, Matrix.zeros(m.cols(), m.rows()));
     }
 }

@@ -40,7 +40,7 @@ final class BinaryProducts {
         float[] out = new float[0];
         float[] c = new float[0];
         float[] columnSums = new float[0];
-        final int[] all = new int[2];   // {0, k}: one list of every row
+        Matrix sums;                  // 1 x n, the column sums of W before they go to the heap
 
         static int[] grow(int[] a, int n) { return a.length >= n ? a : new int[Math.max(n, 2 * a.length)]; }
         static long[] grow(long[] a, int n) { return a.length >= n ? a : new long[Math.max(n, 2 * a.length)]; }
@@ -120,11 +120,10 @@ final class BinaryProducts {
         if (transW) {
             gatherWithinRows(outRows, start, index, wh, n, k, out, base);
         } else {
-            Kernels kernels = Numerics.kernels();
-            kernels.sumSelectedRows(outRows, start, index, wh, n, out);
-            if (complement) {
-                s.all[1] = k;   // one list of every row of W
-                kernels.sumSelectedRows(1, s.all, identity(s, k), wh, n, base);
+            Numerics.kernels().sumSelectedRows(outRows, start, index, wh, n, out);
+            if (complement) {   // 1 W, the column sums (a product with ones: OpenBLAS)
+                if (s.sums == null || s.sums.cols() != n) s.sums = Matrix.zeros(1, n);
+                Elementwise.columnSums(w, 1f, 0f, s.sums).floats.get(s.sums.offset, base, 0, n);
             }
         }
         if (beta != 0f) {
@@ -162,12 +161,5 @@ final class BinaryProducts {
                 base[i] = sum;
             }
         }
-    }
-
-    /** 0 .. k - 1 in s.index, which is free again once the product's lists have been summed. */
-    private static int[] identity(Scratch s, int k) {
-        s.index = Scratch.grow(s.index, k);
-        for (int i = 0; i < k; i++) s.index[i] = i;
-        return s.index;
     }
 }
