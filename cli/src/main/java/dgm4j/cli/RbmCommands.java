@@ -4,12 +4,17 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
 
 import dgm4j.InputException;
+import dgm4j.ais.AisAgreement;
 import dgm4j.ais.AisEstimate;
+import dgm4j.ais.AisEvaluation;
+import dgm4j.ais.AisVerdict;
 import dgm4j.ais.AnnealingSchedule;
 import dgm4j.ais.ExactPartition;
 import dgm4j.ais.RbmAis;
@@ -17,6 +22,8 @@ import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFiles;
+import dgm4j.io.AtomicFiles;
+import dgm4j.io.Json;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
@@ -383,22 +390,31 @@ final class RbmCommands {
         @Parameters(paramLabel = "MODEL") Path model;
         @Mixin DataSelection data;
         @Option(names = "--split", defaultValue = "test", description = "data to score (default: ${DEFAULT-VALUE})") String split;
-        @Option(names = "--runs", defaultValue = "100", description = "AIS runs (default: ${DEFAULT-VALUE})") int runs;
+        @Option(names = "--runs", defaultValue = "100", description = "AIS runs per direction (default: ${DEFAULT-VALUE})") int runs;
         @Option(names = "--betas", defaultValue = "standard",
                 description = "standard (14,501 betas), or a factor scaling its step counts, e.g. 0.1 (default: ${DEFAULT-VALUE})")
         String betas;
-        @Option(names = "--reverse", description = "also run reverse AIS from model samples (1000 Gibbs steps per chain)") boolean reverse;
+        @Option(names = "--forward-only", description = "skip reverse AIS (then nothing checks the forward estimate: the verdict says NOT CHECKED)") boolean forwardOnly;
+        @Option(names = "--reverse", hidden = true, description = "(reverse AIS now runs by default; kept for old scripts)") boolean reverse;
+        @Option(names = "--tolerance", defaultValue = "0.1", description = "forward and reverse ln Z within this many nats count as agreement (default: ${DEFAULT-VALUE})") double tolerance;
+        @Option(names = "--until-agree", paramLabel = "TOL",
+                description = "repeat with 2x, 4x, ... the betas until forward and reverse agree within TOL nats with enough effective runs each")
+        Double untilAgree;
+        @Option(names = "--max-rounds", defaultValue = "4", description = "with --until-agree: rounds at most (default: ${DEFAULT-VALUE})") int maxRounds;
+        @Option(names = "--budget", paramLabel = "Mm|S", description = "with --until-agree: stop before a round that would pass this wall time (e.g. 30m, or seconds)") String budget;
+        @Option(names = "--base", defaultValue = "model",
+                description = "AIS base model: model (marginals of the model's own Gibbs chains), data (training marginals smoothed as "
+                        + "base_rate.m; DBMs: hidden layers from the mean-field posterior) or paper (as data, but a DBM's hidden layers "
+                        + "uniform) (default: ${DEFAULT-VALUE})")
+        String base;
+        @Option(names = "--burn-in", defaultValue = "1000", description = "Gibbs steps of the chains that fit the base and start reverse AIS (default: ${DEFAULT-VALUE})") int burnIn;
         @Option(names = "--exact", description = "also compute ln Z exactly (at most 25 units on the smaller layer)") boolean exact;
         @Option(names = "--binarize", defaultValue = "fixed:1", description = "how the scored data are binarized (default: ${DEFAULT-VALUE})") String binarize;
         @Option(names = "--mean-field-iterations", defaultValue = "30", description = "DBMs: cap on mean-field sweeps for the lower bound and the fitted base (default: ${DEFAULT-VALUE})") int meanFieldIterations;
-        @Option(names = "--hidden-base", defaultValue = "posterior",
-                description = "DBMs: the AIS base model's hidden layers: posterior (the log-odds of each unit's average mean-field "
-                        + "activation on the training split) or uniform (the paper's base-rate model, which can leave forward and "
-                        + "reverse AIS tens of nats apart on a trained DBM) (default: ${DEFAULT-VALUE})")
-        String hiddenBase;
         @Option(names = "--trace", paramLabel = "FILE",
-                description = "write ln Z_beta along the annealing path (forward and, with --reverse, reverse), with its effective "
+                description = "write ln Z_beta along the annealing path (forward and reverse, last round), with its effective "
                         + "runs and sd(ln w), as CSV: where the two directions part, the schedule needs more betas") Path trace;
+        @Option(names = "--json", paramLabel = "FILE", description = "write the estimates, brackets, effective runs, rounds and verdict as JSON") Path json;
         @Option(names = "--seed", defaultValue = "1") long seed;
         @Mixin NumericOptions numeric;
         @Spec CommandSpec spec;
@@ -407,129 +423,140 @@ final class RbmCommands {
         public Integer call() {
             numeric.apply();
             if (runs < 2) throw new InputException("--runs must be at least 2 (the bracket needs a variance)");
-            AnnealingSchedule schedule;
+            double scale;
             try {
-                schedule = "standard".equals(betas) ? AnnealingSchedule.standard() : AnnealingSchedule.standardScaled(Double.parseDouble(betas));
+                scale = "standard".equals(betas) ? 1.0 : Double.parseDouble(betas);
             } catch (NumberFormatException e) {
                 throw new InputException("--betas must be 'standard' or a positive number, got " + betas);
             }
-            if (trace != null) {
-                Path dir = trace.toAbsolutePath().getParent();
-                if (dir == null || !Files.isDirectory(dir)) throw new InputException("--trace: directory " + dir + " does not exist");
+            if (!(scale > 0)) throw new InputException("--betas must be 'standard' or a positive number, got " + betas);
+            if (forwardOnly && untilAgree != null) throw new InputException("--until-agree needs reverse AIS: drop --forward-only");
+            if (budget != null && untilAgree == null) throw new InputException("--budget applies to --until-agree");
+            for (String option : new String[] {"--trace", "--json"}) {
+                Path p = option.equals("--trace") ? trace : json;
+                if (p == null) continue;
+                Path dir = p.toAbsolutePath().getParent();
+                if (dir == null || !Files.isDirectory(dir)) throw new InputException(option + ": directory " + dir + " does not exist");
             }
-            if (!hiddenBase.equals("uniform") && !hiddenBase.equals("posterior")) {
-                throw new InputException("--hidden-base must be uniform or posterior, got " + hiddenBase);
-            }
+            AisEvaluation.Base baseKind = switch (base) {
+                case "model" -> AisEvaluation.Base.MODEL;
+                case "data" -> AisEvaluation.Base.DATA;
+                case "paper" -> AisEvaluation.Base.PAPER;
+                default -> throw new InputException("--base must be model, data or paper, got " + base);
+            };
+            double tol = untilAgree != null ? untilAgree : tolerance;
+            AisEvaluation.Settings settings = new AisEvaluation.Settings(runs, scale, tol, !forwardOnly,
+                    untilAgree != null ? maxRounds : 1, budget == null ? 0 : parseBudget(budget), burnIn, baseKind);
             ModelFile file = ModelFiles.read(model, Rbm.KIND, Dbm.KIND);
-            if (DbmCommands.isDbm(file)) {
-                return DbmCommands.ais(file, model, data, split, runs, schedule, reverse, exact, binarize, meanFieldIterations, seed,
-                        hiddenBase.equals("posterior"), trace, spec);
-            }
-            if (spec.commandLine().getParseResult().hasMatchedOption("--hidden-base")) {
-                throw new InputException("--hidden-base applies to DBMs (an RBM's hidden units are summed out)");
-            }
-            Loaded loaded = loadModel(model);
-            Rbm rbm = loaded.rbm();
-            Dataset train = data.load("train");
-            Dataset scored = data.hasSplits() ? data.load(split) : train;
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             RandomStream random = new RandomStream(seed);
-            Matrix x;
-            double logJacobian = 0;   // log |d model space / d data space| per example, for Gaussian RBMs on standardised data
-            AisEstimate f;
-            AisEstimate r = null;
-            double baseLogZ;
+            Dataset train = data.load("train");
+            Dataset scoredData = data.hasSplits() ? data.load(split) : train;
+            String what = data.hasSplits() ? split : "given";
+            java.util.function.Consumer<AisAgreement.Round> onRound = r -> err.println(r.describe());
             long t0 = System.nanoTime();
-            if (rbm instanceof ReplicatedSoftmaxRbm) {
-                if (trace != null) throw new InputException("--trace is not available for replicated-softmax RBMs (one annealing per document length)");
-                if (exact) throw new InputException("--exact is not implemented for replicated softmax models (ln Z depends on each document length)");
-                // one ln Z per document length; held-out perplexity exp(-sum_n log p(v_n) / sum_n D_n)
-                ReplicatedSoftmaxAis ais = new ReplicatedSoftmaxAis((ReplicatedSoftmaxRbm) rbm,
-                        ReplicatedSoftmaxAis.unigramBias(train.features()));
-                Matrix docs = scored.features();
-                ReplicatedSoftmaxAis.HeldOut held = ais.evaluate(docs, schedule, runs, random.split(0), new ProgressBar(err));
-                double worst = 0;
-                for (AisEstimate e : held.partitions().values()) worst = Math.max(worst, e.logWeightStd());
-                out.printf(Locale.ROOT, "forward AIS for %d document lengths, %d runs each, %d betas (%.1f s); largest sd(ln w) %.2f%n",
-                        held.partitions().size(), runs, schedule.size(), (System.nanoTime() - t0) / 1e9, worst);
-                out.printf(Locale.ROOT, "held-out perplexity of %d %s documents: %.1f (unigram model: %.1f)%n", docs.rows(),
-                        data.hasSplits() ? split : "given", held.perplexity(),
-                        ReplicatedSoftmaxAis.perplexity(ais.baseLogProbabilities(docs), held.lengths()));
-                if (reverse) {
-                    // chains start at the scored documents of each length and run 1000 Gibbs steps before annealing down
-                    SortedMap<Integer, AisEstimate> back = ais.reverse(docs, schedule, runs, 1000, random.split(1), new ProgressBar(err));
-                    out.printf(Locale.ROOT, "held-out perplexity by reverse AIS: %.1f%n",
-                            ReplicatedSoftmaxAis.perplexity(ais.logProbabilities(docs, back), held.lengths()));
-                }
-                return Main.OK;
-            }
-            if (rbm instanceof GaussianRbm) {
-                GaussianRbm g = (GaussianRbm) rbm;
-                Matrix trainModel = loaded.toModel(train.features());
-                x = loaded.toModel(scored.features());
-                rbm.requireVisible(x);
-                if (loaded.standardization() != null) {
-                    Matrix std = loaded.standardization().std();
-                    for (int i = 0; i < std.cols(); i++) logJacobian -= Math.log(std.get(0, i));
-                }
-                GaussianRbmAis ais = new GaussianRbmAis(g, GaussianRbmAis.baseMean(trainModel));
-                baseLogZ = ais.logZBase();
-                f = ais.forward(schedule, runs, random.split(0), new ProgressBar(err));
-                if (reverse) {
-                    // fantasies returns E[v | h] of the chains' last h: one more draw v ~ N(E[v | h], sigma^2) makes them samples
-                    Matrix v = RbmSampler.fantasies(rbm, runs, 1000, random.split(1));
-                    random.split(2).gaussian(v, Elementwise.broadcastRow(g.standardDeviations(), Matrix.zeros(runs, rbm.visibleUnits())), v);
-                    r = ais.reverse(v, schedule, random.split(3), new ProgressBar(err));
-                }
-            } else if (rbm instanceof BernoulliRbm) {
+            AisEvaluation.Result result;
+            Double exactLogZ = null;
+            double logJacobian = 0;
+            if (DbmCommands.isDbm(file)) {
+                Dbm dbm = DbmFiles.read(file);
                 Binarization b = Binarization.parse(binarize);
-                Matrix trainBits = b.apply(train).features();
-                rbm.requireVisible(trainBits);
-                x = b.apply(scored).features();
-                RbmAis ais = new RbmAis((BernoulliRbm) rbm, RbmAis.baseRateBias(trainBits));
-                baseLogZ = ais.logZBase();
-                f = ais.forward(schedule, runs, random.split(0), new ProgressBar(err));
-                if (reverse) {
-                    Matrix v = RbmSampler.fantasies(rbm, runs, 1000, random.split(1));
-                    random.split(2).bernoulli(v, v);
-                    r = ais.reverse(v, schedule, random.split(3), new ProgressBar(err));
-                }
+                result = AisEvaluation.dbm(dbm, b.apply(train).features(), b.apply(scoredData).features(), DbmFiles.persistentChains(file, dbm),
+                        meanFieldIterations, settings, random, new ProgressBar(err), onRound);
+                out.printf(Locale.ROOT, "%s DBM%n", DbmCommands.layers(dbm));
+                if (exact) exactLogZ = ExactPartition.logZ(dbm);
             } else {
-                throw new InputException("AIS is not implemented for " + rbm.visibleType() + " RBMs");
+                Loaded loaded = loadModel(model);
+                Rbm rbm = loaded.rbm();
+                if (rbm instanceof ReplicatedSoftmaxRbm rs) return replicatedSoftmax(rs, train, scoredData, what, settings, random);
+                Matrix trainX, scored;
+                if (rbm instanceof GaussianRbm) {
+                    trainX = loaded.toModel(train.features());
+                    scored = loaded.toModel(scoredData.features());
+                    if (loaded.standardization() != null) logJacobian = AisEvaluation.logJacobian(loaded.standardization().std());
+                } else {
+                    Binarization b = Binarization.parse(binarize);
+                    trainX = b.apply(train).features();
+                    scored = b.apply(scoredData).features();
+                }
+                result = AisEvaluation.rbm(rbm, trainX, scored, RbmFiles.persistentChains(file, rbm), settings, random, new ProgressBar(err), onRound);
+                if (exact) exactLogZ = rbm instanceof GaussianRbm g ? ExactPartition.logZ(g) : ExactPartition.logZ((BernoulliRbm) rbm);
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            double meanLogUnnormalized = 0;
-            double[] free = rbm.freeEnergy(x, null);
-            for (double v : free) meanLogUnnormalized -= v / free.length;
-            String what = x.rows() + " " + (data.hasSplits() ? split : "given") + " examples";
-            out.printf(Locale.ROOT, "ln Z_base = %.4f%n", baseLogZ);
-            out.printf(Locale.ROOT, "%s  (%.1f s)%n", f, secs);
-            warnIfFewEffectiveRuns(spec.commandLine().getErr(), "", f, "--betas");
-            out.printf(Locale.ROOT, "average log-probability of %s: %.2f nats (bracket %.2f .. %.2f)%n", what,
-                    f.averageLogProbability(meanLogUnnormalized), meanLogUnnormalized - f.logZHigh(), meanLogUnnormalized - f.logZLow());
+            AisVerdict v = result.verdict();
+            out.printf(Locale.ROOT, "base model: %s; ln Z_base = %.4f%n", result.baseDescription(), result.logZBase());
+            out.printf(Locale.ROOT, "%s%n", v.forward());
+            if (v.reverse() != null) out.printf(Locale.ROOT, "%s, from %s%n", v.reverse(), result.reverseStart());
+            out.printf(Locale.ROOT, "(%d round%s, %.1f s)%n", result.outcome().rounds().size(), result.outcome().rounds().size() == 1 ? "" : "s", secs);
+            out.println(result.summary());
             if (logJacobian != 0) {
-                out.printf(Locale.ROOT, "  in the data's own units (undoing the standardisation): %.2f nats%n",
-                        f.averageLogProbability(meanLogUnnormalized) + logJacobian);
+                out.printf(Locale.ROOT, "  in the data's own units (undoing the standardisation): %.2f nats%n", result.averageLogProbability() + logJacobian);
             }
-            if (r != null) {
-                out.printf(Locale.ROOT, "%s%n", r);
-                warnIfFewEffectiveRuns(spec.commandLine().getErr(), "", r, "--betas");
-                out.printf(Locale.ROOT, "average log-probability by reverse AIS: %.2f nats%n", r.averageLogProbability(meanLogUnnormalized));
+            if (exactLogZ != null) {
+                out.printf(Locale.ROOT, "exact ln Z = %.4f (forward %+.3f, reverse %s); average %s %.2f nats%n", exactLogZ,
+                        v.forward().logZ() - exactLogZ, v.reverse() == null ? "-" : String.format(Locale.ROOT, "%+.3f", v.reverse().logZ() - exactLogZ),
+                        result.boundKind(), result.meanLogUnnormalized() - exactLogZ);
             }
-            if (trace != null) writeAisTrace(trace, out, f, r);
-            if (exact) {
-                double z = rbm instanceof GaussianRbm ? ExactPartition.logZ((GaussianRbm) rbm) : ExactPartition.logZ((BernoulliRbm) rbm);
-                out.printf(Locale.ROOT, "exact ln Z = %.4f; average log-probability %.2f nats%n", z, meanLogUnnormalized - z);
+            if (trace != null) writeAisTrace(trace, out, v.forward(), v.reverse());
+            if (json != null) {
+                Map<String, Object> j = new LinkedHashMap<>();
+                j.put("model", model.toString());
+                j.put("data", data.describe());
+                j.put("split", what);
+                j.putAll(result.toJson());
+                if (logJacobian != 0) j.put("average_log_probability_data_units", result.averageLogProbability() + logJacobian);
+                j.put("exact_log_z", exactLogZ);
+                j.put("seconds", secs);
+                byte[] bytes = (Json.write(j) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                AtomicFiles.write(json, ch -> AtomicFiles.writeFully(ch, java.nio.ByteBuffer.wrap(bytes)), false);
+                out.println("wrote " + json);
+            }
+            return Main.OK;
+        }
+
+        static double parseBudget(String s) {
+            try {
+                return s.endsWith("m") ? 60 * Double.parseDouble(s.substring(0, s.length() - 1)) : Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                throw new InputException("--budget must be minutes (30m) or seconds, got " + s);
+            }
+        }
+
+        /** Word counts: one ln Z per document length, forward and (by default) reverse; perplexities by both. */
+        private int replicatedSoftmax(ReplicatedSoftmaxRbm rbm, Dataset train, Dataset scoredData, String what,
+                                      AisEvaluation.Settings settings, RandomStream random) {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (trace != null) throw new InputException("--trace is not available for replicated-softmax RBMs (one annealing per document length)");
+            if (exact) throw new InputException("--exact is not implemented for replicated softmax models (ln Z depends on each document length)");
+            if (untilAgree != null || json != null) throw new InputException("--until-agree and --json are not implemented for replicated softmax models yet");
+            AnnealingSchedule schedule = AnnealingSchedule.standardScaled(settings.scale());
+            long t0 = System.nanoTime();
+            ReplicatedSoftmaxAis ais = new ReplicatedSoftmaxAis(rbm, ReplicatedSoftmaxAis.unigramBias(train.features()));
+            Matrix docs = scoredData.features();
+            ReplicatedSoftmaxAis.HeldOut held = ais.evaluate(docs, schedule, settings.runs(), random.split(0), new ProgressBar(err));
+            double worst = 0;
+            for (AisEstimate e : held.partitions().values()) worst = Math.max(worst, e.logWeightStd());
+            out.printf(Locale.ROOT, "forward AIS for %d document lengths, %d runs each, %d betas (%.1f s); largest sd(ln w) %.2f%n",
+                    held.partitions().size(), settings.runs(), schedule.size(), (System.nanoTime() - t0) / 1e9, worst);
+            out.printf(Locale.ROOT, "held-out perplexity of %d %s documents: %.1f (unigram model: %.1f)%n", docs.rows(), what, held.perplexity(),
+                    ReplicatedSoftmaxAis.perplexity(ais.baseLogProbabilities(docs), held.lengths()));
+            if (settings.reverse()) {
+                // chains start at the scored documents of each length and run the burn-in's Gibbs steps before annealing down
+                SortedMap<Integer, AisEstimate> back = ais.reverse(docs, schedule, settings.runs(), settings.burnIn(), random.split(1), new ProgressBar(err));
+                double reversePerplexity = ReplicatedSoftmaxAis.perplexity(ais.logProbabilities(docs, back), held.lengths());
+                out.printf(Locale.ROOT, "held-out perplexity by reverse AIS: %.1f%n", reversePerplexity);
+                double gap = Math.abs(Math.log(reversePerplexity) - Math.log(held.perplexity()));
+                out.printf(Locale.ROOT, "%s: forward and reverse perplexities differ by %.2f%% (ln ratio %.4f per word)%n",
+                        gap <= 0.01 ? "agree" : "DISAGREE (not determined; run with more betas)", 100 * (Math.exp(gap) - 1), gap);
+            } else {
+                out.println("NOT CHECKED: forward AIS only");
             }
             return Main.OK;
         }
     }
 
-    /**
-     * Writes the estimates' paths ({@link AisEstimate#path}) as CSV rows direction,beta,log_z_beta,effective_runs,
-     * sd_log_w (null estimates skipped).
-     */
     static void writeAisTrace(Path file, PrintWriter out, AisEstimate... estimates) {
         StringBuilder sb = new StringBuilder("direction,beta,log_z_beta,effective_runs,sd_log_w\n");
         for (AisEstimate e : estimates) {

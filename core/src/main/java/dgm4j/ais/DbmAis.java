@@ -103,6 +103,39 @@ public final class DbmAis {
         return b;
     }
 
+    /** Base biases fitted to the model, and the chains' final states (model samples for reverse AIS). */
+    public record ModelFit(List<Matrix> baseBiases, List<Matrix> samples) {}
+
+    /**
+     * A base fitted to the DBM itself: {@code chains} Gibbs chains from {@code start} (e.g. the checkpoint's persistent
+     * chains; null: v ~ sigmoid(b_0)) run {@code sweeps} sweeps; each unit's base bias is the log-odds of its average
+     * state over the second half of the sweeps and all chains, Laplace-smoothed. The same chains' last states start
+     * reverse AIS. Like the RBM's, a base near the model's own marginals keeps forward and reverse AIS close where a
+     * base fitted to the data (near-deterministic background pixels) leaves forward AIS low by nats.
+     */
+    public static ModelFit fitToModel(Dbm dbm, List<Matrix> start, int chains, int sweeps, RandomStream random) {
+        if (sweeps < 2) throw new InputException("need at least two Gibbs sweeps, got " + sweeps);
+        List<Matrix> x = startChains(dbm, start, chains, random);
+        List<Matrix> sums = new ArrayList<>();
+        for (int l = 0; l <= dbm.hiddenLayers(); l++) sums.add(Matrix.zeros(1, dbm.units(l)));
+        long n = 0;
+        List<Matrix> transposed = dbm.transposeWeights(dbm.newTransposedWeights());
+        for (int t = 0; t < sweeps; t++) {
+            dbm.gibbsSweep(x, null, null, random, transposed);
+            if (t >= sweeps / 2) {
+                for (int l = 0; l <= dbm.hiddenLayers(); l++) Elementwise.columnSums(x.get(l), 1f, 1f, sums.get(l));
+                n += chains;
+            }
+        }
+        List<Matrix> b = new ArrayList<>();
+        for (Matrix s : sums) b.add(RbmAis.smoothedLogOdds(s, n));
+        return new ModelFit(b, x);
+    }
+
+    private static List<Matrix> startChains(Dbm dbm, List<Matrix> start, int chains, RandomStream random) {
+        return dgm4j.dbm.DbmSampler.gibbsChains(dbm, start, chains, 1, random);
+    }
+
     /** ln Z of the base model. */
     public double logZBase() { return logZBase; }
 

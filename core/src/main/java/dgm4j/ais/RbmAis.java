@@ -54,6 +54,39 @@ public final class RbmAis extends RbmAnnealing {
         return smoothedLogOdds(Elementwise.columnSums(data, 1f, 0f, Matrix.zeros(1, data.cols())), data.rows());
     }
 
+    /**
+     * The base of Salakhutdinov's {@code base_rate.m}: the marginals of the training intensities, smoothed by
+     * {@code pseudo} x N pseudo-counts on each side (his code adds 5 per 100-example minibatch, pseudo = 0.05):
+     * b_i = logit((c_i + pseudo N) / (N + 2 pseudo N)). The heavy smoothing keeps background pixels at logits near -3
+     * rather than -11, where a base that is near-deterministic leaves forward AIS many nats low with no warning.
+     */
+    public static Matrix smoothedBaseRateBias(Matrix data, double pseudo) {
+        if (data.rows() == 0) throw new InputException("cannot fit a base-rate model to an empty dataset");
+        if (!(pseudo >= 0)) throw new InputException("pseudo-count fraction must be non-negative, got " + pseudo);
+        Matrix counts = Elementwise.columnSums(data, 1f, 0f, Matrix.zeros(1, data.cols()));
+        Matrix b = Matrix.zeros(1, counts.cols());
+        double n = data.rows(), a = pseudo * n;
+        for (int i = 0; i < counts.cols(); i++) {
+            double p = Math.min(Math.max((counts.get(0, i) + a) / (n + 2 * a), 1e-6), 1 - 1e-6);
+            b.set(0, i, (float) Math.log(p / (1 - p)));
+        }
+        return b;
+    }
+
+    /**
+     * A base fitted to the model itself: b_i = logit(m_i), m (1 x D) the model's visible marginals (e.g. from
+     * {@link dgm4j.rbm.RbmSampler#run}), clipped to [1e-4, 1 - 1e-4].
+     */
+    public static Matrix marginalBias(Matrix marginals) {
+        Matrix b = Matrix.zeros(1, marginals.cols());
+        for (int i = 0; i < marginals.cols(); i++) {
+            double p = Math.min(Math.max(marginals.get(0, i), 1e-4), 1 - 1e-4);
+            if (Double.isNaN(p)) throw new InputException("model marginals contain NaN");
+            b.set(0, i, (float) Math.log(p / (1 - p)));
+        }
+        return b;
+    }
+
     /** logit((count_i + 1) / (n + 2)) for each column of the 1 x D counts (fractional counts allowed). */
     static Matrix smoothedLogOdds(Matrix counts, long n) {
         Matrix b = Matrix.zeros(1, counts.cols());

@@ -123,4 +123,10 @@ public final class RbmFiles {
         }
         return ((Number) v).intValue();
     }
+
+    /** The persistent chains a PCD checkpoint keeps ({@code train.chains}, in the model's space), or null if it has none. */
+    public static dgm4j.math.Matrix persistentChains(ModelFile file, Rbm rbm) {
+        if (!file.hasTensor("train.chains")) return null;
+        return file.matrix("train.chains", file.matrix("train.chains").rows(), rbm.visibleUnits());
+    }
 }
