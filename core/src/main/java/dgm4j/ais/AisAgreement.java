@@ -49,6 +49,16 @@ public final class AisAgreement {
      */
     public static Outcome untilAgree(Directions directions, double firstScale, double tolerance, int maxRounds,
                                      double budgetSeconds, RandomStream random, Progress progress, Consumer<Round> onRound) {
+        return untilAgree(directions, firstScale, tolerance, maxRounds, budgetSeconds, List.of(), random, progress, onRound);
+    }
+
+    /**
+     * As above, with {@code caveats} (e.g. chains that did not mix) carried into every verdict: more betas cannot
+     * remove them, so a round with caveats ends the loop.
+     */
+    public static Outcome untilAgree(Directions directions, double firstScale, double tolerance, int maxRounds,
+                                     double budgetSeconds, List<String> caveats, RandomStream random, Progress progress,
+                                     Consumer<Round> onRound) {
         if (!(firstScale > 0)) throw new InputException("the first schedule scale must be positive, got " + firstScale);
         if (maxRounds < 1) throw new InputException("need at least one round, got " + maxRounds);
         List<Round> rounds = new ArrayList<>();
@@ -67,10 +77,13 @@ public final class AisAgreement {
             AnnealingSchedule schedule = AnnealingSchedule.standardScaled(scale);
             AisEstimate f = directions.forward(schedule, random.split(2L * r), progress);
             AisEstimate b = directions.reverse(schedule, random.split(2L * r + 1), progress);
-            Round round = new Round(scale, new AisVerdict(f, b, tolerance), (System.nanoTime() - t0) / 1e9);
+            Round round = new Round(scale, new AisVerdict(f, b, tolerance, caveats), (System.nanoTime() - t0) / 1e9);
             rounds.add(round);
             if (onRound != null) onRound.accept(round);
             if (round.verdict().determined()) return new Outcome(List.copyOf(rounds), "forward and reverse agree");
+            if (!caveats.isEmpty()) {
+                return new Outcome(List.copyOf(rounds), "the model samples are in doubt (" + String.join("; ", caveats) + "): more betas cannot fix that");
+            }
         }
         return new Outcome(List.copyOf(rounds), "the last round (" + maxRounds + ") was reached without agreement");
     }

@@ -150,15 +150,26 @@ public final class AisEvaluation {
         rbm.requireVisible(scored);
         rbm.requireVisible(train);
         if (train.rows() == 0) throw new InputException("cannot fit an AIS base model to an empty training set");
+        // half the chains from the data (or the persistent chains), half from noise far from the data (fair coins; N(0, 1)
+        // for standardised real values), where a CD-trained RBM can hide modes that chains from the data never reach
         Matrix start = persistentChains != null ? persistentChains : train.rows(0, Math.min(train.rows(), settings.runs()));
-        String startName = persistentChains != null ? "the checkpoint's " + persistentChains.rows() + " persistent chains"
-                : Math.min(train.rows(), settings.runs()) + " training examples";
-        // chains: as many as runs, cycling the starting rows
+        String startName = persistentChains != null ? "the checkpoint's persistent chains" : "training examples";
+        int fromData = (settings.runs() + 1) / 2;
         Matrix starts = Matrix.zeros(settings.runs(), rbm.visibleUnits());
-        for (int m = 0; m < settings.runs(); m++) starts.rows(m, m + 1).copyFrom(start.rows(m % start.rows(), m % start.rows() + 1));
+        for (int m = 0; m < fromData; m++) starts.rows(m, m + 1).copyFrom(start.rows(m % start.rows(), m % start.rows() + 1));
+        Matrix noise = starts.rows(fromData, settings.runs());
+        RandomStream noiseRandom = random.split(101);
+        if (rbm instanceof GaussianRbm) noiseRandom.gaussian(noise);
+        else {
+            for (int i = 0; i < noise.rows(); i++) for (int j = 0; j < noise.cols(); j++) noise.set(i, j, 0.5f);
+            noiseRandom.bernoulli(noise, noise);
+        }
         RbmSampler.Chains chains = RbmSampler.run(rbm, starts, settings.burnIn(), random.split(100));
         Matrix samples = chains.samples();
-        String reverseStart = startName + " + " + settings.burnIn() + " Gibbs steps";
+        String noiseName = rbm instanceof GaussianRbm ? "N(0, 1) noise" : "fair coins";
+        String reverseStart = fromData + " chains from " + startName + " and " + (settings.runs() - fromData) + " from " + noiseName
+                + ", " + settings.burnIn() + " Gibbs steps";
+        List<String> caveats = mixingCaveats(chains.chainLogUnnormalized(), fromData, startName, noiseName, settings.burnIn());
         AisAgreement.Directions directions;
         double logZBase;
         String baseName;
@@ -183,7 +194,7 @@ public final class AisEvaluation {
         double mean = 0;
         for (double f : free) mean -= f / free.length;
         return finish(directions, settings, random, progress, onRound, mean, scored.rows(), logZBase, baseName,
-                settings.reverse() ? reverseStart : null, "log-probability");
+                settings.reverse() ? reverseStart : null, "log-probability", caveats);
     }
 
     /**
@@ -198,8 +209,10 @@ public final class AisEvaluation {
         dbm.requireVisible(trainBits);
         if (trainBits.rows() == 0) throw new InputException("cannot fit an AIS base model to an empty training set");
         DbmAis.ModelFit fit = DbmAis.fitToModel(dbm, persistentChains, settings.runs(), settings.burnIn(), random.split(100));
-        String reverseStart = (persistentChains != null ? "the checkpoint's persistent chains" : "v ~ sigmoid(b_0)") + " + "
-                + settings.burnIn() + " Gibbs sweeps";
+        String startName = persistentChains != null ? "the checkpoint's persistent chains" : "v ~ sigmoid(b_0)";
+        String reverseStart = fit.fromStart() + " chains from " + startName + " and " + (settings.runs() - fit.fromStart())
+                + " from fair coins on every layer, " + settings.burnIn() + " Gibbs sweeps";
+        List<String> caveats = mixingCaveats(fit.chainNegativeEnergy(), fit.fromStart(), startName, "fair coins", settings.burnIn());
         DbmAis ais;
         String baseName;
         if (settings.base() == Base.MODEL) {
@@ -224,7 +237,7 @@ public final class AisEvaluation {
         double mean = 0;
         for (double v : bound) mean += v / bound.length;
         return finish(directions, settings, random, progress, onRound, mean, scored.rows(), ais.logZBase(), baseName,
-                settings.reverse() ? reverseStart : null, "log-probability lower bound (mean field)");
+                settings.reverse() ? reverseStart : null, "log-probability lower bound (mean field)", caveats);
     }
 
     interface Forward { AisEstimate run(AnnealingSchedule s, int runs, RandomStream r, Progress p); }
@@ -241,20 +254,41 @@ public final class AisEvaluation {
 
     private static Result finish(AisAgreement.Directions directions, Settings settings, RandomStream random, Progress progress,
                                  Consumer<AisAgreement.Round> onRound, double mean, int examples, double logZBase,
-                                 String baseName, String reverseStart, String boundKind) {
+                                 String baseName, String reverseStart, String boundKind, List<String> caveats) {
         AisAgreement.Outcome outcome;
         if (settings.reverse()) {
             outcome = AisAgreement.untilAgree(directions, settings.scale(), settings.tolerance(), settings.rounds(),
-                    settings.budgetSeconds(), random, progress, onRound);
+                    settings.budgetSeconds(), caveats, random, progress, onRound);
         } else {
             long t0 = System.nanoTime();
             AisEstimate f = directions.forward(AnnealingSchedule.standardScaled(settings.scale()), random.split(0), progress);
-            AisAgreement.Round round = new AisAgreement.Round(settings.scale(), new AisVerdict(f, null, settings.tolerance()),
+            AisAgreement.Round round = new AisAgreement.Round(settings.scale(), new AisVerdict(f, null, settings.tolerance(), caveats),
                     (System.nanoTime() - t0) / 1e9);
             if (onRound != null) onRound.accept(round);
             outcome = new AisAgreement.Outcome(List.of(round), "forward AIS only");
         }
         return new Result(outcome, mean, examples, logZBase, baseName, reverseStart, boundKind);
+    }
+
+    /**
+     * Chains that mixed agree on the average ln p*(v) of their states whatever their start. The first {@code split}
+     * per-chain averages come from one kind of start, the rest from another: a caveat when the two groups' means
+     * differ by more than 4 standard errors (the chains are independent, so the spread across chains gives them).
+     * (For a DBM the averages are of -E(x) over all layers.)
+     */
+    static List<String> mixingCaveats(double[] perChain, int split, String first, String second, int burnIn) {
+        int n1 = split, n2 = perChain.length - split;
+        if (n1 < 2 || n2 < 2) return List.of();
+        double m1 = 0, m2 = 0, v1 = 0, v2 = 0;
+        for (int c = 0; c < n1; c++) m1 += perChain[c] / n1;
+        for (int c = n1; c < perChain.length; c++) m2 += perChain[c] / n2;
+        for (int c = 0; c < n1; c++) v1 += (perChain[c] - m1) * (perChain[c] - m1) / (n1 - 1);
+        for (int c = n1; c < perChain.length; c++) v2 += (perChain[c] - m2) * (perChain[c] - m2) / (n2 - 1);
+        double se = Math.sqrt(v1 / n1 + v2 / n2);
+        if (Math.abs(m1 - m2) <= 4 * se) return List.of();
+        return List.of(String.format(Locale.ROOT, "Gibbs chains from %s and from %s have not mixed (the average unnormalised log-probability of their states: "
+                + "%.2f vs %.2f, %.1f standard errors apart), so the reverse runs do not start from model samples and modes "
+                + "may be missed by both directions; try --burn-in %d", first, second, m1, m2, Math.abs(m1 - m2) / se, 10 * burnIn));
     }
 
     /** Sum of ln of the std over columns: added to a Gaussian RBM's log-probability in standardised units, it gives nats in data units. */

@@ -19,13 +19,24 @@ import java.util.Map;
  * @param reverse   reverse estimate, or null when only forward AIS ran (never determined then)
  * @param tolerance largest |ln Z_reverse - ln Z_forward| called agreement, in nats
  */
-public record AisVerdict(AisEstimate forward, AisEstimate reverse, double tolerance) {
+public record AisVerdict(AisEstimate forward, AisEstimate reverse, double tolerance, List<String> caveats) {
     /** Fewer effective runs than this fraction of the runs flags an estimate (a few runs carry it). */
     public static final double MIN_EFFECTIVE_FRACTION = 0.1;
     /** Default agreement tolerance in nats. */
     public static final double DEFAULT_TOLERANCE = 0.1;
 
+    /** A verdict with no caveats about the model samples. */
+    public AisVerdict(AisEstimate forward, AisEstimate reverse, double tolerance) {
+        this(forward, reverse, tolerance, List.of());
+    }
+
+    /**
+     * @param caveats problems found outside the two estimates (e.g. Gibbs chains from different starts that have not
+     *                mixed, so the reverse runs' starting states are not samples of the model); any makes the verdict
+     *                not determined
+     */
     public AisVerdict {
+        caveats = List.copyOf(caveats);
         if (forward == null || forward.reverse()) throw new IllegalArgumentException("a verdict needs a forward estimate");
         if (reverse != null && !reverse.reverse()) throw new IllegalArgumentException("second estimate must be reverse AIS");
         if (!(tolerance > 0)) throw new IllegalArgumentException("tolerance must be positive, got " + tolerance);
@@ -43,7 +54,7 @@ public record AisVerdict(AisEstimate forward, AisEstimate reverse, double tolera
 
     /** Why the estimate is not determined (empty when it is). */
     public List<String> problems() {
-        List<String> p = new ArrayList<>();
+        List<String> p = new ArrayList<>(caveats);
         if (reverse == null) p.add("only forward AIS ran: nothing checks it (its ln Z can be low by many nats without a sign)");
         for (AisEstimate e : reverse == null ? List.of(forward) : List.of(forward, reverse)) {
             if (!enoughEffectiveRuns(e)) {

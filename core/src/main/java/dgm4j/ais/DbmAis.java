@@ -103,37 +103,54 @@ public final class DbmAis {
         return b;
     }
 
-    /** Base biases fitted to the model, and the chains' final states (model samples for reverse AIS). */
-    public record ModelFit(List<Matrix> baseBiases, List<Matrix> samples) {}
+    /**
+     * Base biases fitted to the model, the chains' final states (model samples for reverse AIS), and each chain's
+     * average -E(x) over the second half of the sweeps (chains that mixed agree on it whatever their start).
+     */
+    public record ModelFit(List<Matrix> baseBiases, List<Matrix> samples, double[] chainNegativeEnergy, int fromStart) {}
 
     /**
-     * A base fitted to the DBM itself: {@code chains} Gibbs chains from {@code start} (e.g. the checkpoint's persistent
-     * chains; null: v ~ sigmoid(b_0)) run {@code sweeps} sweeps; each unit's base bias is the log-odds of its average
-     * state over the second half of the sweeps and all chains, Laplace-smoothed. The same chains' last states start
-     * reverse AIS. Like the RBM's, a base near the model's own marginals keeps forward and reverse AIS close where a
-     * base fitted to the data (near-deterministic background pixels) leaves forward AIS low by nats.
+     * A base fitted to the DBM itself: {@code chains} Gibbs chains, the first half from {@code start} (e.g. the
+     * checkpoint's persistent chains; null: v ~ sigmoid(b_0)) and the rest from fair coins on every layer, run
+     * {@code sweeps} sweeps; each unit's base bias is the log-odds of its average state over the second half of the
+     * sweeps and all chains, Laplace-smoothed. The same chains' last states start reverse AIS. Like the RBM's, a base
+     * near the model's own marginals keeps forward and reverse AIS close where a base fitted to the data
+     * (near-deterministic background pixels) leaves forward AIS low by nats.
      */
     public static ModelFit fitToModel(Dbm dbm, List<Matrix> start, int chains, int sweeps, RandomStream random) {
         if (sweeps < 2) throw new InputException("need at least two Gibbs sweeps, got " + sweeps);
-        List<Matrix> x = startChains(dbm, start, chains, random);
+        if (chains < 2) throw new InputException("need at least two chains, got " + chains);
+        int fromStart = (chains + 1) / 2;
+        List<Matrix> first = dgm4j.dbm.DbmSampler.gibbsChains(dbm, start, fromStart, 1, random);
+        List<Matrix> x = dbm.newLayers(chains);
+        RandomStream noise = random.split(1);
+        for (int l = 0; l <= dbm.hiddenLayers(); l++) {
+            x.get(l).rows(0, fromStart).copyFrom(first.get(l));
+            Matrix rest = x.get(l).rows(fromStart, chains);
+            for (int i = 0; i < rest.rows(); i++) for (int j = 0; j < rest.cols(); j++) rest.set(i, j, 0.5f);
+            noise.bernoulli(rest, rest);
+        }
         List<Matrix> sums = new ArrayList<>();
         for (int l = 0; l <= dbm.hiddenLayers(); l++) sums.add(Matrix.zeros(1, dbm.units(l)));
         long n = 0;
+        double[] negativeEnergy = new double[chains];
+        List<Matrix> scratch = dbm.newLayers(chains);
         List<Matrix> transposed = dbm.transposeWeights(dbm.newTransposedWeights());
+        int averaged = 0;
         for (int t = 0; t < sweeps; t++) {
             dbm.gibbsSweep(x, null, null, random, transposed);
             if (t >= sweeps / 2) {
                 for (int l = 0; l <= dbm.hiddenLayers(); l++) Elementwise.columnSums(x.get(l), 1f, 1f, sums.get(l));
                 n += chains;
+                double[] e = dbm.energy(x, scratch);
+                for (int c = 0; c < chains; c++) negativeEnergy[c] -= e[c];
+                averaged++;
             }
         }
+        for (int c = 0; c < chains; c++) negativeEnergy[c] /= averaged;
         List<Matrix> b = new ArrayList<>();
         for (Matrix s : sums) b.add(RbmAis.smoothedLogOdds(s, n));
-        return new ModelFit(b, x);
-    }
-
-    private static List<Matrix> startChains(Dbm dbm, List<Matrix> start, int chains, RandomStream random) {
-        return dgm4j.dbm.DbmSampler.gibbsChains(dbm, start, chains, 1, random);
+        return new ModelFit(b, x, negativeEnergy, fromStart);
     }
 
     /** ln Z of the base model. */

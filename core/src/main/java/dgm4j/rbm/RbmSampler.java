@@ -31,29 +31,36 @@ public final class RbmSampler {
 
     /**
      * Samples of the model and its visible marginals: Gibbs chains started at the rows of {@code start} (data
-     * examples, persistent chains, or base-model samples) run {@code steps} alternating steps; {@code samples} are the
-     * chains' last visible states and {@code marginals} (1 x D) the average of E[v | h] over the second half of the
-     * steps and all chains (Rao-Blackwellised: a pixel never seen on still gets its small conditional probability).
+     * examples, persistent chains, or noise) run {@code steps} alternating steps; {@code samples} are the chains' last
+     * visible states, {@code marginals} (1 x D) the average of E[v | h] over the second half of the steps and all
+     * chains (Rao-Blackwellised: a pixel never seen on still gets its small conditional probability), and
+     * {@code chainLogUnnormalized} each chain's average of -F(v) over the second half: chains that mixed agree on it
+     * whatever their start.
      */
-    public record Chains(Matrix samples, Matrix marginals, int steps) {}
+    public record Chains(Matrix samples, Matrix marginals, double[] chainLogUnnormalized, int steps) {}
 
     public static Chains run(Rbm rbm, Matrix start, int steps, RandomStream random) {
         if (steps < 2) throw new InputException("need at least two Gibbs steps, got " + steps);
         rbm.requireVisible(start);
         int n = start.rows(), d = rbm.visibleUnits();
         Matrix v = start.copy(), mean = Matrix.zeros(n, d), h = Matrix.zeros(n, rbm.hiddenUnits());
+        Matrix scratch = Matrix.zeros(n, rbm.hiddenUnits());
         Matrix sum = Matrix.zeros(1, d);
+        double[] logUnnormalized = new double[n];
         int averaged = 0;
         for (int t = 0; t < steps; t++) {
             rbm.sampleHidden(v, null, h, random);
             rbm.sampleVisible(h, mean, v, random);
             if (t >= steps / 2) {
                 dgm4j.math.Elementwise.columnSums(mean, 1f, 1f, sum);
-                averaged += n;
+                double[] f = rbm.freeEnergy(v, scratch);
+                for (int c = 0; c < n; c++) logUnnormalized[c] -= f[c];
+                averaged++;
             }
         }
-        dgm4j.math.Elementwise.scale(sum, 1f / averaged);
-        return new Chains(v, sum, steps);
+        dgm4j.math.Elementwise.scale(sum, 1f / (averaged * (float) n));
+        for (int c = 0; c < n; c++) logUnnormalized[c] /= averaged;
+        return new Chains(v, sum, logUnnormalized, steps);
     }
 
     /** Reconstructions: h ~ p(h | v), then E[v | h], row by row. */
