@@ -10,7 +10,7 @@
 # every run starts again from epoch 0 (the script says so).
 #
 # Files per run NAME in RUNS: NAME.safetensors (model and checkpoint), NAME.csv (per-epoch monitors: training bound,
-# held-out bound on 1,000 test images), NAME.segments.tsv (one line per session: start, end, epochs, wall seconds),
+# held-out bound on 1,000 test images), NAME.segments.tsv (one line per call that ended: start, end, epochs, wall seconds),
 # NAME.trained (training finished), NAME.nll.json (the k = 5000 evaluation), NAME.train.log, NAME.nll.log.
 #   DGM=path/to/dgm   RUNS=dir   MODELS="vae1-k1 iwae1-k5" (a subset)   SCHEDULE=paper:8   CHECKPOINT=10m
 #   STATUS=1: print where every run stands and exit
@@ -37,8 +37,9 @@ status() {
     elif [[ -f $f.trained ]]; then state="trained, not yet evaluated"
     elif [[ -f $f.safetensors ]]; then state="in progress: $(($(wc -l < "$f.csv") - 1)) epochs logged"
     else state="not started"; fi
-    wall=0; [[ -f $f.segments.tsv ]] && wall=$(awk -F'\t' '{s += $4} END {print s + 0}' "$f.segments.tsv")
-    printf '%-9s %s (training wall time so far: %.1f h)\n' "$name" "$state" "$(echo "$wall / 3600" | bc -l)"
+    # training time: the per-epoch seconds of the CSV log (a session that is stopped mid-run records no segment line)
+    wall=0; [[ -f $f.csv ]] && wall=$(awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "seconds") c = i; next} {s += $c} END {print s + 0}' "$f.csv")
+    printf '%-9s %s (training time so far: %.1f h)\n' "$name" "$state" "$(awk -v w="$wall" 'BEGIN {print w / 3600}')"
   done
 }
 if [[ "${STATUS:-0}" == 1 ]]; then status; exit 0; fi

@@ -407,7 +407,7 @@ final class RbmCommands {
                         + "base_rate.m; DBMs: hidden layers from the mean-field posterior) or paper (as data, but a DBM's hidden layers "
                         + "uniform) (default: ${DEFAULT-VALUE})")
         String base;
-        @Option(names = "--burn-in", defaultValue = "1000", description = "Gibbs steps of the chains that fit the base and start reverse AIS (default: ${DEFAULT-VALUE})") int burnIn;
+        @Option(names = "--burn-in", defaultValue = "1000", description = "Gibbs steps of the chains that fit the base and start reverse AIS; RBMs: doubled, up to 16x, while the chains from the data and from noise disagree (default: ${DEFAULT-VALUE})") int burnIn;
         @Option(names = "--exact", description = "also compute ln Z exactly (at most 25 units on the smaller layer)") boolean exact;
         @Option(names = "--binarize", defaultValue = "fixed:1", description = "how the scored data are binarized (default: ${DEFAULT-VALUE})") String binarize;
         @Option(names = "--mean-field-iterations", defaultValue = "30", description = "DBMs: cap on mean-field sweeps for the lower bound and the fitted base (default: ${DEFAULT-VALUE})") int meanFieldIterations;
@@ -508,9 +508,7 @@ final class RbmCommands {
                 if (logJacobian != 0) j.put("average_log_probability_data_units", result.averageLogProbability() + logJacobian);
                 j.put("exact_log_z", exactLogZ);
                 j.put("seconds", secs);
-                byte[] bytes = (Json.write(j) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                AtomicFiles.write(json, ch -> AtomicFiles.writeFully(ch, java.nio.ByteBuffer.wrap(bytes)), false);
-                out.println("wrote " + json);
+                writeJson(j, out);
             }
             return Main.OK;
         }
@@ -523,37 +521,59 @@ final class RbmCommands {
             }
         }
 
-        /** Word counts: one ln Z per document length, forward and (by default) reverse; perplexities by both. */
+        /** Word counts: one ln Z per document length, forward and (by default) reverse; perplexities by both, with a verdict. */
         private int replicatedSoftmax(ReplicatedSoftmaxRbm rbm, Dataset train, Dataset scoredData, String what,
                                       AisEvaluation.Settings settings, RandomStream random) {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             if (trace != null) throw new InputException("--trace is not available for replicated-softmax RBMs (one annealing per document length)");
-            if (exact) throw new InputException("--exact is not implemented for replicated softmax models (ln Z depends on each document length)");
-            if (untilAgree != null || json != null) throw new InputException("--until-agree and --json are not implemented for replicated softmax models yet");
-            AnnealingSchedule schedule = AnnealingSchedule.standardScaled(settings.scale());
+            if (untilAgree != null) throw new InputException("--until-agree is not implemented for replicated softmax models yet: raise --betas");
             long t0 = System.nanoTime();
-            ReplicatedSoftmaxAis ais = new ReplicatedSoftmaxAis(rbm, ReplicatedSoftmaxAis.unigramBias(train.features()));
             Matrix docs = scoredData.features();
-            ReplicatedSoftmaxAis.HeldOut held = ais.evaluate(docs, schedule, settings.runs(), random.split(0), new ProgressBar(err));
+            AisEvaluation.TextResult r = AisEvaluation.text(rbm, train.features(), docs, settings, random, new ProgressBar(err));
             double worst = 0;
-            for (AisEstimate e : held.partitions().values()) worst = Math.max(worst, e.logWeightStd());
-            out.printf(Locale.ROOT, "forward AIS for %d document lengths, %d runs each, %d betas (%.1f s); largest sd(ln w) %.2f%n",
-                    held.partitions().size(), settings.runs(), schedule.size(), (System.nanoTime() - t0) / 1e9, worst);
-            out.printf(Locale.ROOT, "held-out perplexity of %d %s documents: %.1f (unigram model: %.1f)%n", docs.rows(), what, held.perplexity(),
-                    ReplicatedSoftmaxAis.perplexity(ais.baseLogProbabilities(docs), held.lengths()));
-            if (settings.reverse()) {
-                // chains start at the scored documents of each length and run the burn-in's Gibbs steps before annealing down
-                SortedMap<Integer, AisEstimate> back = ais.reverse(docs, schedule, settings.runs(), settings.burnIn(), random.split(1), new ProgressBar(err));
-                double reversePerplexity = ReplicatedSoftmaxAis.perplexity(ais.logProbabilities(docs, back), held.lengths());
-                out.printf(Locale.ROOT, "held-out perplexity by reverse AIS: %.1f%n", reversePerplexity);
-                double gap = Math.abs(Math.log(reversePerplexity) - Math.log(held.perplexity()));
-                out.printf(Locale.ROOT, "%s: forward and reverse perplexities differ by %.2f%% (ln ratio %.4f per word)%n",
-                        gap <= 0.01 ? "agree" : "DISAGREE (not determined; run with more betas)", 100 * (Math.exp(gap) - 1), gap);
-            } else {
-                out.println("NOT CHECKED: forward AIS only");
+            for (AisEstimate e : r.forward().values()) worst = Math.max(worst, e.logWeightStd());
+            out.printf(Locale.ROOT, "AIS for %d document lengths of %d %s documents, %d runs each way, %d betas (%.1f s); largest sd(ln w) forward %.2f%n",
+                    r.forward().size(), docs.rows(), what, settings.runs(), AnnealingSchedule.standardScaled(settings.scale()).size(),
+                    (System.nanoTime() - t0) / 1e9, worst);
+            out.println(r.summary());
+            Double exactPerplexity = null;
+            if (exact) {
+                int[] lengths = ReplicatedSoftmaxAis.distinctLengths(docs);
+                double[] z = ExactPartition.logZ(rbm, lengths);
+                double[] free = rbm.freeEnergy(docs, null);
+                double[] lp = new double[free.length];
+                java.util.Map<Integer, Double> byLength = new java.util.HashMap<>();
+                for (int i = 0; i < lengths.length; i++) byLength.put(lengths[i], z[i]);
+                for (int n = 0; n < lp.length; n++) lp[n] = -free[n] - byLength.get((int) Math.round(r.lengths()[n]));
+                exactPerplexity = ReplicatedSoftmaxAis.perplexity(lp, r.lengths());
+                out.printf(Locale.ROOT, "exact held-out perplexity %.2f (forward %.2f, reverse %s)%n", exactPerplexity, r.perplexityForward(),
+                        r.logPReverse() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.perplexityReverse()));
+            }
+            if (json != null) {
+                Map<String, Object> j = new LinkedHashMap<>();
+                j.put("model", model.toString());
+                j.put("data", data.describe());
+                j.put("split", what);
+                j.put("determined", r.determined());
+                j.put("summary", r.summary());
+                j.put("problems", r.problems());
+                j.put("documents", docs.rows());
+                j.put("perplexity_forward", r.perplexityForward());
+                j.put("perplexity_reverse", r.logPReverse() == null ? null : r.perplexityReverse());
+                j.put("mean_gap_per_document", r.logPReverse() == null ? null : r.meanGap());
+                j.put("unigram_perplexity", r.unigramPerplexity());
+                j.put("exact_perplexity", exactPerplexity);
+                j.put("lengths", r.forward().size());
+                writeJson(j, out);
             }
             return Main.OK;
+        }
+
+        private void writeJson(Map<String, Object> j, PrintWriter out) {
+            byte[] bytes = (Json.write(j) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            AtomicFiles.write(json, ch -> AtomicFiles.writeFully(ch, java.nio.ByteBuffer.wrap(bytes)), false);
+            out.println("wrote " + json);
         }
     }
 

@@ -189,14 +189,25 @@ class CliTest {
         Cli t = Cli.run("train", "rbm", "--visible", "softmax", "--data", "reuters-grain", "--data-dir", data.toString(),
                 "--hidden", "4", "--epochs", "30", "--batch", "10", "--lr", "0.01", "--threads", "1", "--out", model.toString());
         assertEquals(0, t.code, t.toString());
+        Path json = dir.resolve("rs.json");
         Cli a = Cli.run("eval", "ais", model.toString(), "--data", "reuters-grain", "--data-dir", data.toString(), "--runs", "20",
-                "--betas", "0.05", "--reverse", "--threads", "1");
+                "--betas", "0.05", "--exact", "--threads", "1", "--json", json.toString());
         assertEquals(0, a.code, a.toString());
-        double forward = number(a.out, "held-out perplexity of 20 test documents: ([0-9.]+)");
-        double unigram = number(a.out, "unigram model: ([0-9.]+)");
-        double reverse = number(a.out, "held-out perplexity by reverse AIS: ([0-9.]+)");
+        java.util.Map<String, Object> r = dgm4j.io.Json.parseObject(Files.readString(json));
+        double forward = ((Number) r.get("perplexity_forward")).doubleValue();
+        double reverse = ((Number) r.get("perplexity_reverse")).doubleValue();
+        double unigram = ((Number) r.get("unigram_perplexity")).doubleValue();
+        double exact = ((Number) r.get("exact_perplexity")).doubleValue();
+        assertEquals(20, ((Number) r.get("documents")).intValue());
         assertTrue(forward < unigram, "two clear topics: the model beats unigram: " + a.out);
-        assertEquals(forward, reverse, 0.1 * forward, a.out);
+        assertEquals(exact, forward, 0.02 * exact, a.out);
+        assertEquals(exact, reverse, 0.02 * exact, a.out);
+        if ((Boolean) r.get("determined")) {
+            assertTrue(a.out.contains("forward and reverse AIS agree"), a.out);
+            assertEquals(exact, forward, 0.01 * exact, a.out);
+        } else {
+            assertTrue(a.out.contains("NOT DETERMINED"), a.out);
+        }
         Cli topics = Cli.run("topics", model.toString(), "--units", "2", "--words", "3");
         assertEquals(0, topics.code, topics.toString());
         assertEquals(2, topics.out.lines().count(), topics.out);

@@ -49,7 +49,8 @@ public final class AisEvaluation {
      * @param reverse       run reverse AIS too (without it nothing checks the forward estimate)
      * @param rounds        rounds of doubling betas at most (1: a single round)
      * @param budgetSeconds stop doubling when the next round would pass this (<= 0: no budget)
-     * @param burnIn        Gibbs steps of the chains that fit the base and start reverse AIS
+     * @param burnIn        Gibbs steps of the chains that fit the base and start reverse AIS, doubled (up to 16 x) while the
+     *                      chains from the data and from noise disagree
      * @param base          how the base is fitted
      */
     public record Settings(int runs, double scale, double tolerance, boolean reverse, int rounds, double budgetSeconds,
@@ -164,12 +165,21 @@ public final class AisEvaluation {
             for (int i = 0; i < noise.rows(); i++) for (int j = 0; j < noise.cols(); j++) noise.set(i, j, 0.5f);
             noiseRandom.bernoulli(noise, noise);
         }
-        RbmSampler.Chains chains = RbmSampler.run(rbm, starts, settings.burnIn(), random.split(100));
-        Matrix samples = chains.samples();
+        // burn in until the two halves agree: burnIn steps, then as many again, doubling, up to 16 x burnIn in all; the
+        // base's marginals and the check use the second half of the last stretch
         String noiseName = rbm instanceof GaussianRbm ? "N(0, 1) noise" : "fair coins";
+        RandomStream chainRandom = random.split(100);
+        RbmSampler.Chains chains = RbmSampler.run(rbm, starts, settings.burnIn(), chainRandom);
+        int steps = settings.burnIn();
+        List<String> caveats = mixingCaveats(chains.chainLogUnnormalized(), fromData, startName, noiseName, 16 * settings.burnIn());
+        while (!caveats.isEmpty() && steps < 16 * settings.burnIn()) {
+            chains = RbmSampler.run(rbm, chains.samples(), steps, chainRandom);
+            steps *= 2;
+            caveats = mixingCaveats(chains.chainLogUnnormalized(), fromData, startName, noiseName, 16 * settings.burnIn());
+        }
+        Matrix samples = chains.samples();
         String reverseStart = fromData + " chains from " + startName + " and " + (settings.runs() - fromData) + " from " + noiseName
-                + ", " + settings.burnIn() + " Gibbs steps";
-        List<String> caveats = mixingCaveats(chains.chainLogUnnormalized(), fromData, startName, noiseName, settings.burnIn());
+                + ", " + steps + " Gibbs steps";
         AisAgreement.Directions directions;
         double logZBase;
         String baseName;
@@ -240,6 +250,84 @@ public final class AisEvaluation {
                 settings.reverse() ? reverseStart : null, "log-probability lower bound (mean field)", caveats);
     }
 
+    /**
+     * Word counts: one ln Z_D per document length D, by forward AIS and (unless forward-only) reverse AIS from chains
+     * started at the scored documents of each length ({@code settings.burnIn()} Gibbs steps), scored per document.
+     * Determined when, averaged over the documents, |ln Z_D by reverse - by forward| is within the tolerance and at
+     * most 5% of the documents rest on an estimate with fewer effective runs than a tenth of the runs.
+     *
+     * @param forward      ln Z_D by forward AIS
+     * @param reverse      by reverse AIS (null: forward only)
+     * @param logPForward  each document's ln p(v) with the forward ln Z_D
+     * @param logPReverse  with the reverse ln Z_D (null: forward only)
+     */
+    public record TextResult(java.util.SortedMap<Integer, AisEstimate> forward, java.util.SortedMap<Integer, AisEstimate> reverse,
+                             double[] logPForward, double[] logPReverse, double[] lengths, double unigramPerplexity,
+                             double tolerance) {
+        public double perplexityForward() { return ReplicatedSoftmaxAis.perplexity(logPForward, lengths); }
+
+        public double perplexityReverse() { return logPReverse == null ? Double.NaN : ReplicatedSoftmaxAis.perplexity(logPReverse, lengths); }
+
+        /** Mean over documents of ln Z_D (reverse) - ln Z_D (forward) = ln p (forward) - ln p (reverse). */
+        public double meanGap() {
+            if (logPReverse == null) return Double.NaN;
+            double g = 0;
+            for (int n = 0; n < lengths.length; n++) g += (logPForward[n] - logPReverse[n]) / lengths.length;
+            return g;
+        }
+
+        public List<String> problems() {
+            List<String> p = new java.util.ArrayList<>();
+            if (reverse == null) p.add("only forward AIS ran: nothing checks it");
+            int few = 0;
+            for (double d : lengths) {
+                int len = (int) Math.round(d);
+                AisEstimate f = forward.get(len), r = reverse == null ? null : reverse.get(len);
+                if (!AisVerdict.enoughEffectiveRuns(f) || (r != null && !AisVerdict.enoughEffectiveRuns(r))) few++;
+            }
+            if (few > 0.05 * lengths.length) {
+                p.add(String.format(Locale.ROOT, "%d of %d documents rest on an AIS estimate with fewer than a tenth of its runs effective", few, lengths.length));
+            }
+            if (reverse != null && Math.abs(meanGap()) > tolerance) {
+                p.add(meanGap() < 0
+                        ? String.format(Locale.ROOT, "reverse AIS is %.2f nats per document BELOW forward: the reverse chains have not reached the model", -meanGap())
+                        : String.format(Locale.ROOT, "forward and reverse disagree by %.2f nats per document (tolerance %.2f)", meanGap(), tolerance));
+            }
+            return p;
+        }
+
+        public boolean determined() { return problems().isEmpty(); }
+
+        public String summary() {
+            if (determined()) {
+                return String.format(Locale.ROOT, "forward and reverse AIS agree within %.3f nats per document: held-out perplexity %.1f "
+                        + "(forward %.1f, reverse %.1f; unigram model %.1f)", Math.abs(meanGap()), perplexityForward(), perplexityForward(),
+                        perplexityReverse(), unigramPerplexity);
+            }
+            return String.format(Locale.ROOT, "held-out perplexity NOT DETERMINED: %.1f (forward) .. %s (reverse); unigram model %.1f (%s)",
+                    perplexityForward(), reverse == null ? "?" : String.format(Locale.ROOT, "%.1f", perplexityReverse()), unigramPerplexity,
+                    String.join("; ", problems()));
+        }
+    }
+
+    /** See {@link TextResult}; the base is the smoothed unigram model of {@code trainCounts}. */
+    public static TextResult text(dgm4j.rbm.ReplicatedSoftmaxRbm rbm, Matrix trainCounts, Matrix docs, Settings settings,
+                                  RandomStream random, Progress progress) {
+        rbm.requireVisible(docs);
+        if (docs.rows() == 0) throw new InputException("no documents to score");
+        ReplicatedSoftmaxAis ais = new ReplicatedSoftmaxAis(rbm, ReplicatedSoftmaxAis.unigramBias(trainCounts));
+        AnnealingSchedule schedule = AnnealingSchedule.standardScaled(settings.scale());
+        ReplicatedSoftmaxAis.HeldOut held = ais.evaluate(docs, schedule, settings.runs(), random.split(0), progress);
+        java.util.SortedMap<Integer, AisEstimate> back = null;
+        double[] logPReverse = null;
+        if (settings.reverse()) {
+            back = ais.reverse(docs, schedule, settings.runs(), settings.burnIn(), random.split(1), progress);
+            logPReverse = ais.logProbabilities(docs, back);
+        }
+        return new TextResult(held.partitions(), back, held.logProbabilities(), logPReverse, held.lengths(),
+                ReplicatedSoftmaxAis.perplexity(ais.baseLogProbabilities(docs), held.lengths()), settings.tolerance());
+    }
+
     interface Forward { AisEstimate run(AnnealingSchedule s, int runs, RandomStream r, Progress p); }
 
     interface Reverse { AisEstimate run(Matrix samples, AnnealingSchedule s, RandomStream r, Progress p); }
@@ -288,7 +376,7 @@ public final class AisEvaluation {
         if (Math.abs(m1 - m2) <= 4 * se) return List.of();
         return List.of(String.format(Locale.ROOT, "Gibbs chains from %s and from %s have not mixed (the average unnormalised log-probability of their states: "
                 + "%.2f vs %.2f, %.1f standard errors apart), so the reverse runs do not start from model samples and modes "
-                + "may be missed by both directions; try --burn-in %d", first, second, m1, m2, Math.abs(m1 - m2) / se, 10 * burnIn));
+                + "may be missed by both directions (even after %d Gibbs steps)", first, second, m1, m2, Math.abs(m1 - m2) / se, burnIn));
     }
 
     /** Sum of ln of the std over columns: added to a Gaussian RBM's log-probability in standardised units, it gives nats in data units. */

@@ -53,7 +53,7 @@ public final class ImportanceSampling {
                         if (v > max[i]) {
                             sum[i] = sum[i] * Math.exp(max[i] - v) + 1;   // streaming log-sum-exp
                             max[i] = v;
-                        } else {
+                        } else if (v != Double.NEGATIVE_INFINITY) {   // a zero weight adds nothing (and -inf - -inf is NaN)
                             sum[i] += Math.exp(v - max[i]);
                         }
                     }
