@@ -142,7 +142,8 @@ def bernoulli_logit(rng, x):
     with np.errstate(over="ignore"):
         np.exp(t, out=t)          # exp(-x); +inf where x is very negative -> never sampled
     t += 1.0
-    t *= rng.random(x.shape, dtype=np.float32)
+    with np.errstate(invalid="ignore"):   # inf * 0 -> nan, which compares false: never sampled, as p ~ 0 asks
+        t *= rng.random(x.shape, dtype=np.float32)
     return (t < 1.0).astype(np.float64)
 
 

@@ -457,7 +457,7 @@ final class RbmCommands {
             java.util.function.Consumer<AisAgreement.Round> onRound = r -> err.println(r.describe());
             long t0 = System.nanoTime();
             AisEvaluation.Result result;
-            Double exactLogZ = null;
+            Double exactLogZ = null, exactLogP = null;
             double logJacobian = 0;
             if (DbmCommands.isDbm(file)) {
                 Dbm dbm = DbmFiles.read(file);
@@ -465,7 +465,13 @@ final class RbmCommands {
                 result = AisEvaluation.dbm(dbm, b.apply(train).features(), b.apply(scoredData).features(), DbmFiles.persistentChains(file, dbm),
                         meanFieldIterations, settings, random, new ProgressBar(err), onRound);
                 out.printf(Locale.ROOT, "%s DBM%n", DbmCommands.layers(dbm));
-                if (exact) exactLogZ = ExactPartition.logZ(dbm);
+                if (exact) {
+                    exactLogZ = ExactPartition.logZ(dbm);
+                    double[] logp = ExactPartition.logUnnormalizedProbability(dbm, b.apply(scoredData).features());
+                    double lp = 0;
+                    for (double v : logp) lp += (v - exactLogZ) / logp.length;
+                    exactLogP = lp;
+                }
             } else {
                 Loaded loaded = loadModel(model);
                 Rbm rbm = loaded.rbm();
@@ -494,9 +500,10 @@ final class RbmCommands {
                 out.printf(Locale.ROOT, "  in the data's own units (undoing the standardisation): %.2f nats%n", result.averageLogProbability() + logJacobian);
             }
             if (exactLogZ != null) {
-                out.printf(Locale.ROOT, "exact ln Z = %.4f (forward %+.3f, reverse %s); average %s %.2f nats%n", exactLogZ,
+                out.printf(Locale.ROOT, "exact ln Z = %.4f (forward %+.3f, reverse %s); %s %.2f nats%s%n", exactLogZ,
                         v.forward().logZ() - exactLogZ, v.reverse() == null ? "-" : String.format(Locale.ROOT, "%+.3f", v.reverse().logZ() - exactLogZ),
-                        result.boundKind(), result.meanLogUnnormalized() - exactLogZ);
+                        exactLogP != null ? "lower bound" : "average log-probability", result.meanLogUnnormalized() - exactLogZ,
+                        exactLogP != null ? String.format(Locale.ROOT, ", exact average log-probability %.2f nats", exactLogP) : "");
             }
             if (trace != null) writeAisTrace(trace, out, v.forward(), v.reverse());
             if (json != null) {
@@ -507,6 +514,7 @@ final class RbmCommands {
                 j.putAll(result.toJson());
                 if (logJacobian != 0) j.put("average_log_probability_data_units", result.averageLogProbability() + logJacobian);
                 j.put("exact_log_z", exactLogZ);
+                if (exactLogP != null) j.put("exact_average_log_probability", exactLogP);
                 j.put("seconds", secs);
                 writeJson(j, out);
             }

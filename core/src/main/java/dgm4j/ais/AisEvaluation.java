@@ -218,11 +218,20 @@ public final class AisEvaluation {
         dbm.requireVisible(scored);
         dbm.requireVisible(trainBits);
         if (trainBits.rows() == 0) throw new InputException("cannot fit an AIS base model to an empty training set");
-        DbmAis.ModelFit fit = DbmAis.fitToModel(dbm, persistentChains, settings.runs(), settings.burnIn(), random.split(100));
+        DbmAis.ModelFit fitted = DbmAis.fitToModel(dbm, persistentChains, settings.runs(), settings.burnIn(), random.split(100));
         String startName = persistentChains != null ? "the checkpoint's persistent chains" : "v ~ sigmoid(b_0)";
+        // as for RBMs: more sweeps, doubling up to 16 x burnIn, while the two halves disagree
+        int sweeps = settings.burnIn();
+        RandomStream more = random.split(102);
+        List<String> caveats = mixingCaveats(fitted.chainNegativeEnergy(), fitted.fromStart(), startName, "fair coins", 16 * settings.burnIn());
+        while (!caveats.isEmpty() && sweeps < 16 * settings.burnIn()) {
+            fitted = DbmAis.continueFit(dbm, fitted, sweeps, more);
+            sweeps *= 2;
+            caveats = mixingCaveats(fitted.chainNegativeEnergy(), fitted.fromStart(), startName, "fair coins", 16 * settings.burnIn());
+        }
+        DbmAis.ModelFit fit = fitted;
         String reverseStart = fit.fromStart() + " chains from " + startName + " and " + (settings.runs() - fit.fromStart())
-                + " from fair coins on every layer, " + settings.burnIn() + " Gibbs sweeps";
-        List<String> caveats = mixingCaveats(fit.chainNegativeEnergy(), fit.fromStart(), startName, "fair coins", settings.burnIn());
+                + " from fair coins on every layer, " + sweeps + " Gibbs sweeps";
         DbmAis ais;
         String baseName;
         if (settings.base() == Base.MODEL) {

@@ -130,6 +130,19 @@ public final class DbmAis {
             for (int i = 0; i < rest.rows(); i++) for (int j = 0; j < rest.cols(); j++) rest.set(i, j, 0.5f);
             noise.bernoulli(rest, rest);
         }
+        return sweep(dbm, x, fromStart, sweeps, random);
+    }
+
+    /** {@link #fitToModel} continued: {@code sweeps} more sweeps from the chains' states in {@code fit}. */
+    public static ModelFit continueFit(Dbm dbm, ModelFit fit, int sweeps, RandomStream random) {
+        if (sweeps < 2) throw new InputException("need at least two Gibbs sweeps, got " + sweeps);
+        List<Matrix> x = new ArrayList<>();
+        for (Matrix m : fit.samples()) x.add(m.copy());
+        return sweep(dbm, x, fit.fromStart(), sweeps, random);
+    }
+
+    private static ModelFit sweep(Dbm dbm, List<Matrix> x, int fromStart, int sweeps, RandomStream random) {
+        int chains = x.get(0).rows();
         List<Matrix> sums = new ArrayList<>();
         for (int l = 0; l <= dbm.hiddenLayers(); l++) sums.add(Matrix.zeros(1, dbm.units(l)));
         long n = 0;
