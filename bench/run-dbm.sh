@@ -20,8 +20,8 @@ EPOCHS=${EPOCHS:-1}; MEAN_FIELD=${MEAN_FIELD:-10}
 OUT=${OUT:-bench/target/results/dbm-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  echo ">> building core + bench (mvn -o package -pl bench -am)" >&2
-  mvn -q -o package -DskipTests -pl bench -am >&2
+  echo ">> building core + bench (mvn -o -Pbench package -pl bench -am)" >&2
+  mvn -q -o -Pbench package -DskipTests -pl bench -am >&2
 fi
 ARGS=(--epochs "$EPOCHS" --updates "$UPDATES" --mean-field "$MEAN_FIELD")
 if [[ -n "${MODEL:-}" ]]; then ARGS+=(--model "$MODEL"); fi

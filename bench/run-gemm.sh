@@ -27,8 +27,8 @@ OUT=${OUT:-bench/target/results/$STAMP}
 mkdir -p "$OUT"
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  echo ">> building core + bench (mvn -o package -pl bench -am)" >&2
-  mvn -q -o package -DskipTests -pl bench -am >&2
+  echo ">> building core + bench (mvn -o -Pbench package -pl bench -am)" >&2
+  mvn -q -o -Pbench package -DskipTests -pl bench -am >&2
 fi
 
 JAVA=(java --add-modules jdk.incubator.vector -Xms256m -Xmx1g)

@@ -35,6 +35,7 @@ done
 ./dgm eval classify runs/exp/dbm.safetensors --data mnist --epochs 100 --train-split train+validation --threads 1 2>&1 | tee runs/exp/dbm.finetune.log | grep -v '\['
 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/scripts/classify_features.py runs/exp/dbm-features-train.npz \
   runs/exp/dbm-features-test.npz --max-iter 1000 | tee runs/exp/dbm.classify.log
+[[ -f bench/target/dgm4j-bench.jar ]] || mvn -q -o -Pbench package -DskipTests -pl bench -am   # the bench module is behind a profile
 java --add-modules jdk.incubator.vector -cp "bench/target/dgm4j-bench.jar:bench/target/lib/*" dgm4j.bench.DbmMixing \
   runs/exp/dbm.safetensors --chains 100 --steps 1000 --temperatures 1,10 --min-beta 0.9 | tee runs/exp/dbm.mixing.jsonl
 if [[ "$TEMPER" == 1 ]]; then
