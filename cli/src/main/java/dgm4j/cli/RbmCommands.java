@@ -415,7 +415,8 @@ final class RbmCommands {
                 description = "write ln Z_beta along the annealing path (forward and reverse, last round), with its effective "
                         + "runs and sd(ln w), as CSV: where the two directions part, the schedule needs more betas") Path trace;
         @Option(names = "--json", paramLabel = "FILE", description = "write the estimates, brackets, effective runs, rounds and verdict as JSON") Path json;
-        @Option(names = "--seed", defaultValue = "1") long seed;
+        @Option(names = "--examples", paramLabel = "N", description = "score only the first N examples (documents) of the split") Integer examples;
+        @Option(names = "--seed", defaultValue = "1", description = "random seed of the chains and annealing runs (default: ${DEFAULT-VALUE})") long seed;
         @Mixin NumericOptions numeric;
         @Spec CommandSpec spec;
 
@@ -453,6 +454,10 @@ final class RbmCommands {
             RandomStream random = new RandomStream(seed);
             Dataset train = data.load("train");
             Dataset scoredData = data.hasSplits() ? data.load(split) : train;
+            if (examples != null) {
+                if (examples < 1) throw new InputException("--examples must be at least 1, got " + examples);
+                scoredData = scoredData.subset(0, Math.min(examples, scoredData.size()));
+            }
             String what = data.hasSplits() ? split : "given";
             java.util.function.Consumer<AisAgreement.Round> onRound = r -> err.println(r.describe());
             long t0 = System.nanoTime();
@@ -567,6 +572,9 @@ final class RbmCommands {
                 j.put("summary", r.summary());
                 j.put("problems", r.problems());
                 j.put("documents", docs.rows());
+                double words = 0;
+                for (double d : r.lengths()) words += d;
+                j.put("words", words);
                 j.put("perplexity_forward", r.perplexityForward());
                 j.put("perplexity_reverse", r.logPReverse() == null ? null : r.perplexityReverse());
                 j.put("mean_gap_per_document", r.logPReverse() == null ? null : r.meanGap());
