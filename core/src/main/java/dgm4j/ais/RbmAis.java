@@ -67,8 +67,7 @@ public final class RbmAis extends RbmAnnealing {
         Matrix b = Matrix.zeros(1, counts.cols());
         double n = data.rows(), a = pseudo * n;
         for (int i = 0; i < counts.cols(); i++) {
-            double p = Math.min(Math.max((counts.get(0, i) + a) / (n + 2 * a), 1e-6), 1 - 1e-6);
-            b.set(0, i, (float) Math.log(p / (1 - p)));
+            b.set(0, i, logit((counts.get(0, i) + a) / (n + 2 * a), 1e-6));
         }
         return b;
     }
@@ -80,11 +79,16 @@ public final class RbmAis extends RbmAnnealing {
     public static Matrix marginalBias(Matrix marginals) {
         Matrix b = Matrix.zeros(1, marginals.cols());
         for (int i = 0; i < marginals.cols(); i++) {
-            double p = Math.min(Math.max(marginals.get(0, i), 1e-4), 1 - 1e-4);
-            if (Double.isNaN(p)) throw new InputException("model marginals contain NaN");
-            b.set(0, i, (float) Math.log(p / (1 - p)));
+            if (Float.isNaN(marginals.get(0, i))) throw new InputException("model marginals contain NaN");
+            b.set(0, i, logit(marginals.get(0, i), 1e-4));
         }
         return b;
+    }
+
+    /** ln(p / (1 - p)) of p clipped to [floor, 1 - floor], as a float bias. */
+    private static float logit(double p, double floor) {
+        double q = Math.min(Math.max(p, floor), 1 - floor);
+        return (float) Math.log(q / (1 - q));
     }
 
     /** logit((count_i + 1) / (n + 2)) for each column of the 1 x D counts (fractional counts allowed). */
