@@ -407,7 +407,12 @@ final class RbmCommands {
                         + "base_rate.m; DBMs: hidden layers from the mean-field posterior) or paper (as data, but a DBM's hidden layers "
                         + "uniform) (default: ${DEFAULT-VALUE})")
         String base;
-        @Option(names = "--burn-in", defaultValue = "1000", description = "Gibbs steps of the chains that fit the base and start reverse AIS; RBMs: doubled, up to 16x, while the chains from the data and from noise disagree (default: ${DEFAULT-VALUE})") int burnIn;
+        @Option(names = "--burn-in", defaultValue = "1000", description = "Gibbs steps of the chains that fit the base and start reverse AIS; "
+                + "doubled, up to 16x, while the chains from the data and from noise disagree, and (RBMs) taken to 16x once if reverse AIS "
+                + "falls below forward; with --reverse-start tempered also the tempered chains' sweeps (default: ${DEFAULT-VALUE})") int burnIn;
+        @Option(names = "--reverse-start", defaultValue = "gibbs", description = "RBMs: where reverse AIS starts: gibbs (the ends of the Gibbs "
+                + "chains that fit the base) or tempered (parallel tempering along the AIS path, seeded from them; experimental) "
+                + "(default: ${DEFAULT-VALUE})") String reverseStart;
         @Option(names = "--exact", description = "also compute ln Z exactly (at most 25 units on the smaller layer)") boolean exact;
         @Option(names = "--binarize", defaultValue = "fixed:1", description = "how the scored data are binarized (default: ${DEFAULT-VALUE})") String binarize;
         @Option(names = "--mean-field-iterations", defaultValue = "30", description = "DBMs: cap on mean-field sweeps for the lower bound and the fitted base (default: ${DEFAULT-VALUE})") int meanFieldIterations;
@@ -445,9 +450,14 @@ final class RbmCommands {
                 case "paper" -> AisEvaluation.Base.PAPER;
                 default -> throw new InputException("--base must be model, data or paper, got " + base);
             };
+            AisEvaluation.Start start = switch (reverseStart) {
+                case "tempered" -> AisEvaluation.Start.TEMPERED;
+                case "gibbs" -> AisEvaluation.Start.GIBBS;
+                default -> throw new InputException("--reverse-start must be tempered or gibbs, got " + reverseStart);
+            };
             double tol = untilAgree != null ? untilAgree : tolerance;
             AisEvaluation.Settings settings = new AisEvaluation.Settings(runs, scale, tol, !forwardOnly,
-                    untilAgree != null ? maxRounds : 1, budget == null ? 0 : parseBudget(budget), burnIn, baseKind);
+                    untilAgree != null ? maxRounds : 1, budget == null ? 0 : parseBudget(budget), burnIn, baseKind, start);
             ModelFile file = ModelFiles.read(model, Rbm.KIND, Dbm.KIND);
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();

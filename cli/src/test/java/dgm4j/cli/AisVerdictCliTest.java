@@ -60,6 +60,20 @@ class AisVerdictCliTest {
     }
 
     @Test
+    void temperedReverseStartsAreDeterminedOnlyWhenRight(@TempDir Path dir) throws Exception {
+        Path model = smallRbm(dir), json = dir.resolve("t.json");
+        Cli a = Cli.run(Cli.concat(new String[] {"eval", "ais", model.toString()}, Cli.fixtureData(), new String[] {"--betas", "0.3",
+                "--reverse-start", "tempered", "--burn-in", "200", "--exact", "--threads", "1", "--json", json.toString()}));
+        assertEquals(0, a.code, a.toString());
+        Map<String, Object> r = Json.parseObject(Files.readString(json));
+        assertTrue(((String) r.get("reverse_start")).contains("parallel tempering"), r.toString());
+        double exact = ((Number) r.get("exact_log_z")).doubleValue();
+        Map<String, Object> verdict = map(r.get("verdict"));
+        if ((Boolean) r.get("determined")) assertEquals(exact, ((Number) verdict.get("log_z")).doubleValue(), 0.1, a.out);
+        else assertTrue(a.out.contains("NOT DETERMINED"), a.out);
+    }
+
+    @Test
     void forwardOnlyIsNeverCalledDetermined(@TempDir Path dir) throws Exception {
         Path model = smallRbm(dir), json = dir.resolve("f.json");
         Cli a = Cli.run(Cli.concat(new String[] {"eval", "ais", model.toString()}, Cli.fixtureData(), new String[] {"--betas", "0.05",
@@ -84,6 +98,7 @@ class AisVerdictCliTest {
                 {"--burn-in", "1"},
                 {"--betas", "0"},
                 {"--base", "uniform"},
+                {"--reverse-start", "data"},
         };
         for (String[] flags : bad) {
             Cli c = Cli.run(Cli.concat(new String[] {"eval", "ais", model.toString()}, Cli.fixtureData(), flags,

@@ -42,6 +42,17 @@ public final class AisEvaluation {
         PAPER
     }
 
+    /** Where reverse AIS starts for binary and Gaussian RBMs. */
+    public enum Start {
+        /**
+         * The ends of the Gibbs chains that fit the base (half from the data, half from noise); burned in again to 16 x
+         * when reverse AIS falls below forward (the default).
+         */
+        GIBBS,
+        /** Parallel tempering along the AIS path ({@link RbmTempering}), seeded from those chains. */
+        TEMPERED
+    }
+
     /**
      * @param runs          AIS runs per direction
      * @param scale         the first round's schedule: the standard 14,501 betas' step counts times this
@@ -52,9 +63,14 @@ public final class AisEvaluation {
      * @param burnIn        Gibbs steps of the chains that fit the base and start reverse AIS, doubled (up to 16 x) while the
      *                      chains from the data and from noise disagree
      * @param base          how the base is fitted
+     * @param start         where the reverse runs of binary and Gaussian RBMs start (DBMs: Gibbs chains)
      */
     public record Settings(int runs, double scale, double tolerance, boolean reverse, int rounds, double budgetSeconds,
-                           int burnIn, Base base) {
+                           int burnIn, Base base, Start start) {
+        public Settings(int runs, double scale, double tolerance, boolean reverse, int rounds, double budgetSeconds, int burnIn, Base base) {
+            this(runs, scale, tolerance, reverse, rounds, budgetSeconds, burnIn, base, Start.GIBBS);
+        }
+
         public Settings {
             if (runs < 2) throw new InputException("AIS needs at least 2 runs (the bracket needs a variance), got " + runs);
             if (!(scale > 0)) throw new InputException("the schedule scale must be positive, got " + scale);
@@ -62,6 +78,7 @@ public final class AisEvaluation {
             if (rounds < 1) throw new InputException("need at least one round, got " + rounds);
             if (burnIn < 2) throw new InputException("the base's Gibbs chains need at least 2 steps, got " + burnIn);
             if (rounds > 1 && !reverse) throw new InputException("annealing until agreement needs reverse AIS");
+            if (start == null) throw new InputException("say where the reverse runs start");
         }
 
         /** 100 runs, the standard schedule, forward and reverse once, tolerance 0.1 nat, 1,000 Gibbs steps, the model base. */
@@ -69,17 +86,19 @@ public final class AisEvaluation {
             return new Settings(100, 1, AisVerdict.DEFAULT_TOLERANCE, true, 1, 0, 1000, Base.MODEL);
         }
 
-        public Settings withRounds(int r, double budget) { return new Settings(runs, scale, tolerance, reverse, r, budget, burnIn, base); }
+        public Settings withRounds(int r, double budget) { return new Settings(runs, scale, tolerance, reverse, r, budget, burnIn, base, start); }
 
-        public Settings withScale(double s) { return new Settings(runs, s, tolerance, reverse, rounds, budgetSeconds, burnIn, base); }
+        public Settings withScale(double s) { return new Settings(runs, s, tolerance, reverse, rounds, budgetSeconds, burnIn, base, start); }
 
-        public Settings withRuns(int m) { return new Settings(m, scale, tolerance, reverse, rounds, budgetSeconds, burnIn, base); }
+        public Settings withRuns(int m) { return new Settings(m, scale, tolerance, reverse, rounds, budgetSeconds, burnIn, base, start); }
 
-        public Settings withTolerance(double t) { return new Settings(runs, scale, t, reverse, rounds, budgetSeconds, burnIn, base); }
+        public Settings withTolerance(double t) { return new Settings(runs, scale, t, reverse, rounds, budgetSeconds, burnIn, base, start); }
 
-        public Settings forwardOnly() { return new Settings(runs, scale, tolerance, false, 1, budgetSeconds, burnIn, base); }
+        public Settings forwardOnly() { return new Settings(runs, scale, tolerance, false, 1, budgetSeconds, burnIn, base, start); }
 
-        public Settings withBase(Base b) { return new Settings(runs, scale, tolerance, reverse, rounds, budgetSeconds, burnIn, b); }
+        public Settings withStart(Start s) { return new Settings(runs, scale, tolerance, reverse, rounds, budgetSeconds, burnIn, base, s); }
+
+        public Settings withBase(Base b) { return new Settings(runs, scale, tolerance, reverse, rounds, budgetSeconds, burnIn, b, start); }
     }
 
     /**
@@ -165,46 +184,52 @@ public final class AisEvaluation {
             for (int i = 0; i < noise.rows(); i++) for (int j = 0; j < noise.cols(); j++) noise.set(i, j, 0.5f);
             noiseRandom.bernoulli(noise, noise);
         }
-        // burn in until the two halves agree: burnIn steps, then as many again, doubling, up to 16 x burnIn in all; the
-        // base's marginals and the check use the second half of the last stretch
+        // burn in; with plain Gibbs starts for reverse AIS, until the two halves agree: burnIn steps, then as many again,
+        // doubling, up to 16 x burnIn in all; the base's marginals and the check use the second half of the last stretch
         String noiseName = rbm instanceof GaussianRbm ? "N(0, 1) noise" : "fair coins";
         RandomStream chainRandom = random.split(100);
         RbmSampler.Chains chains = RbmSampler.run(rbm, starts, settings.burnIn(), chainRandom);
         int steps = settings.burnIn();
+        boolean tempered = settings.reverse() && settings.start() == Start.TEMPERED;
         List<String> caveats = mixingCaveats(chains.chainLogUnnormalized(), fromData, startName, noiseName, 16 * settings.burnIn());
-        while (!caveats.isEmpty() && steps < 16 * settings.burnIn()) {
+        while (!tempered && !caveats.isEmpty() && steps < 16 * settings.burnIn()) {
             chains = RbmSampler.run(rbm, chains.samples(), steps, chainRandom);
             steps *= 2;
             caveats = mixingCaveats(chains.chainLogUnnormalized(), fromData, startName, noiseName, 16 * settings.burnIn());
         }
-        Matrix samples = chains.samples();
-        String reverseStart = fromData + " chains from " + startName + " and " + (settings.runs() - fromData) + " from " + noiseName
-                + ", " + steps + " Gibbs steps";
-        AisAgreement.Directions directions;
-        double logZBase;
-        String baseName;
-        if (rbm instanceof BernoulliRbm b) {
-            Matrix bias = settings.base() == Base.MODEL ? RbmAis.marginalBias(chains.marginals()) : RbmAis.smoothedBaseRateBias(train, 0.05);
-            RbmAis ais = new RbmAis(b, bias);
-            logZBase = ais.logZBase();
-            baseName = settings.base() == Base.MODEL ? "visible marginals of the model's Gibbs chains (" + reverseStart + ")"
-                    : "the training data's pixel marginals, smoothed as base_rate.m";
-            directions = directions(ais::forward, ais::reverse, samples, settings.runs());
-        } else if (rbm instanceof GaussianRbm g) {
-            Matrix mean = settings.base() == Base.MODEL ? chains.marginals() : GaussianRbmAis.baseMean(train);
-            GaussianRbmAis ais = new GaussianRbmAis(g, mean);
-            logZBase = ais.logZBase();
-            baseName = settings.base() == Base.MODEL ? "means of the model's Gibbs chains (" + reverseStart + "), the model's variances"
-                    : "the training data's means, the model's variances";
-            directions = directions(ais::forward, ais::reverse, samples, settings.runs());
-        } else {
-            throw new InputException("AIS with a verdict is not implemented for " + rbm.visibleType() + " RBMs");
-        }
         double[] free = rbm.freeEnergy(scored, null);
         double mean = 0;
         for (double f : free) mean -= f / free.length;
-        return finish(directions, settings, random, progress, onRound, mean, scored.rows(), logZBase, baseName,
-                settings.reverse() ? reverseStart : null, "log-probability", caveats);
+        for (boolean again = false; ; again = true) {
+            String chainsName = fromData + " chains from " + startName + " and " + (settings.runs() - fromData) + " from " + noiseName
+                    + ", " + steps + " Gibbs steps" + (again ? " (burned in again: reverse AIS had fallen below forward)" : "");
+            Matrix samples = chains.samples();
+            String reverseStart = chainsName;
+            PathFromBase path = path(rbm, chains.marginals(), train, settings.base(), chainsName);
+            if (tempered) {
+                // the Gibbs chains only seed the ladders (half of them from each kind of start); the reverse runs start from
+                // tempered samples, which check themselves, and the base is refitted to them (short Gibbs chains from the
+                // samples give Rao-Blackwellised marginals)
+                RbmTempering.Result t = RbmTempering.sample(path.annealing(), chains.samples(), startName, noiseName, settings.runs(),
+                        settings.burnIn(), random.split(103), progress);
+                RbmSampler.Chains after = RbmSampler.run(rbm, t.samples(), Math.max(2, settings.burnIn() / 10), random.split(104));
+                samples = after.samples();
+                reverseStart = t.describe() + ", then " + after.steps() + " Gibbs steps";
+                caveats = t.caveats();
+                path = path(rbm, after.marginals(), train, settings.base(), "the tempered samples");
+            }
+            Result result = finish(directions(path.forward(), path.reverse(), samples, settings.runs()), settings, random, progress,
+                    onRound, mean, scored.rows(), path.logZBase(), path.baseName(), settings.reverse() ? reverseStart : null,
+                    "log-probability", caveats);
+            AisVerdict v = result.verdict();
+            boolean reverseBelow = v.reverse() != null && v.reverse().logZ() < v.forward().logZ() - settings.tolerance();
+            if (tempered || again || !reverseBelow || steps >= 16 * settings.burnIn()) return result;
+            // reverse below forward: theory forbids it for exact model samples, so the chains had not mixed although the
+            // two halves agreed; burn them in to the cap (16 x burnIn steps in all) and measure again, once
+            chains = RbmSampler.run(rbm, chains.samples(), 16 * settings.burnIn() - steps, chainRandom);
+            steps = 16 * settings.burnIn();
+            caveats = mixingCaveats(chains.chainLogUnnormalized(), fromData, startName, noiseName, steps);
+        }
     }
 
     /**
@@ -335,6 +360,23 @@ public final class AisEvaluation {
         }
         return new TextResult(held.partitions(), back, held.logProbabilities(), logPReverse, held.lengths(),
                 ReplicatedSoftmaxAis.perplexity(ais.baseLogProbabilities(docs), held.lengths()), settings.tolerance());
+    }
+
+    /** The annealing path from a base fitted to {@code marginals} (or, for {@link Base#DATA}, to the data) to a binary or Gaussian RBM. */
+    private record PathFromBase(RbmAnnealing annealing, Forward forward, Reverse reverse, double logZBase, String baseName) {}
+
+    private static PathFromBase path(Rbm rbm, Matrix marginals, Matrix train, Base base, String chainsName) {
+        if (rbm instanceof BernoulliRbm b) {
+            RbmAis ais = new RbmAis(b, base == Base.MODEL ? RbmAis.marginalBias(marginals) : RbmAis.smoothedBaseRateBias(train, 0.05));
+            return new PathFromBase(ais, ais::forward, ais::reverse, ais.logZBase(), base == Base.MODEL
+                    ? "visible marginals of the model's Gibbs chains (" + chainsName + ")" : "the training data's pixel marginals, smoothed as base_rate.m");
+        }
+        if (rbm instanceof GaussianRbm g) {
+            GaussianRbmAis ais = new GaussianRbmAis(g, base == Base.MODEL ? marginals : GaussianRbmAis.baseMean(train));
+            return new PathFromBase(ais, ais::forward, ais::reverse, ais.logZBase(), base == Base.MODEL
+                    ? "means of the model's Gibbs chains (" + chainsName + "), the model's variances" : "the training data's means, the model's variances");
+        }
+        throw new InputException("AIS with a verdict is not implemented for " + rbm.visibleType() + " RBMs");
     }
 
     interface Forward { AisEstimate run(AnnealingSchedule s, int runs, RandomStream r, Progress p); }
