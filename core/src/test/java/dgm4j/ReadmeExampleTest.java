@@ -63,8 +63,8 @@ class ReadmeExampleTest {
         Dataset mnist = all.subset(0, 200);
         Matrix test = Binarization.fixed(1).apply(all.subset(200, 220)).features();
         RandomStream random = new RandomStream(42);
-        dgm4j.vae.VariationalAutoencoder iwae = dgm4j.vae.VariationalAutoencoder.paperArchitecture(1, 784, dgm4j.vae.StochasticLayer.Kind.BERNOULLI);
-        iwae.initialise(random, dgm4j.vae.VariationalAutoencoder.columnMeans(mnist.features()));
+        dgm4j.vae.VariationalAutoencoder iwae = dgm4j.vae.VariationalAutoencoder.paperArchitecture(1, 784, dgm4j.vae.StochasticLayer.Kind.BERNOULLI,
+                random, dgm4j.vae.VariationalAutoencoder.columnMeans(mnist.features()));
         dgm4j.optim.Adam adam = new dgm4j.optim.Adam(iwae.parameters(), 0.9, 0.999, 1e-4);
         dgm4j.vae.VaeTrainingTask task = new dgm4j.vae.VaeTrainingTask(iwae, dgm4j.vae.VariationalAutoencoder.Objective.IWAE, 5, 20,
                 mnist, null, Binarization.dynamic(), adam, dgm4j.optim.LearningRateSchedule.iwaePaper(1), random.split(3), random.split(4), null);

@@ -109,9 +109,7 @@ public final class VaeBenchmark {
     }
 
     static VariationalAutoencoder model(Matrix mean) {
-        VariationalAutoencoder model = VariationalAutoencoder.paperArchitecture(1, D, StochasticLayer.Kind.BERNOULLI);
-        model.initialise(new RandomStream(42).split(2), mean);
-        return model;
+        return VariationalAutoencoder.paperArchitecture(1, D, StochasticLayer.Kind.BERNOULLI, new RandomStream(42).split(2), mean);
     }
 
     // --------------------------------------------------------------------------------------------------------- gemm

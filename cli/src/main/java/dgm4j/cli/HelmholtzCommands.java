@@ -119,11 +119,10 @@ final class HelmholtzCommands {
                 dataRandom = TrainingState.randomStream(checkpoint, "train.data_random");
                 err.printf("resuming %s from epoch %d%n", run.resume, startEpoch);
             } else {
-                model = new HelmholtzMachine(sizes);
                 RandomStream root = new RandomStream(run.seed);
                 random = root.split(0);
                 dataRandom = root.split(1);
-                model.initialise(root.split(2), VariationalAutoencoder.columnMeans(train.features()));
+                model = HelmholtzMachine.initialize(sizes, root.split(2), VariationalAutoencoder.columnMeans(train.features()));
                 adam = new Adam(model.parameters(), 0.9, 0.999, 1e-8);
             }
             Map<String, Object> provenance = run.provenance(data, train, spec);

@@ -60,7 +60,10 @@ public final class Main implements Runnable {
             err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             return BAD_INPUT;
         });
-        int code = cli.execute(args);
+        int code;
+        try (Numerics.Scope numerics = Numerics.scope()) {   // --threads and --blas last for this command only
+            code = cli.execute(args);
+        }
         out.flush();
         err.flush();
         return code;

@@ -14,7 +14,7 @@ final class NumericOptions {
             description = "matrix-product backend: auto (bundled OpenBLAS if it loads), native, vector, scalar (default: ${DEFAULT-VALUE})")
     String blas;
 
-    /** Applies the options to the process-wide numeric configuration. */
+    /** Applies the options to the numeric configuration, for the rest of the command ({@link Main#execute} scopes it). */
     void apply() {
         if (threads != null) {
             if (threads < 1) throw new InputException("--threads must be at least 1, got " + threads);

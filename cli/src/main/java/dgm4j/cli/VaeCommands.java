@@ -108,8 +108,8 @@ final class VaeCommands {
             PrintWriter err = spec.commandLine().getErr();
             PrintWriter stdout = spec.commandLine().getOut();
 
-            VariationalAutoencoder model = VariationalAutoencoder.paperArchitecture(layers, train.dim(), out);
-            Adam adam = new Adam(model.parameters(), beta1, beta2, epsilon);
+            VariationalAutoencoder model;
+            Adam adam;
             RandomStream random, dataRandom;
             int startEpoch = 0;
             if (run.resume != null) {
@@ -137,7 +137,9 @@ final class VaeCommands {
                 RandomStream root = new RandomStream(run.seed);
                 random = root.split(0);
                 dataRandom = root.split(1);
-                model.initialise(root.split(2), VariationalAutoencoder.columnMeans(train.features()));
+                model = VariationalAutoencoder.paperArchitecture(layers, train.dim(), out, root.split(2),
+                        VariationalAutoencoder.columnMeans(train.features()));
+                adam = new Adam(model.parameters(), beta1, beta2, epsilon);
             }
             Map<String, Object> provenance = run.provenance(data, train, spec);
             provenance.put("binarization", binarization.toString());

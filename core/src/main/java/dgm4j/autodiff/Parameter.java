@@ -1,5 +1,8 @@
 package dgm4j.autodiff;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import dgm4j.math.Matrix;
 
 /** A trainable matrix (float32) with its gradient buffer of the same shape, named as in the model file. */
@@ -12,6 +15,14 @@ public final class Parameter {
         this.name = name;
         this.value = value;
         this.gradient = Matrix.zeros(value.rows(), value.cols());
+    }
+
+    /** Parameters over existing matrices (shared, not copied), e.g. an RBM's, named in order; each gets a new gradient buffer. */
+    public static List<Parameter> wrap(List<String> names, List<Matrix> values) {
+        if (names.size() != values.size()) throw new IllegalArgumentException(names.size() + " names for " + values.size() + " values");
+        List<Parameter> out = new ArrayList<>();
+        for (int k = 0; k < names.size(); k++) out.add(new Parameter(names.get(k), values.get(k)));
+        return out;
     }
 
     public String name() { return name; }

@@ -24,7 +24,12 @@ public final class SigmoidClassifier {
     private final int[] sizes;
     private final List<Parameter> parameters = new ArrayList<>();
 
-    /** @param sizes input width, hidden sizes..., number of classes */
+    /**
+     * A classifier with zero parameters, to be filled (e.g. from a pretrained model); {@link #initialize} makes a
+     * randomly initialised one.
+     *
+     * @param sizes input width, hidden sizes..., number of classes
+     */
     public SigmoidClassifier(int... sizes) {
         if (sizes.length < 2) throw new IllegalArgumentException("a classifier needs an input width and a number of classes");
         for (int s : sizes) if (s < 1) throw new IllegalArgumentException("layer sizes must be positive, got " + s);
@@ -47,16 +52,14 @@ public final class SigmoidClassifier {
 
     public int classes() { return sizes[sizes.length - 1]; }
 
-    /** Small Gaussian weights N(0, 0.01^2) and zero biases (Hinton's practice for the softmax layer). */
-    public void initialise(RandomStream random) {
-        for (Parameter p : parameters) {
-            if (p.name().endsWith(".bias")) {
-                p.value().fill(0f);
-            } else {
-                random.gaussian(p.value());
-                dgm4j.math.Elementwise.scale(p.value(), 0.01f);
-            }
+    /** A new classifier with small Gaussian weights N(0, 0.01^2) and zero biases (Hinton's practice for the softmax layer). */
+    public static SigmoidClassifier initialize(int[] sizes, RandomStream random) {
+        SigmoidClassifier c = new SigmoidClassifier(sizes);
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            random.gaussian(c.weight(l));
+            dgm4j.math.Elementwise.scale(c.weight(l), 0.01f);
         }
+        return c;
     }
 
     /** Records the logits of a batch of inputs. */

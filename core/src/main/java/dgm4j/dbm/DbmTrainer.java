@@ -4,18 +4,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dgm4j.InputException;
+import dgm4j.autodiff.Parameter;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
+import dgm4j.optim.Sgd;
 
 /**
  * Joint maximum-likelihood learning of a {@link Dbm} by stochastic approximation (Salakhutdinov and Hinton, AISTATS
  * 2009, algorithm 1; the authors' dbm_mf.m): the gradient E_data[h_{l-1} h_l^T] - E_model[h_{l-1} h_l^T] takes its
  * data term from the mean-field posterior q(h | v) of each minibatch ({@link Dbm#meanField}) and its model term from M
  * persistent chains advanced k Gibbs sweeps per update ({@link DbmChains}, optionally by parallel tempering). Updates:
- * SGD with momentum, L2 weight decay on the weights, the learning rate divided by 1.000015 after every update (the
- * authors' decay) or lr / (1 + t / tau), and optional sparsity targets on the hidden biases. A step allocates no matrix
- * once its batch size's buffers exist (parallel tempering's energies are a few small double arrays).
+ * {@link Sgd} ascending the estimate, with momentum, L2 weight decay on the weights, the learning rate divided by
+ * 1.000015 after every update (the authors' decay) or lr / (1 + t / tau), and optional sparsity targets on the hidden
+ * biases. A step allocates no matrix once its batch size's buffers exist (parallel tempering's energies are a few small
+ * double arrays).
  */
 public final class DbmTrainer {
 
@@ -45,6 +48,9 @@ public final class DbmTrainer {
         public int temperatures = 1;
         /** The hottest replica's inverse temperature. */
         public double minimumBeta = 0.9;
+
+        /** The momentum of a 0-based epoch. */
+        public float momentum(int epoch) { return epoch < momentumSwitchEpoch ? initialMomentum : finalMomentum; }
 
         /** Learning rate of the update numbered {@code t} (0-based). */
         public float learningRate(long t) {
@@ -77,12 +83,11 @@ public final class DbmTrainer {
     private final Dbm dbm;
     private final Config config;
     private final RandomStream random;
-    private final List<Matrix> velocities = new ArrayList<>();
-    private final List<Matrix> gradients = new ArrayList<>();
+    private final List<Matrix> gradients = new ArrayList<>();   // the parameters' gradient buffers
+    private final Sgd optimizer;   // its step count is the update count t of the learning-rate decay
     private final List<Matrix> hiddenMeans = new ArrayList<>();   // q_l, running means of mu_l (sparsity), index l
     private final DbmChains chains;
     private boolean chainsStarted;
-    private long updates;
     private long meanFieldSweeps, meanFieldCalls;   // since the last takeMeanFieldSweeps()
     private Dbm.Posterior posterior;   // mean-field work space for the current batch size
     private final List<Matrix> batchMeans = new ArrayList<>();   // work space for the sparsity means
@@ -92,10 +97,11 @@ public final class DbmTrainer {
         this.dbm = dbm;
         this.config = config;
         this.random = random;
-        for (Matrix p : dbm.parameters()) {
-            velocities.add(Matrix.zeros(p.rows(), p.cols()));
-            gradients.add(Matrix.zeros(p.rows(), p.cols()));
-        }
+        List<Parameter> parameters = Parameter.wrap(dbm.parameterNames(), dbm.parameters());
+        for (Parameter p : parameters) gradients.add(p.gradient());
+        // L2 decay on the weights (the first L parameters), not the biases
+        List<Parameter> weights = parameters.subList(0, dbm.hiddenLayers());
+        optimizer = new Sgd(parameters, config.initialMomentum, config.weightDecay, weights::contains, true);
         for (int l = 0; l <= dbm.hiddenLayers(); l++) {
             hiddenMeans.add(Matrix.zeros(1, dbm.units(l)).fill(0.5f));
             batchMeans.add(Matrix.zeros(1, dbm.units(l)));
@@ -109,8 +115,11 @@ public final class DbmTrainer {
 
     public RandomStream random() { return random; }
 
+    /** The optimiser of the parameters (momentum SGD ascending the log-likelihood estimate). */
+    public Sgd optimizer() { return optimizer; }
+
     /** Momentum velocities, one per {@link Dbm#parameters()} entry (live, for checkpoints). */
-    public List<Matrix> velocities() { return velocities; }
+    public List<Matrix> velocities() { return optimizer.velocities(); }
 
     public DbmChains chains() { return chains; }
 
@@ -118,7 +127,7 @@ public final class DbmTrainer {
     public boolean chainsStarted() { return chainsStarted; }
 
     /** Updates done so far (drives the learning-rate decay). */
-    public long updates() { return updates; }
+    public long updates() { return optimizer.steps(); }
 
     /** Mean number of mean-field sweeps per minibatch since the last call (a monitor: how often the cap was hit). */
     public double takeMeanFieldSweeps() {
@@ -133,7 +142,7 @@ public final class DbmTrainer {
 
     /** Restores the state a checkpoint keeps besides velocities: update count and chain states. */
     public void restore(long updatesDone, List<Matrix> chainStates) {
-        updates = updatesDone;
+        optimizer.setSteps(updatesDone);
         if (chainStates != null) {
             chains.restore(chainStates);
             chainsStarted = true;
@@ -195,16 +204,9 @@ public final class DbmTrainer {
         chainsStarted = true;
     }
 
-    /** velocity = momentum * velocity + lr_t * (gradient - decay * W); theta += velocity. */
+    /** velocity = momentum * velocity + lr_t * (gradient - decay * W); theta += velocity (an {@link Sgd} step). */
     public void applyGradient(int epoch) {
-        float momentum = epoch < config.momentumSwitchEpoch ? config.initialMomentum : config.finalMomentum;
-        float lr = config.learningRate(updates);
-        List<Matrix> parameters = dbm.parameters();
-        int weights = dbm.hiddenLayers();
-        for (int k = 0; k < parameters.size(); k++) {
-            Elementwise.momentumStep(parameters.get(k), gradients.get(k), velocities.get(k), momentum, lr,
-                    k < weights ? config.weightDecay : 0f);
-        }
-        updates++;
+        optimizer.setMomentum(config.momentum(epoch));
+        optimizer.step(config.learningRate(optimizer.steps()));
     }
 }

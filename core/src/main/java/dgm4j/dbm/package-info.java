@@ -8,7 +8,7 @@
  * and pattern completion ({@link dgm4j.dbm.DbmSampler}); discriminative fine-tuning of the network the DBM
  * initialises, with q(h2) as extra input ({@link dgm4j.dbm.DbmFineTuning}, trained as a
  * {@link dgm4j.classify.SigmoidClassifier}). Its partition function and likelihood bound are in
- * {@link dgm4j.ais.DbmAis}. Depends on dgm4j, dgm4j.math, dgm4j.data, dgm4j.io, dgm4j.train, dgm4j.rbm and
- * dgm4j.classify.
+ * {@link dgm4j.ais.DbmAis}. Depends on dgm4j, dgm4j.math, dgm4j.autodiff, dgm4j.optim, dgm4j.data, dgm4j.io,
+ * dgm4j.train, dgm4j.rbm and dgm4j.classify.
  */
 package dgm4j.dbm;

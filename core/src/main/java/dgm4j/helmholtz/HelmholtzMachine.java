@@ -33,7 +33,7 @@ public final class HelmholtzMachine {
     private final Parameter[] qWeight;      // [l - 1] = V_l, [n_{l-1}, n_l]
     private final Parameter[] qBias;        // [l - 1] = d_l, [1, n_l]
 
-    /** A machine with zero parameters (fill them with {@link #initialise} or from a file). sizes = {n_0, n_1, ..., n_L}. */
+    /** A machine with zero parameters, to be read from a file ({@link #initialize} makes a new one). sizes = {n_0, n_1, ..., n_L}. */
     public HelmholtzMachine(int... sizes) {
         if (sizes.length < 2) throw new dgm4j.InputException("a Helmholtz machine needs the data width and at least one latent layer, got " + sizes.length + " size(s)");
         for (int n : sizes) if (n < 1) throw new dgm4j.InputException("layer sizes must be positive, got " + java.util.Arrays.toString(sizes));
@@ -98,25 +98,28 @@ public final class HelmholtzMachine {
     }
 
     /**
-     * Weights ~ N(0, 1 / fan-in) scaled by 0.1 (small, so that the units start near their biases), biases 0 except
-     * p(x | h_1)'s: the logit of the training data's mean, clipped (so p starts at the data's marginals).
+     * A new machine with sizes {n_0, n_1, ..., n_L}: weights ~ N(0, 1 / fan-in) scaled by 0.1 (small, so that the units
+     * start near their biases), biases 0 except p(x | h_1)'s: the logit of the training data's mean {@code dataMean}
+     * (1 x n_0), clipped (so p starts at the data's marginals); 0 too if {@code dataMean} is null.
      */
-    public void initialise(RandomStream random, Matrix dataMean) {
-        for (int l = 0; l < pWeight.length; l++) {
-            for (Parameter w : new Parameter[] {pWeight[l], qWeight[l]}) {
+    public static HelmholtzMachine initialize(int[] sizes, RandomStream random, Matrix dataMean) {
+        HelmholtzMachine machine = new HelmholtzMachine(sizes);
+        if (dataMean != null && dataMean.cols() != sizes[0]) {
+            throw new IllegalArgumentException("data mean has " + dataMean.cols() + " columns, expected " + sizes[0]);
+        }
+        for (int l = 0; l < machine.pWeight.length; l++) {
+            for (Parameter w : new Parameter[] {machine.pWeight[l], machine.qWeight[l]}) {
                 random.gaussian(w.value());
                 Elementwise.scale(w.value(), (float) (0.1 * Math.sqrt(1.0 / w.value().rows())));
             }
-            qBias[l].value().fill(0f);
         }
-        for (Parameter b : pBias) b.value().fill(0f);
         if (dataMean != null) {
-            if (dataMean.cols() != sizes[0]) throw new IllegalArgumentException("data mean has " + dataMean.cols() + " columns, expected " + sizes[0]);
             for (int j = 0; j < sizes[0]; j++) {
                 double m = Math.min(1 - 1e-3, Math.max(1e-3, dataMean.get(0, j)));
-                pBias[0].value().set(0, j, (float) Math.log(m / (1 - m)));
+                machine.pBias[0].value().set(0, j, (float) Math.log(m / (1 - m)));
             }
         }
+        return machine;
     }
 
     /**

@@ -11,6 +11,10 @@ import java.util.concurrent.ForkJoinPool;
  * {@code vector} or {@code scalar}; in {@code auto} the bundled OpenBLAS is used when it loads, otherwise the Vector API
  * kernel when the {@code jdk.incubator.vector} module is present, otherwise plain Java. Elementwise kernels use the Vector
  * API when it is present unless {@code dgm4j.vector=false}. Threads: {@code dgm4j.threads} (default: all cores).
+ *
+ * <p>The configuration is process-wide. A change can be confined to a block with {@link #scope()}:
+ * {@code try (Numerics.Scope s = Numerics.scope()) { Numerics.setThreads(1); ... }} restores the previous backend,
+ * kernels and threads when the block ends (the CLI scopes each command's {@code --threads} and {@code --blas} so).
  */
 public final class Numerics {
     private static volatile Blas blas;
@@ -79,6 +83,42 @@ public final class Numerics {
         threads = n;
         if (blas != null) blas.setThreads(n);
         pool = null;
+    }
+
+    /**
+     * Remembers the configuration as it is now; closing the scope restores it. Scopes nest (close them in reverse
+     * order, as try-with-resources does). Inside one the configuration is still the process's, not the thread's:
+     * products fork onto a shared pool whose workers must use the same backend and kernels as the caller.
+     */
+    public static synchronized Scope scope() {
+        return new Scope(blas, kernels, threads);
+    }
+
+    /** A saved configuration, restored by {@link #close()}; see {@link Numerics#scope()}. */
+    public static final class Scope implements AutoCloseable {
+        private final Blas savedBlas;
+        private final Kernels savedKernels;
+        private final int savedThreads;
+
+        private Scope(Blas blas, Kernels kernels, int threads) {
+            savedBlas = blas;
+            savedKernels = kernels;
+            savedThreads = threads;
+        }
+
+        /** Restores the backend, kernels and thread count saved (unchosen ones are chosen again at first use). */
+        @Override
+        public void close() {
+            synchronized (Numerics.class) {
+                blas = savedBlas;
+                kernels = savedKernels;
+                if (threads != savedThreads) {
+                    threads = savedThreads;
+                    pool = null;
+                }
+                if (blas != null) blas.setThreads(threads);   // OpenBLAS's thread count is the library's
+            }
+        }
     }
 
     /** Why the native backend was not chosen (empty if it was, or was not tried). */

@@ -4,17 +4,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dgm4j.InputException;
+import dgm4j.autodiff.Parameter;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
+import dgm4j.optim.Sgd;
 
 /**
  * Approximate maximum-likelihood learning of an {@link Rbm} of any visible type: the gradient of the log-likelihood
  * is E_data[v h^T] - E_model[v h^T] (the lecture's "derivative of the log-likelihood", in general
  * E_data[-dE/d theta] - E_model[-dE/d theta], see {@link Rbm#addStatistics}); the model expectation is
  * replaced by k steps of Gibbs sampling started at the data (CD-k, Hinton 2002) or by persistent chains carried over
- * from update to update (PCD, Tieleman 2008). Updates: SGD with momentum and L2 weight decay on W.
+ * from update to update (PCD, Tieleman 2008). Updates: {@link Sgd} ascending the estimate, with momentum and L2 weight
+ * decay on W.
  *
  * <p>Statistics use p(h|v) rather than sampled h wherever a sample is not needed (Rao-Blackwellised), chain states v
  * are samples. A step allocates nothing once the buffers for its batch size exist.
@@ -58,6 +61,9 @@ public final class RbmTrainer {
          */
         public boolean centered = false;
 
+        /** The momentum of a 0-based epoch. */
+        public float momentum(int epoch) { return epoch < momentumSwitchEpoch ? initialMomentum : finalMomentum; }
+
         /** The learning rate of a 0-based epoch. */
         public float learningRate(int epoch) {
             if (Float.isNaN(finalLearningRate) || epochs <= 1) return learningRate;
@@ -89,8 +95,8 @@ public final class RbmTrainer {
     private final Rbm rbm;
     private final Config config;
     private final RandomStream random;
-    private final List<Matrix> velocities = new ArrayList<>();
-    private final List<Matrix> gradients = new ArrayList<>();
+    private final List<Matrix> gradients = new ArrayList<>();   // the parameters' gradient buffers
+    private final Sgd optimizer;
     private Matrix chains;  // persistent visible states (PCD)
     private Buffers buffers;
     private final Matrix hiddenMean;      // q (sparsity) and lambda (centering): running mean of p(h|data), 1 x F
@@ -102,10 +108,10 @@ public final class RbmTrainer {
         this.rbm = rbm;
         this.config = config;
         this.random = random;
-        for (Matrix p : rbm.parameters()) {
-            velocities.add(Matrix.zeros(p.rows(), p.cols()));
-            gradients.add(Matrix.zeros(p.rows(), p.cols()));
-        }
+        List<Parameter> parameters = Parameter.wrap(rbm.parameterNames(), rbm.parameters());
+        for (Parameter p : parameters) gradients.add(p.gradient());
+        // L2 decay on W only (Hinton's practical guide, section 10)
+        optimizer = new Sgd(parameters, config.initialMomentum, config.weightDecay, p -> p.value() == rbm.weights(), true);
         hiddenMean = Matrix.zeros(1, rbm.hiddenUnits()).fill(0.5f);
         if (config.centered && !(rbm instanceof BernoulliRbm)) {
             throw new InputException("centering is implemented for binary RBMs only, not " + rbm.visibleType());
@@ -118,8 +124,11 @@ public final class RbmTrainer {
 
     public RandomStream random() { return random; }
 
+    /** The optimiser of the parameters (momentum SGD ascending the log-likelihood estimate). */
+    public Sgd optimizer() { return optimizer; }
+
     /** Momentum velocities, one per {@link Rbm#parameters()} entry (live, for checkpoints). */
-    public List<Matrix> velocities() { return velocities; }
+    public List<Matrix> velocities() { return optimizer.velocities(); }
 
     /** Persistent chains (null for CD or before the first PCD update). */
     public Matrix chains() { return chains; }
@@ -265,15 +274,10 @@ public final class RbmTrainer {
         blas.gemm(false, false, -1f, mu, gW, 1f, ga);       // ga - mu gW_c
     }
 
-    /** velocity = momentum * velocity + lr * (gradient - decay * W); theta += velocity. */
+    /** velocity = momentum * velocity + lr * (gradient - decay * W); theta += velocity (an {@link Sgd} step). */
     public void applyGradient(int epoch) {
-        float momentum = epoch < config.momentumSwitchEpoch ? config.initialMomentum : config.finalMomentum;
-        float lr = config.learningRate(epoch);
-        List<Matrix> parameters = rbm.parameters();
-        for (int k = 0; k < parameters.size(); k++) {
-            float decay = k == 0 ? config.weightDecay : 0f; // L2 decay on W only
-            Elementwise.momentumStep(parameters.get(k), gradients.get(k), velocities.get(k), momentum, lr, decay);
-        }
+        optimizer.setMomentum(config.momentum(epoch));
+        optimizer.step(config.learningRate(epoch));
     }
 
     /**

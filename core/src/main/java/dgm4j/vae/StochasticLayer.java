@@ -31,7 +31,7 @@ public final class StochasticLayer {
     private final List<Parameter> trunk = new ArrayList<>();  // weight, bias, weight, bias, ...
     private final List<Parameter> heads = new ArrayList<>();  // (weight, bias) per head
 
-    /** A layer with zero parameters (fill them with {@link #initialise} or from a file). */
+    /** A layer with zero parameters (its model initialises them, or a file fills them). */
     public StochasticLayer(String name, Kind kind, int inputs, int[] hidden, int outputs) {
         if (inputs < 1 || outputs < 1) throw new IllegalArgumentException(name + ": sizes must be positive, got " + inputs + " -> " + outputs);
         for (int h : hidden) if (h < 1) throw new IllegalArgumentException(name + ": hidden sizes must be positive, got " + h);
@@ -70,7 +70,7 @@ public final class StochasticLayer {
     }
 
     /** Glorot-uniform weights, U(-sqrt(6 / (in + out)), +), and zero biases (as the IWAE code initialises). */
-    public void initialise(RandomStream random) {
+    void initializeParameters(RandomStream random) {
         for (Parameter p : parameters()) {
             Matrix m = p.value();
             if (p.name().endsWith(".bias")) {

@@ -37,6 +37,8 @@ public final class VariationalAutoencoder {
     private final List<StochasticLayer> generative = new ArrayList<>();  // p(x | h_1), p(h_1 | h_2), ...
 
     /**
+     * A model with zero parameters, to be read from a file ({@link VaeFiles}); {@link #initialize} makes a new one.
+     *
      * @param output  BERNOULLI for binary data, GAUSSIAN for real-valued data
      * @param latents sizes of h_1 .. h_L
      * @param hidden  hidden[l]: the tanh sizes of q(h_{l+1} | h_l) (h_0 = x); p(h_l | h_{l+1}) mirrors them
@@ -57,13 +59,26 @@ public final class VariationalAutoencoder {
     }
 
     /**
-     * The paper's architectures (sec. 5): 1 layer: x - 200 - 200 - h(50), mirrored; 2 layers: x - 200 - 200 - h1(100) -
-     * 100 - 100 - h2(50), mirrored.
+     * A new model: Glorot-uniform weights, zero biases, and the output bias at the data's marginals: the logit of the
+     * training mean (clipped to [1e-4, 1 - 1e-4]) for Bernoulli outputs, the mean itself for Gaussian ones (Burda et
+     * al.'s code); {@code trainingMean} (1 x D) may be null (output bias 0). Other arguments as the constructor's.
      */
-    public static VariationalAutoencoder paperArchitecture(int layers, int dataDim, StochasticLayer.Kind output) {
+    public static VariationalAutoencoder initialize(int dataDim, StochasticLayer.Kind output, int[] latents, int[][] hidden,
+                                                    RandomStream random, Matrix trainingMean) {
+        VariationalAutoencoder model = new VariationalAutoencoder(dataDim, output, latents, hidden);
+        model.initializeParameters(random, trainingMean);
+        return model;
+    }
+
+    /**
+     * A new model of the paper's architectures (sec. 5), initialised as by {@link #initialize}: 1 layer: x - 200 - 200 -
+     * h(50), mirrored; 2 layers: x - 200 - 200 - h1(100) - 100 - 100 - h2(50), mirrored.
+     */
+    public static VariationalAutoencoder paperArchitecture(int layers, int dataDim, StochasticLayer.Kind output,
+                                                           RandomStream random, Matrix trainingMean) {
         switch (layers) {
-            case 1: return new VariationalAutoencoder(dataDim, output, new int[] {50}, new int[][] {{200, 200}});
-            case 2: return new VariationalAutoencoder(dataDim, output, new int[] {100, 50}, new int[][] {{200, 200}, {100, 100}});
+            case 1: return initialize(dataDim, output, new int[] {50}, new int[][] {{200, 200}}, random, trainingMean);
+            case 2: return initialize(dataDim, output, new int[] {100, 50}, new int[][] {{200, 200}, {100, 100}}, random, trainingMean);
             default: throw new IllegalArgumentException("the paper's architectures have 1 or 2 stochastic layers, got " + layers);
         }
     }
@@ -97,13 +112,10 @@ public final class VariationalAutoencoder {
         return all;
     }
 
-    /**
-     * Glorot-uniform weights, zero biases, and the output bias at the data's marginals: the logit of the training mean
-     * (clipped to [1e-4, 1 - 1e-4]) for Bernoulli outputs, the mean itself for Gaussian ones (Burda et al.'s code).
-     */
-    public void initialise(RandomStream random, Matrix trainingMean) {
-        for (StochasticLayer q : recognition) q.initialise(random);
-        for (StochasticLayer p : generative) p.initialise(random);
+    /** See {@link #initialize}. */
+    private void initializeParameters(RandomStream random, Matrix trainingMean) {
+        for (StochasticLayer q : recognition) q.initializeParameters(random);
+        for (StochasticLayer p : generative) p.initializeParameters(random);
         if (trainingMean != null) {
             Matrix bias = generative.get(0).outputBias();
             for (int j = 0; j < dataDim; j++) {

@@ -20,8 +20,7 @@ class SigmoidClassifierTest {
                 Path.of(getClass().getResource("/fixtures/mnist-t10k-300-images-idx3-ubyte.gz").toURI()),
                 Path.of(getClass().getResource("/fixtures/mnist-t10k-300-labels-idx1-ubyte.gz").toURI()));
         Dataset train = all.subset(0, 200), test = all.subset(200, 300);
-        SigmoidClassifier c = new SigmoidClassifier(784, 64, 10);
-        c.initialise(new RandomStream(1));
+        SigmoidClassifier c = SigmoidClassifier.initialize(new int[] {784, 64, 10}, new RandomStream(1));
         double before = c.errorRate(test.features(), test.labels());
         double[] losses = c.train(train, 40, 20, new Adam(c.parameters(), 0.9, 0.999, 1e-8), 3e-3, new RandomStream(2), Progress.NONE);
         assertTrue(losses[39] < 0.1 * losses[0], "cross-entropy " + losses[0] + " -> " + losses[39]);

@@ -152,9 +152,8 @@ class HelmholtzMachineTest {
     /** Trains a 16-6-4 machine on bars; returns the exact mean test log-likelihood before and after. */
     private static double[] trainOnBars(WakeSleep.Algorithm algorithm, int k, int epochs) {
         Matrix train = RbmTest.bars(1000, 21), test = RbmTest.bars(200, 22);
-        HelmholtzMachine m = new HelmholtzMachine(16, 6, 4);
         RandomStream r = new RandomStream(23);
-        m.initialise(r.split(1), dgm4j.vae.VariationalAutoencoder.columnMeans(train));
+        HelmholtzMachine m = HelmholtzMachine.initialize(new int[] {16, 6, 4}, r.split(1), dgm4j.vae.VariationalAutoencoder.columnMeans(train));
         double before = mean(HelmholtzEstimator.exactLogProbability(m, test));
         Dataset data = new Dataset("bars", train, null, 4, 4, 0);
         Adam adam = new Adam(m.parameters(), 0.9, 0.999, 1e-8);
@@ -184,9 +183,8 @@ class HelmholtzMachineTest {
 
     @Test
     void aResumedRunContinuesBitForBit() {
-        HelmholtzMachine straight = new HelmholtzMachine(16, 5, 3);
         RandomStream root = new RandomStream(30);
-        straight.initialise(root.split(1), null);
+        HelmholtzMachine straight = HelmholtzMachine.initialize(new int[] {16, 5, 3}, root.split(1), null);
         HelmholtzMachine copy = HelmholtzFiles.read(HelmholtzFiles.builder(straight, WakeSleep.Algorithm.RWS, 3, WakeSleep.QUpdate.BOTH, 4, 4).build()).model();
         HelmholtzTrainingTask a = barsTask(straight, new Adam(straight.parameters(), 0.9, 0.999, 1e-8), root.split(2), root.split(3), 2);
         for (int e = 0; e < 2; e++) for (int st = 0; st < a.stepsPerEpoch(); st++) a.step(e, st);

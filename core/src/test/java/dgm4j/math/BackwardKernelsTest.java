@@ -2,21 +2,17 @@ package dgm4j.math;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The autodiff tape's kernels (backward maps, Adam, the Bernoulli log-likelihood) against double-precision formulas,
  *  and vector against scalar bit for bit, on sizes with and without a vector tail. */
+@ExtendWith(RestoresNumerics.class)
 class BackwardKernelsTest {
     private static final int[][] SHAPES = {{1, 1}, {3, 7}, {13, 37}, {20, 784}, {0, 5}};
-
-    @AfterAll
-    static void restore() {
-        Numerics.useVectorKernels(Numerics.vectorApiAvailable());
-    }
 
     @ParameterizedTest
     @ValueSource(booleans = {true, false})

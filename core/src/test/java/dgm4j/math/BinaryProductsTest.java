@@ -7,20 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@link Blas#gemmBinaryLeft} and {@link BinaryProducts}: products with a 0/1 left factor by sums of selected rows
  * (few ones), by column sums minus the left-out rows (few zeros), or by gemm (dense, or not 0/1), against a
  * double-precision reference on shapes with and without vector tails; the vector and scalar kernels bit for bit.
  */
+@ExtendWith(RestoresNumerics.class)
 class BinaryProductsTest {
-
-    @AfterAll
-    static void restore() {
-        Numerics.useVectorKernels(Numerics.vectorApiAvailable());
-    }
 
     // m x k x n; under BinaryProducts.MIN_ROWS rows gemm is used; m = 70 gives transposed X two mask words per row
     static final int[][] SHAPES = {{1, 1, 1}, {3, 65, 7}, {17, 64, 129}, {9, 200, 257}, {40, 130, 300}, {2, 7, 16},
@@ -56,13 +52,8 @@ class BinaryProductsTest {
 
     @Test
     void everyPathMatchesTheReference() {
-        int threads = Numerics.threads();
         Numerics.setThreads(1);   // the thresholds are for one product thread (divided by the thread count)
-        try {
-            everyPath();
-        } finally {
-            Numerics.setThreads(threads);
-        }
+        everyPath();
     }
 
     private void everyPath() {
@@ -187,6 +178,5 @@ class BinaryProductsTest {
             Matrix few = binary(20, 100, 0.01, r);
             assertEquals((long) Elementwise.sum(few), Numerics.kernels().binaryMasks(few, masks, 30));
         }
-        Numerics.useVectorKernels(true);
     }
 }

@@ -8,17 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every backend against a plain double-precision reference, on random, odd, 1xN, Nx1 and empty shapes. */
+@ExtendWith(RestoresNumerics.class)
 class BlasTest {
-
-    @AfterAll
-    static void restore() {
-        Numerics.useBlas("auto");
-    }
 
     static List<int[]> shapes() {
         List<int[]> s = new ArrayList<>();

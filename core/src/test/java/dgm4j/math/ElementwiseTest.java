@@ -7,18 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Vector and scalar kernels against double-precision formulas, on sizes with and without a vector tail. */
+@ExtendWith(RestoresNumerics.class)
 class ElementwiseTest {
-
-    @AfterAll
-    static void restore() {
-        Numerics.useVectorKernels(Numerics.vectorApiAvailable());
-    }
 
     static Matrix random(int rows, int cols, float scale, long seed) {
         Random r = new Random(seed);

@@ -7,16 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Reproducibility (bitwise, across kernels) and distributional tests with fixed seeds. */
+@ExtendWith(RestoresNumerics.class)
 class RandomStreamTest {
-
-    @AfterAll
-    static void restore() {
-        Numerics.useVectorKernels(Numerics.vectorApiAvailable());
-    }
 
     @Test
     void sameSeedGivesBitwiseSameStreamsAndVectorEqualsScalar() {

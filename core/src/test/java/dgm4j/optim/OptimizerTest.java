@@ -45,6 +45,48 @@ class OptimizerTest {
         assertEquals(1f, p.value().get(0, 1), 1e-4);
     }
 
+    /**
+     * Maximising g is descending on -g, to the bit, with the same velocities; decay touches only the selected
+     * parameters; a momentum change applies from the next step.
+     */
+    @Test
+    void sgdMaximizingIsDescentOnTheNegatedGradient() {
+        Parameter w = new Parameter("w", Matrix.of(1, 3, 0.3f, -0.7f, 1.1f)), b = new Parameter("b", Matrix.of(1, 2, 0.2f, -0.4f));
+        Parameter w2 = new Parameter("w", w.value().copy()), b2 = new Parameter("b", b.value().copy());
+        Sgd up = new Sgd(List.of(w, b), 0.5, 0.01, p -> p == w, true);
+        Sgd down = new Sgd(List.of(w2, b2), 0.5, 0.01, p -> p == w2, false);
+        for (int t = 0; t < 6; t++) {
+            if (t == 3) {
+                up.setMomentum(0.9);
+                down.setMomentum(0.9);
+            }
+            for (Parameter[] pair : new Parameter[][] {{w, w2}, {b, b2}}) {
+                for (int j = 0; j < pair[0].value().cols(); j++) {
+                    float g = (float) Math.sin(7 * t + j) - pair[0].value().get(0, j);
+                    pair[0].gradient().set(0, j, g);
+                    pair[1].gradient().set(0, j, -g);
+                }
+            }
+            up.step(0.1);
+            down.step(0.1);
+            for (int k = 0; k < 2; k++) {
+                Matrix x = up.parameters().get(k).value(), y = down.parameters().get(k).value();
+                Matrix u = up.velocities().get(k), v = down.velocities().get(k);
+                for (int j = 0; j < x.cols(); j++) {
+                    assertEquals(Float.floatToIntBits(x.get(0, j)), Float.floatToIntBits(y.get(0, j)));
+                    assertEquals(Float.floatToIntBits(u.get(0, j)), Float.floatToIntBits(v.get(0, j)));
+                }
+            }
+        }
+        // the undecayed bias: theta += u with u = m u + lr g, written out for its first step
+        Parameter c = new Parameter("c", Matrix.of(1, 1, 2f));
+        Sgd one = new Sgd(List.of(c), 0.9, 0.5, p -> false, true);
+        c.gradient().set(0, 0, 1f);
+        one.step(0.25);
+        assertEquals(2.25f, c.value().get(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> one.setMomentum(1.0));
+    }
+
     @Test
     void thePapersScheduleHasStagesOfThreeToTheI() {
         LearningRateSchedule s = LearningRateSchedule.iwaePaper(8);

@@ -40,9 +40,8 @@ class VaeTrainingTaskTest {
     }
 
     static VariationalAutoencoder fresh(Dataset train, long seed) {
-        VariationalAutoencoder m = new VariationalAutoencoder(784, StochasticLayer.Kind.BERNOULLI, new int[] {20}, new int[][] {{100}});
-        m.initialise(new RandomStream(seed), VariationalAutoencoder.columnMeans(train.features()));
-        return m;
+        return VariationalAutoencoder.initialize(784, StochasticLayer.Kind.BERNOULLI, new int[] {20}, new int[][] {{100}},
+                new RandomStream(seed), VariationalAutoencoder.columnMeans(train.features()));
     }
 
     @Test

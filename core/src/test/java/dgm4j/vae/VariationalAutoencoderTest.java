@@ -30,11 +30,9 @@ class VariationalAutoencoderTest {
     }
 
     static VariationalAutoencoder tiny(int layers, StochasticLayer.Kind output, long seed) {
-        VariationalAutoencoder m = layers == 1
-                ? new VariationalAutoencoder(6, output, new int[] {3}, new int[][] {{4}})
-                : new VariationalAutoencoder(6, output, new int[] {3, 2}, new int[][] {{5, 4}, {3}});
-        m.initialise(new RandomStream(seed), null);
-        return m;
+        return layers == 1
+                ? VariationalAutoencoder.initialize(6, output, new int[] {3}, new int[][] {{4}}, new RandomStream(seed), null)
+                : VariationalAutoencoder.initialize(6, output, new int[] {3, 2}, new int[][] {{5, 4}, {3}}, new RandomStream(seed), null);
     }
 
     @ParameterizedTest
@@ -79,8 +77,8 @@ class VariationalAutoencoderTest {
      */
     @Test
     void boundsRiseWithKTowardsTheExactLogLikelihood() {
-        VariationalAutoencoder model = new VariationalAutoencoder(8, StochasticLayer.Kind.BERNOULLI, new int[] {1}, new int[][] {{5}});
-        model.initialise(new RandomStream(17), null);
+        VariationalAutoencoder model = VariationalAutoencoder.initialize(8, StochasticLayer.Kind.BERNOULLI, new int[] {1}, new int[][] {{5}},
+                new RandomStream(17), null);
         for (Parameter p : model.parameters()) { // sharper conditionals than Glorot's, so that q is far from exact
             if (p.name().startsWith("p_x")) for (int k = 0; k < p.value().size(); k++) p.value().setFlat(k, 3 * p.value().getFlat(k));
         }
@@ -152,6 +150,7 @@ class VariationalAutoencoderTest {
         assertTrue(assertThrows(dgm4j.InputException.class, () -> model.requireSupportedValues(real, "x")).getMessage().contains("not binary"));
         Matrix nan = Matrix.zeros(1, 6).fill(Float.NaN);
         assertThrows(dgm4j.InputException.class, () -> model.requireSupportedValues(nan, "x"));
-        assertThrows(IllegalArgumentException.class, () -> VariationalAutoencoder.paperArchitecture(3, 784, StochasticLayer.Kind.BERNOULLI));
+        assertThrows(IllegalArgumentException.class, () -> VariationalAutoencoder.paperArchitecture(3, 784, StochasticLayer.Kind.BERNOULLI,
+                new RandomStream(1), null));
     }
 }
