@@ -53,6 +53,17 @@ class ReadmeExampleTest {
         ModelFiles.write(dir.resolve("rbm.safetensors"), RbmFiles.builder(rbm, 28, 28).build());
         Rbm back = RbmFiles.read(ModelFiles.read(dir.resolve("rbm.safetensors"), Rbm.KIND));
         assertEquals(rbm.weights().get(3, 4), back.weights().get(3, 4));
+        // the one-call snippet on the saved file (the README's standard() with a short schedule and 20 runs)
+        dgm4j.io.ModelFile saved = ModelFiles.read(dir.resolve("rbm.safetensors"), Rbm.KIND, Dbm.KIND);
+        Dataset testSet = all.subset(200, 300);
+        dgm4j.eval.Evaluation.AisOptions standard = dgm4j.eval.Evaluation.AisOptions.standard();
+        dgm4j.eval.LikelihoodReport report = dgm4j.eval.Evaluation.undirected(saved, train, testSet,
+                new dgm4j.eval.Evaluation.AisOptions(standard.ais().withScale(0.05).withRuns(20), standard.binarization(),
+                        standard.meanFieldIterations(), false, "test"), new RandomStream(1), Progress.NONE, null);
+        assertTrue(report.details().get(0).startsWith("base model: "), report.details().toString());
+        assertTrue(report.summary().contains("agree") || report.summary().contains("NOT DETERMINED"), report.summary());
+        double lp = report.averageLogProbability();
+        assertTrue(lp < 0 && lp > 784 * Math.log(0.5) - 1, "a log-probability of 784 binary pixels: " + lp);
     }
 
     /** The README's IWAE example at a small size (the fixture's digits, 1 epoch, k = 5, L_50). */

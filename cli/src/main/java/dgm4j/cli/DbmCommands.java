@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -14,7 +13,6 @@ import dgm4j.Progress;
 import dgm4j.ais.AisEstimate;
 import dgm4j.ais.AnnealingSchedule;
 import dgm4j.ais.DbmAis;
-import dgm4j.ais.ExactPartition;
 import dgm4j.ais.RbmAis;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
@@ -274,11 +272,7 @@ final class DbmCommands {
         }
     }
 
-    static String layers(Dbm dbm) {
-        StringBuilder sb = new StringBuilder();
-        for (int n : dbm.layerSizes()) sb.append(sb.length() > 0 ? "-" : "").append(n);
-        return sb.toString();
-    }
+    static String layers(Dbm dbm) { return dgm4j.eval.Evaluation.layers(dbm); }
 
     /** 50 examples (top five rows), then 50 fantasies (bottom five rows), 10 per row. */
     static void writeSamplesBesideData(Dbm dbm, Matrix examples, int[] tile, int steps, RandomStream random, Path file) throws IOException {

@@ -18,7 +18,6 @@ import dgm4j.helmholtz.HelmholtzTrainingTask;
 import dgm4j.helmholtz.WakeSleep;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFiles;
-import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.Adam;
@@ -149,15 +148,6 @@ final class HelmholtzCommands {
             }
             return Main.OK;
         }
-    }
-
-    /** The data {@code dgm eval nll} measures, as a Helmholtz machine needs them (binary, the model's width). */
-    static Matrix binaryData(HelmholtzMachine model, Dataset d, String binarize) {
-        model.requireWidth(d.features());
-        Binarization b = Binarization.parse(binarize);
-        Matrix x = b.kind() == Binarization.Kind.NONE ? d.features() : b.apply(d).features();
-        Binarization.requireBinary(x, "Helmholtz machine");
-        return x;
     }
 
     /** {@code dgm sample} for a Helmholtz machine: ancestral samples, shown as the means of p(x | h_1). */

@@ -7,32 +7,26 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SortedMap;
 import java.util.concurrent.Callable;
 
 import dgm4j.InputException;
-import dgm4j.ais.AisAgreement;
 import dgm4j.ais.AisEstimate;
 import dgm4j.ais.AisEvaluation;
-import dgm4j.ais.AisVerdict;
-import dgm4j.ais.AnnealingSchedule;
-import dgm4j.ais.ExactPartition;
-import dgm4j.ais.RbmAis;
+import dgm4j.eval.AisReport;
+import dgm4j.eval.Evaluation;
+import dgm4j.eval.LikelihoodReport;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFiles;
 import dgm4j.io.AtomicFiles;
 import dgm4j.io.Json;
-import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
-import dgm4j.ais.GaussianRbmAis;
 import dgm4j.data.Standardization;
 import dgm4j.rbm.BernoulliRbm;
 import dgm4j.rbm.GaussianRbm;
 import dgm4j.rbm.ReplicatedSoftmaxRbm;
-import dgm4j.ais.ReplicatedSoftmaxAis;
 import dgm4j.rbm.Rbm;
 import dgm4j.rbm.RbmFiles;
 import dgm4j.rbm.RbmSampler;
@@ -459,9 +453,11 @@ final class RbmCommands {
             AisEvaluation.Settings settings = new AisEvaluation.Settings(runs, scale, tol, !forwardOnly,
                     untilAgree != null ? maxRounds : 1, budget == null ? 0 : parseBudget(budget), burnIn, baseKind, start);
             ModelFile file = ModelFiles.read(model, Rbm.KIND, Dbm.KIND);
+            if (trace != null && !Evaluation.hasAnnealingPath(file)) {
+                throw new InputException("--trace is not available for replicated-softmax RBMs (one annealing per document length)");
+            }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            RandomStream random = new RandomStream(seed);
             Dataset train = data.load("train");
             Dataset scoredData = data.hasSplits() ? data.load(split) : train;
             if (examples != null) {
@@ -469,68 +465,19 @@ final class RbmCommands {
                 scoredData = scoredData.subset(0, Math.min(examples, scoredData.size()));
             }
             String what = data.hasSplits() ? split : "given";
-            java.util.function.Consumer<AisAgreement.Round> onRound = r -> err.println(r.describe());
-            long t0 = System.nanoTime();
-            AisEvaluation.Result result;
-            Double exactLogZ = null, exactLogP = null;
-            double logJacobian = 0;
-            if (DbmCommands.isDbm(file)) {
-                Dbm dbm = DbmFiles.read(file);
-                Binarization b = Binarization.parse(binarize);
-                result = AisEvaluation.dbm(dbm, b.apply(train).features(), b.apply(scoredData).features(), DbmFiles.persistentChains(file, dbm),
-                        meanFieldIterations, settings, random, new ProgressBar(err), onRound);
-                out.printf(Locale.ROOT, "%s DBM%n", DbmCommands.layers(dbm));
-                if (exact) {
-                    exactLogZ = ExactPartition.logZ(dbm);
-                    double[] logp = ExactPartition.logUnnormalizedProbability(dbm, b.apply(scoredData).features());
-                    double lp = 0;
-                    for (double v : logp) lp += (v - exactLogZ) / logp.length;
-                    exactLogP = lp;
-                }
-            } else {
-                Loaded loaded = loadModel(model);
-                Rbm rbm = loaded.rbm();
-                if (rbm instanceof ReplicatedSoftmaxRbm rs) return replicatedSoftmax(rs, train, scoredData, what, settings, random);
-                Matrix trainX, scored;
-                if (rbm instanceof GaussianRbm) {
-                    trainX = loaded.toModel(train.features());
-                    scored = loaded.toModel(scoredData.features());
-                    if (loaded.standardization() != null) logJacobian = AisEvaluation.logJacobian(loaded.standardization().std());
-                } else {
-                    Binarization b = Binarization.parse(binarize);
-                    trainX = b.apply(train).features();
-                    scored = b.apply(scoredData).features();
-                }
-                result = AisEvaluation.rbm(rbm, trainX, scored, RbmFiles.persistentChains(file, rbm), settings, random, new ProgressBar(err), onRound);
-                if (exact) exactLogZ = rbm instanceof GaussianRbm g ? ExactPartition.logZ(g) : ExactPartition.logZ((BernoulliRbm) rbm);
-            }
-            double secs = (System.nanoTime() - t0) / 1e9;
-            AisVerdict v = result.verdict();
-            out.printf(Locale.ROOT, "base model: %s; ln Z_base = %.4f%n", result.baseDescription(), result.logZBase());
-            out.printf(Locale.ROOT, "%s%n", v.forward());
-            if (v.reverse() != null) out.printf(Locale.ROOT, "%s, from %s%n", v.reverse(), result.reverseStart());
-            out.printf(Locale.ROOT, "(%d round%s, %.1f s)%n", result.outcome().rounds().size(), result.outcome().rounds().size() == 1 ? "" : "s", secs);
-            out.println(result.summary());
-            if (logJacobian != 0) {
-                out.printf(Locale.ROOT, "  in the data's own units (undoing the standardisation): %.2f nats%n", result.averageLogProbability() + logJacobian);
-            }
-            if (exactLogZ != null) {
-                out.printf(Locale.ROOT, "exact ln Z = %.4f (forward %+.3f, reverse %s); %s %.2f nats%s%n", exactLogZ,
-                        v.forward().logZ() - exactLogZ, v.reverse() == null ? "-" : String.format(Locale.ROOT, "%+.3f", v.reverse().logZ() - exactLogZ),
-                        exactLogP != null ? "lower bound" : "average log-probability", result.meanLogUnnormalized() - exactLogZ,
-                        exactLogP != null ? String.format(Locale.ROOT, ", exact average log-probability %.2f nats", exactLogP) : "");
-            }
-            if (trace != null) writeAisTrace(trace, out, v.forward(), v.reverse());
+            Evaluation.AisOptions options = new Evaluation.AisOptions(settings, Binarization.parse(binarize), meanFieldIterations, exact, what);
+            LikelihoodReport report = Evaluation.undirected(file, train, scoredData, options, new RandomStream(seed), new ProgressBar(err),
+                    r -> err.println(r.describe()));
+            report.details().forEach(out::println);
+            out.println(report.summary());
+            report.notes().forEach(out::println);
+            if (trace != null && report instanceof AisReport a) writeAisTrace(trace, out, a.estimates().toArray(new AisEstimate[0]));
             if (json != null) {
                 Map<String, Object> j = new LinkedHashMap<>();
                 j.put("model", model.toString());
                 j.put("data", data.describe());
                 j.put("split", what);
-                j.putAll(result.toJson());
-                if (logJacobian != 0) j.put("average_log_probability_data_units", result.averageLogProbability() + logJacobian);
-                j.put("exact_log_z", exactLogZ);
-                if (exactLogP != null) j.put("exact_average_log_probability", exactLogP);
-                j.put("seconds", secs);
+                j.putAll(report.toJson());
                 writeJson(j, out);
             }
             return Main.OK;
@@ -542,58 +489,6 @@ final class RbmCommands {
             } catch (NumberFormatException e) {
                 throw new InputException("--budget must be minutes (30m) or seconds, got " + s);
             }
-        }
-
-        /** Word counts: one ln Z per document length, forward and (by default) reverse; perplexities by both, with a verdict. */
-        private int replicatedSoftmax(ReplicatedSoftmaxRbm rbm, Dataset train, Dataset scoredData, String what,
-                                      AisEvaluation.Settings settings, RandomStream random) {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            if (trace != null) throw new InputException("--trace is not available for replicated-softmax RBMs (one annealing per document length)");
-            if (untilAgree != null) throw new InputException("--until-agree is not implemented for replicated softmax models yet: raise --betas");
-            long t0 = System.nanoTime();
-            Matrix docs = scoredData.features();
-            AisEvaluation.TextResult r = AisEvaluation.text(rbm, train.features(), docs, settings, random, new ProgressBar(err));
-            double worst = 0;
-            for (AisEstimate e : r.forward().values()) worst = Math.max(worst, e.logWeightStd());
-            out.printf(Locale.ROOT, "AIS for %d document lengths of %d %s documents, %d runs each way, %d betas (%.1f s); largest sd(ln w) forward %.2f%n",
-                    r.forward().size(), docs.rows(), what, settings.runs(), AnnealingSchedule.standardScaled(settings.scale()).size(),
-                    (System.nanoTime() - t0) / 1e9, worst);
-            out.println(r.summary());
-            Double exactPerplexity = null;
-            if (exact) {
-                int[] lengths = ReplicatedSoftmaxAis.distinctLengths(docs);
-                double[] z = ExactPartition.logZ(rbm, lengths);
-                double[] free = rbm.freeEnergy(docs, null);
-                double[] lp = new double[free.length];
-                java.util.Map<Integer, Double> byLength = new java.util.HashMap<>();
-                for (int i = 0; i < lengths.length; i++) byLength.put(lengths[i], z[i]);
-                for (int n = 0; n < lp.length; n++) lp[n] = -free[n] - byLength.get((int) Math.round(r.lengths()[n]));
-                exactPerplexity = ReplicatedSoftmaxAis.perplexity(lp, r.lengths());
-                out.printf(Locale.ROOT, "exact held-out perplexity %.2f (forward %.2f, reverse %s)%n", exactPerplexity, r.perplexityForward(),
-                        r.logPReverse() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.perplexityReverse()));
-            }
-            if (json != null) {
-                Map<String, Object> j = new LinkedHashMap<>();
-                j.put("model", model.toString());
-                j.put("data", data.describe());
-                j.put("split", what);
-                j.put("determined", r.determined());
-                j.put("summary", r.summary());
-                j.put("problems", r.problems());
-                j.put("documents", docs.rows());
-                double words = 0;
-                for (double d : r.lengths()) words += d;
-                j.put("words", words);
-                j.put("perplexity_forward", r.perplexityForward());
-                j.put("perplexity_reverse", r.logPReverse() == null ? null : r.perplexityReverse());
-                j.put("mean_gap_per_document", r.logPReverse() == null ? null : r.meanGap());
-                j.put("unigram_perplexity", r.unigramPerplexity());
-                j.put("exact_perplexity", exactPerplexity);
-                j.put("lengths", r.forward().size());
-                writeJson(j, out);
-            }
-            return Main.OK;
         }
 
         private void writeJson(Map<String, Object> j, PrintWriter out) {

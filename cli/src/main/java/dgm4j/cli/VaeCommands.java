@@ -14,8 +14,8 @@ import java.util.concurrent.Callable;
 import dgm4j.InputException;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
-import dgm4j.helmholtz.HelmholtzEstimator;
-import dgm4j.helmholtz.HelmholtzFiles;
+import dgm4j.eval.Evaluation;
+import dgm4j.eval.ImportanceReport;
 import dgm4j.helmholtz.HelmholtzMachine;
 import dgm4j.io.Json;
 import dgm4j.io.ModelFile;
@@ -230,75 +230,22 @@ final class VaeCommands {
                 d = d.subset(0, Math.min(examples, d.size()));
             }
             if (d.size() == 0) throw new InputException(data.describe() + ": no examples to measure");
-            VariationalAutoencoder vae = null;
-            Matrix x;
-            Estimator estimator;
-            if (HelmholtzMachine.KIND.equals(file.kind())) {     // a sigmoid belief net: binary data
-                HelmholtzMachine hm = HelmholtzFiles.read(file).model();
-                x = HelmholtzCommands.binaryData(hm, d, binarize);
-                Matrix bx = x;
-                estimator = (kk, r, progress) -> HelmholtzEstimator.logMeanWeights(hm, bx, kk, r, rowsPerPass, progress);
-            } else {
-                VariationalAutoencoder v = VaeFiles.read(file).model();
-                vae = v;
-                v.requireWidth(d.features());
-                Matrix vx = d.features();
-                if (v.outputKind() == StochasticLayer.Kind.BERNOULLI) {
-                    Binarization b = Binarization.parse(binarize);
-                    if (b.kind() != Binarization.Kind.NONE) vx = b.apply(d).features();
-                }
-                v.requireSupportedValues(vx, d.name());
-                x = vx;
-                Matrix fx = vx;
-                estimator = (kk, r, progress) -> VaeEstimator.logMeanWeights(v, fx, kk, r, rowsPerPass, progress);
-            }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            RandomStream root = new RandomStream(seed);
-            Map<String, Object> results = new LinkedHashMap<>();
-            results.put("model", model.toString());
-            results.put("data", d.name());
-            results.put("examples", d.size());
-            List<Integer> ks = new ArrayList<>(bounds);
-            ks.add(k);
-            for (int i = 0; i < ks.size(); i++) {
-                int kk = ks.get(i);
-                long t0 = System.nanoTime();
-                double[] lk = estimator.logMeanWeights(kk, root.split(kk), new ProgressBar(err));
-                VaeEstimator.Summary s = VaeEstimator.Summary.of(lk);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                boolean last = i == ks.size() - 1;
-                out.printf(Locale.ROOT, "%-14s %10.3f nats  (+- %.3f standard error over %d examples, %.1f s)%n",
-                        last ? "NLL (k=" + kk + ")" : "-L_" + kk, -s.mean(), s.standardError(), s.n(), seconds);
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("k", kk);
-                r.put("mean_log_likelihood", s.mean());
-                r.put("standard_error", s.standardError());
-                r.put("seconds", seconds);
-                results.put(last ? "nll" : "bound_" + kk, r);
+            ImportanceReport report = Evaluation.directed(file, d, k, bounds, Binarization.parse(binarize), rowsPerPass,
+                    new RandomStream(seed), new ProgressBar(err));
+            report.details().forEach(out::println);
+            out.println(report.summary());
+            report.notes().forEach(out::println);
+            if (json != null) {
+                Map<String, Object> results = new LinkedHashMap<>();
+                results.put("model", model.toString());
+                results.put("data", d.name());
+                results.putAll(report.toJson());
+                Files.writeString(json, Json.write(results) + "\n");
             }
-            if (vae == null) {                                     // active units are a VAE measure
-                if (json != null) Files.writeString(json, Json.write(results) + "\n");
-                return Main.OK;
-            }
-            int[] active = VaeEstimator.activeUnits(VaeEstimator.posteriorMeanVariances(vae, x, 50, root.split(1)), 0.01);
-            StringBuilder sb = new StringBuilder();
-            List<Integer> au = new ArrayList<>();
-            for (int l = 0; l < active.length; l++) {
-                sb.append(l == 0 ? "" : " + ").append(active[l]).append('/').append(vae.latents()[l]);
-                au.add(active[l]);
-            }
-            out.println("active units   " + sb + "  (Cov_x E_q[u] > 0.01)");
-            results.put("active_units", au);
-            if (json != null) Files.writeString(json, Json.write(results) + "\n");
             return Main.OK;
         }
-    }
-
-    /** Per-example log (1/k) sum_i w_i of whichever model {@code eval nll} measures. */
-    @FunctionalInterface
-    interface Estimator {
-        double[] logMeanWeights(int k, RandomStream random, dgm4j.Progress progress);
     }
 
     /**
