@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,6 +33,7 @@ import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
+import dgm4j.train.TrainingSession;
 import dgm4j.train.TrainingState;
 import dgm4j.viz.ImageGrid;
 import picocli.CommandLine.Command;
@@ -116,51 +118,49 @@ final class DbmCommands {
             config.temperatures = tempering;
             config.minimumBeta = minBeta;
 
-            Dbm dbm;
-            DbmTrainer trainer;
-            RandomStream dataRandom;
-            int startEpoch = 0;
-            if (run.resume != null) {
-                ModelFile checkpoint = ModelFiles.read(run.resume, Dbm.KIND);
-                dbm = DbmFiles.read(checkpoint);
-                if (dbm.visibleUnits() != train.dim()) {
-                    throw new InputException(run.resume + " has " + dbm.visibleUnits() + " visible units but the data have " + train.dim() + " columns");
+            TrainingSession session = run.session(err);
+            DbmTrainingTask task = session.open(new TrainingSession.Family<DbmTrainingTask>() {
+                @Override public String kind() { return Dbm.KIND; }
+
+                @Override public Map<String, Object> hyperParameters() { return DbmTrainingTask.hyperParameters(config, batch); }
+
+                @Override public List<String> uncompared() { return List.of("updates"); }
+
+                @Override public DbmTrainingTask start(RandomStream root) {
+                    Dbm dbm;
+                    int[] units = new int[hidden.length + 1];
+                    units[0] = train.dim();
+                    System.arraycopy(hidden, 0, units, 1, hidden.length);
+                    if (pretrainEpochs > 0) {
+                        DbmPretraining.Config p = new DbmPretraining.Config();
+                        p.epochs = pretrainEpochs;
+                        p.batchSize = batch;
+                        p.learningRate = pretrainLr;
+                        p.weightDecay = pretrainWeightDecay;
+                        p.topGibbsSteps = topGibbsSteps;
+                        long t0 = System.nanoTime();
+                        dbm = DbmPretraining.pretrain(train, hidden, binarization, p, root.split(2), err::println);
+                        err.printf(Locale.ROOT, "pretraining done (%.1f s)%n", (System.nanoTime() - t0) / 1e9);
+                    } else {
+                        dbm = Dbm.initialize(units, root.split(2));
+                        dbm.bias(0).copyFrom(RbmAis.baseRateBias(train.features()));   // visible biases at the data's log-odds
+                    }
+                    return task(new DbmTrainer(dbm, config, root.split(0)), train, validation, binarization, root.split(1));
                 }
-                startEpoch = TrainingState.epochsDone(checkpoint);
-                if (startEpoch >= run.epochs) {
-                    throw new InputException(run.resume + " has already done " + startEpoch + " epochs: give --epochs greater than " + startEpoch);
+
+                @Override public void requireFits(ModelFile checkpoint) {
+                    Dbm dbm = DbmFiles.read(checkpoint);
+                    if (dbm.visibleUnits() != train.dim()) {
+                        throw new InputException(run.resume + " has " + dbm.visibleUnits() + " visible units but the data have " + train.dim() + " columns");
+                    }
                 }
-                DbmTrainingTask.requireSameHyperParameters(checkpoint, config, batch);
-                trainer = new DbmTrainer(dbm, config, TrainingState.randomStream(checkpoint, "train.random"));
-                dataRandom = DbmTrainingTask.restore(checkpoint, trainer);
-                err.printf("resuming %s from epoch %d%n", run.resume, startEpoch);
-            } else {
-                RandomStream root = new RandomStream(run.seed);
-                int[] units = new int[hidden.length + 1];
-                units[0] = train.dim();
-                System.arraycopy(hidden, 0, units, 1, hidden.length);
-                if (pretrainEpochs > 0) {
-                    DbmPretraining.Config p = new DbmPretraining.Config();
-                    p.epochs = pretrainEpochs;
-                    p.batchSize = batch;
-                    p.learningRate = pretrainLr;
-                    p.weightDecay = pretrainWeightDecay;
-                    p.topGibbsSteps = topGibbsSteps;
-                    long t0 = System.nanoTime();
-                    dbm = DbmPretraining.pretrain(train, hidden, binarization, p, root.split(2), err::println);
-                    err.printf(Locale.ROOT, "pretraining done (%.1f s)%n", (System.nanoTime() - t0) / 1e9);
-                } else {
-                    dbm = Dbm.initialize(units, root.split(2));
-                    dbm.bias(0).copyFrom(RbmAis.baseRateBias(train.features()));   // visible biases at the data's log-odds
+
+                @Override public DbmTrainingTask resume(ModelFile checkpoint) {
+                    DbmTrainer trainer = new DbmTrainer(DbmFiles.read(checkpoint), config, TrainingState.randomStream(checkpoint, "train.random"));
+                    return task(trainer, train, validation, binarization, DbmTrainingTask.restore(checkpoint, trainer));
                 }
-                trainer = new DbmTrainer(dbm, config, root.split(0));
-                dataRandom = root.split(1);
-            }
-            Map<String, Object> provenance = run.provenance(data, train, spec);
-            provenance.put("binarization", binarization.toString());
-            provenance.put("pretrain_epochs", pretrainEpochs);
-            run.prepareLog(startEpoch);
-            DbmTrainingTask task = new DbmTrainingTask(trainer, train, validation, batch, binarization, dataRandom, provenance);
+            });
+            Dbm dbm = task.trainer().dbm();
             if (aisEvery > 0) {
                 if (task.monitorValidation() == null) {
                     throw new InputException("--ais-every needs a held-out validation split (--data NAME, --train-split train)");
@@ -186,7 +186,7 @@ final class DbmCommands {
                     layers(dbm), chains, gibbsSteps, tempering > 1 ? ", parallel tempering over " + tempering + " temperatures" : "",
                     data.describe(), train.size(), batch, Numerics.describe());
             long t0 = System.nanoTime();
-            run.trainingRun(err).run(task, startEpoch);
+            session.run();
             if (tempering > 1) err.println("parallel tempering: " + task.lastSwapReport() + " (last epoch)");
             out.printf(Locale.ROOT, "saved %s (%.1f s)%n", run.out, (System.nanoTime() - t0) / 1e9);
             if (run.pictures != null && train.height() > 0) {
@@ -198,6 +198,13 @@ final class DbmCommands {
                 out.println("wrote " + samples + " (top: data, bottom: samples after 1000 Gibbs sweeps)");
             }
             return Main.OK;
+        }
+
+        private DbmTrainingTask task(DbmTrainer trainer, Dataset train, Dataset validation, Binarization binarization, RandomStream dataRandom) {
+            Map<String, Object> provenance = run.provenance(data, train, spec);
+            provenance.put("binarization", binarization.toString());
+            provenance.put("pretrain_epochs", pretrainEpochs);
+            return new DbmTrainingTask(trainer, train, validation, batch, binarization, dataRandom, provenance);
         }
     }
 

@@ -22,6 +22,7 @@ import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.Adam;
 import dgm4j.optim.LearningRateSchedule;
+import dgm4j.train.TrainingSession;
 import dgm4j.train.TrainingState;
 import dgm4j.vae.VariationalAutoencoder;
 import picocli.CommandLine.Command;
@@ -98,37 +99,44 @@ final class HelmholtzCommands {
             PrintWriter err = spec.commandLine().getErr();
             PrintWriter stdout = spec.commandLine().getOut();
 
-            HelmholtzMachine model;
-            Adam adam;
-            RandomStream random, dataRandom;
-            int startEpoch = 0;
-            if (run.resume != null) {
-                ModelFile checkpoint = ModelFiles.read(run.resume, HelmholtzMachine.KIND);
-                model = HelmholtzFiles.read(checkpoint).model();
-                if (!java.util.Arrays.equals(model.sizes(), sizes)) {
-                    throw new InputException(run.resume + " has layers " + java.util.Arrays.toString(model.sizes()) + ", this command gives "
-                            + java.util.Arrays.toString(sizes) + ": resume with the options of the original run");
-                }
-                TrainingState.requireSameHyperParameters(checkpoint, hyper, "adam_steps", "schedule");   // --epochs may grow
-                startEpoch = TrainingState.epochsDone(checkpoint);
-                if (startEpoch >= run.epochs) throw new InputException(run.resume + " has already done " + startEpoch + " epochs of " + run.epochs);
-                adam = new Adam(model.parameters(), 0.9, 0.999, 1e-8);
-                TrainingState.restoreOptimizer(checkpoint, adam, "adam_steps");
-                random = TrainingState.randomStream(checkpoint, "train.random");
-                dataRandom = TrainingState.randomStream(checkpoint, "train.data_random");
-                err.printf("resuming %s from epoch %d%n", run.resume, startEpoch);
-            } else {
-                RandomStream root = new RandomStream(run.seed);
-                random = root.split(0);
-                dataRandom = root.split(1);
-                model = HelmholtzMachine.initialize(sizes, root.split(2), VariationalAutoencoder.columnMeans(train.features()));
-                adam = new Adam(model.parameters(), 0.9, 0.999, 1e-8);
-            }
             Map<String, Object> provenance = run.provenance(data, train, spec);
             provenance.put("binarization", binarization.toString());
-            run.prepareLog(startEpoch);
-            HelmholtzTrainingTask task = new HelmholtzTrainingTask(model, alg, samples, q, batch, train, heldOut, binarization, adam,
-                    schedule, random, dataRandom, provenance);
+            WakeSleep.QUpdate qMode = q;
+            TrainingSession session = run.session(err);
+            HelmholtzTrainingTask task = session.open(new TrainingSession.Family<HelmholtzTrainingTask>() {
+                @Override public String kind() { return HelmholtzMachine.KIND; }
+
+                @Override public Map<String, Object> hyperParameters() { return hyper; }
+
+                @Override public List<String> uncompared() { return List.of("adam_steps", "schedule"); }   // --epochs may grow
+
+                @Override public HelmholtzTrainingTask start(RandomStream root) {
+                    HelmholtzMachine model = HelmholtzMachine.initialize(sizes, root.split(2), VariationalAutoencoder.columnMeans(train.features()));
+                    return task(model, new Adam(model.parameters(), 0.9, 0.999, 1e-8), root.split(0), root.split(1));
+                }
+
+                @Override public void requireFits(ModelFile checkpoint) {
+                    HelmholtzMachine model = HelmholtzFiles.read(checkpoint).model();
+                    if (!java.util.Arrays.equals(model.sizes(), sizes)) {
+                        throw new InputException(run.resume + " has layers " + java.util.Arrays.toString(model.sizes()) + ", this command gives "
+                                + java.util.Arrays.toString(sizes) + ": resume with the options of the original run");
+                    }
+                }
+
+                @Override public HelmholtzTrainingTask resume(ModelFile checkpoint) {
+                    HelmholtzMachine model = HelmholtzFiles.read(checkpoint).model();
+                    Adam adam = new Adam(model.parameters(), 0.9, 0.999, 1e-8);
+                    TrainingState.restoreOptimizer(checkpoint, adam, "adam_steps");
+                    return task(model, adam, TrainingState.randomStream(checkpoint, "train.random"),
+                            TrainingState.randomStream(checkpoint, "train.data_random"));
+                }
+
+                private HelmholtzTrainingTask task(HelmholtzMachine model, Adam adam, RandomStream random, RandomStream dataRandom) {
+                    return new HelmholtzTrainingTask(model, alg, samples, qMode, batch, train, heldOut, binarization, adam,
+                            schedule, random, dataRandom, provenance);
+                }
+            });
+            HelmholtzMachine model = task.model();
             err.printf(Locale.ROOT, "training a %s Helmholtz machine by %s (k = %d, q-update %s) on %s (%d examples, batch %d, lr %s, %d epochs), %s%n",
                     java.util.Arrays.toString(sizes), alg, samples, q.name().toLowerCase(Locale.ROOT), data.describe(), train.size(), batch, lr,
                     run.epochs, Numerics.describe());
@@ -137,7 +145,7 @@ final class HelmholtzCommands {
                         + " validation images, binarized once (seed 1234); not used for any decision");
             }
             long t0 = System.nanoTime();
-            run.trainingRun(err).run(task, startEpoch);
+            session.run();
             stdout.printf(Locale.ROOT, "saved %s (%.1f s); measure it with: dgm eval nll %s --data %s --k 5000%n", run.out,
                     (System.nanoTime() - t0) / 1e9, run.out, data.name != null ? data.name : "...");
             if (run.pictures != null && train.height() > 0) {

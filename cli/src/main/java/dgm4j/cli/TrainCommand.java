@@ -13,7 +13,6 @@ import dgm4j.Version;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.io.ModelFile;
-import dgm4j.io.ModelFiles;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
 import dgm4j.Progress;
@@ -31,7 +30,8 @@ import dgm4j.rbm.Rbm;
 import dgm4j.rbm.RbmFiles;
 import dgm4j.rbm.RbmTrainer;
 import dgm4j.rbm.RbmTrainingTask;
-import dgm4j.train.TrainingRun;
+import dgm4j.train.TrainingSession;
+import dgm4j.train.TrainingState;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -124,35 +124,14 @@ final class TrainCommand implements Runnable {
             return p;
         }
 
-        /** The training loop with these options' checkpoints and log, progress and monitors on {@code err}. */
-        TrainingRun trainingRun(PrintWriter err) {
-            return new TrainingRun(epochs)
+        /** A training session with these options: resume, checkpoints, CSV log, progress and monitors on {@code err}. */
+        TrainingSession session(PrintWriter err) {
+            return new TrainingSession(epochs, seed)
+                    .resumeFrom(resume)
                     .checkpoint(out, everyEpochs(), everyMinutes())
                     .csvLog(log)
                     .progress(new ProgressBar(err))
                     .log(err::println);
-        }
-
-        /** Prepares the CSV log: a new run starts it afresh; a resumed run keeps the rows of the epochs it has done. */
-        void prepareLog(int startEpoch) throws java.io.IOException {
-            if (log == null || !Files.exists(log)) return;
-            if (resume == null) {
-                Files.delete(log);
-                return;
-            }
-            java.util.List<String> lines = Files.readAllLines(log);
-            java.util.List<String> kept = new java.util.ArrayList<>();
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i);
-                if (i == 0) { kept.add(line); continue; }
-                String first = line.split(",", 2)[0];
-                try {
-                    if (Double.parseDouble(first) <= startEpoch) kept.add(line);
-                } catch (NumberFormatException e) {
-                    throw new InputException("--log " + log + ": line " + (i + 1) + " does not start with an epoch number");
-                }
-            }
-            Files.write(log, kept);
         }
     }
 
@@ -243,65 +222,47 @@ final class TrainCommand implements Runnable {
             config.sparsityCost = sparsityCost;
             config.centered = centered;
 
-            Rbm rbm;
-            RandomStream random;
-            RandomStream dataRandom;
-            int startEpoch = 0;
-            if (run.resume != null) {
-                ModelFile checkpoint = ModelFiles.read(run.resume, Rbm.KIND);
-                rbm = RbmFiles.read(checkpoint);
-                if (!rbm.visibleType().equals(visible)) {
-                    throw new InputException(run.resume + " holds an RBM with " + rbm.visibleType() + " visible units; add --visible " + rbm.visibleType());
-                }
-                if (rbm.visibleUnits() != train.dim()) {
-                    throw new InputException(run.resume + " has " + rbm.visibleUnits() + " visible units but the data have " + train.dim() + " columns");
-                }
-                if (rbm.hiddenUnits() != hidden && spec.commandLine().getParseResult().hasMatchedOption("--hidden")) {
-                    throw new InputException("--hidden " + hidden + " disagrees with the checkpoint's " + rbm.hiddenUnits() + " hidden units");
-                }
-                random = RbmTrainingTask.randomStream(checkpoint, "train.random");
-                startEpoch = RbmTrainingTask.epochsDone(checkpoint);
-                if (startEpoch >= run.epochs) {
-                    throw new InputException(run.resume + " has already done " + startEpoch + " epochs: give --epochs greater than " + startEpoch);
-                }
-                RbmTrainingTask.requireSameHyperParameters(checkpoint, config, batch);
-                if (!spec.commandLine().getParseResult().hasMatchedOption("--seed")) run.seed = savedSeed(checkpoint, run.seed);
-                RbmTrainer trainer = new RbmTrainer(rbm, config, random);
-                dataRandom = RbmTrainingTask.restore(checkpoint, trainer);
-                err.printf("resuming %s from epoch %d%n", run.resume, startEpoch);
-                return train(trainer, train, validation, binarization, standardization, dataRandom, startEpoch, out);
-            }
-            RandomStream root = new RandomStream(run.seed);
-            random = root.split(0);
-            dataRandom = root.split(1);
-            if (softmax) {
-                rbm = ReplicatedSoftmaxRbm.initialize(train.dim(), hidden, random);
-                rbm.visibleBias().copyFrom(ReplicatedSoftmaxAis.unigramBias(train.features()));  // start at the unigram model
-            } else {
-                rbm = gaussian ? GaussianRbm.initialize(train.dim(), hidden, learnVariance, random)
-                        : BernoulliRbm.initialize(train.dim(), hidden, random);
-            }
-            RbmTrainer trainer = new RbmTrainer(rbm, config, random);
-            return train(trainer, train, validation, binarization, standardization, dataRandom, startEpoch, out);
-        }
+            Dataset trainSet = train, validationSet = validation;
+            Standardization std = standardization;
+            TrainingSession session = run.session(err);
+            RbmTrainingTask task = session.open(new TrainingSession.Family<RbmTrainingTask>() {
+                @Override public String kind() { return Rbm.KIND; }
 
-        /** The seed recorded in a checkpoint's provenance (used for monitors and provenance when resuming). */
-        private static long savedSeed(ModelFile checkpoint, long fallback) {
-            Object p = checkpoint.metadataJson(ModelFile.PROVENANCE_KEY).orElse(null);
-            Object seed = p instanceof Map ? ((Map<?, ?>) p).get("seed") : null;
-            return seed instanceof Number ? ((Number) seed).longValue() : fallback;
-        }
+                @Override public Map<String, Object> hyperParameters() { return RbmTrainingTask.hyperParameters(config, batch); }
 
-        private int train(RbmTrainer trainer, Dataset train, Dataset validation, Binarization binarization,
-                          Standardization standardization, RandomStream dataRandom, int startEpoch, PrintWriter out) throws Exception {
-            Map<String, Object> provenance = run.provenance(data, train, spec);
-            provenance.put("binarization", binarization.toString());
-            run.prepareLog(startEpoch);
-            RbmTrainingTask task = new RbmTrainingTask(trainer, train, validation, batch, binarization, dataRandom, provenance);
-            if (standardization != null) {
-                task.withTensor(RbmFiles.DATA_MEAN, standardization.mean()).withTensor(RbmFiles.DATA_STD, standardization.std());
-            }
-            if (data.vocabulary() != null) task.withMetadata(RbmFiles.VOCABULARY, data.vocabulary());
+                @Override public RbmTrainingTask start(RandomStream root) {
+                    RandomStream random = root.split(0);
+                    Rbm rbm;
+                    if (softmax) {
+                        rbm = ReplicatedSoftmaxRbm.initialize(trainSet.dim(), hidden, random);
+                        rbm.visibleBias().copyFrom(ReplicatedSoftmaxAis.unigramBias(trainSet.features()));  // start at the unigram model
+                    } else {
+                        rbm = gaussian ? GaussianRbm.initialize(trainSet.dim(), hidden, learnVariance, random)
+                                : BernoulliRbm.initialize(trainSet.dim(), hidden, random);
+                    }
+                    return task(new RbmTrainer(rbm, config, random), trainSet, validationSet, binarization, std, root.split(1));
+                }
+
+                @Override public void requireFits(ModelFile checkpoint) {
+                    Rbm rbm = RbmFiles.read(checkpoint);
+                    if (!rbm.visibleType().equals(visible)) {
+                        throw new InputException(run.resume + " holds an RBM with " + rbm.visibleType() + " visible units; add --visible " + rbm.visibleType());
+                    }
+                    if (rbm.visibleUnits() != trainSet.dim()) {
+                        throw new InputException(run.resume + " has " + rbm.visibleUnits() + " visible units but the data have " + trainSet.dim() + " columns");
+                    }
+                    if (rbm.hiddenUnits() != hidden && spec.commandLine().getParseResult().hasMatchedOption("--hidden")) {
+                        throw new InputException("--hidden " + hidden + " disagrees with the checkpoint's " + rbm.hiddenUnits() + " hidden units");
+                    }
+                }
+
+                @Override public RbmTrainingTask resume(ModelFile checkpoint) {
+                    if (!spec.commandLine().getParseResult().hasMatchedOption("--seed")) run.seed = savedSeed(checkpoint, run.seed);
+                    RbmTrainer trainer = new RbmTrainer(RbmFiles.read(checkpoint), config, TrainingState.randomStream(checkpoint, "train.random"));
+                    return task(trainer, trainSet, validationSet, binarization, std, RbmTrainingTask.restore(checkpoint, trainer));
+                }
+            });
+            RbmTrainer trainer = task.trainer();
             if (aisEvery > 0) {
                 if (task.monitorValidation() == null) throw new InputException("--ais-every needs data with a validation split (--data NAME)");
                 AnnealingSchedule schedule = AnnealingSchedule.standardScaled(aisBetas);
@@ -328,17 +289,36 @@ final class TrainCommand implements Runnable {
                     return m;
                 });
             }
-            PrintWriter err = spec.commandLine().getErr();
             err.printf(Locale.ROOT, "training a %s %d-%d RBM by %s on %s (%d examples, batch %d), %s%n", trainer.rbm().visibleType(), trainer.rbm().visibleUnits(),
                     trainer.rbm().hiddenUnits(), trainer.config().algorithm(), data.describe(), train.size(), batch, Numerics.describe());
             long t0 = System.nanoTime();
-            run.trainingRun(err).run(task, startEpoch);
+            session.run();
             out.printf(Locale.ROOT, "saved %s (%.1f s)%n", run.out, (System.nanoTime() - t0) / 1e9);
             if (run.pictures != null && train.height() > 0) {
                 RbmCommands.writePictures(trainer.rbm(), standardization, train.height(), train.width(),
                         task.monitorValidation() != null ? task.monitorValidation() : task.monitorTrain(), run.pictures, new RandomStream(run.seed).split(7), out);
             }
             return Main.OK;
+        }
+
+        /** The seed recorded in a checkpoint's provenance (used for monitors and provenance when resuming). */
+        private static long savedSeed(ModelFile checkpoint, long fallback) {
+            Object p = checkpoint.metadataJson(ModelFile.PROVENANCE_KEY).orElse(null);
+            Object seed = p instanceof Map ? ((Map<?, ?>) p).get("seed") : null;
+            return seed instanceof Number ? ((Number) seed).longValue() : fallback;
+        }
+
+        /** The training task of {@code trainer}, with the standardisation and vocabulary its model files keep. */
+        private RbmTrainingTask task(RbmTrainer trainer, Dataset train, Dataset validation, Binarization binarization,
+                                     Standardization standardization, RandomStream dataRandom) {
+            Map<String, Object> provenance = run.provenance(data, train, spec);
+            provenance.put("binarization", binarization.toString());
+            RbmTrainingTask task = new RbmTrainingTask(trainer, train, validation, batch, binarization, dataRandom, provenance);
+            if (standardization != null) {
+                task.withTensor(RbmFiles.DATA_MEAN, standardization.mean()).withTensor(RbmFiles.DATA_STD, standardization.std());
+            }
+            if (data.vocabulary() != null) task.withMetadata(RbmFiles.VOCABULARY, data.vocabulary());
+            return task;
         }
     }
 }

@@ -25,7 +25,7 @@ import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.Adam;
 import dgm4j.optim.LearningRateSchedule;
-import dgm4j.train.TrainingRun;
+import dgm4j.train.TrainingSession;
 import dgm4j.train.TrainingState;
 import dgm4j.vae.StochasticLayer;
 import dgm4j.vae.VaeEstimator;
@@ -108,54 +108,50 @@ final class VaeCommands {
             PrintWriter err = spec.commandLine().getErr();
             PrintWriter stdout = spec.commandLine().getOut();
 
-            VariationalAutoencoder model;
-            Adam adam;
-            RandomStream random, dataRandom;
-            int startEpoch = 0;
-            if (run.resume != null) {
-                ModelFile checkpoint = ModelFiles.read(run.resume, VariationalAutoencoder.KIND);
-                VaeFiles.Stored stored = VaeFiles.read(checkpoint);
-                if (stored.model().dataDim() != train.dim()) {
-                    throw new InputException(run.resume + " models " + stored.model().dataDim() + " columns but the data have " + train.dim());
-                }
-                if (stored.model().stochasticLayers() != layers || stored.model().outputKind() != out) {
-                    throw new InputException(run.resume + " has " + stored.model().stochasticLayers() + " stochastic layer(s) and a "
-                            + stored.model().outputKind().name().toLowerCase() + " output: resume with the options of the original run");
-                }
-                TrainingState.requireSameHyperParameters(checkpoint,
-                        VaeTrainingTask.hyperParameters(objective(), k(), batch, lr, binarization), "adam_steps");
-                startEpoch = TrainingState.epochsDone(checkpoint);
-                if (startEpoch >= run.epochs) {
-                    throw new InputException(run.resume + " has already done " + startEpoch + " epochs of " + run.epochs);
-                }
-                model = stored.model();
-                adam = new Adam(model.parameters(), beta1, beta2, epsilon);
-                random = VaeTrainingTask.restoreOptimizer(checkpoint, adam);
-                dataRandom = TrainingState.randomStream(checkpoint, "train.data_random");
-                err.printf("resuming %s from epoch %d%n", run.resume, startEpoch);
-            } else {
-                RandomStream root = new RandomStream(run.seed);
-                random = root.split(0);
-                dataRandom = root.split(1);
-                model = VariationalAutoencoder.paperArchitecture(layers, train.dim(), out, root.split(2),
-                        VariationalAutoencoder.columnMeans(train.features()));
-                adam = new Adam(model.parameters(), beta1, beta2, epsilon);
-            }
             Map<String, Object> provenance = run.provenance(data, train, spec);
             provenance.put("binarization", binarization.toString());
-            run.prepareLog(startEpoch);
-            VaeTrainingTask task = new VaeTrainingTask(model, objective(), k(), batch, train, heldOut, binarization, adam, lr,
-                    random, dataRandom, provenance);
+            TrainingSession session = run.session(err);
+            VaeTrainingTask task = session.open(new TrainingSession.Family<VaeTrainingTask>() {
+                @Override public String kind() { return VariationalAutoencoder.KIND; }
+
+                @Override public Map<String, Object> hyperParameters() {
+                    return VaeTrainingTask.hyperParameters(objective(), k(), batch, lr, binarization);
+                }
+
+                @Override public List<String> uncompared() { return List.of("adam_steps"); }
+
+                @Override public VaeTrainingTask start(RandomStream root) {
+                    VariationalAutoencoder model = VariationalAutoencoder.paperArchitecture(layers, train.dim(), out, root.split(2),
+                            VariationalAutoencoder.columnMeans(train.features()));
+                    return new VaeTrainingTask(model, objective(), k(), batch, train, heldOut, binarization,
+                            new Adam(model.parameters(), beta1, beta2, epsilon), lr, root.split(0), root.split(1), provenance);
+                }
+
+                @Override public void requireFits(ModelFile checkpoint) {
+                    VariationalAutoencoder model = VaeFiles.read(checkpoint).model();
+                    if (model.dataDim() != train.dim()) {
+                        throw new InputException(run.resume + " models " + model.dataDim() + " columns but the data have " + train.dim());
+                    }
+                    if (model.stochasticLayers() != layers || model.outputKind() != out) {
+                        throw new InputException(run.resume + " has " + model.stochasticLayers() + " stochastic layer(s) and a "
+                                + model.outputKind().name().toLowerCase() + " output: resume with the options of the original run");
+                    }
+                }
+
+                @Override public VaeTrainingTask resume(ModelFile checkpoint) {
+                    VariationalAutoencoder model = VaeFiles.read(checkpoint).model();
+                    Adam adam = new Adam(model.parameters(), beta1, beta2, epsilon);
+                    RandomStream random = VaeTrainingTask.restoreOptimizer(checkpoint, adam);
+                    return new VaeTrainingTask(model, objective(), k(), batch, train, heldOut, binarization, adam, lr, random,
+                            TrainingState.randomStream(checkpoint, "train.data_random"), provenance);
+                }
+            });
+            VariationalAutoencoder model = task.model();
             err.printf(Locale.ROOT, "training a %d-layer %s with k = %d on %s (%d examples, batch %d, schedule %s: %d epochs), %s%n",
                     layers, objective(), k(), data.describe(), train.size(), batch, schedule, run.epochs, Numerics.describe());
             if (heldOut != null) err.println("held-out monitors: the first 1000 test images, binarized once (seed 1234); not used for any decision");
             long t0 = System.nanoTime();
-            new TrainingRun(run.epochs)
-                    .checkpoint(run.out, run.everyEpochs(), run.everyMinutes())
-                    .csvLog(run.log)
-                    .progress(new ProgressBar(err))
-                    .log(err::println)
-                    .run(task, startEpoch);
+            session.run();
             stdout.printf(Locale.ROOT, "saved %s (%.1f s); measure it with: dgm eval nll %s --data %s --k 5000%n", run.out,
                     (System.nanoTime() - t0) / 1e9, run.out, data.name != null ? data.name : "...");
             if (run.pictures != null && train.height() > 0) {

@@ -141,6 +141,8 @@ public final class DbmTrainingTask implements TrainingTask {
 
     public Matrix monitorTrain() { return monitorTrain; }
 
+    public DbmTrainer trainer() { return trainer; }
+
     @Override
     public ModelFile snapshot(int epochsDone) {
         Dbm dbm = trainer.dbm();
@@ -163,7 +165,7 @@ public final class DbmTrainingTask implements TrainingTask {
     }
 
     /** The hyper-parameters recorded in a checkpoint's training state (a resumed run must use the same). */
-    static Map<String, Object> hyperParameters(DbmTrainer.Config c, int batchSize) {
+    public static Map<String, Object> hyperParameters(DbmTrainer.Config c, int batchSize) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("algorithm", "stochastic approximation, " + c.chains + " chains, " + c.gibbsSteps + " Gibbs sweeps"
                 + (c.temperatures > 1 ? ", parallel tempering over " + c.temperatures + " temperatures down to " + c.minimumBeta : ""));
@@ -180,11 +182,6 @@ public final class DbmTrainingTask implements TrainingTask {
             m.put("sparsity_cost", TrainingState.decimal(c.sparsityCost));
         }
         return m;
-    }
-
-    /** Refuses to resume with other hyper-parameters than the checkpoint was trained with. */
-    public static void requireSameHyperParameters(ModelFile checkpoint, DbmTrainer.Config config, int batchSize) {
-        TrainingState.requireSameHyperParameters(checkpoint, hyperParameters(config, batchSize), "updates");
     }
 
     /**

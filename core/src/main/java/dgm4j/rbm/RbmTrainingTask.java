@@ -147,6 +147,8 @@ public final class RbmTrainingTask implements TrainingTask {
     /** Fixed examples of the training split used by the monitors (binary for binary RBMs). */
     public Matrix monitorTrain() { return monitorTrain; }
 
+    public RbmTrainer trainer() { return trainer; }
+
     /** Fixed binary examples of the validation split used by the monitors (null without validation data). */
     public Matrix monitorValidation() { return monitorValidation; }
 
@@ -171,7 +173,7 @@ public final class RbmTrainingTask implements TrainingTask {
     }
 
     /** The hyper-parameters recorded in a checkpoint's training state (a resumed run must use the same). */
-    static Map<String, Object> hyperParameters(RbmTrainer.Config config, int batchSize) {
+    public static Map<String, Object> hyperParameters(RbmTrainer.Config config, int batchSize) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("algorithm", config.algorithm());
         m.put("learning_rate", decimal(config.learningRate));
@@ -185,19 +187,6 @@ public final class RbmTrainingTask implements TrainingTask {
         }
         if (config.centered) m.put("centered", true);
         return m;
-    }
-
-    /**
-     * Refuses to resume with other hyper-parameters than the checkpoint was trained with: the result would silently
-     * differ from the uninterrupted run (e.g. PCD resumed as CD).
-     */
-    public static void requireSameHyperParameters(ModelFile checkpoint, RbmTrainer.Config config, int batchSize) {
-        TrainingState.requireSameHyperParameters(checkpoint, hyperParameters(config, batchSize));
-    }
-
-    /** Epochs completed according to a checkpoint's training state. */
-    public static int epochsDone(ModelFile checkpoint) {
-        return TrainingState.epochsDone(checkpoint);
     }
 
     /**
@@ -230,12 +219,7 @@ public final class RbmTrainingTask implements TrainingTask {
         if (checkpoint.hasTensor("train.visible_offset")) {
             trainer.setVisibleOffset(RbmFiles.get(checkpoint, "train.visible_offset", 1, rbm.visibleUnits()));
         }
-        return randomStream(checkpoint, "train.data_random");
-    }
-
-    /** A random stream saved in a checkpoint, its length checked. */
-    public static RandomStream randomStream(ModelFile checkpoint, String name) {
-        return TrainingState.randomStream(checkpoint, name);
+        return TrainingState.randomStream(checkpoint, "train.data_random");
     }
 
     private static double decimal(float f) {

@@ -43,7 +43,7 @@ class DbmTrainingTaskTest {
         DbmTrainer first = new DbmTrainer(Dbm.initialize(new int[] {16, 6, 4}, new RandomStream(1)), config(), new RandomStream(2));
         new TrainingRun(2).checkpoint(file, 1, 0).run(new DbmTrainingTask(first, data, data, 20, Binarization.none(), new RandomStream(3), null), 0);
         ModelFile checkpoint = ModelFiles.read(file, Dbm.KIND);
-        DbmTrainingTask.requireSameHyperParameters(checkpoint, config(), 20);
+        dgm4j.train.TrainingState.requireSameHyperParameters(checkpoint, DbmTrainingTask.hyperParameters(config(), 20), "updates");
         Dbm dbm = DbmFiles.read(checkpoint);
         DbmTrainer resumed = new DbmTrainer(dbm, config(), dgm4j.train.TrainingState.randomStream(checkpoint, "train.random"));
         RandomStream dataRandom = DbmTrainingTask.restore(checkpoint, resumed);
@@ -54,7 +54,8 @@ class DbmTrainingTaskTest {
         }
         DbmTrainer.Config other = config();
         other.gibbsSteps = 3;
-        InputException e = assertThrows(InputException.class, () -> DbmTrainingTask.requireSameHyperParameters(checkpoint, other, 20));
+        InputException e = assertThrows(InputException.class, 
+                () -> dgm4j.train.TrainingState.requireSameHyperParameters(checkpoint, DbmTrainingTask.hyperParameters(other, 20), "updates"));
         assertTrue(e.getMessage().contains("algorithm"), e.getMessage());
     }
 
