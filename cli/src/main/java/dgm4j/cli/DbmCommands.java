@@ -11,12 +11,10 @@ import java.util.concurrent.Callable;
 
 import dgm4j.InputException;
 import dgm4j.Progress;
-import dgm4j.ais.AisEstimate;
-import dgm4j.ais.AnnealingSchedule;
-import dgm4j.ais.DbmAis;
 import dgm4j.ais.RbmAis;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
+import dgm4j.eval.AisMonitor;
 import dgm4j.dbm.Dbm;
 import dgm4j.dbm.DbmFiles;
 import dgm4j.dbm.DbmFineTuning;
@@ -165,21 +163,13 @@ final class DbmCommands {
                 if (task.monitorValidation() == null) {
                     throw new InputException("--ais-every needs a held-out validation split (--data NAME, --train-split train)");
                 }
-                AnnealingSchedule schedule = AnnealingSchedule.standardScaled(aisBetas);
-                // base rates of every layer (DbmAis.baseRates), refitted to the model being monitored, from 5,000 training rows
                 Matrix trainBits = Binarization.fixed(run.seed).apply(train).features();
-                Matrix baseRows = trainBits.rows(0, Math.min(trainBits.rows(), 5000)).copy();   // a copy: the view would keep all rows alive
                 Matrix monitored = task.monitorValidation();
                 task.withMonitor(aisEvery, (model, epoch) -> {
-                    AisEstimate z = new DbmAis(model, DbmAis.baseRates(model, baseRows, meanFieldIterations)).forward(schedule, 100, new RandomStream(run.seed).split(1000 + epoch), dgm4j.Progress.NONE);
-                    double bound = 0;
-                    for (double b : DbmAis.logProbabilityLowerBound(model, monitored, z.logZ(), meanFieldIterations, 1e-6)) bound += b / monitored.rows();
-                    Map<String, Double> m = new java.util.LinkedHashMap<>();
-                    m.put("ais_log_z", z.logZ());
-                    m.put("ais_effective_runs", z.effectiveRuns());   // a few of 100: ln Z underestimated, the likelihood flattered
-                    RbmCommands.warnIfFewEffectiveRuns(spec.commandLine().getErr(), "epoch " + (epoch + 1) + ": ", z, "--ais-betas");
-                    m.put("ais_validation_lower_bound", bound);
-                    return m;
+                    AisMonitor.Point p = AisMonitor.dbm(model, trainBits, monitored, trainer.chains().cold(), meanFieldIterations, aisBetas,
+                            new RandomStream(run.seed).split(1000 + epoch));
+                    if (!p.determined()) spec.commandLine().getErr().println("epoch " + (epoch + 1) + " AIS monitor (--ais-betas " + aisBetas + "): " + p.summary());
+                    return p.columns();
                 });
             }
             err.printf(Locale.ROOT, "training a %s DBM by stochastic approximation (%d chains, %d Gibbs sweeps%s) on %s (%d examples, batch %d), %s%n",

@@ -12,14 +12,10 @@ import dgm4j.InputException;
 import dgm4j.Version;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
+import dgm4j.eval.AisMonitor;
 import dgm4j.io.ModelFile;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
-import dgm4j.Progress;
-import dgm4j.ais.AisEstimate;
-import dgm4j.ais.AnnealingSchedule;
-import dgm4j.ais.GaussianRbmAis;
-import dgm4j.ais.RbmAis;
 import dgm4j.math.Matrix;
 import dgm4j.data.Standardization;
 import dgm4j.rbm.BernoulliRbm;
@@ -265,28 +261,16 @@ final class TrainCommand implements Runnable {
             RbmTrainer trainer = task.trainer();
             if (aisEvery > 0) {
                 if (task.monitorValidation() == null) throw new InputException("--ais-every needs data with a validation split (--data NAME)");
-                AnnealingSchedule schedule = AnnealingSchedule.standardScaled(aisBetas);
-                Matrix monitored = task.monitorValidation();   // binary, or standardised for Gaussian units
-                java.util.function.BiFunction<Rbm, RandomStream, AisEstimate> estimate;
-                if (trainer.rbm() instanceof BernoulliRbm) {
-                    Matrix base = RbmAis.baseRateBias(Binarization.fixed(run.seed).apply(train).features());
-                    estimate = (rbm, r) -> new RbmAis((BernoulliRbm) rbm, base).forward(schedule, 100, r, Progress.NONE);
-                } else if (trainer.rbm() instanceof GaussianRbm) {
-                    Matrix base = GaussianRbmAis.baseMean(train.features());
-                    estimate = (rbm, r) -> new GaussianRbmAis((GaussianRbm) rbm, base).forward(schedule, 100, r, Progress.NONE);
-                } else {
+                if (!(trainer.rbm() instanceof BernoulliRbm) && !(trainer.rbm() instanceof GaussianRbm)) {
                     throw new InputException("--ais-every is implemented for bernoulli and gaussian visible units");
                 }
+                Matrix monitored = task.monitorValidation();   // binary, or standardised for Gaussian units
+                Matrix trainX = standardization != null ? standardization.apply(train.features())
+                        : Binarization.fixed(run.seed).apply(train).features();
                 task.withMonitor(aisEvery, (rbm, epoch) -> {
-                    AisEstimate e = estimate.apply(rbm, new RandomStream(run.seed).split(1000 + epoch));
-                    double meanLogUnnormalized = 0;
-                    for (double f : rbm.freeEnergy(monitored, null)) meanLogUnnormalized -= f / monitored.rows();
-                    Map<String, Double> m = new LinkedHashMap<>();
-                    m.put("ais_log_z", e.logZ());
-                    m.put("ais_effective_runs", e.effectiveRuns());   // a few of 100: ln Z underestimated, the likelihood flattered
-                    RbmCommands.warnIfFewEffectiveRuns(spec.commandLine().getErr(), "epoch " + (epoch + 1) + ": ", e, "--ais-betas");
-                    m.put("ais_validation_log_likelihood", e.averageLogProbability(meanLogUnnormalized));
-                    return m;
+                    AisMonitor.Point p = AisMonitor.rbm(rbm, trainX, monitored, trainer.chains(), aisBetas, new RandomStream(run.seed).split(1000 + epoch));
+                    if (!p.determined()) spec.commandLine().getErr().println("epoch " + (epoch + 1) + " AIS monitor (--ais-betas " + aisBetas + "): " + p.summary());
+                    return p.columns();
                 });
             }
             err.printf(Locale.ROOT, "training a %s %d-%d RBM by %s on %s (%d examples, batch %d), %s%n", trainer.rbm().visibleType(), trainer.rbm().visibleUnits(),

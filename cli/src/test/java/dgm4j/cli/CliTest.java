@@ -252,6 +252,27 @@ class CliTest {
             String[] epoch1 = rows.get(1).split(",", -1), epoch2 = rows.get(2).split(",", -1), epoch3 = rows.get(3).split(",", -1);
             assertTrue(Double.parseDouble(epoch1[column]) < 0 || visible.equals("gaussian"), rows.toString());
             assertTrue(!epoch2[column].isEmpty() && epoch3[column].isEmpty(), "after epoch 1 and every 2nd epoch: " + rows);
+            int determined = java.util.Arrays.asList(rows.get(0).split(",")).indexOf("ais_determined");
+            double d = Double.parseDouble(epoch1[determined]);
+            assertTrue(d == 0 || d == 1, rows.toString());
+        }
+    }
+
+    @Test
+    void aMonitorPointCalledDeterminedHoldsAgainstEnumeration(@TempDir Path dir) throws Exception {
+        Path data = fakeDigits(dir), log = dir.resolve("m.csv"), model = dir.resolve("m.safetensors");
+        Cli t = Cli.run("train", "rbm", "--data", "digits", "--data-dir", data.toString(), "--hidden", "8", "--epochs", "2",
+                "--batch", "20", "--threads", "1", "--ais-every", "1", "--ais-betas", "0.3", "--out", model.toString(), "--log", log.toString());
+        assertEquals(0, t.code, t.toString());
+        List<String> rows = Files.readAllLines(log);
+        List<String> header = java.util.Arrays.asList(rows.get(0).split(","));
+        String[] last = rows.get(2).split(",", -1);
+        double exact = dgm4j.ais.ExactPartition.logZ((dgm4j.rbm.BernoulliRbm) dgm4j.rbm.RbmFiles.read(ModelFiles.read(model, "rbm")));
+        double forward = Double.parseDouble(last[header.indexOf("ais_log_z")]), reverse = Double.parseDouble(last[header.indexOf("ais_log_z_reverse")]);
+        if (Double.parseDouble(last[header.indexOf("ais_determined")]) == 1) {
+            assertEquals(exact, 0.5 * (forward + reverse), 0.1, rows.toString());
+        } else {
+            assertTrue(t.err.contains("epoch 2 AIS monitor (--ais-betas 0.3): "), t.err);
         }
     }
 
