@@ -166,7 +166,7 @@ final class DbmCommands {
                 Matrix trainBits = Binarization.fixed(run.seed).apply(train).features();
                 Matrix monitored = task.monitorValidation();
                 task.withMonitor(aisEvery, (model, epoch) -> {
-                    AisMonitor.Point p = AisMonitor.dbm(model, trainBits, monitored, trainer.chains().cold(), meanFieldIterations, aisBetas,
+                    AisMonitor.Point p = AisMonitor.dbm(model, trainBits, monitored, task.trainer().chains().cold(), meanFieldIterations, aisBetas,
                             new RandomStream(run.seed).split(1000 + epoch));
                     if (!p.determined()) spec.commandLine().getErr().println("epoch " + (epoch + 1) + " AIS monitor (--ais-betas " + aisBetas + "): " + p.summary());
                     return p.columns();
