@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 for d in mnist fashion-mnist reuters-grain; do ./dgm data fetch $d; done
 mkdir -p runs/exp
-train() { name=$1; shift; ./dgm train rbm --threads 1 --seed 1 --out runs/exp/$name.safetensors --log runs/exp/$name.csv "$@" 2>&1 | tee runs/exp/$name.train.log | grep -v '\[' ; }
+train() { name=$1; shift; ./dgm train rbm --threads 1 --seed 1 --force --out runs/exp/$name.safetensors --log runs/exp/$name.csv "$@" 2>&1 | tee runs/exp/$name.train.log | grep -v '\[' ; }
 ais() { name=$1; shift; ./dgm eval ais runs/exp/$name.safetensors --threads 1 "$@" --json runs/exp/$name.ais.json 2>&1 | tee runs/exp/$name.ais.log | grep -v '\[' ; }
 M=(--data mnist --hidden 500 --pictures)
 MODELS=${MODELS:-"cd1 cd3 cd25 pcd1 pcdc pcdc200 rs gfm"}
