@@ -116,7 +116,7 @@ class ReadmeExampleTest {
         double bound = r.averageLogProbability();
         assertTrue(bound < 0 && bound > 784 * Math.log(0.5) - 50, "a bound on the log-probability of 784 pixels: " + bound);
         // the bound itself, as DbmAis computes it per example
-        double[] perExample = DbmAis.logProbabilityLowerBound(dbm, test, r.verdict().logZ(), 30, 1e-6);
+        double[] perExample = dbm.logProbabilityLowerBound(test, r.verdict().logZ(), 30, 1e-6);
         double mean = 0;
         for (double b : perExample) mean += b / perExample.length;
         assertEquals(bound, mean, 1e-6);

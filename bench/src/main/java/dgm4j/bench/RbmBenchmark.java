@@ -201,7 +201,7 @@ public final class RbmBenchmark {
     static void ais(double factor, int repeats) {
         Matrix data = aisData();
         BernoulliRbm rbm = aisModel(data);
-        RbmAis ais = new RbmAis(rbm, RbmAis.baseRateBias(data));
+        RbmAis ais = new RbmAis(rbm, BernoulliRbm.baseRateBias(data));
         AnnealingSchedule full = AnnealingSchedule.standard();
         AnnealingSchedule schedule = factor >= 1 ? full : AnnealingSchedule.standardScaled(factor);
         // warm-up: a short schedule (compiles the elementwise kernels and loads the native BLAS)

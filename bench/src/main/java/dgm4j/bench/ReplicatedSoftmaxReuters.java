@@ -44,7 +44,7 @@ public final class ReplicatedSoftmaxReuters {
                 train.rows(), split.train().droppedEmpty(), split.train().tokens(), test.rows(), split.test().droppedEmpty(),
                 split.test().tokens(), split.vocabulary().size());
 
-        Matrix bA = ReplicatedSoftmaxAis.unigramBias(train);
+        Matrix bA = ReplicatedSoftmaxRbm.unigramBias(train);
         ReplicatedSoftmaxRbm rbm = ReplicatedSoftmaxRbm.initialize(train.cols(), hidden, new RandomStream(1));
         rbm.visibleBias().copyFrom(bA);
         RbmTrainer.Config c = new RbmTrainer.Config();

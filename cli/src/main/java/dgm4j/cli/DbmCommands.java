@@ -9,9 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dgm4j.rbm.BernoulliRbm;
 import dgm4j.InputException;
 import dgm4j.Progress;
-import dgm4j.ais.RbmAis;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.eval.AisMonitor;
@@ -141,7 +141,7 @@ final class DbmCommands {
                         err.printf(Locale.ROOT, "pretraining done (%.1f s)%n", (System.nanoTime() - t0) / 1e9);
                     } else {
                         dbm = Dbm.initialize(units, root.split(2));
-                        dbm.bias(0).copyFrom(RbmAis.baseRateBias(train.features()));   // visible biases at the data's log-odds
+                        dbm.bias(0).copyFrom(BernoulliRbm.baseRateBias(train.features()));   // visible biases at the data's log-odds
                     }
                     return task(new DbmTrainer(dbm, config, root.split(0)), train, validation, binarization, root.split(1));
                 }

@@ -21,7 +21,6 @@ import dgm4j.data.Standardization;
 import dgm4j.rbm.BernoulliRbm;
 import dgm4j.rbm.GaussianRbm;
 import dgm4j.rbm.ReplicatedSoftmaxRbm;
-import dgm4j.ais.ReplicatedSoftmaxAis;
 import dgm4j.rbm.Rbm;
 import dgm4j.rbm.RbmFiles;
 import dgm4j.rbm.RbmTrainer;
@@ -231,7 +230,7 @@ final class TrainCommand implements Runnable {
                     Rbm rbm;
                     if (softmax) {
                         rbm = ReplicatedSoftmaxRbm.initialize(trainSet.dim(), hidden, random);
-                        rbm.visibleBias().copyFrom(ReplicatedSoftmaxAis.unigramBias(trainSet.features()));  // start at the unigram model
+                        rbm.visibleBias().copyFrom(ReplicatedSoftmaxRbm.unigramBias(trainSet.features()));  // start at the unigram model
                     } else {
                         rbm = gaussian ? GaussianRbm.initialize(trainSet.dim(), hidden, learnVariance, random)
                                 : BernoulliRbm.initialize(trainSet.dim(), hidden, random);

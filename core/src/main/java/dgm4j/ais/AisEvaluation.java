@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import dgm4j.rbm.ReplicatedSoftmaxRbm;
 import dgm4j.InputException;
 import dgm4j.Progress;
 import dgm4j.dbm.Dbm;
@@ -277,7 +278,7 @@ public final class AisEvaluation {
 
             @Override public AisEstimate reverse(AnnealingSchedule s, RandomStream r, Progress p) { return ais.reverse(fit.samples(), s, r, p); }
         };
-        double[] bound = DbmAis.logProbabilityLowerBound(dbm, scored, 0, meanFieldIterations, 1e-6);
+        double[] bound = dbm.logProbabilityLowerBound(scored, 0, meanFieldIterations, 1e-6);
         double mean = 0;
         for (double v : bound) mean += v / bound.length;
         return finish(directions, settings, random, progress, onRound, mean, scored.rows(), ais.logZBase(), baseName,
@@ -349,7 +350,7 @@ public final class AisEvaluation {
                                   RandomStream random, Progress progress) {
         rbm.requireVisible(docs);
         if (docs.rows() == 0) throw new InputException("no documents to score");
-        ReplicatedSoftmaxAis ais = new ReplicatedSoftmaxAis(rbm, ReplicatedSoftmaxAis.unigramBias(trainCounts));
+        ReplicatedSoftmaxAis ais = new ReplicatedSoftmaxAis(rbm, ReplicatedSoftmaxRbm.unigramBias(trainCounts));
         AnnealingSchedule schedule = AnnealingSchedule.standardScaled(settings.scale());
         ReplicatedSoftmaxAis.HeldOut held = ais.evaluate(docs, schedule, settings.runs(), random.split(0), progress);
         java.util.SortedMap<Integer, AisEstimate> back = null;

@@ -3,6 +3,7 @@ package dgm4j.ais;
 import java.util.ArrayList;
 import java.util.List;
 
+import dgm4j.rbm.BernoulliRbm;
 import dgm4j.InputException;
 import dgm4j.Progress;
 import dgm4j.dbm.Dbm;
@@ -88,7 +89,7 @@ public final class DbmAis {
     public static List<Matrix> baseRates(Dbm dbm, Matrix data, int meanFieldIterations) {
         dbm.requireVisible(data);
         List<Matrix> b = new ArrayList<>();
-        b.add(RbmAis.baseRateBias(data));
+        b.add(BernoulliRbm.baseRateBias(data));
         List<Matrix> sums = new ArrayList<>();
         for (int l = 1; l <= dbm.hiddenLayers(); l++) sums.add(Matrix.zeros(1, dbm.units(l)));
         int chunk = 1000;
@@ -99,7 +100,7 @@ public final class DbmAis {
             dbm.meanField(rows, q, meanFieldIterations, 1e-6);
             for (int l = 1; l <= dbm.hiddenLayers(); l++) Elementwise.columnSums(q.mu.get(l), 1f, 1f, sums.get(l - 1));
         }
-        for (Matrix s : sums) b.add(RbmAis.smoothedLogOdds(s, data.rows()));
+        for (Matrix s : sums) b.add(BernoulliRbm.smoothedLogOdds(s, data.rows()));
         return b;
     }
 
@@ -162,7 +163,7 @@ public final class DbmAis {
         }
         for (int c = 0; c < chains; c++) negativeEnergy[c] /= averaged;
         List<Matrix> b = new ArrayList<>();
-        for (Matrix s : sums) b.add(RbmAis.smoothedLogOdds(s, n));
+        for (Matrix s : sums) b.add(BernoulliRbm.smoothedLogOdds(s, n));
         return new ModelFit(b, x, negativeEnergy, fromStart);
     }
 
@@ -254,18 +255,5 @@ public final class DbmAis {
         Elementwise.axpby(1f - beta, base.get(l), 0f, base.get(l), offset);
         Elementwise.axpby(beta, in, 0f, in, out);
         return Elementwise.addRowVector(out, offset, out);
-    }
-
-    /**
-     * The variational lower bound on each row's log-probability, ln p(v) &gt;= E_q[-E(v, h)] + H(q) - ln Z, with q the
-     * mean-field posterior ({@link Dbm#meanField}, at most {@code iterations} sweeps). Rows of binary data.
-     */
-    public static double[] logProbabilityLowerBound(Dbm dbm, Matrix v, double logZ, int iterations, double tolerance) {
-        dbm.requireVisible(v);
-        Dbm.Posterior q = dbm.newPosterior(v.rows());
-        dbm.meanField(v, q, iterations, tolerance);
-        double[] bound = dbm.meanFieldBound(q);
-        for (int n = 0; n < bound.length; n++) bound[n] -= logZ;
-        return bound;
     }
 }

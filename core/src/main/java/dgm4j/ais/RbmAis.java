@@ -31,7 +31,7 @@ public final class RbmAis extends RbmAnnealing {
     private Matrix visibleInput;
 
     /**
-     * @param baseVisibleBias b_A (1 x D), e.g. from {@link #baseRateBias(Matrix)}
+     * @param baseVisibleBias b_A (1 x D), e.g. from {@link BernoulliRbm#baseRateBias(Matrix)}
      */
     public RbmAis(BernoulliRbm rbm, Matrix baseVisibleBias) {
         super(rbm);
@@ -43,15 +43,6 @@ public final class RbmAis extends RbmAnnealing {
         for (int i = 0; i < baseVisibleBias.cols(); i++) lz += LogMath.softplus(baseVisibleBias.get(0, i));
         this.logZBase = lz;
         this.bias = Matrix.zeros(1, rbm.visibleUnits());
-    }
-
-    /**
-     * Visible biases of the base-rate model: b_i = logit(p_i), p_i = (count_i + 1) / (N + 2), the smoothed fraction of
-     * training examples with pixel i on (data in [0, 1]; intensities count fractionally).
-     */
-    public static Matrix baseRateBias(Matrix data) {
-        if (data.rows() == 0) throw new InputException("cannot fit a base-rate model to an empty dataset");
-        return smoothedLogOdds(Elementwise.columnSums(data, 1f, 0f, Matrix.zeros(1, data.cols())), data.rows());
     }
 
     /**
@@ -89,16 +80,6 @@ public final class RbmAis extends RbmAnnealing {
     private static float logit(double p, double floor) {
         double q = Math.min(Math.max(p, floor), 1 - floor);
         return (float) Math.log(q / (1 - q));
-    }
-
-    /** logit((count_i + 1) / (n + 2)) for each column of the 1 x D counts (fractional counts allowed). */
-    static Matrix smoothedLogOdds(Matrix counts, long n) {
-        Matrix b = Matrix.zeros(1, counts.cols());
-        for (int i = 0; i < counts.cols(); i++) {
-            double p = (counts.get(0, i) + 1.0) / (n + 2.0);
-            b.set(0, i, (float) Math.log(p / (1 - p)));
-        }
-        return b;
     }
 
     /** ln Z of the base-rate model. */

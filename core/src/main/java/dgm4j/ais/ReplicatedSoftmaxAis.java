@@ -39,7 +39,7 @@ public final class ReplicatedSoftmaxAis extends RbmAnnealing {
     private double[] rowLengths;          // D of each chain during annealing
 
     /**
-     * @param baseVisibleBias b_A (1 x K), e.g. from {@link #unigramBias(Matrix)}
+     * @param baseVisibleBias b_A (1 x K), e.g. from {@link ReplicatedSoftmaxRbm#unigramBias(Matrix)}
      */
     public ReplicatedSoftmaxAis(ReplicatedSoftmaxRbm rbm, Matrix baseVisibleBias) {
         super(rbm);
@@ -53,19 +53,6 @@ public final class ReplicatedSoftmaxAis extends RbmAnnealing {
         this.bias = Matrix.zeros(1, rbm.visibleUnits());
     }
 
-    /**
-     * Log smoothed unigram frequencies of the training counts: b_k = ln((c_k + 1) / (C + K)), c_k the total count of
-     * word k, C the total number of words (add-one smoothing, so every word has positive probability).
-     */
-    public static Matrix unigramBias(Matrix counts) {
-        if (counts.rows() == 0) throw new InputException("cannot fit a unigram model to an empty corpus");
-        Matrix c = Elementwise.columnSums(counts, 1f, 0f, Matrix.zeros(1, counts.cols()));
-        double total = Elementwise.sum(counts) + counts.cols();
-        Matrix b = Matrix.zeros(1, counts.cols());
-        for (int k = 0; k < counts.cols(); k++) b.set(0, k, (float) Math.log((c.get(0, k) + 1.0) / total));
-        return b;
-    }
-
     /** ln Z_A(D) of the base model. */
     public double logZBase(int length) {
         return length * baseLogSumExp + rbm.hiddenUnits() * Math.log(2);
@@ -73,7 +60,7 @@ public final class ReplicatedSoftmaxAis extends RbmAnnealing {
 
     /**
      * Log-probabilities of the documents (rows of counts) under the base model alone, a unigram model:
-     * ln p_A(v) = b_A^T v - D ln sum_k exp(b_A,k) (of the word sequence). With {@link #unigramBias} this is the
+     * ln p_A(v) = b_A^T v - D ln sum_k exp(b_A,k) (of the word sequence). With {@link ReplicatedSoftmaxRbm#unigramBias} this is the
      * unigram baseline.
      */
     public double[] baseLogProbabilities(Matrix docs) {

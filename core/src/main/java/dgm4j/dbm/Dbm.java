@@ -262,6 +262,19 @@ public final class Dbm {
     }
 
     /**
+     * The variational lower bound on each row's log-probability, ln p(v) &gt;= E_q[-E(v, h)] + H(q) - ln Z, with q the
+     * mean-field posterior ({@link #meanField}, at most {@code iterations} sweeps). Rows of binary data.
+     */
+    public double[] logProbabilityLowerBound(Matrix v, double logZ, int iterations, double tolerance) {
+        requireVisible(v);
+        Posterior q = newPosterior(v.rows());
+        meanField(v, q, iterations, tolerance);
+        double[] bound = meanFieldBound(q);
+        for (int n = 0; n < bound.length; n++) bound[n] -= logZ;
+        return bound;
+    }
+
+    /**
      * E_q[-E(v, h)] + H(q) per row for the factorised q that {@link #meanField} left in {@code q}: the lower bound on
      * ln p*(v) = ln sum_h exp(-E(v, h)), so ln p(v) >= this - ln Z. Since neighbouring layers are independent under q,
      * E_q[-E] = sum_l mu_{l-1}^T W_l mu_l + sum_l b_l^T mu_l; with mu = sigmoid(x),

@@ -2,6 +2,7 @@ package dgm4j.rbm;
 
 import java.util.List;
 
+import dgm4j.InputException;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
@@ -99,5 +100,25 @@ public final class BernoulliRbm extends RbmParameters {
     @Override
     public BernoulliRbm copy() {
         return new BernoulliRbm(weights.copy(), visibleBias.copy(), hiddenBias.copy(), upward, downward);
+    }
+
+    /**
+     * Visible biases of the base-rate model (W = 0, hidden biases 0: the pixels independent at their data rates):
+     * b_i = logit(p_i), p_i = (count_i + 1) / (N + 2), the smoothed fraction of rows with pixel i on (values in
+     * [0, 1]; intensities count fractionally). Also a DBM's and an RBM's customary initial visible biases.
+     */
+    public static Matrix baseRateBias(Matrix data) {
+        if (data.rows() == 0) throw new InputException("cannot fit a base-rate model to an empty dataset");
+        return smoothedLogOdds(Elementwise.columnSums(data, 1f, 0f, Matrix.zeros(1, data.cols())), data.rows());
+    }
+
+    /** logit((count_i + 1) / (n + 2)) for each column of the 1 x D counts (fractional counts allowed). */
+    public static Matrix smoothedLogOdds(Matrix counts, long n) {
+        Matrix b = Matrix.zeros(1, counts.cols());
+        for (int i = 0; i < counts.cols(); i++) {
+            double p = (counts.get(0, i) + 1.0) / (n + 2.0);
+            b.set(0, i, (float) Math.log(p / (1 - p)));
+        }
+        return b;
     }
 }

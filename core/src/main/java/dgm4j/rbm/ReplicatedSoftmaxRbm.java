@@ -122,4 +122,18 @@ public final class ReplicatedSoftmaxRbm extends RbmParameters {
     public ReplicatedSoftmaxRbm copy() {
         return new ReplicatedSoftmaxRbm(weights.copy(), visibleBias.copy(), hiddenBias.copy());
     }
+
+    /**
+     * Visible biases of the unigram model (W = 0): log smoothed frequencies of the training counts, b_k =
+     * ln((c_k + 1) / (C + K)), c_k the total count of word k, C the number of words (add-one smoothing). The AIS base
+     * and a good starting point for training.
+     */
+    public static Matrix unigramBias(Matrix counts) {
+        if (counts.rows() == 0) throw new InputException("cannot fit a unigram model to an empty corpus");
+        Matrix c = Elementwise.columnSums(counts, 1f, 0f, Matrix.zeros(1, counts.cols()));
+        double total = Elementwise.sum(counts) + counts.cols();
+        Matrix b = Matrix.zeros(1, counts.cols());
+        for (int k = 0; k < counts.cols(); k++) b.set(0, k, (float) Math.log((c.get(0, k) + 1.0) / total));
+        return b;
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+import dgm4j.rbm.BernoulliRbm;
 import dgm4j.Progress;
 import dgm4j.dbm.Dbm;
 import dgm4j.dbm.DbmTrainerTest;
@@ -31,7 +32,7 @@ class DbmAisTest {
     private static void check(Dbm dbm) {
         Matrix data = RbmTest.bars(500, 22);
         // the paper's base-rate model (hidden layers uniform), and every layer's base rates from the mean-field posterior
-        checkAis(dbm, data, new DbmAis(dbm, RbmAis.baseRateBias(data)));
+        checkAis(dbm, data, new DbmAis(dbm, BernoulliRbm.baseRateBias(data)));
         checkAis(dbm, data, new DbmAis(dbm, DbmAis.baseRates(dbm, data, 30)));
     }
 
@@ -50,7 +51,7 @@ class DbmAisTest {
         org.junit.jupiter.api.Assertions.assertThrows(dgm4j.InputException.class,
                 () -> ais.reverse(wrong, AnnealingSchedule.linear(5), new RandomStream(1), Progress.NONE));
 
-        double[] bound = DbmAis.logProbabilityLowerBound(dbm, data, exact, 30, 1e-6);
+        double[] bound = dbm.logProbabilityLowerBound(data, exact, 30, 1e-6);
         double[] logp = ExactPartition.logUnnormalizedProbability(dbm, data);
         double gap = 0;
         for (int n = 0; n < bound.length; n++) {
@@ -67,7 +68,7 @@ class DbmAisTest {
         Dbm dbm = DbmTrainerTest.trainOnBars(5, 1, 21);
         Matrix data = RbmTest.bars(500, 22);
         // the base-rate model (hidden layers uniform) and one with every layer's base rates from the mean-field posterior
-        java.util.List<Matrix> uniform = java.util.List.of(RbmAis.baseRateBias(data), Matrix.zeros(1, dbm.units(1)), Matrix.zeros(1, dbm.units(2)));
+        java.util.List<Matrix> uniform = java.util.List.of(BernoulliRbm.baseRateBias(data), Matrix.zeros(1, dbm.units(1)), Matrix.zeros(1, dbm.units(2)));
         java.util.List<Matrix> fitted = DbmAis.baseRates(dbm, data, 30);
         assertEquals(uniform.get(0).get(0, 3), fitted.get(0).get(0, 3), 0f);
         double spread = 0;

@@ -10,7 +10,6 @@ import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.rbm.BernoulliRbm;
-import dgm4j.rbm.Rbm;
 import dgm4j.rbm.RbmTest;
 
 /** AIS against exact enumeration on small trained RBMs (the 0.1-nat requirement). */
@@ -32,7 +31,7 @@ class RbmAisTest {
     void baseRateModelAloneIsExact() {
         // an RBM with W = 0 and a = 0 is the base-rate model itself: AIS weights are all 1
         Matrix data = RbmTest.bars(500, 3);
-        Matrix bA = RbmAis.baseRateBias(data);
+        Matrix bA = BernoulliRbm.baseRateBias(data);
         BernoulliRbm rbm = new BernoulliRbm(Matrix.zeros(16, 5), bA.copy(), Matrix.zeros(1, 5));
         AisEstimate e = new RbmAis(rbm, bA).forward(AnnealingSchedule.linear(50), 20, new RandomStream(1), Progress.NONE);
         assertEquals(ExactPartition.logZ(rbm), e.logZ(), 1e-4);
@@ -44,7 +43,7 @@ class RbmAisTest {
             BernoulliRbm rbm = RbmTest.trainOnBars(persistent, 1, persistent ? 100 : 30, 11);
             double exact = ExactPartition.logZ(rbm);
             Matrix data = RbmTest.bars(2000, 11);
-            RbmAis ais = new RbmAis(rbm, RbmAis.baseRateBias(data));
+            RbmAis ais = new RbmAis(rbm, BernoulliRbm.baseRateBias(data));
             AisEstimate f = ais.forward(AnnealingSchedule.standard(), 100, new RandomStream(5), Progress.NONE);
             assertEquals(exact, f.logZ(), 0.1, "forward " + f + " exact " + exact);
             assertTrue(f.logZLow() <= f.logZ() && f.logZ() <= f.logZHigh());
@@ -64,7 +63,7 @@ class RbmAisTest {
                 AisEstimate.PathPoint p = e.path().stream().min(java.util.Comparator.comparingDouble(q -> Math.abs(q.beta() - 0.5))).orElseThrow();
                 float beta = (float) p.beta();
                 BernoulliRbm mid = new BernoulliRbm(Elementwise.scale(rbm.weights().copy(), beta),
-                        Elementwise.axpby(beta, rbm.visibleBias(), 1 - beta, RbmAis.baseRateBias(data), Matrix.zeros(1, 16)),
+                        Elementwise.axpby(beta, rbm.visibleBias(), 1 - beta, BernoulliRbm.baseRateBias(data), Matrix.zeros(1, 16)),
                         Elementwise.scale(rbm.hiddenBias().copy(), beta));
                 assertEquals(ExactPartition.logZ(mid), p.logZ(), 0.1, (e.reverse() ? "reverse" : "forward") + " path at beta " + beta);
                 assertEquals(e.reverse() ? ais.logZBase() : e.logZ(), e.path().get(e.path().size() - 1).logZ(), 1e-6);

@@ -25,7 +25,7 @@ class ReplicatedSoftmaxAisTest {
     @Test
     void baseModelAloneIsExact() {
         Matrix docs = topicDocs(200, 1);
-        Matrix bA = ReplicatedSoftmaxAis.unigramBias(docs);
+        Matrix bA = ReplicatedSoftmaxRbm.unigramBias(docs);
         ReplicatedSoftmaxRbm rbm = new ReplicatedSoftmaxRbm(Matrix.zeros(24, 4), bA.copy(), Matrix.zeros(1, 4));
         ReplicatedSoftmaxAis ais = new ReplicatedSoftmaxAis(rbm, bA);
         SortedMap<Integer, AisEstimate> z = ais.forward(new int[] {7, 3, 7}, AnnealingSchedule.linear(20), 10, new RandomStream(2), Progress.NONE);
@@ -40,7 +40,7 @@ class ReplicatedSoftmaxAisTest {
     void forwardAisIsWithinATenthOfANatOfExactOnATrainedModel() {
         Matrix train = topicDocs(600, 3);
         ReplicatedSoftmaxRbm rbm = ReplicatedSoftmaxRbm.initialize(24, 10, new RandomStream(4));
-        Matrix bA = ReplicatedSoftmaxAis.unigramBias(train);
+        Matrix bA = ReplicatedSoftmaxRbm.unigramBias(train);
         rbm.visibleBias().copyFrom(bA);
         RbmTrainer.Config c = new RbmTrainer.Config();
         c.learningRate = 0.005f;
@@ -84,7 +84,7 @@ class ReplicatedSoftmaxAisTest {
     @Test
     void heldOutEvaluationScoresSequencesAndPerplexityIsPerWord() {
         Matrix docs = topicDocs(40, 7);
-        Matrix bA = ReplicatedSoftmaxAis.unigramBias(docs);
+        Matrix bA = ReplicatedSoftmaxRbm.unigramBias(docs);
         ReplicatedSoftmaxRbm rbm = new ReplicatedSoftmaxRbm(Matrix.zeros(24, 3), bA.copy(), Matrix.zeros(1, 3));
         ReplicatedSoftmaxAis ais = new ReplicatedSoftmaxAis(rbm, bA);
         ReplicatedSoftmaxAis.HeldOut h = ais.evaluate(docs, AnnealingSchedule.linear(5), 3, new RandomStream(8), Progress.NONE);

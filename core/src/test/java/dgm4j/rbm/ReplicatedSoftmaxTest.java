@@ -194,7 +194,7 @@ public class ReplicatedSoftmaxTest {
 
     static ReplicatedSoftmaxRbm trainOnTopics(Matrix train, long seed) {
         ReplicatedSoftmaxRbm m = ReplicatedSoftmaxRbm.initialize(24, 10, new RandomStream(seed));
-        m.visibleBias().copyFrom(ReplicatedSoftmaxAis.unigramBias(train));
+        m.visibleBias().copyFrom(ReplicatedSoftmaxRbm.unigramBias(train));
         RbmTrainer.Config c = new RbmTrainer.Config();
         c.learningRate = 0.005f;
         c.weightDecay = 1e-4f;
@@ -221,7 +221,7 @@ public class ReplicatedSoftmaxTest {
     @Test
     void cdTrainingBeatsTheUnigramModelOnHeldOutTopicData() {
         Matrix train = topicDocs(1000, 11), test = topicDocs(300, 12);
-        ReplicatedSoftmaxRbm unigram = new ReplicatedSoftmaxRbm(Matrix.zeros(24, 10), ReplicatedSoftmaxAis.unigramBias(train), Matrix.zeros(1, 10));
+        ReplicatedSoftmaxRbm unigram = new ReplicatedSoftmaxRbm(Matrix.zeros(24, 10), ReplicatedSoftmaxRbm.unigramBias(train), Matrix.zeros(1, 10));
         double base = exactMeanLogProbability(unigram, test);
         assertEquals(sum(new ReplicatedSoftmaxAis(unigram, unigram.visibleBias()).baseLogProbabilities(test)) / test.rows(), base, 1e-3,
                 "a model with W = 0, a = 0 is the unigram model");
