@@ -37,7 +37,7 @@ import java.util.zip.ZipException;
  * 3 spam-1, 4 spam-2). Split: within each group, the emails in file-name order are shuffled by
  * {@code java.util.Random(}{@value #SPLIT_SEED}{@code )} ({@link Collections#shuffle(List, Random)}, both specified
  * exactly by the JDK) and the first 20% (rounded down) are the test set: a random 80/20 split stratified by group,
- * 4,838 train and 1,208 test emails. (The groups are not a natural train/test division: hard ham and the two spam
+ * 4,837 train and 1,209 test emails (before documents left empty by the vocabulary are dropped). (The groups are not a natural train/test division: hard ham and the two spam
  * collections differ in kind, so a split by group would test on another distribution.)
  */
 public final class EmailCorpus {
@@ -51,8 +51,8 @@ public final class EmailCorpus {
     public static final int SPAM_ASSASSIN_EMAILS = 6046;
     /** Seed of the train/test split. */
     public static final long SPLIT_SEED = 1;
-    /** Fraction of each group held out for test. */
-    public static final double TEST_FRACTION = 0.2;
+    /** Percentage of each group held out for test (rounded down). */
+    public static final int TEST_PERCENT = 20;
 
     private static final int MAX_DEPTH = 10;   // nested multiparts deeper than this are not read
     private static final Pattern BOUNDARY = Pattern.compile("(?i)boundary\\s*=\\s*(?:\"([^\"]*)\"|([^;\\s]+))");
@@ -193,7 +193,7 @@ public final class EmailCorpus {
             Collections.sort(names);
             List<String> shuffled = new ArrayList<>(names);
             Collections.shuffle(shuffled, new Random(SPLIT_SEED));
-            java.util.Set<String> held = new java.util.HashSet<>(shuffled.subList(0, (int) (names.size() * TEST_FRACTION)));
+            java.util.Set<String> held = new java.util.HashSet<>(shuffled.subList(0, names.size() * TEST_PERCENT / 100));
             for (String name : names) {
                 List<String> tokens = TextCorpus.tokenize(bodyText(new String(emails.get(name), StandardCharsets.ISO_8859_1)));
                 (held.contains(name) ? test : train).add(tokens);

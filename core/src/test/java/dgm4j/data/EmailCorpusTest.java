@@ -116,6 +116,37 @@ class EmailCorpusTest {
     }
 
     @Test
+    void theCorpusIsSplitEightyTwentyWithinEachGroupDeterministically() throws IOException {
+        int[] sizes = {2500, 1400, 250, 500, 1396};   // the package's groups
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (int g = 0; g < sizes.length; g++) {
+            String group = EmailCorpus.SPAM_ASSASSIN_GROUPS.get(g);
+            for (int i = 0; i < sizes[g]; i++) {
+                String body = i == 7 ? "12345 ..." : "group" + (char) ('a' + g) + " word" + (char) ('a' + i % 7);   // one empty email per group
+                files.put(String.format("package/data/%s/%05d.%032x.txt", group, i + 1, i),
+                        ("Subject: s\n\n" + body).getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+        Path d = Files.createDirectories(dir.resolve("spam-assassin"));
+        Files.write(d.resolve(EmailCorpus.SPAM_ASSASSIN_ARCHIVE), tarGz(files));
+        TextCorpus.Split s = EmailCorpus.spamAssassin(dir, 20);
+        assertEquals(12, s.vocabulary().size());
+        // 20% of each group, rounded down, is test: 500 + 280 + 50 + 100 + 279 = 1,209 emails, 4,837 train
+        assertEquals(4837, s.train().dataset().size() + s.train().droppedEmpty());
+        assertEquals(1209, s.test().dataset().size() + s.test().droppedEmpty());
+        assertEquals(5, s.train().droppedEmpty() + s.test().droppedEmpty(), "the 5 emails without a word");
+        int[] perGroup = new int[5];
+        for (int label : s.test().dataset().labels()) perGroup[label]++;
+        for (int g = 0; g < 5; g++) {
+            assertTrue(perGroup[g] == sizes[g] / 5 || perGroup[g] == sizes[g] / 5 - 1, "group " + g + ": " + perGroup[g]);
+        }
+        // deterministic: the same documents again
+        TextCorpus.Split again = EmailCorpus.spamAssassin(dir, 20);
+        assertArrayEquals(s.test().documentIndices(), again.test().documentIndices());
+        assertEquals(s.testTokens(), again.testTokens());
+    }
+
+    @Test
     void corruptArchivesAreRefusedClearly() throws IOException {
         byte[] good = tarGz(Map.of("package/data/spam-1/1.txt", new byte[2000]));
         Path truncated = Files.write(dir.resolve("truncated.tgz"), Arrays.copyOf(good, good.length / 2));
