@@ -15,15 +15,16 @@ import dgm4j.data.TextCorpus;
 import dgm4j.data.Vocabulary;
 
 /**
- * LDA baseline (MALLET 2.0.8) on exactly the replicated softmax experiment's data: dgm4j's tokenisation, train-only
- * top-2000 vocabulary and kept documents (the same rows as the bags of words, the words in text order, out-of-vocabulary
- * tokens removed). ParallelTopicModel with T topics, alpha sum and beta as given, fixed hyper-parameters; held-out
- * perplexity exp(-sum ln p(w_d) / tokens) by MALLET's left-to-right estimator (Wallach et al. 2009), i.e. the
- * probability of each test document's word sequence, as for the replicated softmax model.
+ * LDA baseline (MALLET 2.0.8) on exactly the replicated softmax experiment's data (a text dataset of the catalog:
+ * reuters-grain or spam-assassin): dgm4j's tokenisation, train-only top-2000 vocabulary, split and kept documents
+ * (the same rows as the bags of words, the words in text order, out-of-vocabulary tokens removed). ParallelTopicModel
+ * with T topics, alpha sum and beta as given, fixed hyper-parameters; held-out perplexity exp(-sum ln p(w_d) / tokens)
+ * by MALLET's left-to-right estimator (Wallach et al. 2009), i.e. the probability of each test document's word
+ * sequence, as for the replicated softmax model.
  *
  * <pre>
  *   java -cp 'bench/target/dgm4j-bench.jar:bench/target/lib/*' dgm4j.bench.LdaBaseline DATA_DIR \
- *       [topics=50] [iterations=1000] [alphaSum=50] [beta=0.01] [particles=10]
+ *       [topics=50] [iterations=1000] [alphaSum=50] [beta=0.01] [particles=10] [dataset=reuters-grain]
  * </pre>
  */
 public final class LdaBaseline {
@@ -34,8 +35,9 @@ public final class LdaBaseline {
         double alphaSum = args.length > 3 ? Double.parseDouble(args[3]) : 50;
         double beta = args.length > 4 ? Double.parseDouble(args[4]) : 0.01;
         int particles = args.length > 5 ? Integer.parseInt(args[5]) : 10;
-        System.out.println(DataCatalog.standard().fetch("reuters-grain", dataDir, null));
-        TextCorpus.Split split = TextCorpus.reutersGrain(dataDir, TextCorpus.DEFAULT_VOCABULARY);
+        String dataset = args.length > 6 ? args[6] : "reuters-grain";
+        System.out.println(DataCatalog.standard().fetch(dataset, dataDir, null));
+        TextCorpus.Split split = TextCorpus.load(dataset, dataDir, TextCorpus.DEFAULT_VOCABULARY);
         Alphabet alphabet = new Alphabet();
         for (String w : split.vocabulary().words()) alphabet.lookupIndex(w, true);   // index = dgm4j's word index
         alphabet.stopGrowth();
@@ -44,7 +46,7 @@ public final class LdaBaseline {
         long testTokens = 0;
         for (Instance i : test) testTokens += ((FeatureSequence) i.getData()).getLength();
         if (testTokens != split.test().tokens()) throw new IllegalStateException("export lost tokens: " + testTokens + " vs " + split.test().tokens());
-        System.out.printf(Locale.ROOT, "train %d docs, test %d docs, %d test tokens, vocabulary %d%n", train.size(), test.size(), testTokens, alphabet.size());
+        System.out.printf(Locale.ROOT, "%s: train %d docs, test %d docs, %d test tokens, vocabulary %d%n", dataset, train.size(), test.size(), testTokens, alphabet.size());
 
         long t0 = System.nanoTime();
         ParallelTopicModel lda = new ParallelTopicModel(topics, alphaSum, beta);

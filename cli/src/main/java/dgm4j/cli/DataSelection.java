@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** Which data a command reads: a catalog dataset by name, or the user's own idx or CSV files. */
 final class DataSelection {
     @Option(names = "--data", paramLabel = "NAME",
-            description = "a fetched dataset: mnist, fashion-mnist or digits (see 'dgm data fetch')")
+            description = "a fetched dataset: mnist, fashion-mnist or digits; text: reuters-grain or spam-assassin (see 'dgm data fetch')")
     String name;
 
     @Option(names = "--images", paramLabel = "FILE", description = "your own idx3 images file (raw or .gz), instead of --data")
@@ -27,11 +27,11 @@ final class DataSelection {
     Path dataDir;
 
     @Option(names = "--vocabulary", paramLabel = "K", defaultValue = "2000",
-            description = "text data (reuters-grain): the K most frequent training words (default: ${DEFAULT-VALUE})")
+            description = "text data (reuters-grain, spam-assassin): the K most frequent training words (default: ${DEFAULT-VALUE})")
     int vocabularySize;
 
     /** Text datasets, loaded as bags of words over a vocabulary built on their training split. */
-    static final java.util.Set<String> TEXT = java.util.Set.of("reuters-grain");
+    static final java.util.Set<String> TEXT = dgm4j.data.TextCorpus.NAMES;
     private dgm4j.data.TextCorpus.Split text;
 
     /** Describes the source for provenance records. */
@@ -55,7 +55,7 @@ final class DataSelection {
         if (labels != null && images == null) throw new InputException("--labels needs --images");
         if (name != null && TEXT.contains(name)) {
             if (vocabularySize < 1) throw new InputException("--vocabulary must be positive, got " + vocabularySize);
-            if (text == null) text = dgm4j.data.TextCorpus.reutersGrain(DataCatalog.resolveDataDir(dataDir), vocabularySize);
+            if (text == null) text = dgm4j.data.TextCorpus.load(name, DataCatalog.resolveDataDir(dataDir), vocabularySize);
             switch (split) {
                 case "train": return text.train().dataset();
                 case "test": return text.test().dataset();

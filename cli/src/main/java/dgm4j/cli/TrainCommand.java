@@ -150,6 +150,10 @@ final class TrainCommand implements Runnable {
         }
 
         @ArgGroup(exclusive = true) Algorithm algorithm;
+        @Option(names = "--steps-final", paramLabel = "K",
+                description = "raise the Gibbs steps linearly from --cd's (or --pcd's) K at the first epoch to this at the last "
+                        + "(Salakhutdinov & Hinton 2009 train replicated softmax with CD rising from 1 to 5 steps: --cd 1 --steps-final 5)")
+        Integer stepsFinal;
         @Option(names = "--chains", defaultValue = "0", description = "persistent chains for PCD (default: the batch size)") int chains;
         @Option(names = "--lr", defaultValue = "0.05", description = "learning rate (default: ${DEFAULT-VALUE})") float lr;
         @Option(names = "--lr-final", paramLabel = "LR",
@@ -212,6 +216,12 @@ final class TrainCommand implements Runnable {
             config.weightDecay = weightDecay;
             config.persistent = algorithm != null && algorithm.pcd != null;
             config.gibbsSteps = algorithm == null ? 1 : config.persistent ? algorithm.pcd : algorithm.cd;
+            if (stepsFinal != null) {
+                if (stepsFinal < config.gibbsSteps) {
+                    throw new InputException("--steps-final must be at least the first epoch's " + config.gibbsSteps + " Gibbs steps, got " + stepsFinal);
+                }
+                config.finalGibbsSteps = stepsFinal;
+            }
             config.chains = chains;
             config.sparsityTarget = sparsityTarget == null ? Float.NaN : sparsityTarget;
             config.sparsityCost = sparsityCost;

@@ -81,6 +81,9 @@ class CliTest {
         assertTrue(c.err.contains("rbm") && c.err.contains("vae"), c.err);
         c = Cli.run("train", "rbm", "--images", Cli.fixtureImages().toString(), "--threads", "0", "--out", dir.resolve("m.safetensors").toString());
         assertEquals(2, c.code, c.toString());
+        c = Cli.run("train", "rbm", "--images", Cli.fixtureImages().toString(), "--cd", "3", "--steps-final", "2", "--out", dir.resolve("m.safetensors").toString());
+        assertEquals(2, c.code, c.toString());
+        assertTrue(c.err.contains("--steps-final"), c.err);
     }
 
     @Test
@@ -215,6 +218,12 @@ class CliTest {
         assertEquals(2, Cli.run("filters", model.toString(), "--out", dir.resolve("f.png").toString()).code);
         Cli noVocabulary = Cli.run("topics", dir.resolve("none.safetensors").toString());
         assertEquals(2, noVocabulary.code);
+        // CD with the Gibbs steps rising over the epochs, as Salakhutdinov & Hinton (2009) train replicated softmax
+        Cli ramp = Cli.run("train", "rbm", "--visible", "softmax", "--data", "reuters-grain", "--data-dir", data.toString(),
+                "--hidden", "4", "--epochs", "3", "--batch", "10", "--cd", "1", "--steps-final", "5", "--threads", "1",
+                "--out", dir.resolve("ramp.safetensors").toString());
+        assertEquals(0, ramp.code, ramp.toString());
+        assertTrue(ramp.err.contains("by CD-1..5"), ramp.err);
     }
 
     /** A stand-in for the catalog's 8x8 digits (1,797 rows of 64 values in 0..16 and a label), in its layout. */

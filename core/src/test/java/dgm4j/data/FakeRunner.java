@@ -20,6 +20,8 @@ final class FakeRunner implements CommandRunner {
     final List<List<String>> calls = new ArrayList<>();
     /** Path inside the package -> content written on extraction. */
     final Map<String, byte[]> packageFiles = new LinkedHashMap<>();
+    /** Content of the downloaded archive. */
+    byte[] archive = new byte[0];
     int downloadExit = 0;
     String downloadStderr = "";
     boolean downloadTimesOut = false;
@@ -36,7 +38,7 @@ final class FakeRunner implements CommandRunner {
         if (tool.equals("npm") || tool.equals("apt-get")) {
             if (downloadTimesOut) return new Result(-1, "fetching...\n", true);
             if (downloadExit != 0) return new Result(downloadExit, downloadStderr, false);
-            Files.write(workDir.resolve(tool.equals("npm") ? "pkg-1.0.tgz" : "pkg_1.0_all.deb"), new byte[0]);
+            Files.write(workDir.resolve(tool.equals("npm") ? "pkg-1.0.tgz" : "pkg_1.0_all.deb"), archive);
             return new Result(0, "", false);
         }
         // tar -xzf ARCHIVE -C DIR | dpkg-deb -x ARCHIVE DIR

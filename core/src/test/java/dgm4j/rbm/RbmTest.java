@@ -1,5 +1,6 @@
 package dgm4j.rbm;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -191,6 +192,39 @@ public class RbmTest {
         double plain = exactAverageLogLikelihood(trainOnBars(false, 1, 30, 7), test);
         assertTrue(centered > plain - 0.3, "centered CD-1 " + centered + " vs plain CD-1 " + plain);
         assertTrue(centered > -6.0, "centered CD-1 " + centered);
+    }
+
+    @Test
+    void gibbsStepsRiseFromFirstToFinalOverTheEpochs() {
+        RbmTrainer.Config c = new RbmTrainer.Config();
+        c.epochs = 9;
+        c.finalGibbsSteps = 5;   // 1 rising to 5 (Salakhutdinov & Hinton 2009)
+        int[] k = new int[9];
+        for (int e = 0; e < 9; e++) k[e] = c.gibbsSteps(e);
+        assertArrayEquals(new int[] {1, 2, 2, 3, 3, 4, 4, 5, 5}, k);
+        assertEquals("CD-1..5", c.algorithm());
+        c.finalGibbsSteps = 0;
+        assertEquals(1, c.gibbsSteps(8));
+        assertEquals("CD-1", c.algorithm());
+
+        // an update at epoch e is the constant-k update with k = gibbsSteps(e): same random draws, same parameters
+        Matrix data = bars(20, 3);
+        for (int e : new int[] {0, 4, 8}) {
+            RbmTrainer.Config ramped = new RbmTrainer.Config();
+            ramped.epochs = 9;
+            ramped.finalGibbsSteps = 5;
+            RbmTrainer.Config constant = new RbmTrainer.Config();
+            constant.epochs = 9;
+            constant.gibbsSteps = ramped.gibbsSteps(e);
+            BernoulliRbm a = BernoulliRbm.initialize(16, 4, new RandomStream(5)), b = BernoulliRbm.initialize(16, 4, new RandomStream(5));
+            new RbmTrainer(a, ramped, new RandomStream(6)).update(data, e);
+            new RbmTrainer(b, constant, new RandomStream(6)).update(data, e);
+            assertArrayEquals(b.weights().toArray(), a.weights().toArray(), "epoch " + e);
+        }
+        RbmTrainer.Config bad = new RbmTrainer.Config();
+        bad.gibbsSteps = 3;
+        bad.finalGibbsSteps = 2;
+        assertThrows(InputException.class, () -> new RbmTrainer(BernoulliRbm.initialize(4, 3, new RandomStream(1)), bad, new RandomStream(1)));
     }
 
     @Test
