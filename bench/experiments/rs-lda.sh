@@ -5,7 +5,7 @@
 # Replicated softmax as Salakhutdinov & Hinton (2009) train it, as far as the paper says: 50 hidden units, minibatches
 # of 100, CD with the Gibbs steps rising from 1 to 5 over training (--cd 1 --steps-final 5). The paper runs 100,000
 # updates and gives no learning rate, weight decay or momentum; those are the Reuters run's (rbm.sh): lr 0.005, weight
-# decay 1e-4, momentum 0.5 then 0.9. EPOCHS=600 is ~29,000 updates (48 per epoch), ~15 min single-threaded here;
+# decay 1e-4, momentum 0.5 then 0.9. EPOCHS=600 is 28,800 updates (48 per epoch), ~15 min single-threaded here (AIS ~72 min, LDA ~1 min);
 # EPOCHS=2075 is the paper's 100,000.
 # Held-out perplexity: dgm eval ais (forward and reverse AIS per document length, 2,901 betas, 20 runs, as for Reuters;
 # prints the unigram model too), then MALLET LDA-50 on the same tokens, vocabulary and split (bench LdaBaseline).
