@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import dgm4j.InputException;
-import dgm4j.data.DataCatalog;
+import dgm4j.data.DataDirectory;
 import dgm4j.data.Dataset;
 import dgm4j.data.Datasets;
+import dgm4j.fetch.DataCatalog;
 import dgm4j.math.Matrix;
 import dgm4j.viz.ImageGrid;
 import picocli.CommandLine.Command;
@@ -38,7 +39,7 @@ final class DataCommand implements Runnable {
         Path dataDir;
 
         Path resolve() {
-            return DataCatalog.resolveDataDir(dataDir);
+            return DataDirectory.resolve(dataDir);
         }
     }
 

@@ -3,7 +3,7 @@ package dgm4j.cli;
 import java.nio.file.Path;
 
 import dgm4j.InputException;
-import dgm4j.data.DataCatalog;
+import dgm4j.data.DataDirectory;
 import dgm4j.data.Dataset;
 import dgm4j.data.Datasets;
 import picocli.CommandLine.Option;
@@ -55,14 +55,14 @@ final class DataSelection {
         if (labels != null && images == null) throw new InputException("--labels needs --images");
         if (name != null && TEXT.contains(name)) {
             if (vocabularySize < 1) throw new InputException("--vocabulary must be positive, got " + vocabularySize);
-            if (text == null) text = dgm4j.data.TextCorpus.load(name, DataCatalog.resolveDataDir(dataDir), vocabularySize);
+            if (text == null) text = dgm4j.data.TextCorpus.load(name, DataDirectory.resolve(dataDir), vocabularySize);
             switch (split) {
                 case "train": return text.train().dataset();
                 case "test": return text.test().dataset();
                 default: throw new InputException(name + " has a train and a test split, not '" + split + "'");
             }
         }
-        if (name != null) return Datasets.load(name, split, DataCatalog.resolveDataDir(dataDir));
+        if (name != null) return Datasets.load(name, split, DataDirectory.resolve(dataDir));
         if (images != null) return Datasets.fromFiles(images, labels);
         return Datasets.fromCsv(csv, -1, false);
     }

