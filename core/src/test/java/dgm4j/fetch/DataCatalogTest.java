@@ -17,12 +17,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dgm4j.InputException;
 import dgm4j.Progress;
+import dgm4j.TestEnvironment;
 import dgm4j.data.DataDirectory;
 import dgm4j.data.Dataset;
 import dgm4j.data.Datasets;
@@ -252,8 +252,8 @@ class DataCatalogTest {
 
     @Test
     void digitsFromTheLocalSklearnFileMatchesTheRecordedChecksum() throws IOException {
-        Path local = Path.of("/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz");
-        Assumptions.assumeTrue(Files.isRegularFile(local), "python3-sklearn not installed");
+        Path local = TestEnvironment.SKLEARN_DIGITS;
+        TestEnvironment.require(Files.isRegularFile(local), "Debian python3-sklearn");
         KeptFile f = DataCatalog.standard().entry("digits").files().get(0);
         runner.packageFiles.put(f.packagePath(), Files.readAllBytes(local));
         DataCatalog c = DataCatalog.standard(runner, Duration.ofSeconds(5));
