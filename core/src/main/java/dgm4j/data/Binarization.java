@@ -77,12 +77,6 @@ public final class Binarization {
 
     public Kind kind() { return kind; }
 
-    /** The threshold of THRESHOLD (0 otherwise). */
-    public float thresholdValue() { return threshold; }
-
-    /** The seed of FIXED (0 otherwise). */
-    public long seed() { return seed; }
-
     /** True for DYNAMIC: batches must be resampled with {@link #sampleBatch} at every draw. */
     public boolean isDynamic() { return kind == Kind.DYNAMIC; }
 

@@ -252,11 +252,6 @@ public final class ModelFile {
             return tensor(name, Tensor.vector(values));
         }
 
-        /** Adds a 1-D F64 tensor. */
-        public Builder doubles(String name, double[] values) {
-            return tensor(name, Tensor.vector(values));
-        }
-
         /** Adds a 1-D F32 tensor. */
         public Builder floats(String name, float[] values) {
             return tensor(name, Tensor.vector(values));

@@ -22,9 +22,6 @@ import java.util.Set;
 public final class ModelFiles {
     private ModelFiles() {}
 
-    /** Conventional file extension. */
-    public static final String EXTENSION = ".safetensors";
-
     /**
      * Writes {@code model} to {@code file} atomically, keeping an existing file as {@code <file>.prev}. Adds
      * "tensor_sha256" (SHA-256 of the data section) to the metadata.

@@ -39,9 +39,6 @@ public final class RandomStream {
         scalarState = mix64(seed ^ 0x5DEECE66DL);
     }
 
-    /** The seed this stream was created with. */
-    public long seed() { return seed; }
-
     /** An independent stream derived from this stream's seed and {@code key} (does not advance this stream). */
     public RandomStream split(long key) {
         return new RandomStream(mix64(seed + GOLDEN * (key + 1)) ^ mix64(key ^ 0xD1B54A32D192ED03L));

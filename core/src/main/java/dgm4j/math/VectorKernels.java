@@ -59,10 +59,6 @@ final class VectorKernels implements Kernels {
         return y.mul(scale);
     }
 
-    static FloatVector sigmoid(FloatVector x) {
-        return FloatVector.broadcast(F, 1f).div(exp(x.neg()).add(1f));
-    }
-
     static FloatVector log(FloatVector x) {
         IntVector bits = (IntVector) x.reinterpretAsInts();
         FloatVector e = ((FloatVector) bits.lanewise(VectorOperators.LSHR, 23).and(0xFF).sub(126)
@@ -95,20 +91,6 @@ final class VectorKernels implements Kernels {
         VectorMask<Float> one = u.compare(VectorOperators.EQ, 1f);
         FloatVector l = log(u).mul(y).div(u.sub(1f)).blend(y, one);
         return x.max(0f).add(l);
-    }
-
-    static FloatVector tanh(FloatVector x) {
-        FloatVector a = x.abs();
-        FloatVector z = x.mul(x);
-        FloatVector p = z.mul(FloatMath.T0).add(FloatMath.T1);
-        p = p.mul(z).add(FloatMath.T2);
-        p = p.mul(z).add(FloatMath.T3);
-        p = p.mul(z).add(FloatMath.T4);
-        FloatVector small = p.mul(z).mul(x).add(x);
-        FloatVector e = exp(a.mul(-2f));
-        FloatVector t = FloatVector.broadcast(F, 1f).sub(e).div(e.add(1f));
-        t = t.blend(t.neg(), x.compare(VectorOperators.LT, 0f));
-        return t.blend(small, a.compare(VectorOperators.LT, 0.625f));
     }
 
     /**
