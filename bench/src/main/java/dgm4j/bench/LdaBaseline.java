@@ -10,6 +10,7 @@ import cc.mallet.types.Alphabet;
 import cc.mallet.types.FeatureSequence;
 import cc.mallet.types.Instance;
 import cc.mallet.types.InstanceList;
+
 import dgm4j.data.TextCorpus;
 import dgm4j.data.Vocabulary;
 import dgm4j.fetch.DataCatalog;

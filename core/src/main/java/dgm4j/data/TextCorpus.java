@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
+import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 
 /**
@@ -47,7 +49,7 @@ public final class TextCorpus {
         switch (name) {
             case "reuters-grain": return reutersGrain(dataDir, vocabularySize);
             case "spam-assassin": return EmailCorpus.spamAssassin(dataDir, vocabularySize);
-            default: throw new DataException(name + " is not a text dataset: expected one of " + new java.util.TreeSet<>(NAMES));
+            default: throw new DataException(name + " is not a text dataset: expected one of " + new TreeSet<>(NAMES));
         }
     }
 
@@ -74,7 +76,7 @@ public final class TextCorpus {
     public record BagOfWords(Dataset dataset, int[] documentIndices, int droppedEmpty) {
         /** Number of word tokens (sum of all counts). */
         public long tokens() {
-            return Math.round(dgm4j.math.Elementwise.sum(dataset.features()));
+            return Math.round(Elementwise.sum(dataset.features()));
         }
     }
 

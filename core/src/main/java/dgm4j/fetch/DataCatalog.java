@@ -111,12 +111,6 @@ public final class DataCatalog {
 
     /** One dataset of the catalog. */
     public record Entry(String name, String description, String license, Tool tool, String pkg, List<KeptFile> files) {
-        /** The file called {@code fileName} in the dataset directory. */
-        public KeptFile file(String fileName) {
-            for (KeptFile f : files) if (f.name().equals(fileName)) return f;
-            throw new IllegalArgumentException(name + " has no file " + fileName);
-        }
-
         /** True if only the downloaded archive is kept (nothing is extracted). */
         public boolean keepsArchiveOnly() {
             return files.stream().allMatch(KeptFile::isArchive);

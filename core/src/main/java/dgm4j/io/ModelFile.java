@@ -1,13 +1,14 @@
 package dgm4j.io;
 
-import dgm4j.Version;
-import dgm4j.math.Matrix;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+
+import dgm4j.Version;
+import dgm4j.math.Matrix;
 
 /**
  * An immutable in-memory model file: named tensors in order plus string metadata, as stored by {@link ModelFiles} in

@@ -135,7 +135,7 @@ public final class Matrix {
     public Matrix fill(float value) {
         int n = size();
         float[] pattern = new float[Math.min(n, 1024)];
-        java.util.Arrays.fill(pattern, value);
+        Arrays.fill(pattern, value);
         for (int k = 0; k < n; k += pattern.length) floats.put(offset + k, pattern, 0, Math.min(pattern.length, n - k));
         return this;
     }

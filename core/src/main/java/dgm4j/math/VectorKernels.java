@@ -2,6 +2,7 @@ package dgm4j.math;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -276,7 +277,7 @@ final class VectorKernels implements Kernels {
             int base = i * c;
             int j = gaussianLoop(z, mu, logSigma, u, inverseSigma, base, terms, c);
             for (; j < c; j++) terms[j] = ScalarKernels.gaussianTerm(z, mu, logSigma, u, inverseSigma, base + j);
-            java.util.Arrays.fill(acc, 0.0);
+            Arrays.fill(acc, 0.0);
             accumulateFourWays(terms, c, acc);
             out[i] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
         }
@@ -546,7 +547,7 @@ final class VectorKernels implements Kernels {
         float[] terms = new float[Math.min(c, 4096)];
         double[] acc = new double[4];
         for (int i = 0; i < r; i++) {
-            java.util.Arrays.fill(acc, 0.0);
+            Arrays.fill(acc, 0.0);
             for (int j0 = 0; j0 < c; j0 += terms.length) {
                 int len = Math.min(terms.length, c - j0);
                 int from = i * c + j0;
@@ -772,7 +773,7 @@ final class VectorKernels implements Kernels {
         float[] terms = new float[Math.min(c, 4096)];
         double[] acc = new double[4];
         for (int i = 0; i < r; i++) {
-            java.util.Arrays.fill(acc, 0.0);
+            Arrays.fill(acc, 0.0);
             for (int j0 = 0; j0 < c; j0 += terms.length) {
                 int len = Math.min(terms.length, c - j0);
                 int from = i * c + j0, xFrom = (i / repeat) * c + j0;
