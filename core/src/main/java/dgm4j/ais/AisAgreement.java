@@ -38,7 +38,15 @@ public final class AisAgreement {
     /** The rounds run, and why they stopped. */
     public record Outcome(List<Round> rounds, String stoppedBecause) {
         public AisVerdict verdict() { return rounds.get(rounds.size() - 1).verdict(); }
+
+        /** What to try next when the verdict is not determined: more betas, unless more betas were tried and failed. */
+        public String advice() {
+            return rounds.size() > 1 ? "stopped: " + stoppedBecause : "run with more betas (--until-agree)";
+        }
     }
+
+    /** A gap that shrank by less than this factor when the betas doubled is not the schedule's fault. */
+    static final double STALLED = 0.75;
 
     private AisAgreement() {}
 
@@ -84,7 +92,25 @@ public final class AisAgreement {
             if (!caveats.isEmpty()) {
                 return new Outcome(List.copyOf(rounds), "the model samples are in doubt (" + String.join("; ", caveats) + "): more betas cannot fix that");
             }
+            if (r > 0 && stalled(rounds.get(r - 1).verdict(), round.verdict())) {
+                return new Outcome(List.copyOf(rounds), String.format(Locale.ROOT, "doubling the betas did not close the gap (%.2f -> %.2f nats): "
+                        + "the reverse runs' starting states or the base, not the schedule, limit the estimate",
+                        rounds.get(r - 1).verdict().gap(), round.verdict().gap()));
+            }
         }
         return new Outcome(List.copyOf(rounds), "the last round (" + maxRounds + ") was reached without agreement");
+    }
+
+    /**
+     * Forward and reverse apart by more than the tolerance in both rounds, with enough effective runs each, and the
+     * gap not shrinking to {@link #STALLED} of itself with twice the betas (a schedule-limited gap roughly halves).
+     */
+    static boolean stalled(AisVerdict before, AisVerdict after) {
+        if (before.reverse() == null || after.reverse() == null) return false;
+        for (AisVerdict v : List.of(before, after)) {
+            if (!AisVerdict.enoughEffectiveRuns(v.forward()) || !AisVerdict.enoughEffectiveRuns(v.reverse())) return false;
+            if (Math.abs(v.gap()) <= v.tolerance()) return false;
+        }
+        return Math.abs(after.gap()) > STALLED * Math.abs(before.gap());
     }
 }

@@ -138,7 +138,7 @@ public final class AisEvaluation {
                         Math.abs(v.gap()), v.logZ(), boundKind, examples, averageLogProbability());
             }
             return String.format(Locale.ROOT, "%s. Average %s of %d examples NOT DETERMINED: %.2f (forward) .. %s (reverse)",
-                    v.summary(), boundKind, examples, averageLogProbabilityForward(),
+                    v.summary(outcome.advice()), boundKind, examples, averageLogProbabilityForward(),
                     v.reverse() == null ? "?" : String.format(Locale.ROOT, "%.2f", averageLogProbabilityReverse()));
         }
 

@@ -87,6 +87,11 @@ public record AisVerdict(AisEstimate forward, AisEstimate reverse, double tolera
 
     /** One line a user can act on. */
     public String summary() {
+        return summary("run with more betas (--until-agree)");
+    }
+
+    /** As {@link #summary()}, ending an undetermined verdict with {@code advice} instead of the default. */
+    public String summary(String advice) {
         if (determined()) {
             return String.format(Locale.ROOT, "forward and reverse AIS agree within %.2f nats (gap %+.3f, tolerance %.2f): ln Z = %.3f",
                     Math.abs(gap()), gap(), tolerance, logZ());
@@ -94,7 +99,7 @@ public record AisVerdict(AisEstimate forward, AisEstimate reverse, double tolera
         String head = reverse == null ? "NOT CHECKED" : Math.abs(gap()) > tolerance
                 ? String.format(Locale.ROOT, "forward and reverse AIS DISAGREE by %.2f nats", Math.abs(gap()))
                 : "forward and reverse AIS agree but rest on too few runs";
-        return head + ": ln Z not determined (" + String.join("; ", problems()) + "); run with more betas (--until-agree)";
+        return head + ": ln Z not determined (" + String.join("; ", problems()) + "); " + advice;
     }
 
     /** The verdict as JSON-ready values (estimates, brackets, effective runs, gap, problems). */

@@ -110,6 +110,28 @@ class AisVerdictTest {
         assertEquals(50, o.verdict().logZ(), 1e-9);
     }
 
+    /** A gap that twice the betas do not shrink (0.19 then 0.18 nats) is not the schedule's: the loop stops and says why. */
+    @Test
+    void untilAgreeStopsWhenMoreBetasDoNotCloseTheGap() {
+        AisAgreement.Directions stuck = new AisAgreement.Directions() {
+            @Override public AisEstimate forward(AnnealingSchedule s, RandomStream r, Progress p) {
+                return new AisEstimate(50, new double[100], s.size(), false);
+            }
+
+            @Override public AisEstimate reverse(AnnealingSchedule s, RandomStream r, Progress p) {
+                return new AisEstimate(s.size() < 20000 ? 50.19 : 50.18, new double[100], s.size(), true);
+            }
+        };
+        AisAgreement.Outcome o = AisAgreement.untilAgree(stuck, 1, 0.1, 4, 0, new RandomStream(1), Progress.NONE, null);
+        assertEquals(2, o.rounds().size());
+        assertFalse(o.verdict().determined());
+        assertTrue(o.stoppedBecause().contains("did not close the gap"), o.stoppedBecause());
+        assertTrue(o.advice().startsWith("stopped: doubling the betas"), o.advice());
+        assertFalse(o.verdict().summary(o.advice()).contains("--until-agree"), o.verdict().summary(o.advice()));
+        // a gap that halves is the schedule's: it keeps going (the Closing directions agree in round 4)
+        assertEquals(4, AisAgreement.untilAgree(new Closing(), 1, 0.25, 10, 0, new RandomStream(1), Progress.NONE, null).rounds().size());
+    }
+
     @Test
     void untilAgreeStopsAtTheLastRoundOrTheBudgetAndSaysSo() {
         AisAgreement.Outcome capped = AisAgreement.untilAgree(new Closing(), 1, 0.25, 2, 0, new RandomStream(1), Progress.NONE, null);
