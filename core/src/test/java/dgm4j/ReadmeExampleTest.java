@@ -36,7 +36,7 @@ class ReadmeExampleTest {
         Dataset train = all.subset(0, 200);
         RandomStream random = new RandomStream(42);
         BernoulliRbm rbm = BernoulliRbm.initialize(784, 20, random);
-        RbmTrainer.Config config = new RbmTrainer.Config();
+        RbmTrainer.Config config = RbmTrainer.Config.defaults();
         RbmTrainer trainer = new RbmTrainer(rbm, config, random);
         Minibatches batches = new Minibatches(train, 20, true, Binarization.dynamic(), random.split(1));
         for (int epoch = 0; epoch < 3; epoch++) {
@@ -101,12 +101,9 @@ class ReadmeExampleTest {
         Dataset train = all.subset(0, 200);
         RandomStream random = new RandomStream(42);
         Minibatches batches = new Minibatches(train, 20, true, Binarization.dynamic(), random.split(1));
-        DbmPretraining.Config pre = new DbmPretraining.Config();
-        pre.epochs = 1;
-        pre.batchSize = 20;
+        DbmPretraining.Config pre = DbmPretraining.Config.defaults().withEpochs(1).withBatchSize(20);
         Dbm dbm = DbmPretraining.pretrain(train, new int[] {20, 10}, Binarization.dynamic(), pre, random.split(3), line -> { });
-        DbmTrainer.Config config = new DbmTrainer.Config();
-        config.chains = 20;
+        DbmTrainer.Config config = DbmTrainer.Config.defaults().withChains(20);
         DbmTrainer sa = new DbmTrainer(dbm, config, random.split(4));
         while (batches.next()) sa.update(batches.features(), 0);
         Matrix test = Binarization.fixed(1).apply(all.subset(200, 300)).features();

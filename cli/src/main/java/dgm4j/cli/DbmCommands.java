@@ -101,20 +101,12 @@ final class DbmCommands {
             Dataset validation = data.hasValidation() && trainSplit.equals("train") ? data.load("validation") : null;
             Binarization.requireUnitRange(train.features(), train.name());
 
-            DbmTrainer.Config config = new DbmTrainer.Config();
-            config.learningRate = lr;
-            config.learningRateDecay = lrDecay;
-            config.learningRateTimeConstant = lrTau == null ? 0 : lrTau;
-            config.weightDecay = weightDecay;
-            config.initialMomentum = momentum;
-            config.finalMomentum = finalMomentum;
-            config.chains = chains;
-            config.gibbsSteps = gibbsSteps;
-            config.meanFieldIterations = meanFieldIterations;
-            config.sparsityTargets = sparsityTargets;
-            config.sparsityCost = sparsityCost;
-            config.temperatures = tempering;
-            config.minimumBeta = minBeta;
+            DbmTrainer.Config defaults = DbmTrainer.Config.defaults();
+            DbmTrainer.Config config = defaults.withLearningRate(lr).withLearningRateDecay(lrDecay)
+                    .withLearningRateTimeConstant(lrTau == null ? 0 : lrTau).withWeightDecay(weightDecay)
+                    .withMomentum(momentum, finalMomentum).withChains(chains).withGibbsSteps(gibbsSteps)
+                    .withMeanField(meanFieldIterations, defaults.meanFieldTolerance()).withSparsity(sparsityTargets, sparsityCost)
+                    .withTempering(tempering, minBeta);
 
             TrainingSession session = run.session(err);
             DbmTrainingTask task = session.open(new TrainingSession.Family<DbmTrainingTask>() {
@@ -130,12 +122,8 @@ final class DbmCommands {
                     units[0] = train.dim();
                     System.arraycopy(hidden, 0, units, 1, hidden.length);
                     if (pretrainEpochs > 0) {
-                        DbmPretraining.Config p = new DbmPretraining.Config();
-                        p.epochs = pretrainEpochs;
-                        p.batchSize = batch;
-                        p.learningRate = pretrainLr;
-                        p.weightDecay = pretrainWeightDecay;
-                        p.topGibbsSteps = topGibbsSteps;
+                        DbmPretraining.Config p = DbmPretraining.Config.defaults().withEpochs(pretrainEpochs).withBatchSize(batch)
+                                .withLearningRate(pretrainLr).withWeightDecay(pretrainWeightDecay).withTopGibbsSteps(topGibbsSteps);
                         long t0 = System.nanoTime();
                         dbm = DbmPretraining.pretrain(train, hidden, binarization, p, root.split(2), err::println);
                         err.printf(Locale.ROOT, "pretraining done (%.1f s)%n", (System.nanoTime() - t0) / 1e9);

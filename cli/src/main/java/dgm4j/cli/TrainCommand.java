@@ -207,25 +207,16 @@ final class TrainCommand implements Runnable {
                 Binarization.requireUnitRange(train.features(), train.name());
             }
 
-            RbmTrainer.Config config = new RbmTrainer.Config();
-            config.learningRate = lr;
-            config.finalLearningRate = lrFinal == null ? Float.NaN : lrFinal;
-            config.epochs = run.epochs;
-            config.initialMomentum = momentum;
-            config.finalMomentum = finalMomentum;
-            config.weightDecay = weightDecay;
-            config.persistent = algorithm != null && algorithm.pcd != null;
-            config.gibbsSteps = algorithm == null ? 1 : config.persistent ? algorithm.pcd : algorithm.cd;
-            if (stepsFinal != null) {
-                if (stepsFinal < config.gibbsSteps) {
-                    throw new InputException("--steps-final must be at least the first epoch's " + config.gibbsSteps + " Gibbs steps, got " + stepsFinal);
-                }
-                config.finalGibbsSteps = stepsFinal;
+            boolean persistent = algorithm != null && algorithm.pcd != null;
+            int k = algorithm == null ? 1 : persistent ? algorithm.pcd : algorithm.cd;
+            if (stepsFinal != null && stepsFinal < k) {
+                throw new InputException("--steps-final must be at least the first epoch's " + k + " Gibbs steps, got " + stepsFinal);
             }
-            config.chains = chains;
-            config.sparsityTarget = sparsityTarget == null ? Float.NaN : sparsityTarget;
-            config.sparsityCost = sparsityCost;
-            config.centered = centered;
+            RbmTrainer.Config config = RbmTrainer.Config.defaults().withLearningRate(lr)
+                    .withFinalLearningRate(lrFinal == null ? Float.NaN : lrFinal).withEpochs(run.epochs)
+                    .withMomentum(momentum, finalMomentum).withWeightDecay(weightDecay).withPersistent(persistent).withGibbsSteps(k)
+                    .withFinalGibbsSteps(stepsFinal == null ? 0 : stepsFinal).withChains(chains)
+                    .withSparsity(sparsityTarget == null ? Float.NaN : sparsityTarget, sparsityCost).withCentering(centered);
 
             Dataset trainSet = train, validationSet = validation;
             Standardization std = standardization;

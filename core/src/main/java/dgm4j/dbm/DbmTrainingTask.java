@@ -89,7 +89,7 @@ public final class DbmTrainingTask implements TrainingTask {
     private double[] monitor(Matrix v) {
         Dbm dbm = trainer.dbm();
         Dbm.Posterior q = dbm.newPosterior(v.rows());
-        dbm.meanField(v, q, trainer.config().meanFieldIterations, trainer.config().meanFieldTolerance);
+        dbm.meanField(v, q, trainer.config().meanFieldIterations(), trainer.config().meanFieldTolerance());
         double[] bound = dbm.meanFieldBound(q);
         double mean = 0;
         for (double b : bound) mean += b / bound.length;
@@ -110,7 +110,7 @@ public final class DbmTrainingTask implements TrainingTask {
             m.put("mean_field_validation", v[0]);
             m.put("mean_field_gap", t[0] - v[0]);
         }
-        if (trainer.config().temperatures > 1) {
+        if (trainer.config().temperatures() > 1) {
             m.put("swap_rate", trainer.chains().meanSwapRate());
             lastSwapReport = trainer.chains().swapReport();
             trainer.chains().resetSwapCounts();
@@ -167,19 +167,19 @@ public final class DbmTrainingTask implements TrainingTask {
     /** The hyper-parameters recorded in a checkpoint's training state (a resumed run must use the same). */
     public static Map<String, Object> hyperParameters(DbmTrainer.Config c, int batchSize) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("algorithm", "stochastic approximation, " + c.chains + " chains, " + c.gibbsSteps + " Gibbs sweeps"
-                + (c.temperatures > 1 ? ", parallel tempering over " + c.temperatures + " temperatures down to " + c.minimumBeta : ""));
-        m.put("learning_rate", TrainingState.decimal(c.learningRate));
-        m.put("learning_rate_decay", c.learningRateTimeConstant > 0 ? "1/(1+t/" + c.learningRateTimeConstant + ")" : "/" + c.learningRateDecay);
-        m.put("weight_decay", TrainingState.decimal(c.weightDecay));
-        m.put("momentum", List.of(TrainingState.decimal(c.initialMomentum), TrainingState.decimal(c.finalMomentum)));
-        m.put("mean_field_iterations", c.meanFieldIterations);
+        m.put("algorithm", "stochastic approximation, " + c.chains() + " chains, " + c.gibbsSteps() + " Gibbs sweeps"
+                + (c.temperatures() > 1 ? ", parallel tempering over " + c.temperatures() + " temperatures down to " + c.minimumBeta() : ""));
+        m.put("learning_rate", TrainingState.decimal(c.learningRate()));
+        m.put("learning_rate_decay", c.learningRateTimeConstant() > 0 ? "1/(1+t/" + c.learningRateTimeConstant() + ")" : "/" + c.learningRateDecay());
+        m.put("weight_decay", TrainingState.decimal(c.weightDecay()));
+        m.put("momentum", List.of(TrainingState.decimal(c.initialMomentum()), TrainingState.decimal(c.finalMomentum())));
+        m.put("mean_field_iterations", c.meanFieldIterations());
         m.put("batch_size", batchSize);
-        if (c.sparsityTargets != null) {
+        if (c.sparsityTargets() != null) {
             List<Object> targets = new ArrayList<>();
-            for (float t : c.sparsityTargets) targets.add(Float.isNaN(t) ? "none" : TrainingState.decimal(t));
+            for (float t : c.sparsityTargets()) targets.add(Float.isNaN(t) ? "none" : TrainingState.decimal(t));
             m.put("sparsity_targets", targets);
-            m.put("sparsity_cost", TrainingState.decimal(c.sparsityCost));
+            m.put("sparsity_cost", TrainingState.decimal(c.sparsityCost()));
         }
         return m;
     }

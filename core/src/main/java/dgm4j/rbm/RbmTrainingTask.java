@@ -67,7 +67,7 @@ public final class RbmTrainingTask implements TrainingTask {
         if (monitorValidation != null && binarization.kind() == Binarization.Kind.NONE) {
             trainer.rbm().requireVisible(monitorValidation);
         }
-        if (trainer.config().centered && trainer.visibleOffset() == null) {
+        if (trainer.config().centered() && trainer.visibleOffset() == null) {
             // mu = the mean of the training data (also the mean of their dynamic binarizations)
             Matrix trained = batches.data().features();   // binarized once for fixed / threshold binarization
             trainer.setVisibleOffset(dgm4j.math.Elementwise.columnSums(trained, 1f / trained.rows(), 0f,
@@ -176,16 +176,16 @@ public final class RbmTrainingTask implements TrainingTask {
     public static Map<String, Object> hyperParameters(RbmTrainer.Config config, int batchSize) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("algorithm", config.algorithm());
-        m.put("learning_rate", decimal(config.learningRate));
-        if (!Float.isNaN(config.finalLearningRate)) m.put("final_learning_rate", decimal(config.finalLearningRate));
-        m.put("weight_decay", decimal(config.weightDecay));
-        m.put("momentum", java.util.List.of(decimal(config.initialMomentum), decimal(config.finalMomentum)));
+        m.put("learning_rate", decimal(config.learningRate()));
+        if (!Float.isNaN(config.finalLearningRate())) m.put("final_learning_rate", decimal(config.finalLearningRate()));
+        m.put("weight_decay", decimal(config.weightDecay()));
+        m.put("momentum", java.util.List.of(decimal(config.initialMomentum()), decimal(config.finalMomentum())));
         m.put("batch_size", batchSize);
-        if (!Float.isNaN(config.sparsityTarget)) {
-            m.put("sparsity_target", decimal(config.sparsityTarget));
-            m.put("sparsity_cost", decimal(config.sparsityCost));
+        if (!Float.isNaN(config.sparsityTarget())) {
+            m.put("sparsity_target", decimal(config.sparsityTarget()));
+            m.put("sparsity_cost", decimal(config.sparsityCost()));
         }
-        if (config.centered) m.put("centered", true);
+        if (config.centered()) m.put("centered", true);
         return m;
     }
 
@@ -202,7 +202,7 @@ public final class RbmTrainingTask implements TrainingTask {
         }
         if (checkpoint.hasTensor("train.chains")) {
             Matrix chains = checkpoint.matrix("train.chains");
-            int expected = trainer.config().chains;
+            int expected = trainer.config().chains();
             if (chains.cols() != rbm.visibleUnits() || (expected > 0 && chains.rows() != expected)) {
                 throw new ModelFileException(checkpoint.source() + ": train.chains is " + chains.shape() + ", expected "
                         + (expected > 0 ? expected : "batch-size") + "x" + rbm.visibleUnits());

@@ -49,9 +49,7 @@ class DbmFineTuningTest {
                 Path.of(getClass().getResource("/fixtures/mnist-t10k-300-images-idx3-ubyte.gz").toURI()),
                 Path.of(getClass().getResource("/fixtures/mnist-t10k-300-labels-idx1-ubyte.gz").toURI()));
         Dataset train = all.subset(0, 200), test = all.subset(200, 300);
-        DbmPretraining.Config pre = new DbmPretraining.Config();
-        pre.epochs = 3;
-        pre.batchSize = 20;
+        DbmPretraining.Config pre = DbmPretraining.Config.defaults().withEpochs(3).withBatchSize(20);
         Dbm dbm = DbmPretraining.pretrain(train, new int[] {40, 20}, Binarization.dynamic(), pre, new RandomStream(1), line -> { });
         SigmoidClassifier c = DbmFineTuning.classifier(dbm, 10, new RandomStream(2));
         Dataset trainInput = DbmFineTuning.augmented(dbm, train, 30, 1e-6), testInput = DbmFineTuning.augmented(dbm, test, 30, 1e-6);

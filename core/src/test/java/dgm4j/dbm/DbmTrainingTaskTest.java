@@ -24,12 +24,8 @@ import dgm4j.train.TrainingRun;
 class DbmTrainingTaskTest {
 
     private static DbmTrainer.Config config() {
-        DbmTrainer.Config c = new DbmTrainer.Config();
-        c.learningRate = 0.01f;
-        c.chains = 20;
-        c.temperatures = 3;
-        c.sparsityTargets = new float[] {0.2f, Float.NaN};
-        return c;
+        return DbmTrainer.Config.defaults().withLearningRate(0.01f).withChains(20).withTempering(3, 0.9)
+                .withSparsity(new float[] {0.2f, Float.NaN}, 0.01f);
     }
 
     @Test
@@ -52,8 +48,7 @@ class DbmTrainingTaskTest {
         for (int k = 0; k < dbm.parameters().size(); k++) {
             assertArrayEquals(straight.dbm().parameters().get(k).toArray(), dbm.parameters().get(k).toArray(), dbm.parameterNames().get(k));
         }
-        DbmTrainer.Config other = config();
-        other.gibbsSteps = 3;
+        DbmTrainer.Config other = config().withGibbsSteps(3);
         InputException e = assertThrows(InputException.class, 
                 () -> dgm4j.train.TrainingState.requireSameHyperParameters(checkpoint, DbmTrainingTask.hyperParameters(other, 20), "updates"));
         assertTrue(e.getMessage().contains("algorithm"), e.getMessage());

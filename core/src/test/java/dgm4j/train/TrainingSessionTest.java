@@ -29,11 +29,7 @@ class TrainingSessionTest {
     private static final Dataset DATA = new Dataset("bars", RbmTest.bars(200, 31), null, 4, 4, 0);
 
     private static DbmTrainer.Config config(int gibbsSteps) {
-        DbmTrainer.Config c = new DbmTrainer.Config();
-        c.learningRate = 0.01f;
-        c.chains = 20;
-        c.gibbsSteps = gibbsSteps;
-        return c;
+        return DbmTrainer.Config.defaults().withLearningRate(0.01f).withChains(20).withGibbsSteps(gibbsSteps);
     }
 
     /** A DBM family, as a command line would give it. */
