@@ -76,9 +76,10 @@ class ReadmeExampleTest {
         RandomStream random = new RandomStream(42);
         dgm4j.vae.VariationalAutoencoder iwae = dgm4j.vae.VariationalAutoencoder.paperArchitecture(1, 784, dgm4j.vae.StochasticLayer.Kind.BERNOULLI,
                 random, dgm4j.vae.VariationalAutoencoder.columnMeans(mnist.features()));
-        dgm4j.optim.Adam adam = new dgm4j.optim.Adam(iwae.parameters(), 0.9, 0.999, 1e-4);
-        dgm4j.vae.VaeTrainingTask task = new dgm4j.vae.VaeTrainingTask(iwae, dgm4j.vae.VariationalAutoencoder.Objective.IWAE, 5, 20,
-                mnist, null, Binarization.dynamic(), adam, dgm4j.optim.LearningRateSchedule.iwaePaper(1), random.split(3), random.split(4), null);
+        dgm4j.vae.VaeTrainingTask.Config config = dgm4j.vae.VaeTrainingTask.Config.defaults()
+                .withObjective(dgm4j.vae.VariationalAutoencoder.Objective.IWAE, 5).withSchedule(dgm4j.optim.LearningRateSchedule.iwaePaper(1));
+        dgm4j.vae.VaeTrainingTask task = new dgm4j.vae.VaeTrainingTask(iwae, config, dgm4j.train.TrainingData.of(mnist, 20),
+                random.split(3), random.split(4));
         new dgm4j.train.TrainingRun(1).run(task, 0);
         double[] logP = dgm4j.vae.VaeEstimator.logMeanWeights(iwae, test, 50, random.split(5), 5000, Progress.NONE);
         for (double l : logP) assertTrue(l < 0 && l > -784, "log p(x) of a binary image: " + l);

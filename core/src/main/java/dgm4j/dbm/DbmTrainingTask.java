@@ -14,6 +14,7 @@ import dgm4j.io.ModelFileException;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
+import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingState;
 import dgm4j.train.TrainingTask;
 
@@ -33,6 +34,7 @@ public final class DbmTrainingTask implements TrainingTask {
     private static final int MONITOR_EXAMPLES = 1000;
 
     private final DbmTrainer trainer;
+    private final TrainingData data;
     private final Minibatches batches;
     private final RandomStream dataRandom;
     private final Matrix monitorTrain;
@@ -45,23 +47,25 @@ public final class DbmTrainingTask implements TrainingTask {
     private java.util.function.BiFunction<Dbm, Integer, Map<String, Double>> extraMonitor;
 
     /**
-     * @param train        training data in [0, 1], made binary by {@code binarization}
-     * @param validation   held-out data for the monitors (may be null)
+     * @param data       training data in [0, 1], made binary as it says; held-out data for the monitors
+     * @param dataRandom the stream that shuffles and (for dynamic binarization) resamples minibatches
      */
-    public DbmTrainingTask(DbmTrainer trainer, Dataset train, Dataset validation, int batchSize, Binarization binarization,
-                           RandomStream dataRandom, Map<String, Object> provenance) {
+    public DbmTrainingTask(DbmTrainer trainer, TrainingData data, RandomStream dataRandom) {
+        Dataset train = data.train(), validation = data.validation();
+        Binarization binarization = data.binarization();
         this.trainer = trainer;
+        this.data = data;
         if (train.dim() != trainer.dbm().visibleUnits()) {
             throw new InputException(train.name() + " has " + train.dim() + " columns but the DBM has " + trainer.dbm().visibleUnits() + " visible units");
         }
         this.dataRandom = dataRandom;
-        this.batches = new Minibatches(train, batchSize, true, binarization, dataRandom);
+        this.batches = new Minibatches(train, data.batchSize(), true, binarization, dataRandom);
         this.monitorTrain = binarization.monitorFeatures(train, MONITOR_EXAMPLES);
         this.monitorValidation = binarization.monitorFeatures(validation, MONITOR_EXAMPLES);
         trainer.dbm().requireVisible(monitorTrain);
         this.imageHeight = train.height();
         this.imageWidth = train.width();
-        this.provenance = provenance;
+        this.provenance = data.recordedProvenance();
     }
 
     @Override
@@ -142,6 +146,9 @@ public final class DbmTrainingTask implements TrainingTask {
     public Matrix monitorTrain() { return monitorTrain; }
 
     public DbmTrainer trainer() { return trainer; }
+
+    /** The data trained on. */
+    public TrainingData data() { return data; }
 
     @Override
     public ModelFile snapshot(int epochsDone) {

@@ -23,6 +23,7 @@ import dgm4j.math.Elementwise;
 import dgm4j.math.LogMath;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
+import dgm4j.train.TrainingData;
 
 /**
  * Gaussian-Bernoulli RBM math against direct computation: free energy against the sum over h, ln Z against quadrature,
@@ -331,9 +332,9 @@ public class GaussianRbmTest {
         // the training task checks real-valued data through the model
         RbmTrainer trainer = new RbmTrainer(rbm, RbmTrainer.Config.defaults(), new RandomStream(2));
         Dataset bad = new Dataset("bad", nan, null, 0, 0, 0);
-        assertThrows(InputException.class, () -> new RbmTrainingTask(trainer, bad, null, 2, Binarization.none(), new RandomStream(3), null));
+        assertThrows(InputException.class, () -> new RbmTrainingTask(trainer, TrainingData.of(bad, 2).withBinarization(Binarization.none()), new RandomStream(3)));
         Dataset good = new Dataset("good", Matrix.of(2, 4, -3f, 0.5f, 7f, 2f, 1f, 1f, 1f, -1f), null, 0, 0, 0);
-        RbmTrainingTask task = new RbmTrainingTask(trainer, good, good, 2, Binarization.none(), new RandomStream(3), null);
+        RbmTrainingTask task = new RbmTrainingTask(trainer, new TrainingData(good, good, 2, Binarization.none(), null), new RandomStream(3));
         task.step(0, 0);
         assertTrue(Double.isFinite(task.endOfEpoch(0).get("free_energy_gap")));
     }

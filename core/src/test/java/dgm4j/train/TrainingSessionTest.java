@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,11 +16,8 @@ import dgm4j.InputException;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.dbm.Dbm;
-import dgm4j.dbm.DbmFiles;
+import dgm4j.dbm.DbmFamily;
 import dgm4j.dbm.DbmTrainer;
-import dgm4j.dbm.DbmTrainingTask;
-import dgm4j.io.ModelFile;
-import dgm4j.math.RandomStream;
 import dgm4j.rbm.RbmTest;
 
 /** A session resumed from its checkpoint ends bitwise where the uninterrupted one does; the resume checks refuse. */
@@ -32,29 +28,9 @@ class TrainingSessionTest {
         return DbmTrainer.Config.defaults().withLearningRate(0.01f).withChains(20).withGibbsSteps(gibbsSteps);
     }
 
-    /** A DBM family, as a command line would give it. */
-    private static TrainingSession.Family<DbmTrainingTask> dbm(DbmTrainer.Config config) {
-        return new TrainingSession.Family<>() {
-            @Override public String kind() { return Dbm.KIND; }
-
-            @Override public Map<String, Object> hyperParameters() { return DbmTrainingTask.hyperParameters(config, 20); }
-
-            @Override public List<String> uncompared() { return List.of("updates"); }
-
-            @Override public DbmTrainingTask start(RandomStream root) {
-                DbmTrainer trainer = new DbmTrainer(Dbm.initialize(new int[] {16, 6, 4}, root.split(2)), config, root.split(0));
-                return new DbmTrainingTask(trainer, DATA, DATA, 20, Binarization.none(), root.split(1), null);
-            }
-
-            @Override public void requireFits(ModelFile checkpoint) {
-                if (DbmFiles.read(checkpoint).visibleUnits() != DATA.dim()) throw new InputException("does not fit");
-            }
-
-            @Override public DbmTrainingTask resume(ModelFile checkpoint) {
-                DbmTrainer trainer = new DbmTrainer(DbmFiles.read(checkpoint), config, TrainingState.randomStream(checkpoint, "train.random"));
-                return new DbmTrainingTask(trainer, DATA, DATA, 20, Binarization.none(), DbmTrainingTask.restore(checkpoint, trainer), null);
-            }
-        };
+    /** A DBM family without pretraining, on bars. */
+    private static DbmFamily dbm(DbmTrainer.Config config) {
+        return DbmFamily.of(new int[] {6, 4}, config, null, new TrainingData(DATA, DATA, 20, Binarization.none(), null));
     }
 
     @Test
@@ -64,12 +40,12 @@ class TrainingSessionTest {
         straight.run();
 
         Path file = dir.resolve("dbm.safetensors"), log = dir.resolve("log.csv");
-        TrainingSession first = new TrainingSession(2, 7).checkpoint(file, 1, 0).csvLog(log);
+        TrainingSession first = new TrainingSession(new TrainingRun(2).checkpoint(file, 1, 0).csvLog(log), 7);
         first.open(dbm(config(5)));
         first.run();
         Files.writeString(log, "3,0.5\n", java.nio.file.StandardOpenOption.APPEND);   // a row past the checkpoint: dropped
         StringBuilder said = new StringBuilder();
-        TrainingSession resumed = new TrainingSession(3, 99).resumeFrom(file).checkpoint(file, 1, 0).csvLog(log).log(said::append);
+        TrainingSession resumed = new TrainingSession(new TrainingRun(3).checkpoint(file, 1, 0).csvLog(log).log(said::append), 99).resumeFrom(file);
         Dbm actual = resumed.open(dbm(config(5))).trainer().dbm();
         assertEquals(2, resumed.startEpoch());
         assertTrue(said.toString().startsWith("resuming " + file + " from epoch 2"), said.toString());
