@@ -15,7 +15,6 @@ import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.rbm.Rbm;
 import dgm4j.rbm.RbmTrainingTask;
-import dgm4j.rbm.ReplicatedSoftmaxRbm;
 
 /**
  * The validation log-likelihood during training (`--ais-every`), measured the way {@code dgm eval ais} measures it
@@ -61,7 +60,7 @@ public final class AisMonitor {
      * {@code seed}. {@code onPoint} sees each point and its 0-based epoch.
      */
     public static RbmTrainingTask attach(RbmTrainingTask task, int every, double scale, long seed, ObjIntConsumer<Point> onPoint) {
-        if (task.trainer().rbm() instanceof ReplicatedSoftmaxRbm) {
+        if (task.trainer().rbm().countsWords()) {
             throw new InputException("the AIS monitor is implemented for bernoulli and gaussian visible units, not softmax");
         }
         Matrix train = task.data().fixedTrainRows(seed), monitored = requireHeldOut(task.monitorValidation());

@@ -20,6 +20,9 @@ public interface LikelihoodReport {
     /** Lines printed after the summary (e.g. the comparison with an exact answer). */
     default List<String> notes() { return List.of(); }
 
+    /** The AIS estimates behind the figure, for their annealing paths (none for other estimators). */
+    default List<dgm4j.ais.AisEstimate> annealings() { return List.of(); }
+
     /** Everything above, for scripts. */
     Map<String, Object> toJson();
 }

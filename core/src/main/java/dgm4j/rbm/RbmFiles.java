@@ -53,6 +53,16 @@ public final class RbmFiles {
         return dgm4j.data.Standardization.of(get(file, DATA_MEAN, 1, visible), get(file, DATA_STD, 1, visible));
     }
 
+    /**
+     * Rows of {@code data} as the RBM of {@code file} takes them: standardised as the file records for Gaussian units
+     * (as they are if it records nothing), otherwise binarized by {@code binarization} (none: as they are).
+     */
+    public static dgm4j.math.Matrix modelRows(ModelFile file, Rbm rbm, dgm4j.data.Dataset data, dgm4j.data.Binarization binarization) {
+        if (!(rbm instanceof GaussianRbm)) return binarization.apply(data).features();
+        dgm4j.data.Standardization s = standardization(file, rbm.visibleUnits());
+        return s == null ? data.features() : s.apply(data.features());
+    }
+
     private RbmFiles() {}
 
     /** A builder holding the model's tensors and config; callers may add training state and provenance. */
