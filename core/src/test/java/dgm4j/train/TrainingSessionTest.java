@@ -18,7 +18,15 @@ import dgm4j.data.Dataset;
 import dgm4j.dbm.Dbm;
 import dgm4j.dbm.DbmFamily;
 import dgm4j.dbm.DbmTrainer;
+import dgm4j.helmholtz.HelmholtzFamily;
+import dgm4j.helmholtz.HelmholtzTrainingTask;
+import dgm4j.rbm.RbmFamily;
 import dgm4j.rbm.RbmTest;
+import dgm4j.rbm.RbmTrainer;
+import dgm4j.vae.StochasticLayer;
+import dgm4j.vae.VaeFamily;
+import dgm4j.vae.VaeTrainingTask;
+import dgm4j.vae.VariationalAutoencoder;
 
 /** A session resumed from its checkpoint ends bitwise where the uninterrupted one does; the resume checks refuse. */
 class TrainingSessionTest {
@@ -61,5 +69,32 @@ class TrainingSessionTest {
         assertTrue(done.getMessage().contains("already done 3 epochs"), done.getMessage());
         InputException other = assertThrows(InputException.class, () -> new TrainingSession(4, 7).resumeFrom(file).open(dbm(config(2))));
         assertTrue(other.getMessage().contains("algorithm"), other.getMessage());
+    }
+
+    /** The snapshot's tensors, as the file's checksum of them. */
+    private static String tensors(TrainingTask task, Path file) {
+        dgm4j.io.ModelFiles.write(file, task.snapshot(2));
+        return dgm4j.io.ModelFiles.readAnyKind(file).metadata().get(dgm4j.io.ModelFile.TENSOR_SHA256_KEY);
+    }
+
+    /** Every family's run, interrupted after an epoch and resumed from its checkpoint, ends bitwise where the straight one does. */
+    @Test
+    void everyFamilyResumesBitwise(@TempDir Path dir) {
+        TrainingData bars = new TrainingData(DATA, DATA, 20, Binarization.none(), null);
+        List<TrainingSession.Family<?>> families = List.of(
+                dbm(config(2)),
+                RbmFamily.bernoulli(5, RbmTrainer.Config.defaults().withPersistent(true).withChains(10).withSparsity(0.2f, 0.1f), bars),
+                RbmFamily.gaussian(5, true, 0.05f, RbmTrainer.Config.defaults().withLearningRate(0.01f), bars),
+                VaeFamily.paper(1, StochasticLayer.Kind.BERNOULLI, VaeTrainingTask.Config.defaults()
+                        .withObjective(VariationalAutoencoder.Objective.IWAE, 3), bars),
+                HelmholtzFamily.of(new int[] {6, 3}, HelmholtzTrainingTask.Config.defaults(), bars));
+        for (TrainingSession.Family<?> family : families) {
+            String name = family.getClass().getSimpleName();
+            String straight = tensors(new TrainingSession(2, 3).train(family), dir.resolve(name + "-a.safetensors"));
+            Path file = dir.resolve(name + ".safetensors");
+            new TrainingSession(new TrainingRun(1).checkpoint(file, 1, 0), 3).train(family);
+            TrainingTask resumed = new TrainingSession(2, 3).resumeFrom(file).train(family);
+            assertEquals(straight, tensors(resumed, dir.resolve(name + "-b.safetensors")), name);
+        }
     }
 }
