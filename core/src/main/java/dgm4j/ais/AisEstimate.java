@@ -133,11 +133,6 @@ public final class AisEstimate {
 
     public boolean reverse() { return reverse; }
 
-    /** Average log-probability of data whose mean unnormalised log-probability is {@code meanLogUnnormalized}. */
-    public double averageLogProbability(double meanLogUnnormalized) {
-        return meanLogUnnormalized - logZ;
-    }
-
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "%s AIS: ln Z = %.4f, bracket (ln(Z-3s), ln(Z+3s)) = (%.4f, %.4f), %d runs (effective %.1f), %d betas, sd(ln w) = %.3f",

@@ -47,11 +47,17 @@ public final class AisEvaluation {
     public enum Start {
         /**
          * The ends of the Gibbs chains that fit the base (half from the data, half from noise); burned in again to 16 x
-         * when reverse AIS falls below forward (the default).
+         * when reverse AIS falls below forward.
          */
         GIBBS,
         /** Parallel tempering along the AIS path ({@link RbmTempering}), seeded from those chains. */
-        TEMPERED
+        TEMPERED,
+        /**
+         * GIBBS while the Gibbs chains can be trusted; TEMPERED when they cannot: the chains from the two kinds of start
+         * have not mixed after 16 x the burn-in, or reverse AIS still falls below forward after the second burn-in (the
+         * default: tempering costs about one more round of AIS, and only models that need it pay it).
+         */
+        AUTO
     }
 
     /**
@@ -69,7 +75,7 @@ public final class AisEvaluation {
     public record Settings(int runs, double scale, double tolerance, boolean reverse, int rounds, double budgetSeconds,
                            int burnIn, Base base, Start start) {
         public Settings(int runs, double scale, double tolerance, boolean reverse, int rounds, double budgetSeconds, int burnIn, Base base) {
-            this(runs, scale, tolerance, reverse, rounds, budgetSeconds, burnIn, base, Start.GIBBS);
+            this(runs, scale, tolerance, reverse, rounds, budgetSeconds, burnIn, base, Start.AUTO);
         }
 
         public Settings {
@@ -82,7 +88,10 @@ public final class AisEvaluation {
             if (start == null) throw new InputException("say where the reverse runs start");
         }
 
-        /** 100 runs, the standard schedule, forward and reverse once, tolerance 0.1 nat, 1,000 Gibbs steps, the model base. */
+        /**
+         * 100 runs, the standard schedule, forward and reverse once, tolerance 0.1 nat, 1,000 Gibbs steps, the model base,
+         * tempering when the Gibbs chains cannot be trusted.
+         */
         public static Settings standard() {
             return new Settings(100, 1, AisVerdict.DEFAULT_TOLERANCE, true, 1, 0, 1000, Base.MODEL);
         }
@@ -188,48 +197,74 @@ public final class AisEvaluation {
         // burn in; with plain Gibbs starts for reverse AIS, until the two halves agree: burnIn steps, then as many again,
         // doubling, up to 16 x burnIn in all; the base's marginals and the check use the second half of the last stretch
         String noiseName = rbm instanceof GaussianRbm ? "N(0, 1) noise" : "fair coins";
+        int cap = 16 * settings.burnIn();
         RandomStream chainRandom = random.split(100);
         RbmSampler.Chains chains = RbmSampler.run(rbm, starts, settings.burnIn(), chainRandom);
         int steps = settings.burnIn();
-        boolean tempered = settings.reverse() && settings.start() == Start.TEMPERED;
-        List<String> caveats = mixingCaveats(chains.chainLogUnnormalized(), fromData, startName, noiseName, 16 * settings.burnIn());
-        while (!tempered && !caveats.isEmpty() && steps < 16 * settings.burnIn()) {
+        boolean temperedOnly = settings.reverse() && settings.start() == Start.TEMPERED;
+        boolean mayTemper = settings.reverse() && settings.start() != Start.GIBBS;
+        List<String> caveats = mixingCaveats(chains.chainLogUnnormalized(), fromData, startName, noiseName, cap);
+        while (!temperedOnly && !caveats.isEmpty() && steps < cap) {
             chains = RbmSampler.run(rbm, chains.samples(), steps, chainRandom);
             steps *= 2;
-            caveats = mixingCaveats(chains.chainLogUnnormalized(), fromData, startName, noiseName, 16 * settings.burnIn());
+            caveats = mixingCaveats(chains.chainLogUnnormalized(), fromData, startName, noiseName, cap);
         }
         double[] free = rbm.freeEnergy(scored, null);
         double mean = 0;
         for (double f : free) mean -= f / free.length;
-        for (boolean again = false; ; again = true) {
+        Measure measure = new Measure(rbm, train, settings, random, progress, onRound, mean, scored.rows(), startName, noiseName, fromData);
+        if (temperedOnly) return measure.tempered(chains, null);
+        if (mayTemper && !caveats.isEmpty()) {
+            return measure.tempered(chains, "the Gibbs chains had not mixed after " + steps + " steps");
+        }
+        Result result = measure.gibbs(chains, steps, false, caveats);
+        if (reverseBelowForward(result.verdict()) && steps < cap) {
+            // theory forbids it for exact model samples, so the chains had not mixed although the two halves agreed; burn
+            // them in to the cap (16 x burnIn steps in all) and measure again, once
+            chains = RbmSampler.run(rbm, chains.samples(), cap - steps, chainRandom);
+            steps = cap;
+            caveats = mixingCaveats(chains.chainLogUnnormalized(), fromData, startName, noiseName, steps);
+            result = measure.gibbs(chains, steps, true, caveats);
+        }
+        if (mayTemper && (!caveats.isEmpty() || reverseBelowForward(result.verdict()))) {
+            return measure.tempered(chains, "reverse AIS from " + steps + " Gibbs steps fell below forward");
+        }
+        return result;
+    }
+
+    /** Reverse ln Z below forward by more than the tolerance: the reverse runs did not start from model samples. */
+    static boolean reverseBelowForward(AisVerdict v) {
+        return v.reverse() != null && v.reverse().logZ() < v.forward().logZ() - v.tolerance();
+    }
+
+    /** The AIS rounds of a binary or Gaussian RBM from given chains, by the Gibbs or the tempered start. */
+    private record Measure(Rbm rbm, Matrix train, Settings settings, RandomStream random, Progress progress,
+                           Consumer<AisAgreement.Round> onRound, double mean, int examples, String startName, String noiseName,
+                           int fromData) {
+        Result gibbs(RbmSampler.Chains chains, int steps, boolean again, List<String> caveats) {
             String chainsName = fromData + " chains from " + startName + " and " + (settings.runs() - fromData) + " from " + noiseName
                     + ", " + steps + " Gibbs steps" + (again ? " (burned in again: reverse AIS had fallen below forward)" : "");
-            Matrix samples = chains.samples();
-            String reverseStart = chainsName;
             PathFromBase path = path(rbm, chains.marginals(), train, settings.base(), chainsName);
-            if (tempered) {
-                // the Gibbs chains only seed the ladders (half of them from each kind of start); the reverse runs start from
-                // tempered samples, which check themselves, and the base is refitted to them (short Gibbs chains from the
-                // samples give Rao-Blackwellised marginals)
-                RbmTempering.Result t = RbmTempering.sample(path.annealing(), chains.samples(), startName, noiseName, settings.runs(),
-                        settings.burnIn(), random.split(103), progress);
-                RbmSampler.Chains after = RbmSampler.run(rbm, t.samples(), Math.max(2, settings.burnIn() / 10), random.split(104));
-                samples = after.samples();
-                reverseStart = t.describe() + ", then " + after.steps() + " Gibbs steps";
-                caveats = t.caveats();
-                path = path(rbm, after.marginals(), train, settings.base(), "the tempered samples");
-            }
-            Result result = finish(directions(path.forward(), path.reverse(), samples, settings.runs()), settings, random, progress,
-                    onRound, mean, scored.rows(), path.logZBase(), path.baseName(), settings.reverse() ? reverseStart : null,
+            return finish(directions(path.forward(), path.reverse(), chains.samples(), settings.runs()), settings, random, progress,
+                    onRound, mean, examples, path.logZBase(), path.baseName(), settings.reverse() ? chainsName : null,
                     "log-probability", caveats);
-            AisVerdict v = result.verdict();
-            boolean reverseBelow = v.reverse() != null && v.reverse().logZ() < v.forward().logZ() - settings.tolerance();
-            if (tempered || again || !reverseBelow || steps >= 16 * settings.burnIn()) return result;
-            // reverse below forward: theory forbids it for exact model samples, so the chains had not mixed although the
-            // two halves agreed; burn them in to the cap (16 x burnIn steps in all) and measure again, once
-            chains = RbmSampler.run(rbm, chains.samples(), 16 * settings.burnIn() - steps, chainRandom);
-            steps = 16 * settings.burnIn();
-            caveats = mixingCaveats(chains.chainLogUnnormalized(), fromData, startName, noiseName, steps);
+        }
+
+        /**
+         * Reverse AIS from parallel tempering seeded by the Gibbs chains (half the ladders from each kind of start); the
+         * tempered samples check themselves, and the base is refitted to them (short Gibbs chains from the samples give
+         * Rao-Blackwellised marginals). {@code why}: why the Gibbs start was given up (null: tempering was asked for).
+         */
+        Result tempered(RbmSampler.Chains chains, String why) {
+            String seeds = fromData + " chains from " + startName + " and " + (settings.runs() - fromData) + " from " + noiseName;
+            PathFromBase seedPath = path(rbm, chains.marginals(), train, settings.base(), seeds);
+            RbmTempering.Result t = RbmTempering.sample(seedPath.annealing(), chains.samples(), startName, noiseName, settings.runs(),
+                    settings.burnIn(), random.split(103), progress);
+            RbmSampler.Chains after = RbmSampler.run(rbm, t.samples(), Math.max(2, settings.burnIn() / 10), random.split(104));
+            String reverseStart = t.describe() + ", then " + after.steps() + " Gibbs steps" + (why == null ? "" : " (" + why + ")");
+            PathFromBase path = path(rbm, after.marginals(), train, settings.base(), "the tempered samples");
+            return finish(directions(path.forward(), path.reverse(), after.samples(), settings.runs()), settings, random, progress,
+                    onRound, mean, examples, path.logZBase(), path.baseName(), reverseStart, "log-probability", t.caveats());
         }
     }
 
@@ -247,17 +282,36 @@ public final class AisEvaluation {
         DbmAis.ModelFit fitted = DbmAis.fitToModel(dbm, persistentChains, settings.runs(), settings.burnIn(), random.split(100));
         String startName = persistentChains != null ? "the checkpoint's persistent chains" : "v ~ sigmoid(b_0)";
         // as for RBMs: more sweeps, doubling up to 16 x burnIn, while the two halves disagree
-        int sweeps = settings.burnIn();
+        int sweeps = settings.burnIn(), cap = 16 * settings.burnIn();
         RandomStream more = random.split(102);
-        List<String> caveats = mixingCaveats(fitted.chainNegativeEnergy(), fitted.fromStart(), startName, "fair coins", 16 * settings.burnIn());
-        while (!caveats.isEmpty() && sweeps < 16 * settings.burnIn()) {
+        List<String> caveats = mixingCaveats(fitted.chainNegativeEnergy(), fitted.fromStart(), startName, "fair coins", cap);
+        while (!caveats.isEmpty() && sweeps < cap) {
             fitted = DbmAis.continueFit(dbm, fitted, sweeps, more);
             sweeps *= 2;
-            caveats = mixingCaveats(fitted.chainNegativeEnergy(), fitted.fromStart(), startName, "fair coins", 16 * settings.burnIn());
+            caveats = mixingCaveats(fitted.chainNegativeEnergy(), fitted.fromStart(), startName, "fair coins", cap);
         }
-        DbmAis.ModelFit fit = fitted;
+        double[] bound = dbm.logProbabilityLowerBound(scored, 0, meanFieldIterations, 1e-6);
+        double mean = 0;
+        for (double v : bound) mean += v / bound.length;
+        Result result = dbmRound(dbm, trainBits, fitted, sweeps, false, startName, meanFieldIterations, settings, random, progress,
+                onRound, mean, scored.rows(), caveats);
+        if (reverseBelowForward(result.verdict()) && sweeps < cap) {
+            // as for RBMs: reverse below forward says the chains had not reached the model; sweep them to the cap, measure again once
+            fitted = DbmAis.continueFit(dbm, fitted, cap - sweeps, more);
+            sweeps = cap;
+            caveats = mixingCaveats(fitted.chainNegativeEnergy(), fitted.fromStart(), startName, "fair coins", cap);
+            result = dbmRound(dbm, trainBits, fitted, sweeps, true, startName, meanFieldIterations, settings, random, progress,
+                    onRound, mean, scored.rows(), caveats);
+        }
+        return result;
+    }
+
+    private static Result dbmRound(Dbm dbm, Matrix trainBits, DbmAis.ModelFit fit, int sweeps, boolean again, String startName,
+                                   int meanFieldIterations, Settings settings, RandomStream random, Progress progress,
+                                   Consumer<AisAgreement.Round> onRound, double mean, int examples, List<String> caveats) {
         String reverseStart = fit.fromStart() + " chains from " + startName + " and " + (settings.runs() - fit.fromStart())
-                + " from fair coins on every layer, " + sweeps + " Gibbs sweeps";
+                + " from fair coins on every layer, " + sweeps + " Gibbs sweeps"
+                + (again ? " (swept again: reverse AIS had fallen below forward)" : "");
         DbmAis ais;
         String baseName;
         if (settings.base() == Base.MODEL) {
@@ -278,10 +332,7 @@ public final class AisEvaluation {
 
             @Override public AisEstimate reverse(AnnealingSchedule s, RandomStream r, Progress p) { return ais.reverse(fit.samples(), s, r, p); }
         };
-        double[] bound = dbm.logProbabilityLowerBound(scored, 0, meanFieldIterations, 1e-6);
-        double mean = 0;
-        for (double v : bound) mean += v / bound.length;
-        return finish(directions, settings, random, progress, onRound, mean, scored.rows(), ais.logZBase(), baseName,
+        return finish(directions, settings, random, progress, onRound, mean, examples, ais.logZBase(), baseName,
                 settings.reverse() ? reverseStart : null, "log-probability lower bound (mean field)", caveats);
     }
 

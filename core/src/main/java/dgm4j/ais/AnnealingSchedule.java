@@ -59,8 +59,6 @@ public final class AnnealingSchedule {
     /** Number of intermediate distributions (betas strictly between 0 and 1, plus the end points). */
     public int size() { return betas.length; }
 
-    double beta(int k) { return betas[k]; }
-
     @Override
     public String toString() {
         return betas.length + " betas" + (betas.length <= 6 ? " " + Arrays.toString(betas) : "");

@@ -2,6 +2,7 @@ package dgm4j.data;
 
 import java.util.Locale;
 
+import dgm4j.InputException;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 
@@ -69,19 +70,13 @@ public final class Binarization {
                 default: break;
             }
         } catch (IllegalArgumentException e) {
-            throw new dgm4j.InputException("bad binarization \"" + text + "\": " + e.getMessage(), e);
+            throw new InputException("bad binarization \"" + text + "\": " + e.getMessage(), e);
         }
-        throw new dgm4j.InputException("bad binarization \"" + text
+        throw new InputException("bad binarization \"" + text
                 + "\": expected none, dynamic, threshold[:T] or fixed:SEED");
     }
 
     public Kind kind() { return kind; }
-
-    /** The threshold of THRESHOLD (0 otherwise). */
-    public float thresholdValue() { return threshold; }
-
-    /** The seed of FIXED (0 otherwise). */
-    public long seed() { return seed; }
 
     /** True for DYNAMIC: batches must be resampled with {@link #sampleBatch} at every draw. */
     public boolean isDynamic() { return kind == Kind.DYNAMIC; }
@@ -142,7 +137,7 @@ public final class Binarization {
         for (int k = 0; k < n; k++) {
             float x = m.getFlat(k);
             if (x != 0f && x != 1f) {
-                throw new dgm4j.InputException("a " + model + " needs 0/1 data; found " + x + " at row " + (k / m.cols())
+                throw new InputException("a " + model + " needs 0/1 data; found " + x + " at row " + (k / m.cols())
                         + ", column " + (k % m.cols()) + " (binarize the data first)");
             }
         }

@@ -1,7 +1,7 @@
 package dgm4j.data;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 import dgm4j.InputException;
@@ -44,29 +44,22 @@ public final class Datasets {
 
     private Datasets() { }
 
-    /** {@link #load(String, String, Path)} with {@link DataCatalog#defaultDataDir()}. */
+    /** {@link #load(String, String, Path)} with {@link DataDirectory#defaultDir()}. */
     public static Dataset load(String name, String split) {
         return load(name, split, null);
     }
 
     /**
-     * Loads a split of a catalog dataset from the data directory (null: {@link DataCatalog#defaultDataDir()}).
+     * Loads a split of a catalog dataset from the data directory (null: {@link DataDirectory#defaultDir()}).
      * The dataset is named "NAME/SPLIT".
      *
      * @throws DataException if the dataset is not in the data directory (the message says to run
      *                       {@code dgm data fetch NAME}) or its files are corrupt
      */
     public static Dataset load(String name, String split, Path dataDir) {
-        DataCatalog catalog = DataCatalog.standard();
-        DataCatalog.Entry e = catalog.entry(name);
+        List<String> files = DataDirectory.files(name);   // an unknown name before a bad split
         Split sp = Split.parse(split);
-        Path dir = catalog.datasetDir(name, DataCatalog.resolveDataDir(dataDir));
-        for (DataCatalog.KeptFile f : e.files()) {
-            if (!Files.isRegularFile(dir.resolve(f.name()))) {
-                throw new DataException("dataset " + name + " is not in " + dir.getParent() + " (no " + f.name()
-                        + "): run `dgm data fetch " + name + "` first");
-            }
-        }
+        Path dir = DataDirectory.requireFetched(name, dataDir);
         if (TextCorpus.NAMES.contains(name)) throw new DataException(name + " is text: load it with TextCorpus.load");
         String label = name + "/" + sp.text();
         if (name.equals("digits")) {
@@ -78,7 +71,7 @@ public final class Datasets {
                 default: return all.subset(DIGITS_VALIDATION_END, DIGITS_ROWS).copy().withName(label);
             }
         }
-        String suffix = e.files().get(0).name().endsWith(".gz") ? ".gz" : "";
+        String suffix = files.get(0).endsWith(".gz") ? ".gz" : "";
         if (sp == Split.TEST) {
             return readIdx(dir, "t10k", suffix, IDX_TEST, label);
         }

@@ -10,12 +10,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -169,20 +172,16 @@ public final class EmailCorpus {
     }
 
     /**
-     * The SpamAssassin corpus from the catalog's data directory (null: {@link DataCatalog#defaultDataDir()}): every
+     * The SpamAssassin corpus from the catalog's data directory (null: {@link DataDirectory#defaultDir()}): every
      * email's {@link #bodyText} tokenised ({@link TextCorpus#tokenize}), the split of the class comment, the
      * top-{@code vocabularySize} training words.
      */
     public static TextCorpus.Split spamAssassin(Path dataDir, int vocabularySize) {
-        Path file = DataCatalog.resolveDataDir(dataDir).resolve("spam-assassin").resolve(SPAM_ASSASSIN_ARCHIVE);
-        if (!Files.isRegularFile(file)) {
-            throw new DataException("dataset spam-assassin is not in " + file.getParent().getParent()
-                    + ": run `dgm data fetch spam-assassin` first");
-        }
+        Path file = DataDirectory.requireFetched("spam-assassin", dataDir).resolve(SPAM_ASSASSIN_ARCHIVE);
         Map<String, byte[]> emails = readTarGz(file, EmailCorpus::isEmail);
         Map<String, List<String>> byGroup = new TreeMap<>();
         for (String name : emails.keySet()) byGroup.computeIfAbsent(group(name), g -> new ArrayList<>()).add(name);
-        if (emails.size() != SPAM_ASSASSIN_EMAILS || !byGroup.keySet().equals(new java.util.TreeSet<>(SPAM_ASSASSIN_GROUPS))) {
+        if (emails.size() != SPAM_ASSASSIN_EMAILS || !byGroup.keySet().equals(new TreeSet<>(SPAM_ASSASSIN_GROUPS))) {
             throw new DataException(file, "holds " + emails.size() + " emails in groups " + byGroup.keySet() + ", expected "
                     + SPAM_ASSASSIN_EMAILS + " in " + SPAM_ASSASSIN_GROUPS + "; run `dgm data fetch spam-assassin` again");
         }
@@ -193,7 +192,7 @@ public final class EmailCorpus {
             Collections.sort(names);
             List<String> shuffled = new ArrayList<>(names);
             Collections.shuffle(shuffled, new Random(SPLIT_SEED));
-            java.util.Set<String> held = new java.util.HashSet<>(shuffled.subList(0, names.size() * TEST_PERCENT / 100));
+            Set<String> held = new HashSet<>(shuffled.subList(0, names.size() * TEST_PERCENT / 100));
             for (String name : names) {
                 List<String> tokens = TextCorpus.tokenize(bodyText(new String(emails.get(name), StandardCharsets.ISO_8859_1)));
                 (held.contains(name) ? test : train).add(tokens);

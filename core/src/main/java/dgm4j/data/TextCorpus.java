@@ -1,12 +1,13 @@
 package dgm4j.data;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
+import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 
 /**
@@ -37,6 +38,9 @@ public final class TextCorpus {
     /** Default vocabulary size. */
     public static final int DEFAULT_VOCABULARY = 2000;
 
+    /** The files of reuters-grain in its dataset directory. */
+    static final String REUTERS_TRAIN = "ReutersGrain-train.arff", REUTERS_TEST = "ReutersGrain-test.arff";
+
     /** The catalog's text datasets. */
     public static final Set<String> NAMES = Set.of("reuters-grain", "spam-assassin");
 
@@ -45,7 +49,7 @@ public final class TextCorpus {
         switch (name) {
             case "reuters-grain": return reutersGrain(dataDir, vocabularySize);
             case "spam-assassin": return EmailCorpus.spamAssassin(dataDir, vocabularySize);
-            default: throw new DataException(name + " is not a text dataset: expected one of " + new java.util.TreeSet<>(NAMES));
+            default: throw new DataException(name + " is not a text dataset: expected one of " + new TreeSet<>(NAMES));
         }
     }
 
@@ -72,7 +76,7 @@ public final class TextCorpus {
     public record BagOfWords(Dataset dataset, int[] documentIndices, int droppedEmpty) {
         /** Number of word tokens (sum of all counts). */
         public long tokens() {
-            return Math.round(dgm4j.math.Elementwise.sum(dataset.features()));
+            return Math.round(Elementwise.sum(dataset.features()));
         }
     }
 
@@ -116,18 +120,14 @@ public final class TextCorpus {
     }
 
     /**
-     * Reuters grain from the catalog's data directory (null: {@link DataCatalog#defaultDataDir()}): the ModApte train
+     * Reuters grain from the catalog's data directory (null: {@link DataDirectory#defaultDir()}): the ModApte train
      * and test stories, the "Reuter &amp;#3;" trailer of each story removed, tokenised, the top-{@code vocabularySize}
      * training words. Labels: class-att (1 = about grain).
      */
     public static Split reutersGrain(Path dataDir, int vocabularySize) {
-        Path dir = DataCatalog.resolveDataDir(dataDir).resolve("reuters-grain");
-        Path trainFile = dir.resolve("ReutersGrain-train.arff"), testFile = dir.resolve("ReutersGrain-test.arff");
-        if (!Files.isRegularFile(trainFile) || !Files.isRegularFile(testFile)) {
-            throw new DataException("dataset reuters-grain is not in " + dir.getParent() + ": run `dgm data fetch reuters-grain` first");
-        }
+        Path dir = DataDirectory.requireFetched("reuters-grain", dataDir);
         List<List<String>> train = new ArrayList<>(), test = new ArrayList<>();
-        int[] trainLabels = readReuters(trainFile, train), testLabels = readReuters(testFile, test);
+        int[] trainLabels = readReuters(dir.resolve(REUTERS_TRAIN), train), testLabels = readReuters(dir.resolve(REUTERS_TEST), test);
         return split("reuters-grain", train, trainLabels, test, testLabels, 2, vocabularySize);
     }
 

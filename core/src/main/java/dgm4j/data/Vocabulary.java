@@ -41,12 +41,6 @@ public final class Vocabulary {
         return new Vocabulary(words, freq);
     }
 
-    /** A vocabulary of the given words in this order (document frequencies unknown: 0). */
-    public static Vocabulary of(List<String> words) {
-        if (words.size() != new HashSet<>(words).size()) throw new InputException("vocabulary words must be distinct");
-        return new Vocabulary(words, new int[words.size()]);
-    }
-
     public int size() { return words.size(); }
 
     public String word(int k) { return words.get(k); }

@@ -1,13 +1,14 @@
 package dgm4j.io;
 
-import dgm4j.Version;
-import dgm4j.math.Matrix;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+
+import dgm4j.Version;
+import dgm4j.math.Matrix;
 
 /**
  * An immutable in-memory model file: named tensors in order plus string metadata, as stored by {@link ModelFiles} in
@@ -249,11 +250,6 @@ public final class ModelFile {
 
         /** Adds a 1-D I64 tensor (e.g. random-generator state). */
         public Builder longs(String name, long[] values) {
-            return tensor(name, Tensor.vector(values));
-        }
-
-        /** Adds a 1-D F64 tensor. */
-        public Builder doubles(String name, double[] values) {
             return tensor(name, Tensor.vector(values));
         }
 

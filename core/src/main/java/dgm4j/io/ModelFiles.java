@@ -1,6 +1,7 @@
 package dgm4j.io;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -21,9 +22,6 @@ import java.util.Set;
  */
 public final class ModelFiles {
     private ModelFiles() {}
-
-    /** Conventional file extension. */
-    public static final String EXTENSION = ".safetensors";
 
     /**
      * Writes {@code model} to {@code file} atomically, keeping an existing file as {@code <file>.prev}. Adds
@@ -96,7 +94,7 @@ public final class ModelFiles {
 
                 @Override
                 public void readFully(long pos, byte[] dst, int off, int len) throws IOException {
-                    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(dst, off, len);
+                    ByteBuffer b = ByteBuffer.wrap(dst, off, len);
                     while (b.hasRemaining()) {
                         if (ch.read(b, pos + b.position() - off) < 0) throw new IOException("file ended early (changed while reading?)");
                     }

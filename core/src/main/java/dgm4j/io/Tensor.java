@@ -133,9 +133,6 @@ public final class Tensor {
 
     public long elementCount() { return data.length / dtype.size(); }
 
-    /** Size of the data in bytes. */
-    public long byteSize() { return data.length; }
-
     public float[] floats() {
         float[] out = new float[(int) elementCount()];
         le(DType.F32).asFloatBuffer().get(out);

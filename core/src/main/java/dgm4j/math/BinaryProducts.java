@@ -1,5 +1,7 @@
 package dgm4j.math;
 
+import java.util.Arrays;
+
 /**
  * Products whose left factor is a 0/1 matrix (sampled binary units, binarized data). Row r of X W is the sum of the
  * rows of W that row r of X selects, so it costs (ones in X) x n additions instead of the m k n multiply-adds of a
@@ -96,7 +98,7 @@ final class BinaryProducts {
             s.index = Scratch.grow(s.index, nnz);
             start = s.start;
             index = s.index;
-            java.util.Arrays.fill(start, 0, xc + 1, 0);
+            Arrays.fill(start, 0, xc + 1, 0);
             for (int p = 0; p < nnz; p++) start[rowIndex[p] + 1]++;
             for (int j = 0; j < xc; j++) start[j + 1] += start[j];
             for (int i = 0; i < xr; i++) {

@@ -1,5 +1,7 @@
 package dgm4j.math;
 
+import java.util.Arrays;
+
 /**
  * Elementwise operations on matrices (shape-checked), dispatched to the Vector API or scalar kernels
  * ({@link Numerics}). Every method allows {@code out} to be one of its inputs.
@@ -131,7 +133,7 @@ public final class Elementwise {
     public static double[] logSumExpRows(Matrix x) {
         double[] out = new double[x.rows()];
         if (x.cols() == 0) {
-            java.util.Arrays.fill(out, Double.NEGATIVE_INFINITY);
+            Arrays.fill(out, Double.NEGATIVE_INFINITY);
             return out;
         }
         Numerics.kernels().logSumExpRows(x, out);
@@ -323,7 +325,7 @@ public final class Elementwise {
         }
         Matrix.requireSameShape(logits, grad, "bernoulliLogLikelihood");
         if (out.length != logits.rows()) throw new IllegalArgumentException("bernoulliLogLikelihood: " + out.length + " outputs for " + logits.rows() + " rows");
-        if (logits.cols() == 0) java.util.Arrays.fill(out, 0.0);
+        if (logits.cols() == 0) Arrays.fill(out, 0.0);
         else Numerics.kernels().bernoulliLogLikelihood(logits, x, grad, out);
         return out;
     }

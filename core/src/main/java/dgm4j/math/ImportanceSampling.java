@@ -2,6 +2,7 @@ package dgm4j.math;
 
 import java.util.Arrays;
 
+import dgm4j.InputException;
 import dgm4j.Progress;
 
 /**
@@ -30,7 +31,7 @@ public final class ImportanceSampling {
 
     /** Per example of n, log (1/k) sum_i w_i. */
     public static double[] logMeanWeights(int n, int k, int rowsPerPass, SamplerFactory factory, Progress progress) {
-        if (k < 1) throw new dgm4j.InputException("the number of samples k must be at least 1, got " + k);
+        if (k < 1) throw new InputException("the number of samples k must be at least 1, got " + k);
         double[] result = new double[n];
         if (n == 0) return result;
         int kc = Math.min(k, Math.max(1, rowsPerPass));

@@ -62,20 +62,6 @@ public final class Matrix {
         return m;
     }
 
-    /** A matrix holding a copy of a rectangular array. */
-    public static Matrix of(float[][] values) {
-        int r = values.length;
-        int c = r == 0 ? 0 : values[0].length;
-        Matrix m = zeros(r, c);
-        for (int i = 0; i < r; i++) {
-            if (values[i].length != c) {
-                throw new IllegalArgumentException("ragged array: row 0 has " + c + " columns, row " + i + " has " + values[i].length);
-            }
-            m.setRow(i, values[i]);
-        }
-        return m;
-    }
-
     public int rows() { return rows; }
 
     public int cols() { return cols; }
@@ -149,7 +135,7 @@ public final class Matrix {
     public Matrix fill(float value) {
         int n = size();
         float[] pattern = new float[Math.min(n, 1024)];
-        java.util.Arrays.fill(pattern, value);
+        Arrays.fill(pattern, value);
         for (int k = 0; k < n; k += pattern.length) floats.put(offset + k, pattern, 0, Math.min(pattern.length, n - k));
         return this;
     }
@@ -185,8 +171,6 @@ public final class Matrix {
     public String shape() { return rows + "x" + cols; }
 
     /** Byte offset of element (0,0) in the underlying buffer (for kernels). */
-    int byteOffset() { return offset * Float.BYTES; }
-
     /** True if any element is NaN or infinite. */
     public boolean hasNonFinite() {
         int n = size();

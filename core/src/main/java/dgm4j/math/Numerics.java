@@ -121,9 +121,6 @@ public final class Numerics {
         }
     }
 
-    /** Why the native backend was not chosen (empty if it was, or was not tried). */
-    public static String fallbackReason() { return fallbackReason; }
-
     /** A one-line description of the configuration, for logs and --version. */
     public static String describe() {
         return "blas=" + blas().name() + " kernels=" + kernels().name() + " threads=" + threads

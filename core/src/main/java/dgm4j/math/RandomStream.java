@@ -1,5 +1,7 @@
 package dgm4j.math;
 
+import java.util.Arrays;
+
 /**
  * A seeded, splittable stream of random numbers. Randomness in dgm4j is always an argument, never a global: a run is
  * reproducible from its seed (and, where products are threaded, its thread count).
@@ -38,9 +40,6 @@ public final class RandomStream {
         }
         scalarState = mix64(seed ^ 0x5DEECE66DL);
     }
-
-    /** The seed this stream was created with. */
-    public long seed() { return seed; }
 
     /** An independent stream derived from this stream's seed and {@code key} (does not advance this stream). */
     public RandomStream split(long key) {
@@ -137,7 +136,7 @@ public final class RandomStream {
                 acc += p;
                 cdf[j] = acc;
             }
-            java.util.Arrays.fill(row, 0f);
+            Arrays.fill(row, 0f);
             if (n > 0) {
                 if (!(acc > 0)) throw new IllegalArgumentException("multinomialRows: row " + i + " has no probability mass");
                 for (int t = 0; t < n; t++) {

@@ -1,6 +1,7 @@
 package dgm4j.math;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /** Plain-Java elementwise kernels: the reference, and the fallback when the Vector API is absent. */
 final class ScalarKernels implements Kernels {
@@ -63,7 +64,7 @@ final class ScalarKernels implements Kernels {
         int r = z.rows(), c = z.cols();
         double[] acc = new double[4];
         for (int i = 0; i < r; i++) {
-            java.util.Arrays.fill(acc, 0.0);
+            Arrays.fill(acc, 0.0);
             for (int j = 0; j < c; j++) acc[j & 3] += gaussianTerm(z, mu, logSigma, u, inverseSigma, i * c + j);
             out[i] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
         }
@@ -128,7 +129,7 @@ final class ScalarKernels implements Kernels {
     static void sumSelectedRows(int rows, int[] start, int[] index, float[] w, int n, float[] out, int j0) {
         for (int r = 0; r < rows && j0 < n; r++) {
             int o = r * n;
-            java.util.Arrays.fill(out, o + j0, o + n, 0f);
+            Arrays.fill(out, o + j0, o + n, 0f);
             for (int p = start[r]; p < start[r + 1]; p++) {
                 int src = index[p] * n;
                 for (int j = j0; j < n; j++) out[o + j] += w[src + j];
@@ -205,7 +206,7 @@ final class ScalarKernels implements Kernels {
         double[] acc = new double[4]; // four accumulators (j mod 4), as bernoulliLogLikelihood
         for (int i = 0; i < r; i++) {
             int base = x.offset + i * c;
-            java.util.Arrays.fill(acc, 0.0);
+            Arrays.fill(acc, 0.0);
             for (int j = 0; j < c; j++) acc[j & 3] += FloatMath.softplus(scale * xs.get(base + j));
             out[i] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
         }
@@ -284,7 +285,7 @@ final class ScalarKernels implements Kernels {
         int r = logits.rows(), c = logits.cols(), repeat = r / Math.max(1, x.rows());
         double[] acc = new double[4]; // four accumulators (j mod 4): a quarter of the latency chain of one sum
         for (int i = 0; i < r; i++) {
-            java.util.Arrays.fill(acc, 0.0);
+            Arrays.fill(acc, 0.0);
             for (int j = 0; j < c; j++) acc[j & 3] += bernoulliTerm(logits, x, grad, i * c + j, (i / repeat) * c + j);
             out[i] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
         }

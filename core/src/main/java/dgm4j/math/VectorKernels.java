@@ -2,6 +2,7 @@ package dgm4j.math;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -59,10 +60,6 @@ final class VectorKernels implements Kernels {
         return y.mul(scale);
     }
 
-    static FloatVector sigmoid(FloatVector x) {
-        return FloatVector.broadcast(F, 1f).div(exp(x.neg()).add(1f));
-    }
-
     static FloatVector log(FloatVector x) {
         IntVector bits = (IntVector) x.reinterpretAsInts();
         FloatVector e = ((FloatVector) bits.lanewise(VectorOperators.LSHR, 23).and(0xFF).sub(126)
@@ -95,20 +92,6 @@ final class VectorKernels implements Kernels {
         VectorMask<Float> one = u.compare(VectorOperators.EQ, 1f);
         FloatVector l = log(u).mul(y).div(u.sub(1f)).blend(y, one);
         return x.max(0f).add(l);
-    }
-
-    static FloatVector tanh(FloatVector x) {
-        FloatVector a = x.abs();
-        FloatVector z = x.mul(x);
-        FloatVector p = z.mul(FloatMath.T0).add(FloatMath.T1);
-        p = p.mul(z).add(FloatMath.T2);
-        p = p.mul(z).add(FloatMath.T3);
-        p = p.mul(z).add(FloatMath.T4);
-        FloatVector small = p.mul(z).mul(x).add(x);
-        FloatVector e = exp(a.mul(-2f));
-        FloatVector t = FloatVector.broadcast(F, 1f).sub(e).div(e.add(1f));
-        t = t.blend(t.neg(), x.compare(VectorOperators.LT, 0f));
-        return t.blend(small, a.compare(VectorOperators.LT, 0.625f));
     }
 
     /**
@@ -294,7 +277,7 @@ final class VectorKernels implements Kernels {
             int base = i * c;
             int j = gaussianLoop(z, mu, logSigma, u, inverseSigma, base, terms, c);
             for (; j < c; j++) terms[j] = ScalarKernels.gaussianTerm(z, mu, logSigma, u, inverseSigma, base + j);
-            java.util.Arrays.fill(acc, 0.0);
+            Arrays.fill(acc, 0.0);
             accumulateFourWays(terms, c, acc);
             out[i] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
         }
@@ -564,7 +547,7 @@ final class VectorKernels implements Kernels {
         float[] terms = new float[Math.min(c, 4096)];
         double[] acc = new double[4];
         for (int i = 0; i < r; i++) {
-            java.util.Arrays.fill(acc, 0.0);
+            Arrays.fill(acc, 0.0);
             for (int j0 = 0; j0 < c; j0 += terms.length) {
                 int len = Math.min(terms.length, c - j0);
                 int from = i * c + j0;
@@ -790,7 +773,7 @@ final class VectorKernels implements Kernels {
         float[] terms = new float[Math.min(c, 4096)];
         double[] acc = new double[4];
         for (int i = 0; i < r; i++) {
-            java.util.Arrays.fill(acc, 0.0);
+            Arrays.fill(acc, 0.0);
             for (int j0 = 0; j0 < c; j0 += terms.length) {
                 int len = Math.min(terms.length, c - j0);
                 int from = i * c + j0, xFrom = (i / repeat) * c + j0;

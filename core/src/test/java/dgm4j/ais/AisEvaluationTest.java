@@ -65,6 +65,39 @@ class AisEvaluationTest {
         assertTrue(f.summary().contains("NOT CHECKED"), f.summary());
     }
 
+    /**
+     * Two modes (all pixels on, all off) that Gibbs chains never leave, the on-mode e^5 times heavier; the data all in
+     * the on-mode. Chains from the data stay there, two in five from fair coins fall into the off-mode: the Gibbs start
+     * is refused, and the default start turns to tempering, whose samples put both directions on the exact ln Z. (With
+     * the data in the light mode, the path from a base fitted to those chains has a change of phase near beta = 0.8 that
+     * tempering cannot cross either: reverse AIS lands 4 nats below forward, and the verdict says so.)
+     */
+    @Test
+    void theDefaultStartTempersWhenGibbsChainsHaveNotMixed() {
+        BernoulliRbm m = RbmTemperingTest.twoModes();
+        m.hiddenBias().fill(-95f);
+        Matrix on = RbmTemperingTest.constant(200, 1f);
+        double exact = ExactPartition.logZ(m);
+        AisEvaluation.Settings gibbs = new AisEvaluation.Settings(100, 0.3, 0.1, true, 1, 0, 200, AisEvaluation.Base.MODEL,
+                AisEvaluation.Start.GIBBS);
+        AisEvaluation.Result g = AisEvaluation.rbm(m, on, on, null, gibbs, new RandomStream(7), Progress.NONE, null);
+        assertFalse(g.verdict().determined(), g.summary());
+        assertTrue(g.summary().contains("have not mixed"), g.summary());
+        AisEvaluation.Result a = AisEvaluation.rbm(m, on, on, null, gibbs.withStart(AisEvaluation.Start.AUTO), new RandomStream(7),
+                Progress.NONE, null);
+        assertTrue(a.reverseStart().contains("parallel tempering") && a.reverseStart().contains("had not mixed"), a.reverseStart());
+        assertTrue(a.verdict().determined(), a.summary());
+        assertEquals(exact, a.verdict().forward().logZ(), 0.1, a.summary());
+        assertEquals(exact, a.verdict().reverse().logZ(), 0.1, a.summary());
+        assertEquals(AisEvaluation.Start.AUTO, AisEvaluation.Settings.standard().start());
+        // the data in the light mode: no start reaches the heavy one, and the verdict flags it instead of a number
+        Matrix off = RbmTemperingTest.constant(200, 0f);
+        AisEvaluation.Result l = AisEvaluation.rbm(m, off, off, null, gibbs.withStart(AisEvaluation.Start.AUTO), new RandomStream(7),
+                Progress.NONE, null);
+        assertFalse(l.verdict().determined(), l.summary());
+        assertTrue(l.verdict().forward().logZ() > exact - 0.1 || l.verdict().reverse().logZ() < exact - 1, l.summary());
+    }
+
     @Test
     void settingsAndDataAreChecked() {
         BernoulliRbm m = rbm(0.5f, 1);

@@ -8,10 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dgm4j.TestEnvironment;
 
 /** The CSV reader: options, and each malformed input reported with file and line. */
 class CsvReaderTest {
@@ -56,13 +60,13 @@ class CsvReaderTest {
 
     @Test
     void readsTheRealDigitsFileIfInstalled() {
-        Path digits = Path.of("/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz");
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(digits), "python3-sklearn not installed");
+        Path digits = TestEnvironment.SKLEARN_DIGITS;
+        TestEnvironment.require(Files.isRegularFile(digits), "Debian python3-sklearn");
         Dataset d = Datasets.readDigits(digits);
         assertEquals(1797, d.size());
         assertEquals(64, d.dim());
         assertEquals(10, d.numClasses());
-        assertArrayEquals(new int[] {0, 1, 2, 3, 4}, java.util.Arrays.copyOf(d.labels(), 5));
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4}, Arrays.copyOf(d.labels(), 5));
         assertEquals(5f / 16, d.features().get(0, 2)); // first row: 0,0,5,13,...
     }
 

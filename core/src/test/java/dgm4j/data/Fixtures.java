@@ -11,10 +11,10 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /** Paths and bytes of the committed MNIST fixture (first 300 test images), and gzip helpers. */
-final class Fixtures {
+public final class Fixtures {
     static final int COUNT = 300;
     /** The first MNIST test labels. */
-    static final int[] FIRST_LABELS = {7, 2, 1, 0, 4, 1, 4, 9, 5, 9};
+    public static final int[] FIRST_LABELS = {7, 2, 1, 0, 4, 1, 4, 9, 5, 9};
 
     private Fixtures() { }
 
@@ -22,7 +22,7 @@ final class Fixtures {
 
     static Path labels() { return resource("/fixtures/mnist-t10k-300-labels-idx1-ubyte.gz"); }
 
-    static Dataset mnist300() { return Datasets.fromFiles(images(), labels()); }
+    public static Dataset mnist300() { return Datasets.fromFiles(images(), labels()); }
 
     /** Decompressed bytes of a fixture file. */
     static byte[] raw(Path gz) {

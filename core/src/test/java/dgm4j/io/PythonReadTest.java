@@ -2,7 +2,6 @@ package dgm4j.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,12 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dgm4j.TestEnvironment;
+
 /**
  * Interoperability: bench/scripts/read_dgm4j_file.py reads a dgm4j file with NumPy only (and plain torch if present)
- * and the .npz export with numpy.load. Skipped when /usr/bin/python3 with NumPy is not available.
+ * and the .npz export with numpy.load. Needs /usr/bin/python3 with NumPy (see {@link TestEnvironment}).
  */
 class PythonReadTest {
     private static final Path PYTHON = Path.of("/usr/bin/python3");
@@ -27,9 +29,9 @@ class PythonReadTest {
 
     @Test
     void numpyAndTorchReadWhatDgm4jWrites() throws Exception {
-        assumeTrue(Files.isExecutable(PYTHON), "no /usr/bin/python3");
-        assumeTrue(Files.isRegularFile(SCRIPT), "script not found from " + Path.of("").toAbsolutePath());
-        assumeTrue(run(List.of(PYTHON.toString(), "-c", "import numpy")).exit == 0, "no numpy for /usr/bin/python3");
+        assertTrue(Files.isRegularFile(SCRIPT), "script not found from " + Path.of("").toAbsolutePath());
+        TestEnvironment.require(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import numpy")).exit == 0,
+                "NumPy for /usr/bin/python3 (Debian python3-numpy)");
 
         ModelFile model = TestFiles.allDtypes(31);
         Path file = dir.resolve("model.safetensors");

