@@ -28,6 +28,7 @@ import dgm4j.helmholtz.WakeSleep;
 import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
+import dgm4j.optim.LearningRateSchedule;
 import dgm4j.rbm.Rbm;
 import dgm4j.rbm.RbmFamily;
 import dgm4j.rbm.RbmFiles;
@@ -36,6 +37,7 @@ import dgm4j.rbm.RbmTrainingTask;
 import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingRun;
 import dgm4j.train.TrainingSession;
+import dgm4j.train.TrainingState;
 import dgm4j.vae.StochasticLayer;
 import dgm4j.vae.VaeFamily;
 import dgm4j.vae.VaeTrainingTask;
@@ -69,7 +71,7 @@ class ReadmeExampleTest {
         // resuming the finished run with more epochs continues it
         RbmTrainingTask more = new TrainingSession(new TrainingRun(4).checkpoint(dir.resolve("rbm.safetensors"), 1, 0), 42)
                 .resumeFrom(dir.resolve("rbm.safetensors")).train(RbmFamily.bernoulli(20, config, TrainingData.of(train, 20)));
-        assertEquals(4, dgm4j.train.TrainingState.epochsDone(ModelFiles.read(dir.resolve("rbm.safetensors"), Rbm.KIND)));
+        assertEquals(4, TrainingState.epochsDone(ModelFiles.read(dir.resolve("rbm.safetensors"), Rbm.KIND)));
         assertTrue(more.trainer().rbm().weights().get(3, 4) != rbm.weights().get(3, 4));
         // the one-call snippet on the saved file (the README's standard() with a short schedule and 20 runs)
         dgm4j.io.ModelFile saved = ModelFiles.read(dir.resolve("rbm.safetensors"), Rbm.KIND, Dbm.KIND);
@@ -93,7 +95,7 @@ class ReadmeExampleTest {
         Matrix test = Binarization.fixed(1).apply(all.subset(200, 220)).features();
         RandomStream random = new RandomStream(42);
         VaeTrainingTask.Config iwaeConfig = VaeTrainingTask.Config.defaults()
-                .withObjective(VariationalAutoencoder.Objective.IWAE, 5).withSchedule(dgm4j.optim.LearningRateSchedule.iwaePaper(1));
+                .withObjective(VariationalAutoencoder.Objective.IWAE, 5).withSchedule(LearningRateSchedule.iwaePaper(1));
         VaeTrainingTask iwaeTask = new TrainingSession(iwaeConfig.schedule().epochs(), 3)
                 .train(VaeFamily.paper(1, StochasticLayer.Kind.BERNOULLI, iwaeConfig, TrainingData.of(mnist, 20)));
         VariationalAutoencoder iwae = iwaeTask.model();

@@ -7,11 +7,18 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
 import dgm4j.InputException;
 import dgm4j.Progress;
+import dgm4j.classify.SigmoidClassifier;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
-import dgm4j.eval.AisMonitor;
 import dgm4j.dbm.Dbm;
 import dgm4j.dbm.DbmFamily;
 import dgm4j.dbm.DbmFiles;
@@ -20,24 +27,18 @@ import dgm4j.dbm.DbmPretraining;
 import dgm4j.dbm.DbmSampler;
 import dgm4j.dbm.DbmTrainer;
 import dgm4j.dbm.DbmTrainingTask;
-import dgm4j.classify.SigmoidClassifier;
+import dgm4j.eval.AisMonitor;
 import dgm4j.io.ModelFile;
-import dgm4j.optim.Adam;
-import dgm4j.optim.Optimizer;
-import dgm4j.optim.Sgd;
 import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
+import dgm4j.optim.Adam;
+import dgm4j.optim.Optimizer;
+import dgm4j.optim.Sgd;
 import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingSession;
 import dgm4j.viz.ImageGrid;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Deep Boltzmann machine commands: {@code dgm train dbm}, and the DBM side of eval ais, sample, complete, transform. */
 final class DbmCommands {

@@ -8,6 +8,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import dgm4j.InputException;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
@@ -22,11 +28,6 @@ import dgm4j.math.RandomStream;
 import dgm4j.optim.LearningRateSchedule;
 import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingSession;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code dgm train helmholtz}, and Helmholtz machines in {@code dgm eval nll} and {@code dgm sample}. */
 final class HelmholtzCommands {

@@ -9,33 +9,34 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
 import dgm4j.InputException;
 import dgm4j.ais.AisEstimate;
 import dgm4j.ais.AisEvaluation;
-import dgm4j.eval.Evaluation;
-import dgm4j.eval.LikelihoodReport;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
-import dgm4j.io.ModelFile;
-import dgm4j.io.ModelFiles;
+import dgm4j.data.Standardization;
+import dgm4j.dbm.Dbm;
+import dgm4j.dbm.DbmFiles;
+import dgm4j.dbm.DbmSampler;
+import dgm4j.eval.Evaluation;
+import dgm4j.eval.LikelihoodReport;
 import dgm4j.io.AtomicFiles;
 import dgm4j.io.Json;
+import dgm4j.io.ModelFile;
+import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
-import dgm4j.data.Standardization;
 import dgm4j.rbm.Rbm;
 import dgm4j.rbm.RbmFiles;
 import dgm4j.rbm.RbmSampler;
 import dgm4j.viz.ImageGrid;
-import dgm4j.dbm.Dbm;
-import dgm4j.dbm.DbmFiles;
-import dgm4j.dbm.DbmSampler;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** RBM commands: sample, filters, complete, and AIS evaluation. */
 final class RbmCommands {

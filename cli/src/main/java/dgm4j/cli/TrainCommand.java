@@ -9,6 +9,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.ObjIntConsumer;
 
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import dgm4j.InputException;
 import dgm4j.Version;
 import dgm4j.data.Binarization;
@@ -18,18 +25,12 @@ import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFiles;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
+import dgm4j.rbm.RbmFamily;
 import dgm4j.rbm.RbmTrainer;
 import dgm4j.rbm.RbmTrainingTask;
-import dgm4j.rbm.RbmFamily;
 import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingRun;
 import dgm4j.train.TrainingSession;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code dgm train MODEL}: train a model on real data, with checkpoints and resume. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model.",

@@ -3,7 +3,9 @@ package dgm4j.helmholtz;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
+import dgm4j.InputException;
 import dgm4j.autodiff.Parameter;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
@@ -45,12 +47,12 @@ public final class HelmholtzTrainingTask implements TrainingTask {
     public record Config(WakeSleep.Algorithm algorithm, int k, WakeSleep.QUpdate qUpdate, LearningRateSchedule schedule,
                          double beta1, double beta2, double epsilon) {
         public Config {
-            java.util.Objects.requireNonNull(algorithm, "algorithm");
-            java.util.Objects.requireNonNull(qUpdate, "qUpdate");
-            java.util.Objects.requireNonNull(schedule, "schedule");
-            if (k < 1) throw new dgm4j.InputException("the number of samples k must be at least 1, got " + k);
+            Objects.requireNonNull(algorithm, "algorithm");
+            Objects.requireNonNull(qUpdate, "qUpdate");
+            Objects.requireNonNull(schedule, "schedule");
+            if (k < 1) throw new InputException("the number of samples k must be at least 1, got " + k);
             if (algorithm == WakeSleep.Algorithm.WS && (k != 1 || qUpdate != WakeSleep.QUpdate.SLEEP)) {
-                throw new dgm4j.InputException("wake-sleep uses one sample and the sleep q-update; k and the q-update apply to RWS");
+                throw new InputException("wake-sleep uses one sample and the sleep q-update; k and the q-update apply to RWS");
             }
             Adam.requireSettings(beta1, beta2, epsilon);
         }

@@ -2,6 +2,7 @@ package dgm4j.optim;
 
 import java.util.List;
 
+import dgm4j.InputException;
 import dgm4j.autodiff.Parameter;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
@@ -32,9 +33,9 @@ public final class Adam extends AbstractOptimizer {
     /** Refuses betas outside [0, 1) or a non-positive epsilon. */
     public static void requireSettings(double beta1, double beta2, double epsilon) {
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
-            throw new dgm4j.InputException("Adam betas must be in [0, 1), got " + beta1 + ", " + beta2);
+            throw new InputException("Adam betas must be in [0, 1), got " + beta1 + ", " + beta2);
         }
-        if (!(epsilon > 0)) throw new dgm4j.InputException("Adam epsilon must be positive, got " + epsilon);
+        if (!(epsilon > 0)) throw new InputException("Adam epsilon must be positive, got " + epsilon);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.Objects;
 import dgm4j.InputException;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
+import dgm4j.math.Matrix;
 
 /**
  * What a training task learns from and records, the same for every family: the training set, held-out data for the
@@ -56,7 +57,7 @@ public record TrainingData(Dataset train, Dataset validation, int batchSize, Bin
     }
 
     /** The training rows as the model sees them, binarized once with {@code seed} (as they are without binarization). */
-    public dgm4j.math.Matrix fixedTrainRows(long seed) {
+    public Matrix fixedTrainRows(long seed) {
         return binarization.kind() == Binarization.Kind.NONE ? train.features() : Binarization.fixed(seed).apply(train).features();
     }
 }

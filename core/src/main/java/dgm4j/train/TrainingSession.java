@@ -21,7 +21,7 @@ import dgm4j.math.RandomStream;
  * {@code VaeFamily}, {@code HelmholtzFamily}.
  *
  * <pre>{@code
- * TrainingSession session = new TrainingSession(new TrainingRun(10).checkpoint(file, 1, 0), 42).resumeFrom(null);
+ * TrainingSession session = new TrainingSession(new TrainingRun(10).checkpoint(file, 1, 0), 42);   // .resumeFrom(file)
  * RbmTrainingTask task = session.train(RbmFamily.bernoulli(500, RbmTrainer.Config.defaults(), TrainingData.of(mnist, 100)));
  * }</pre>
  */

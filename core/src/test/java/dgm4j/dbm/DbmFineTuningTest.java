@@ -14,11 +14,11 @@ import dgm4j.classify.SigmoidClassifier;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.data.Datasets;
-import dgm4j.optim.Adam;
-import dgm4j.math.RandomStream;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
+import dgm4j.math.RandomStream;
+import dgm4j.optim.Adam;
 
 /** The network initialised from a DBM computes, at the mean-field fixed point, the posterior means q(h1), q(h2). */
 class DbmFineTuningTest {

@@ -20,6 +20,8 @@ import dgm4j.dbm.DbmFamily;
 import dgm4j.dbm.DbmTrainer;
 import dgm4j.helmholtz.HelmholtzFamily;
 import dgm4j.helmholtz.HelmholtzTrainingTask;
+import dgm4j.io.ModelFile;
+import dgm4j.io.ModelFiles;
 import dgm4j.rbm.RbmFamily;
 import dgm4j.rbm.RbmTest;
 import dgm4j.rbm.RbmTrainer;
@@ -73,8 +75,8 @@ class TrainingSessionTest {
 
     /** The snapshot's tensors, as the file's checksum of them. */
     private static String tensors(TrainingTask task, Path file) {
-        dgm4j.io.ModelFiles.write(file, task.snapshot(2));
-        return dgm4j.io.ModelFiles.readAnyKind(file).metadata().get(dgm4j.io.ModelFile.TENSOR_SHA256_KEY);
+        ModelFiles.write(file, task.snapshot(2));
+        return ModelFiles.readAnyKind(file).metadata().get(ModelFile.TENSOR_SHA256_KEY);
     }
 
     /** Every family's run, interrupted after an epoch and resumed from its checkpoint, ends bitwise where the straight one does. */

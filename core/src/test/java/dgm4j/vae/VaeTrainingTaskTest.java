@@ -20,8 +20,8 @@ import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.LearningRateSchedule;
-import dgm4j.train.TrainingRun;
 import dgm4j.train.TrainingData;
+import dgm4j.train.TrainingRun;
 import dgm4j.train.TrainingState;
 
 /** Training on the committed MNIST fixture (300 test digits): the bound improves, L_1 <= L_5 <= L_50 <= the k = 5000
