@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,19 +15,35 @@ import dgm4j.ais.DbmAis;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.data.Datasets;
-import dgm4j.data.Minibatches;
 import dgm4j.dbm.Dbm;
+import dgm4j.dbm.DbmFamily;
 import dgm4j.dbm.DbmPretraining;
 import dgm4j.dbm.DbmTrainer;
+import dgm4j.dbm.DbmTrainingTask;
+import dgm4j.helmholtz.HelmholtzEstimator;
+import dgm4j.helmholtz.HelmholtzFamily;
+import dgm4j.helmholtz.HelmholtzMachine;
+import dgm4j.helmholtz.HelmholtzTrainingTask;
+import dgm4j.helmholtz.WakeSleep;
 import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
-import dgm4j.rbm.BernoulliRbm;
+import dgm4j.optim.LearningRateSchedule;
 import dgm4j.rbm.Rbm;
+import dgm4j.rbm.RbmFamily;
 import dgm4j.rbm.RbmFiles;
 import dgm4j.rbm.RbmTrainer;
+import dgm4j.rbm.RbmTrainingTask;
+import dgm4j.train.TrainingData;
+import dgm4j.train.TrainingRun;
+import dgm4j.train.TrainingSession;
+import dgm4j.train.TrainingState;
+import dgm4j.vae.StochasticLayer;
+import dgm4j.vae.VaeFamily;
+import dgm4j.vae.VaeTrainingTask;
+import dgm4j.vae.VariationalAutoencoder;
 
-/** The README's library example, call for call, on the committed MNIST fixture and at a small size. */
+/** The README's library examples, call for call, on the committed MNIST fixture and at a small size. */
 class ReadmeExampleTest {
 
     @Test
@@ -35,24 +53,26 @@ class ReadmeExampleTest {
         Dataset all = Datasets.fromFiles(images, labels);
         Dataset train = all.subset(0, 200);
         RandomStream random = new RandomStream(42);
-        BernoulliRbm rbm = BernoulliRbm.initialize(784, 20, random);
-        RbmTrainer.Config config = new RbmTrainer.Config();
-        RbmTrainer trainer = new RbmTrainer(rbm, config, random);
-        Minibatches batches = new Minibatches(train, 20, true, Binarization.dynamic(), random.split(1));
-        for (int epoch = 0; epoch < 3; epoch++) {
-            while (batches.next()) trainer.update(batches.features(), epoch);
-        }
+        RbmTrainer.Config config = RbmTrainer.Config.defaults();
+        TrainingRun epochs = new TrainingRun(3).checkpoint(dir.resolve("rbm.safetensors"), 1, 0);
+        RbmTrainingTask task = new TrainingSession(epochs, 42)
+                .train(RbmFamily.bernoulli(20, config, TrainingData.of(train, 20)));
+        Rbm rbm = task.trainer().rbm();
         Matrix trainBits = Binarization.fixed(1).apply(train).features();
         Matrix test = Binarization.fixed(1).apply(all.subset(200, 300)).features();
         // the README's settings with a short schedule: standard() -> withScale(0.05), 20 runs
-        AisEvaluation.Result r = AisEvaluation.rbm(rbm, trainBits, test, trainer.chains(), AisEvaluation.Settings.standard()
+        AisEvaluation.Result r = AisEvaluation.rbm(rbm, trainBits, test, task.trainer().chains(), AisEvaluation.Settings.standard()
                 .withScale(0.05).withRuns(20).withRounds(4, 1800), random.split(2), Progress.NONE, null);
         assertTrue(r.summary().contains("agree") || r.summary().contains("NOT DETERMINED"), r.summary());
         double meanLogP = r.averageLogProbability();
         assertTrue(meanLogP < 0 && meanLogP > 784 * Math.log(0.5) - 1, "a log-probability of 784 binary pixels: " + meanLogP);
-        ModelFiles.write(dir.resolve("rbm.safetensors"), RbmFiles.builder(rbm, 28, 28).build());
-        Rbm back = RbmFiles.read(ModelFiles.read(dir.resolve("rbm.safetensors"), Rbm.KIND));
+        Rbm back = RbmFiles.read(ModelFiles.read(dir.resolve("rbm.safetensors"), Rbm.KIND));   // the last checkpoint
         assertEquals(rbm.weights().get(3, 4), back.weights().get(3, 4));
+        // resuming the finished run with more epochs continues it
+        RbmTrainingTask more = new TrainingSession(new TrainingRun(4).checkpoint(dir.resolve("rbm.safetensors"), 1, 0), 42)
+                .resumeFrom(dir.resolve("rbm.safetensors")).train(RbmFamily.bernoulli(20, config, TrainingData.of(train, 20)));
+        assertEquals(4, TrainingState.epochsDone(ModelFiles.read(dir.resolve("rbm.safetensors"), Rbm.KIND)));
+        assertTrue(more.trainer().rbm().weights().get(3, 4) != rbm.weights().get(3, 4));
         // the one-call snippet on the saved file (the README's standard() with a short schedule and 20 runs)
         dgm4j.io.ModelFile saved = ModelFiles.read(dir.resolve("rbm.safetensors"), Rbm.KIND, Dbm.KIND);
         Dataset testSet = all.subset(200, 300);
@@ -74,14 +94,19 @@ class ReadmeExampleTest {
         Dataset mnist = all.subset(0, 200);
         Matrix test = Binarization.fixed(1).apply(all.subset(200, 220)).features();
         RandomStream random = new RandomStream(42);
-        dgm4j.vae.VariationalAutoencoder iwae = dgm4j.vae.VariationalAutoencoder.paperArchitecture(1, 784, dgm4j.vae.StochasticLayer.Kind.BERNOULLI,
-                random, dgm4j.vae.VariationalAutoencoder.columnMeans(mnist.features()));
-        dgm4j.optim.Adam adam = new dgm4j.optim.Adam(iwae.parameters(), 0.9, 0.999, 1e-4);
-        dgm4j.vae.VaeTrainingTask task = new dgm4j.vae.VaeTrainingTask(iwae, dgm4j.vae.VariationalAutoencoder.Objective.IWAE, 5, 20,
-                mnist, null, Binarization.dynamic(), adam, dgm4j.optim.LearningRateSchedule.iwaePaper(1), random.split(3), random.split(4), null);
-        new dgm4j.train.TrainingRun(1).run(task, 0);
+        VaeTrainingTask.Config iwaeConfig = VaeTrainingTask.Config.defaults()
+                .withObjective(VariationalAutoencoder.Objective.IWAE, 5).withSchedule(LearningRateSchedule.iwaePaper(1));
+        VaeTrainingTask iwaeTask = new TrainingSession(iwaeConfig.schedule().epochs(), 3)
+                .train(VaeFamily.paper(1, StochasticLayer.Kind.BERNOULLI, iwaeConfig, TrainingData.of(mnist, 20)));
+        VariationalAutoencoder iwae = iwaeTask.model();
         double[] logP = dgm4j.vae.VaeEstimator.logMeanWeights(iwae, test, 50, random.split(5), 5000, Progress.NONE);
         for (double l : logP) assertTrue(l < 0 && l > -784, "log p(x) of a binary image: " + l);
+
+        HelmholtzTrainingTask.Config rws = HelmholtzTrainingTask.Config.defaults().withReweighted(5, WakeSleep.QUpdate.BOTH);
+        HelmholtzMachine hm = new TrainingSession(1, 6)
+                .train(HelmholtzFamily.of(new int[] {20, 10}, rws, TrainingData.of(mnist, 20))).model();
+        double[] logPx = HelmholtzEstimator.logMeanWeights(hm, test, 50, random.split(8), 5000, Progress.NONE);
+        for (double l : logPx) assertTrue(l < 0 && l > -784, "log p(x) of a binary image: " + l);
 
         dgm4j.autodiff.Graph g = new dgm4j.autodiff.Graph();
         dgm4j.autodiff.Node x = g.input(20, 784), labels = g.input(20, 10);
@@ -100,17 +125,15 @@ class ReadmeExampleTest {
         Dataset all = Datasets.fromFiles(images, null);
         Dataset train = all.subset(0, 200);
         RandomStream random = new RandomStream(42);
-        Minibatches batches = new Minibatches(train, 20, true, Binarization.dynamic(), random.split(1));
-        DbmPretraining.Config pre = new DbmPretraining.Config();
-        pre.epochs = 1;
-        pre.batchSize = 20;
-        Dbm dbm = DbmPretraining.pretrain(train, new int[] {20, 10}, Binarization.dynamic(), pre, random.split(3), line -> { });
-        DbmTrainer.Config config = new DbmTrainer.Config();
-        config.chains = 20;
-        DbmTrainer sa = new DbmTrainer(dbm, config, random.split(4));
-        while (batches.next()) sa.update(batches.features(), 0);
+        DbmPretraining.Config pre = DbmPretraining.Config.defaults().withEpochs(1).withBatchSize(20);
+        DbmTrainer.Config sa = DbmTrainer.Config.defaults().withChains(20);
+        List<String> said = new ArrayList<>();
+        DbmTrainingTask dbmTask = new TrainingSession(1, 4)
+                .train(DbmFamily.of(new int[] {20, 10}, sa, pre, TrainingData.of(train, 20)).withLog(said::add));
+        Dbm dbm = dbmTask.trainer().dbm();
+        assertTrue(said.get(said.size() - 1).startsWith("pretraining done"), said.toString());
         Matrix test = Binarization.fixed(1).apply(all.subset(200, 300)).features();
-        AisEvaluation.Result r = AisEvaluation.dbm(dbm, Binarization.fixed(1).apply(train).features(), test, sa.chains().cold(), 30,
+        AisEvaluation.Result r = AisEvaluation.dbm(dbm, Binarization.fixed(1).apply(train).features(), test, dbmTask.trainer().chains().cold(), 30,
                 AisEvaluation.Settings.standard().withScale(0.05).withRuns(20), random.split(5), Progress.NONE, null);
         assertTrue(r.summary().contains("lower bound (mean field)"), r.summary());
         double bound = r.averageLogProbability();

@@ -9,8 +9,8 @@ import dgm4j.data.Datasets;
 import dgm4j.data.Minibatches;
 import dgm4j.dbm.Dbm;
 import dgm4j.dbm.DbmFiles;
-import dgm4j.io.ModelFiles;
 import dgm4j.dbm.DbmTrainer;
+import dgm4j.io.ModelFiles;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
@@ -57,10 +57,7 @@ public final class DbmBenchmark {
             throw new IllegalArgumentException("--model: the benchmark (and dbm_reference.py) is for a 784-500-1000 DBM, "
                     + model + " has layers " + java.util.Arrays.toString(dbm.layerSizes()));
         }
-        DbmTrainer.Config c = new DbmTrainer.Config();
-        c.meanFieldIterations = meanField;
-        c.meanFieldTolerance = 0;
-        c.temperatures = temperatures;
+        DbmTrainer.Config c = DbmTrainer.Config.defaults().withMeanField(meanField, 0).withTempering(temperatures, 0.9);
         DbmTrainer trainer = new DbmTrainer(dbm, c, random.split(1));
         Minibatches batches = new Minibatches(train, 100, true, Binarization.dynamic(), random.split(2));
         int perEpoch = batches.batchesPerEpoch();

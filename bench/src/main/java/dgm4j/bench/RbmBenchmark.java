@@ -134,10 +134,7 @@ public final class RbmBenchmark {
     static void epochs(String algo, boolean persistent, Dataset train, int warmup, int measured) {
         RandomStream random = new RandomStream(42);
         BernoulliRbm rbm = BernoulliRbm.initialize(D, F, random.split(1));
-        RbmTrainer.Config config = new RbmTrainer.Config();
-        config.persistent = persistent;
-        config.chains = persistent ? CHAINS : 0;
-        config.gibbsSteps = 1;
+        RbmTrainer.Config config = RbmTrainer.Config.defaults().withPersistent(persistent).withChains(persistent ? CHAINS : 0);
         RbmTrainer trainer = new RbmTrainer(rbm, config, random.split(2));
         Minibatches mb = new Minibatches(train, BATCH, false, Binarization.dynamic(), random.split(3));
         List<double[]> rows = new ArrayList<>(); // {total, next, estimate, apply}
@@ -181,7 +178,7 @@ public final class RbmBenchmark {
     static BernoulliRbm aisModel(Matrix data) {
         RandomStream random = new RandomStream(7);
         BernoulliRbm rbm = BernoulliRbm.initialize(D, F, random.split(1));
-        RbmTrainer trainer = new RbmTrainer(rbm, new RbmTrainer.Config(), random.split(2));
+        RbmTrainer trainer = new RbmTrainer(rbm, RbmTrainer.Config.defaults(), random.split(2));
         for (int i = 0; i < 20; i++) trainer.update(data.rows((i % 10) * BATCH, (i % 10 + 1) * BATCH), 0);
         return rbm;
     }

@@ -47,9 +47,7 @@ public final class ReplicatedSoftmaxReuters {
         Matrix bA = ReplicatedSoftmaxRbm.unigramBias(train);
         ReplicatedSoftmaxRbm rbm = ReplicatedSoftmaxRbm.initialize(train.cols(), hidden, new RandomStream(1));
         rbm.visibleBias().copyFrom(bA);
-        RbmTrainer.Config c = new RbmTrainer.Config();
-        c.learningRate = lr;
-        c.weightDecay = 1e-4f;
+        RbmTrainer.Config c = RbmTrainer.Config.defaults().withLearningRate(lr).withWeightDecay(1e-4f);
         RbmTrainer trainer = new RbmTrainer(rbm, c, new RandomStream(2));
         RandomStream shuffle = new RandomStream(3);
         int batch = 50;

@@ -20,6 +20,7 @@ import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.Adam;
 import dgm4j.optim.LearningRateSchedule;
+import dgm4j.train.TrainingData;
 import dgm4j.vae.StochasticLayer;
 import dgm4j.vae.VaeTrainingTask;
 import dgm4j.vae.VariationalAutoencoder;
@@ -181,9 +182,9 @@ public final class VaeBenchmark {
     static void train(Work w, Dataset train, Matrix mean, int steps, int chunks, double warmupS, boolean timeSteps,
                       boolean products) throws Exception {
         VariationalAutoencoder model = model(mean);
-        Adam adam = new Adam(model.parameters(), 0.9, 0.999, 1e-4);
-        VaeTrainingTask task = new VaeTrainingTask(model, w.objective, w.k, w.batch, train, null, Binarization.dynamic(),
-                adam, LearningRateSchedule.constant(LR, 1), new RandomStream(1), new RandomStream(2), null);
+        VaeTrainingTask.Config config = VaeTrainingTask.Config.defaults().withObjective(w.objective, w.k)
+                .withSchedule(LearningRateSchedule.constant(LR, 1));
+        VaeTrainingTask task = new VaeTrainingTask(model, config, TrainingData.of(train, w.batch), new RandomStream(1), new RandomStream(2));
         int perEpoch = task.stepsPerEpoch();
         int[] counter = {0};
         double firstLoss = run(task, counter, 1, perEpoch)[0];

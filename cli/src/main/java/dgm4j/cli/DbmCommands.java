@@ -4,42 +4,41 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
-import dgm4j.rbm.BernoulliRbm;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
 import dgm4j.InputException;
 import dgm4j.Progress;
+import dgm4j.classify.SigmoidClassifier;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
-import dgm4j.eval.AisMonitor;
 import dgm4j.dbm.Dbm;
+import dgm4j.dbm.DbmFamily;
 import dgm4j.dbm.DbmFiles;
 import dgm4j.dbm.DbmFineTuning;
 import dgm4j.dbm.DbmPretraining;
 import dgm4j.dbm.DbmSampler;
 import dgm4j.dbm.DbmTrainer;
 import dgm4j.dbm.DbmTrainingTask;
-import dgm4j.classify.SigmoidClassifier;
+import dgm4j.eval.AisMonitor;
 import dgm4j.io.ModelFile;
-import dgm4j.optim.Adam;
-import dgm4j.optim.Optimizer;
-import dgm4j.optim.Sgd;
 import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
+import dgm4j.optim.Adam;
+import dgm4j.optim.Optimizer;
+import dgm4j.optim.Sgd;
+import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingSession;
-import dgm4j.train.TrainingState;
 import dgm4j.viz.ImageGrid;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Deep Boltzmann machine commands: {@code dgm train dbm}, and the DBM side of eval ais, sample, complete, transform. */
 final class DbmCommands {
@@ -87,7 +86,7 @@ final class DbmCommands {
 
         @Override
         public Integer call() throws Exception {
-            run.validate();
+            run.validate(spec);
             DataSelection.requireTrainSplit(trainSplit);
             numeric.apply();
             for (int h : hidden) if (h < 1) throw new InputException("--hidden sizes must be at least 1, got " + h);
@@ -99,78 +98,25 @@ final class DbmCommands {
             PrintWriter err = spec.commandLine().getErr();
             Dataset train = data.hasSplits() ? data.load(trainSplit) : data.load("train");
             Dataset validation = data.hasValidation() && trainSplit.equals("train") ? data.load("validation") : null;
-            Binarization.requireUnitRange(train.features(), train.name());
 
-            DbmTrainer.Config config = new DbmTrainer.Config();
-            config.learningRate = lr;
-            config.learningRateDecay = lrDecay;
-            config.learningRateTimeConstant = lrTau == null ? 0 : lrTau;
-            config.weightDecay = weightDecay;
-            config.initialMomentum = momentum;
-            config.finalMomentum = finalMomentum;
-            config.chains = chains;
-            config.gibbsSteps = gibbsSteps;
-            config.meanFieldIterations = meanFieldIterations;
-            config.sparsityTargets = sparsityTargets;
-            config.sparsityCost = sparsityCost;
-            config.temperatures = tempering;
-            config.minimumBeta = minBeta;
+            DbmTrainer.Config defaults = DbmTrainer.Config.defaults();
+            DbmTrainer.Config config = defaults.withLearningRate(lr).withLearningRateDecay(lrDecay)
+                    .withLearningRateTimeConstant(lrTau == null ? 0 : lrTau).withWeightDecay(weightDecay)
+                    .withMomentum(momentum, finalMomentum).withChains(chains).withGibbsSteps(gibbsSteps)
+                    .withMeanField(meanFieldIterations, defaults.meanFieldTolerance()).withSparsity(sparsityTargets, sparsityCost)
+                    .withTempering(tempering, minBeta);
 
+            DbmPretraining.Config pretraining = pretrainEpochs == 0 ? null : DbmPretraining.Config.defaults().withEpochs(pretrainEpochs)
+                    .withBatchSize(batch).withLearningRate(pretrainLr).withWeightDecay(pretrainWeightDecay).withTopGibbsSteps(topGibbsSteps);
+            TrainingData trainingData = new TrainingData(train, validation, batch, binarization, run.provenance(data, train, spec));
             TrainingSession session = run.session(err);
-            DbmTrainingTask task = session.open(new TrainingSession.Family<DbmTrainingTask>() {
-                @Override public String kind() { return Dbm.KIND; }
-
-                @Override public Map<String, Object> hyperParameters() { return DbmTrainingTask.hyperParameters(config, batch); }
-
-                @Override public List<String> uncompared() { return List.of("updates"); }
-
-                @Override public DbmTrainingTask start(RandomStream root) {
-                    Dbm dbm;
-                    int[] units = new int[hidden.length + 1];
-                    units[0] = train.dim();
-                    System.arraycopy(hidden, 0, units, 1, hidden.length);
-                    if (pretrainEpochs > 0) {
-                        DbmPretraining.Config p = new DbmPretraining.Config();
-                        p.epochs = pretrainEpochs;
-                        p.batchSize = batch;
-                        p.learningRate = pretrainLr;
-                        p.weightDecay = pretrainWeightDecay;
-                        p.topGibbsSteps = topGibbsSteps;
-                        long t0 = System.nanoTime();
-                        dbm = DbmPretraining.pretrain(train, hidden, binarization, p, root.split(2), err::println);
-                        err.printf(Locale.ROOT, "pretraining done (%.1f s)%n", (System.nanoTime() - t0) / 1e9);
-                    } else {
-                        dbm = Dbm.initialize(units, root.split(2));
-                        dbm.bias(0).copyFrom(BernoulliRbm.baseRateBias(train.features()));   // visible biases at the data's log-odds
-                    }
-                    return task(new DbmTrainer(dbm, config, root.split(0)), train, validation, binarization, root.split(1));
-                }
-
-                @Override public void requireFits(ModelFile checkpoint) {
-                    Dbm dbm = DbmFiles.read(checkpoint);
-                    if (dbm.visibleUnits() != train.dim()) {
-                        throw new InputException(run.resume + " has " + dbm.visibleUnits() + " visible units but the data have " + train.dim() + " columns");
-                    }
-                }
-
-                @Override public DbmTrainingTask resume(ModelFile checkpoint) {
-                    DbmTrainer trainer = new DbmTrainer(DbmFiles.read(checkpoint), config, TrainingState.randomStream(checkpoint, "train.random"));
-                    return task(trainer, train, validation, binarization, DbmTrainingTask.restore(checkpoint, trainer));
-                }
-            });
+            DbmTrainingTask task = session.open(DbmFamily.of(hidden, config, pretraining, trainingData).withLog(err::println));
             Dbm dbm = task.trainer().dbm();
             if (aisEvery > 0) {
                 if (task.monitorValidation() == null) {
                     throw new InputException("--ais-every needs a held-out validation split (--data NAME, --train-split train)");
                 }
-                Matrix trainBits = Binarization.fixed(run.seed).apply(train).features();
-                Matrix monitored = task.monitorValidation();
-                task.withMonitor(aisEvery, (model, epoch) -> {
-                    AisMonitor.Point p = AisMonitor.dbm(model, trainBits, monitored, task.trainer().chains().cold(), meanFieldIterations, aisBetas,
-                            new RandomStream(run.seed).split(1000 + epoch));
-                    if (!p.determined()) spec.commandLine().getErr().println("epoch " + (epoch + 1) + " AIS monitor (--ais-betas " + aisBetas + "): " + p.summary());
-                    return p.columns();
-                });
+                AisMonitor.attach(task, aisEvery, aisBetas, run.seed, run.aisNote(aisBetas, err));
             }
             err.printf(Locale.ROOT, "training a %s DBM by stochastic approximation (%d chains, %d Gibbs sweeps%s) on %s (%d examples, batch %d), %s%n",
                     layers(dbm), chains, gibbsSteps, tempering > 1 ? ", parallel tempering over " + tempering + " temperatures" : "",
@@ -188,13 +134,6 @@ final class DbmCommands {
                 out.println("wrote " + samples + " (top: data, bottom: samples after 1000 Gibbs sweeps)");
             }
             return Main.OK;
-        }
-
-        private DbmTrainingTask task(DbmTrainer trainer, Dataset train, Dataset validation, Binarization binarization, RandomStream dataRandom) {
-            Map<String, Object> provenance = run.provenance(data, train, spec);
-            provenance.put("binarization", binarization.toString());
-            provenance.put("pretrain_epochs", pretrainEpochs);
-            return new DbmTrainingTask(trainer, train, validation, batch, binarization, dataRandom, provenance);
         }
     }
 

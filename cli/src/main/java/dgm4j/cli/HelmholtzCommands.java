@@ -6,30 +6,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
-import dgm4j.InputException;
-import dgm4j.data.Binarization;
-import dgm4j.data.Dataset;
-import dgm4j.helmholtz.HelmholtzFiles;
-import dgm4j.helmholtz.HelmholtzMachine;
-import dgm4j.helmholtz.HelmholtzTrainingTask;
-import dgm4j.helmholtz.WakeSleep;
-import dgm4j.io.ModelFile;
-import dgm4j.io.ModelFiles;
-import dgm4j.math.Numerics;
-import dgm4j.math.RandomStream;
-import dgm4j.optim.Adam;
-import dgm4j.optim.LearningRateSchedule;
-import dgm4j.train.TrainingSession;
-import dgm4j.train.TrainingState;
-import dgm4j.vae.VariationalAutoencoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+
+import dgm4j.InputException;
+import dgm4j.data.Binarization;
+import dgm4j.data.Dataset;
+import dgm4j.helmholtz.HelmholtzFamily;
+import dgm4j.helmholtz.HelmholtzFiles;
+import dgm4j.helmholtz.HelmholtzMachine;
+import dgm4j.helmholtz.HelmholtzTrainingTask;
+import dgm4j.helmholtz.WakeSleep;
+import dgm4j.io.ModelFiles;
+import dgm4j.math.Numerics;
+import dgm4j.math.RandomStream;
+import dgm4j.optim.LearningRateSchedule;
+import dgm4j.train.TrainingData;
+import dgm4j.train.TrainingSession;
 
 /** {@code dgm train helmholtz}, and Helmholtz machines in {@code dgm eval nll} and {@code dgm sample}. */
 final class HelmholtzCommands {
@@ -61,7 +59,7 @@ final class HelmholtzCommands {
 
         @Override
         public Integer call() throws Exception {
-            run.validate();
+            run.validate(spec);
             numeric.apply();
             WakeSleep.Algorithm alg;
             if ("ws".equals(algorithm)) alg = WakeSleep.Algorithm.WS;
@@ -91,51 +89,15 @@ final class HelmholtzCommands {
             if (train.size() == 0) throw new InputException(data.describe() + ": no training examples");
             // with train+validation nothing is held out: no held-out monitor
             Dataset heldOut = data.hasValidation() && trainSplit.equals("train") ? data.load("validation") : null;
-            int[] sizes = new int[layers.size() + 1];
-            sizes[0] = train.dim();
-            for (int l = 0; l < layers.size(); l++) sizes[l + 1] = layers.get(l);
-            LearningRateSchedule schedule = LearningRateSchedule.constant(lr, run.epochs);
-            Map<String, Object> hyper = HelmholtzTrainingTask.hyperParameters(alg, samples, q, batch, schedule, binarization);
+            HelmholtzTrainingTask.Config config = (alg == WakeSleep.Algorithm.WS ? HelmholtzTrainingTask.Config.defaults().withWakeSleep()
+                    : HelmholtzTrainingTask.Config.defaults().withReweighted(samples, q)).withSchedule(LearningRateSchedule.constant(lr, run.epochs));
+            TrainingData trainingData = new TrainingData(train, heldOut, batch, binarization, run.provenance(data, train, spec));
+            HelmholtzFamily family = HelmholtzFamily.of(layers.stream().mapToInt(Integer::intValue).toArray(), config, trainingData);
+            int[] sizes = family.sizes();
             PrintWriter err = spec.commandLine().getErr();
             PrintWriter stdout = spec.commandLine().getOut();
-
-            Map<String, Object> provenance = run.provenance(data, train, spec);
-            provenance.put("binarization", binarization.toString());
-            WakeSleep.QUpdate qMode = q;
             TrainingSession session = run.session(err);
-            HelmholtzTrainingTask task = session.open(new TrainingSession.Family<HelmholtzTrainingTask>() {
-                @Override public String kind() { return HelmholtzMachine.KIND; }
-
-                @Override public Map<String, Object> hyperParameters() { return hyper; }
-
-                @Override public List<String> uncompared() { return List.of("adam_steps", "schedule"); }   // --epochs may grow
-
-                @Override public HelmholtzTrainingTask start(RandomStream root) {
-                    HelmholtzMachine model = HelmholtzMachine.initialize(sizes, root.split(2), VariationalAutoencoder.columnMeans(train.features()));
-                    return task(model, new Adam(model.parameters(), 0.9, 0.999, 1e-8), root.split(0), root.split(1));
-                }
-
-                @Override public void requireFits(ModelFile checkpoint) {
-                    HelmholtzMachine model = HelmholtzFiles.read(checkpoint).model();
-                    if (!java.util.Arrays.equals(model.sizes(), sizes)) {
-                        throw new InputException(run.resume + " has layers " + java.util.Arrays.toString(model.sizes()) + ", this command gives "
-                                + java.util.Arrays.toString(sizes) + ": resume with the options of the original run");
-                    }
-                }
-
-                @Override public HelmholtzTrainingTask resume(ModelFile checkpoint) {
-                    HelmholtzMachine model = HelmholtzFiles.read(checkpoint).model();
-                    Adam adam = new Adam(model.parameters(), 0.9, 0.999, 1e-8);
-                    TrainingState.restoreOptimizer(checkpoint, adam, "adam_steps");
-                    return task(model, adam, TrainingState.randomStream(checkpoint, "train.random"),
-                            TrainingState.randomStream(checkpoint, "train.data_random"));
-                }
-
-                private HelmholtzTrainingTask task(HelmholtzMachine model, Adam adam, RandomStream random, RandomStream dataRandom) {
-                    return new HelmholtzTrainingTask(model, alg, samples, qMode, batch, train, heldOut, binarization, adam,
-                            schedule, random, dataRandom, provenance);
-                }
-            });
+            HelmholtzTrainingTask task = session.open(family);
             HelmholtzMachine model = task.model();
             err.printf(Locale.ROOT, "training a %s Helmholtz machine by %s (k = %d, q-update %s) on %s (%d examples, batch %d, lr %s, %d epochs), %s%n",
                     java.util.Arrays.toString(sizes), alg, samples, q.name().toLowerCase(Locale.ROOT), data.describe(), train.size(), batch, lr,

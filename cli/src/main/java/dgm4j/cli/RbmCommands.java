@@ -9,37 +9,34 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
 import dgm4j.InputException;
 import dgm4j.ais.AisEstimate;
 import dgm4j.ais.AisEvaluation;
-import dgm4j.eval.AisReport;
-import dgm4j.eval.Evaluation;
-import dgm4j.eval.LikelihoodReport;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
-import dgm4j.io.ModelFile;
-import dgm4j.io.ModelFiles;
+import dgm4j.data.Standardization;
+import dgm4j.dbm.Dbm;
+import dgm4j.dbm.DbmFiles;
+import dgm4j.dbm.DbmSampler;
+import dgm4j.eval.Evaluation;
+import dgm4j.eval.LikelihoodReport;
 import dgm4j.io.AtomicFiles;
 import dgm4j.io.Json;
+import dgm4j.io.ModelFile;
+import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
-import dgm4j.data.Standardization;
-import dgm4j.rbm.BernoulliRbm;
-import dgm4j.rbm.GaussianRbm;
-import dgm4j.rbm.ReplicatedSoftmaxRbm;
 import dgm4j.rbm.Rbm;
 import dgm4j.rbm.RbmFiles;
 import dgm4j.rbm.RbmSampler;
 import dgm4j.viz.ImageGrid;
-import dgm4j.dbm.Dbm;
-import dgm4j.dbm.DbmFiles;
-import dgm4j.dbm.DbmSampler;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** RBM commands: sample, filters, complete, and AIS evaluation. */
 final class RbmCommands {
@@ -50,11 +47,6 @@ final class RbmCommands {
         /** Model-space values (e.g. samples of a Gaussian RBM) back in data units, for pictures. */
         Matrix toData(Matrix x) {
             return standardization == null ? x : standardization.invert(x);
-        }
-
-        /** Data in the model's space (standardised for a Gaussian RBM). */
-        Matrix toModel(Matrix x) {
-            return standardization == null ? x : standardization.apply(x);
         }
     }
 
@@ -73,7 +65,7 @@ final class RbmCommands {
 
     /** Pictures are for models of images; a word-count model's units are read as topics. */
     static void requireImages(Rbm rbm, Path model) {
-        if (rbm instanceof ReplicatedSoftmaxRbm) {
+        if (rbm.countsWords()) {
             throw new InputException(model + " models word counts, not images: look at its hidden units with 'dgm topics'");
         }
     }
@@ -210,16 +202,12 @@ final class RbmCommands {
             ModelFile file = ModelFiles.read(model, Rbm.KIND, Dbm.KIND);
             Dbm dbm = DbmCommands.isDbm(file) ? DbmFiles.read(file) : null;
             Rbm rbm = dbm != null ? null : RbmFiles.read(file);
-            if (rbm != null && !(rbm instanceof BernoulliRbm)) {
-                throw new InputException("pattern completion is implemented for binary RBMs and DBMs; " + model + " has " + rbm.visibleType() + " visible units");
-            }
             int visible = dbm != null ? dbm.visibleUnits() : rbm.visibleUnits();
             int[] t = tile(visible, RbmFiles.imageShape(file));
             Dataset test = data.load(data.hasSplits() ? "test" : "train");
             int n = Math.min(count, test.size());
             if (n < 1) throw new InputException("--count must be positive");
             Matrix x = Binarization.fixed(seed).apply(test.subset(0, n)).features();
-            if (dbm != null) dbm.requireVisible(x); else rbm.requireVisible(x);
             Matrix observed = Matrix.zeros(n, visible);
             for (int r = 0; r < n; r++) {
                 for (int i = 0; i < t[0]; i++) {
@@ -328,9 +316,8 @@ final class RbmCommands {
                 features = DbmSampler.meanFieldFeatures(dbm, x, layer, meanFieldIterations, 1e-6);
             } else {
                 if (layer != 0) throw new InputException("--layer applies to DBMs; " + model + " holds an RBM");
-                Loaded loaded = loadModel(model);
-                Rbm rbm = loaded.rbm();
-                Matrix x = rbm instanceof GaussianRbm ? loaded.toModel(d.features()) : Binarization.parse(binarize).apply(d).features();
+                Rbm rbm = RbmFiles.read(file);
+                Matrix x = RbmFiles.modelRows(file, rbm, d, Binarization.parse(binarize));
                 if (x.cols() != rbm.visibleUnits()) {
                     throw new InputException("data have " + x.cols() + " columns but the RBM has " + rbm.visibleUnits() + " visible units");
                 }
@@ -473,7 +460,7 @@ final class RbmCommands {
             report.details().forEach(out::println);
             out.println(report.summary());
             report.notes().forEach(out::println);
-            if (trace != null && report instanceof AisReport a) writeAisTrace(trace, out, a.estimates().toArray(new AisEstimate[0]));
+            if (trace != null) writeAisTrace(trace, out, report.annealings().toArray(new AisEstimate[0]));
             if (json != null) {
                 Map<String, Object> j = new LinkedHashMap<>();
                 j.put("model", model.toString());

@@ -7,6 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.ObjIntConsumer;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import dgm4j.InputException;
 import dgm4j.Version;
@@ -14,25 +22,15 @@ import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.eval.AisMonitor;
 import dgm4j.io.ModelFile;
+import dgm4j.io.ModelFiles;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
-import dgm4j.math.Matrix;
-import dgm4j.data.Standardization;
-import dgm4j.rbm.BernoulliRbm;
-import dgm4j.rbm.GaussianRbm;
-import dgm4j.rbm.ReplicatedSoftmaxRbm;
-import dgm4j.rbm.Rbm;
-import dgm4j.rbm.RbmFiles;
+import dgm4j.rbm.RbmFamily;
 import dgm4j.rbm.RbmTrainer;
 import dgm4j.rbm.RbmTrainingTask;
+import dgm4j.train.TrainingData;
+import dgm4j.train.TrainingRun;
 import dgm4j.train.TrainingSession;
-import dgm4j.train.TrainingState;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code dgm train MODEL}: train a model on real data, with checkpoints and resume. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model.",
@@ -84,7 +82,7 @@ final class TrainCommand implements Runnable {
             }
         }
 
-        void validate() {
+        void validate(CommandSpec spec) {
             if (epochs < 1) throw new InputException("--epochs must be at least 1, got " + epochs);
             everyEpochs();
             everyMinutes();
@@ -104,6 +102,7 @@ final class TrainCommand implements Runnable {
                     throw new InputException("--log " + log + " exists: continue a run with --resume, or replace it with --force");
                 }
             }
+            resumedSeed(spec);
         }
 
         /** What every saved model records of how it was made: data, seed, threads, backend, version, command line. */
@@ -121,12 +120,24 @@ final class TrainCommand implements Runnable {
 
         /** A training session with these options: resume, checkpoints, CSV log, progress and monitors on {@code err}. */
         TrainingSession session(PrintWriter err) {
-            return new TrainingSession(epochs, seed)
-                    .resumeFrom(resume)
-                    .checkpoint(out, everyEpochs(), everyMinutes())
-                    .csvLog(log)
-                    .progress(new ProgressBar(err))
-                    .log(err::println);
+            TrainingRun training = new TrainingRun(epochs).checkpoint(out, everyEpochs(), everyMinutes()).csvLog(log)
+                    .progress(new ProgressBar(err)).log(err::println);
+            return new TrainingSession(training, seed).resumeFrom(resume);
+        }
+
+        /** Prints the AIS monitor's points that are not determined. */
+        ObjIntConsumer<AisMonitor.Point> aisNote(double betas, PrintWriter err) {
+            return (p, epoch) -> {
+                if (!p.determined()) err.println("epoch " + (epoch + 1) + " AIS monitor (--ais-betas " + betas + "): " + p.summary());
+            };
+        }
+
+        /** A resumed run without --seed keeps the seed its checkpoint records (for monitors, pictures and provenance). */
+        private void resumedSeed(CommandSpec spec) {
+            if (resume == null || spec.commandLine().getParseResult().hasMatchedOption("--seed")) return;
+            Object p = ModelFiles.readAnyKind(resume).metadataJson(ModelFile.PROVENANCE_KEY).orElse(null);
+            Object saved = p instanceof Map<?, ?> m ? m.get("seed") : null;
+            if (saved instanceof Number n) seed = n.longValue();
         }
     }
 
@@ -176,7 +187,7 @@ final class TrainCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            run.validate();
+            run.validate(spec);
             if (aisEvery < 0) throw new InputException("--ais-every must be non-negative, got " + aisEvery);
             numeric.apply();
             if (hidden < 1) throw new InputException("--hidden must be at least 1, got " + hidden);
@@ -195,92 +206,30 @@ final class TrainCommand implements Runnable {
 
             Dataset train = data.load("train");
             Dataset validation = data.hasValidation() ? data.load("validation") : null;
-            Standardization standardization = null;
-            if (softmax) {
-                new ReplicatedSoftmaxRbm(Matrix.zeros(train.dim(), 1), Matrix.zeros(1, train.dim()), Matrix.zeros(1, 1))
-                        .requireVisible(train.features());   // counts: non-negative integers, no empty document
-            } else if (gaussian) {
-                standardization = Standardization.fit(train, minStd);   // deterministic: a resumed run refits the same
-                train = standardization.apply(train);
-                if (validation != null) validation = standardization.apply(validation);
-            } else {
-                Binarization.requireUnitRange(train.features(), train.name());
+            boolean persistent = algorithm != null && algorithm.pcd != null;
+            int k = algorithm == null ? 1 : persistent ? algorithm.pcd : algorithm.cd;
+            if (stepsFinal != null && stepsFinal < k) {
+                throw new InputException("--steps-final must be at least the first epoch's " + k + " Gibbs steps, got " + stepsFinal);
             }
+            RbmTrainer.Config config = RbmTrainer.Config.defaults().withLearningRate(lr)
+                    .withFinalLearningRate(lrFinal == null ? Float.NaN : lrFinal).withEpochs(run.epochs)
+                    .withMomentum(momentum, finalMomentum).withWeightDecay(weightDecay).withPersistent(persistent).withGibbsSteps(k)
+                    .withFinalGibbsSteps(stepsFinal == null ? 0 : stepsFinal).withChains(chains)
+                    .withSparsity(sparsityTarget == null ? Float.NaN : sparsityTarget, sparsityCost).withCentering(centered);
+            TrainingData trainingData = new TrainingData(train, validation, batch, binarization, run.provenance(data, train, spec));
+            // resuming without --hidden takes the checkpoint's
+            int units = run.resume != null && !spec.commandLine().getParseResult().hasMatchedOption("--hidden") ? 0 : hidden;
+            RbmFamily family = softmax ? RbmFamily.softmax(units, config, trainingData)
+                    : gaussian ? RbmFamily.gaussian(units, learnVariance, minStd, config, trainingData)
+                    : RbmFamily.bernoulli(units, config, trainingData);
+            if (data.vocabulary() != null) family = family.withVocabulary(data.vocabulary());
 
-            RbmTrainer.Config config = new RbmTrainer.Config();
-            config.learningRate = lr;
-            config.finalLearningRate = lrFinal == null ? Float.NaN : lrFinal;
-            config.epochs = run.epochs;
-            config.initialMomentum = momentum;
-            config.finalMomentum = finalMomentum;
-            config.weightDecay = weightDecay;
-            config.persistent = algorithm != null && algorithm.pcd != null;
-            config.gibbsSteps = algorithm == null ? 1 : config.persistent ? algorithm.pcd : algorithm.cd;
-            if (stepsFinal != null) {
-                if (stepsFinal < config.gibbsSteps) {
-                    throw new InputException("--steps-final must be at least the first epoch's " + config.gibbsSteps + " Gibbs steps, got " + stepsFinal);
-                }
-                config.finalGibbsSteps = stepsFinal;
-            }
-            config.chains = chains;
-            config.sparsityTarget = sparsityTarget == null ? Float.NaN : sparsityTarget;
-            config.sparsityCost = sparsityCost;
-            config.centered = centered;
-
-            Dataset trainSet = train, validationSet = validation;
-            Standardization std = standardization;
             TrainingSession session = run.session(err);
-            RbmTrainingTask task = session.open(new TrainingSession.Family<RbmTrainingTask>() {
-                @Override public String kind() { return Rbm.KIND; }
-
-                @Override public Map<String, Object> hyperParameters() { return RbmTrainingTask.hyperParameters(config, batch); }
-
-                @Override public RbmTrainingTask start(RandomStream root) {
-                    RandomStream random = root.split(0);
-                    Rbm rbm;
-                    if (softmax) {
-                        rbm = ReplicatedSoftmaxRbm.initialize(trainSet.dim(), hidden, random);
-                        rbm.visibleBias().copyFrom(ReplicatedSoftmaxRbm.unigramBias(trainSet.features()));  // start at the unigram model
-                    } else {
-                        rbm = gaussian ? GaussianRbm.initialize(trainSet.dim(), hidden, learnVariance, random)
-                                : BernoulliRbm.initialize(trainSet.dim(), hidden, random);
-                    }
-                    return task(new RbmTrainer(rbm, config, random), trainSet, validationSet, binarization, std, root.split(1));
-                }
-
-                @Override public void requireFits(ModelFile checkpoint) {
-                    Rbm rbm = RbmFiles.read(checkpoint);
-                    if (!rbm.visibleType().equals(visible)) {
-                        throw new InputException(run.resume + " holds an RBM with " + rbm.visibleType() + " visible units; add --visible " + rbm.visibleType());
-                    }
-                    if (rbm.visibleUnits() != trainSet.dim()) {
-                        throw new InputException(run.resume + " has " + rbm.visibleUnits() + " visible units but the data have " + trainSet.dim() + " columns");
-                    }
-                    if (rbm.hiddenUnits() != hidden && spec.commandLine().getParseResult().hasMatchedOption("--hidden")) {
-                        throw new InputException("--hidden " + hidden + " disagrees with the checkpoint's " + rbm.hiddenUnits() + " hidden units");
-                    }
-                }
-
-                @Override public RbmTrainingTask resume(ModelFile checkpoint) {
-                    if (!spec.commandLine().getParseResult().hasMatchedOption("--seed")) run.seed = savedSeed(checkpoint, run.seed);
-                    RbmTrainer trainer = new RbmTrainer(RbmFiles.read(checkpoint), config, TrainingState.randomStream(checkpoint, "train.random"));
-                    return task(trainer, trainSet, validationSet, binarization, std, RbmTrainingTask.restore(checkpoint, trainer));
-                }
-            });
+            RbmTrainingTask task = session.open(family);
             RbmTrainer trainer = task.trainer();
             if (aisEvery > 0) {
                 if (task.monitorValidation() == null) throw new InputException("--ais-every needs data with a validation split (--data NAME)");
-                if (!(trainer.rbm() instanceof BernoulliRbm) && !(trainer.rbm() instanceof GaussianRbm)) {
-                    throw new InputException("--ais-every is implemented for bernoulli and gaussian visible units");
-                }
-                Matrix monitored = task.monitorValidation();   // binary, or standardised for Gaussian units
-                Matrix trainX = standardization != null ? standardization.apply(train.features())
-                        : Binarization.fixed(run.seed).apply(train).features();
-                task.withMonitor(aisEvery, (rbm, epoch) -> {
-                    AisMonitor.Point p = AisMonitor.rbm(rbm, trainX, monitored, trainer.chains(), aisBetas, new RandomStream(run.seed).split(1000 + epoch));
-                    if (!p.determined()) spec.commandLine().getErr().println("epoch " + (epoch + 1) + " AIS monitor (--ais-betas " + aisBetas + "): " + p.summary());
-                    return p.columns();
-                });
+                AisMonitor.attach(task, aisEvery, aisBetas, run.seed, run.aisNote(aisBetas, err));
             }
             err.printf(Locale.ROOT, "training a %s %d-%d RBM by %s on %s (%d examples, batch %d), %s%n", trainer.rbm().visibleType(), trainer.rbm().visibleUnits(),
                     trainer.rbm().hiddenUnits(), trainer.config().algorithm(), data.describe(), train.size(), batch, Numerics.describe());
@@ -288,30 +237,10 @@ final class TrainCommand implements Runnable {
             session.run();
             out.printf(Locale.ROOT, "saved %s (%.1f s)%n", run.out, (System.nanoTime() - t0) / 1e9);
             if (run.pictures != null && train.height() > 0) {
-                RbmCommands.writePictures(trainer.rbm(), standardization, train.height(), train.width(),
+                RbmCommands.writePictures(trainer.rbm(), family.standardization(), train.height(), train.width(),
                         task.monitorValidation() != null ? task.monitorValidation() : task.monitorTrain(), run.pictures, new RandomStream(run.seed).split(7), out);
             }
             return Main.OK;
-        }
-
-        /** The seed recorded in a checkpoint's provenance (used for monitors and provenance when resuming). */
-        private static long savedSeed(ModelFile checkpoint, long fallback) {
-            Object p = checkpoint.metadataJson(ModelFile.PROVENANCE_KEY).orElse(null);
-            Object seed = p instanceof Map ? ((Map<?, ?>) p).get("seed") : null;
-            return seed instanceof Number ? ((Number) seed).longValue() : fallback;
-        }
-
-        /** The training task of {@code trainer}, with the standardisation and vocabulary its model files keep. */
-        private RbmTrainingTask task(RbmTrainer trainer, Dataset train, Dataset validation, Binarization binarization,
-                                     Standardization standardization, RandomStream dataRandom) {
-            Map<String, Object> provenance = run.provenance(data, train, spec);
-            provenance.put("binarization", binarization.toString());
-            RbmTrainingTask task = new RbmTrainingTask(trainer, train, validation, batch, binarization, dataRandom, provenance);
-            if (standardization != null) {
-                task.withTensor(RbmFiles.DATA_MEAN, standardization.mean()).withTensor(RbmFiles.DATA_STD, standardization.std());
-            }
-            if (data.vocabulary() != null) task.withMetadata(RbmFiles.VOCABULARY, data.vocabulary());
-            return task;
         }
     }
 }

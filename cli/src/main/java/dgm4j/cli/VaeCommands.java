@@ -11,6 +11,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
 import dgm4j.InputException;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
@@ -23,22 +30,16 @@ import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
-import dgm4j.optim.Adam;
 import dgm4j.optim.LearningRateSchedule;
+import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingSession;
-import dgm4j.train.TrainingState;
 import dgm4j.vae.StochasticLayer;
 import dgm4j.vae.VaeEstimator;
+import dgm4j.vae.VaeFamily;
 import dgm4j.vae.VaeFiles;
 import dgm4j.vae.VaeTrainingTask;
 import dgm4j.vae.VariationalAutoencoder;
 import dgm4j.viz.ImageGrid;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code dgm train vae|iwae}, {@code dgm eval nll} and the pictures of a VAE / IWAE. */
 final class VaeCommands {
@@ -88,7 +89,7 @@ final class VaeCommands {
                 throw new InputException("--epochs " + run.epochs + " is longer than the schedule " + schedule + " (" + lr.epochs() + " epochs)");
             }
             if (!epochsGiven) run.epochs = lr.epochs();
-            run.validate();
+            run.validate(spec);
             numeric.apply();
             if (k() < 1) throw new InputException("--k must be at least 1, got " + k());
             if (batch < 1) throw new InputException("--batch must be at least 1, got " + batch);
@@ -108,44 +109,11 @@ final class VaeCommands {
             PrintWriter err = spec.commandLine().getErr();
             PrintWriter stdout = spec.commandLine().getOut();
 
-            Map<String, Object> provenance = run.provenance(data, train, spec);
-            provenance.put("binarization", binarization.toString());
+            VaeTrainingTask.Config config = VaeTrainingTask.Config.defaults().withObjective(objective(), k()).withSchedule(lr)
+                    .withAdam(beta1, beta2, epsilon);
+            TrainingData trainingData = new TrainingData(train, heldOut, batch, binarization, run.provenance(data, train, spec));
             TrainingSession session = run.session(err);
-            VaeTrainingTask task = session.open(new TrainingSession.Family<VaeTrainingTask>() {
-                @Override public String kind() { return VariationalAutoencoder.KIND; }
-
-                @Override public Map<String, Object> hyperParameters() {
-                    return VaeTrainingTask.hyperParameters(objective(), k(), batch, lr, binarization);
-                }
-
-                @Override public List<String> uncompared() { return List.of("adam_steps"); }
-
-                @Override public VaeTrainingTask start(RandomStream root) {
-                    VariationalAutoencoder model = VariationalAutoencoder.paperArchitecture(layers, train.dim(), out, root.split(2),
-                            VariationalAutoencoder.columnMeans(train.features()));
-                    return new VaeTrainingTask(model, objective(), k(), batch, train, heldOut, binarization,
-                            new Adam(model.parameters(), beta1, beta2, epsilon), lr, root.split(0), root.split(1), provenance);
-                }
-
-                @Override public void requireFits(ModelFile checkpoint) {
-                    VariationalAutoencoder model = VaeFiles.read(checkpoint).model();
-                    if (model.dataDim() != train.dim()) {
-                        throw new InputException(run.resume + " models " + model.dataDim() + " columns but the data have " + train.dim());
-                    }
-                    if (model.stochasticLayers() != layers || model.outputKind() != out) {
-                        throw new InputException(run.resume + " has " + model.stochasticLayers() + " stochastic layer(s) and a "
-                                + model.outputKind().name().toLowerCase() + " output: resume with the options of the original run");
-                    }
-                }
-
-                @Override public VaeTrainingTask resume(ModelFile checkpoint) {
-                    VariationalAutoencoder model = VaeFiles.read(checkpoint).model();
-                    Adam adam = new Adam(model.parameters(), beta1, beta2, epsilon);
-                    RandomStream random = VaeTrainingTask.restoreOptimizer(checkpoint, adam);
-                    return new VaeTrainingTask(model, objective(), k(), batch, train, heldOut, binarization, adam, lr, random,
-                            TrainingState.randomStream(checkpoint, "train.data_random"), provenance);
-                }
-            });
+            VaeTrainingTask task = session.open(VaeFamily.paper(layers, out, config, trainingData));
             VariationalAutoencoder model = task.model();
             err.printf(Locale.ROOT, "training a %d-layer %s with k = %d on %s (%d examples, batch %d, schedule %s: %d epochs), %s%n",
                     layers, objective(), k(), data.describe(), train.size(), batch, schedule, run.epochs, Numerics.describe());

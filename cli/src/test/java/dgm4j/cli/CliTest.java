@@ -167,7 +167,7 @@ class CliTest {
     }
 
     /** A tiny Reuters-like corpus in the catalog's layout: two topics of words, in ARFF as Debian's weka ships it. */
-    private static Path tinyReuters(Path dir) throws Exception {
+    static Path tinyReuters(Path dir) throws Exception {
         Path data = dir.resolve("data"), corpus = data.resolve("reuters-grain");
         Files.createDirectories(corpus);
         String[][] topics = {{"wheat", "grain", "corn", "tonnes", "export", "harvest"}, {"oil", "crude", "opec", "barrels", "prices", "energy"}};

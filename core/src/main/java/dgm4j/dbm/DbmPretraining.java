@@ -35,27 +35,60 @@ import dgm4j.rbm.RbmTrainer;
 public final class DbmPretraining {
     private DbmPretraining() {}
 
-    /** Hyper-parameters of every RBM in the stack (the authors' recipe by default). */
-    public static final class Config {
-        public int epochs = 10;
-        public int batchSize = 100;
-        public float learningRate = 0.05f;
-        public float weightDecay = 1e-3f;
-        public float initialMomentum = 0.5f;
-        public float finalMomentum = 0.9f;
-        /** k of the top RBM's CD-k at its last epoch (rising linearly from 1). */
-        public int topGibbsSteps = 10;
-
-        void validate() {
+    /**
+     * Hyper-parameters of every RBM in the stack, immutable: {@link #defaults()} is the authors' recipe; change them
+     * with the {@code withX} methods.
+     *
+     * @param topGibbsSteps k of the top RBM's CD-k at its last epoch (rising linearly from 1)
+     */
+    public record Config(int epochs, int batchSize, float learningRate, float weightDecay, float initialMomentum,
+                         float finalMomentum, int topGibbsSteps) {
+        public Config {
             if (epochs < 1) throw new InputException("pretraining epochs must be at least 1, got " + epochs);
             if (batchSize < 1) throw new InputException("batch size must be positive, got " + batchSize);
             if (topGibbsSteps < 1) throw new InputException("top RBM's Gibbs steps must be at least 1, got " + topGibbsSteps);
+            rbmConfig(learningRate, weightDecay, initialMomentum, finalMomentum, epochs, topGibbsSteps);   // their checks
         }
-    }
 
-    /** k of the top RBM's CD-k in a 0-based epoch: 1 rising to {@code maxK} at the last epoch. */
-    static int topGibbsSteps(int epoch, int epochs, int maxK) {
-        return RbmTrainer.Config.ramp(1, maxK, epoch, epochs);
+        /** 10 epochs, batch 100, lr 0.05, weight decay 1e-3, momentum 0.5 then 0.9 from epoch 5, the top RBM's k 1 to 10. */
+        public static Config defaults() {
+            return new Config(10, 100, 0.05f, 1e-3f, 0.5f, 0.9f, 10);
+        }
+
+        public Config withEpochs(int n) {
+            return new Config(n, batchSize, learningRate, weightDecay, initialMomentum, finalMomentum, topGibbsSteps);
+        }
+
+        public Config withBatchSize(int b) {
+            return new Config(epochs, b, learningRate, weightDecay, initialMomentum, finalMomentum, topGibbsSteps);
+        }
+
+        public Config withLearningRate(float lr) {
+            return new Config(epochs, batchSize, lr, weightDecay, initialMomentum, finalMomentum, topGibbsSteps);
+        }
+
+        public Config withWeightDecay(float decay) {
+            return new Config(epochs, batchSize, learningRate, decay, initialMomentum, finalMomentum, topGibbsSteps);
+        }
+
+        public Config withMomentum(float initial, float last) {
+            return new Config(epochs, batchSize, learningRate, weightDecay, initial, last, topGibbsSteps);
+        }
+
+        public Config withTopGibbsSteps(int k) {
+            return new Config(epochs, batchSize, learningRate, weightDecay, initialMomentum, finalMomentum, k);
+        }
+
+        /** The config of RBM {@code l} of {@code layers}: CD-1, or for the top RBM of a stack, CD-k with k rising. */
+        RbmTrainer.Config rbm(int l, int layers) {
+            RbmTrainer.Config c = rbmConfig(learningRate, weightDecay, initialMomentum, finalMomentum, epochs, topGibbsSteps);
+            return l == layers && l > 1 ? c : c.withFinalGibbsSteps(0);
+        }
+
+        private static RbmTrainer.Config rbmConfig(float lr, float decay, float initial, float last, int epochs, int topK) {
+            return RbmTrainer.Config.defaults().withLearningRate(lr).withWeightDecay(decay).withMomentum(initial, last)
+                    .withEpochs(epochs).withFinalGibbsSteps(topK);
+        }
     }
 
     /**
@@ -64,7 +97,6 @@ public final class DbmPretraining {
      */
     public static Dbm pretrain(Dataset train, int[] hidden, Binarization binarization, Config config,
                                RandomStream random, Consumer<String> log) {
-        config.validate();
         int layers = hidden.length;
         if (layers < 1) throw new InputException("a DBM needs at least one hidden layer");
         List<BernoulliRbm> rbms = new ArrayList<>();
@@ -77,22 +109,16 @@ public final class DbmPretraining {
             // pretraining leaves b_0 near 0, and chains started from sigmoid(b_0) begin in noise far from the data
             logOdds(Elementwise.columnSums(input.features(), 1f / input.size(), 0f, rbm.visibleBias()));
             BernoulliRbm view = rbm.withInputMultipliers(bottom && !top ? 2f : 1f, top && !bottom ? 2f : 1f);
-            RbmTrainer.Config c = new RbmTrainer.Config();
-            c.learningRate = config.learningRate;
-            c.weightDecay = config.weightDecay;
-            c.initialMomentum = config.initialMomentum;
-            c.finalMomentum = config.finalMomentum;
-            c.epochs = config.epochs;
+            RbmTrainer.Config c = config.rbm(l, layers);
             RbmTrainer trainer = new RbmTrainer(view, c, random.split(100 + l));
-            Minibatches batches = new Minibatches(input, config.batchSize, input.size() >= config.batchSize, bottom ? binarization : Binarization.none(),
+            Minibatches batches = new Minibatches(input, config.batchSize(), input.size() >= config.batchSize(), bottom ? binarization : Binarization.none(),
                     random.split(200 + l));
             Matrix monitor = Binarization.fixed(l).apply(input.subset(0, Math.min(1000, input.size()))).features();
-            for (int epoch = 0; epoch < config.epochs; epoch++) {
-                if (top && !bottom) c.gibbsSteps = topGibbsSteps(epoch, config.epochs, config.topGibbsSteps);
+            for (int epoch = 0; epoch < config.epochs(); epoch++) {
                 while (batches.next()) trainer.update(batches.features(), epoch);
                 log.accept(String.format(Locale.ROOT, "pretraining RBM %d (%d-%d, %s%s): epoch %d/%d, reconstruction error %.5f",
-                        l, below, hidden[l - 1], c.algorithm(), bottom && !top ? ", upward input doubled" : top && !bottom
-                                ? ", downward input doubled" : "", epoch + 1, config.epochs, trainer.reconstructionError(monitor)));
+                        l, below, hidden[l - 1], c.algorithm(epoch), bottom && !top ? ", upward input doubled" : top && !bottom
+                                ? ", downward input doubled" : "", epoch + 1, config.epochs(), trainer.reconstructionError(monitor)));
             }
             rbms.add(rbm);
             if (!top) {

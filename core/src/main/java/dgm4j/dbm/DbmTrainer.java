@@ -9,6 +9,7 @@ import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.Sgd;
+import dgm4j.rbm.RbmTrainer;
 
 /**
  * Joint maximum-likelihood learning of a {@link Dbm} by stochastic approximation (Salakhutdinov and Hinton, AISTATS
@@ -22,32 +23,127 @@ import dgm4j.optim.Sgd;
  */
 public final class DbmTrainer {
 
-    /** Hyper-parameters (the authors' MNIST recipe by default). */
-    public static final class Config {
-        public float learningRate = 0.001f;
-        /** The learning rate is divided by this after every update (the authors' 1.000015; 1 = constant). */
-        public double learningRateDecay = 1.000015;
-        /** If positive: lr_t = lr / (1 + t / tau) instead of {@link #learningRateDecay}. */
-        public double learningRateTimeConstant = 0;
-        public float weightDecay = 2e-4f;
-        public float initialMomentum = 0.5f;
-        public float finalMomentum = 0.9f;
-        public int momentumSwitchEpoch = 5;
-        /** M, the persistent chains. */
-        public int chains = 100;
-        /** k, Gibbs sweeps of the chains per update. */
-        public int gibbsSteps = 5;
-        /** Cap on mean-field sweeps per minibatch. */
-        public int meanFieldIterations = 10;
-        /** Mean field stops when a sweep changes the means by less than this (root mean square). */
-        public double meanFieldTolerance = 1e-5;
-        /** Target mean activation of each hidden layer (null or NaN entries: none), e.g. {0.2, 0.1}. */
-        public float[] sparsityTargets;
-        public float sparsityCost = 0.01f;
-        /** K, temperatures of parallel tempering (1 = plain Gibbs sampling). */
-        public int temperatures = 1;
-        /** The hottest replica's inverse temperature. */
-        public double minimumBeta = 0.9;
+    /**
+     * Hyper-parameters, immutable: {@link #defaults()} is the authors' MNIST recipe; change them with the {@code withX}
+     * methods.
+     *
+     * @param learningRateDecay        the learning rate is divided by this after every update (the authors' 1.000015;
+     *                                 1 = constant)
+     * @param learningRateTimeConstant if positive: lr_t = lr / (1 + t / tau) instead of {@code learningRateDecay}
+     * @param chains                   M, the persistent chains
+     * @param gibbsSteps               k, Gibbs sweeps of the chains per update
+     * @param meanFieldIterations      cap on mean-field sweeps per minibatch
+     * @param meanFieldTolerance       mean field stops when a sweep changes the means by less than this (root mean square)
+     * @param sparsityTargets          target mean activation of each hidden layer (null or NaN entries: none), e.g. [0.2, 0.1]
+     * @param temperatures             K, temperatures of parallel tempering (1 = plain Gibbs sampling)
+     * @param minimumBeta              the hottest replica's inverse temperature
+     */
+    public record Config(float learningRate, double learningRateDecay, double learningRateTimeConstant, float weightDecay,
+                         float initialMomentum, float finalMomentum, int momentumSwitchEpoch, int chains, int gibbsSteps,
+                         int meanFieldIterations, double meanFieldTolerance, List<Float> sparsityTargets, float sparsityCost,
+                         int temperatures, double minimumBeta) {
+        public Config {
+            if (!(learningRate > 0) || !Float.isFinite(learningRate)) throw new InputException("learning rate must be positive, got " + learningRate);
+            if (!(learningRateDecay >= 1)) throw new InputException("learning-rate decay must be at least 1, got " + learningRateDecay);
+            if (!(learningRateTimeConstant >= 0)) throw new InputException("learning-rate time constant must be non-negative, got " + learningRateTimeConstant);
+            if (weightDecay < 0) throw new InputException("weight decay must be non-negative, got " + weightDecay);
+            RbmTrainer.requireMomentum(initialMomentum, finalMomentum, momentumSwitchEpoch);
+            if (chains < 1) throw new InputException("need at least one persistent chain, got " + chains);
+            if (gibbsSteps < 1) throw new InputException("Gibbs steps must be at least 1, got " + gibbsSteps);
+            if (meanFieldIterations < 1) throw new InputException("mean-field iterations must be at least 1, got " + meanFieldIterations);
+            if (sparsityTargets != null) {
+                sparsityTargets = List.copyOf(sparsityTargets);
+                for (float t : sparsityTargets) {
+                    if (!Float.isNaN(t) && !(t > 0 && t < 1)) throw new InputException("sparsity targets must lie in (0, 1), got " + t);
+                }
+            }
+            DbmChains.ladder(temperatures, minimumBeta);
+        }
+
+        /**
+         * The authors' recipe: lr 1e-3 divided by 1.000015 after every update, weight decay 2e-4, momentum 0.5 then 0.9
+         * from epoch 5, 100 chains advanced 5 Gibbs sweeps per update, at most 10 mean-field sweeps, no sparsity.
+         */
+        public static Config defaults() {
+            return new Config(0.001f, 1.000015, 0, 2e-4f, 0.5f, 0.9f, 5, 100, 5, 10, 1e-5, null, 0.01f, 1, 0.9);
+        }
+
+        public Config withLearningRate(float lr) {
+            return new Config(lr, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum, finalMomentum,
+                    momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, sparsityTargets,
+                    sparsityCost, temperatures, minimumBeta);
+        }
+
+        /** lr_t = lr / divisor^t (1: constant), unless a time constant is set. */
+        public Config withLearningRateDecay(double divisor) {
+            return new Config(learningRate, divisor, learningRateTimeConstant, weightDecay, initialMomentum, finalMomentum, momentumSwitchEpoch,
+                    chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, sparsityTargets, sparsityCost, temperatures,
+                    minimumBeta);
+        }
+
+        /** lr_t = lr / (1 + t / tau) instead of the decay (0: the decay). */
+        public Config withLearningRateTimeConstant(double tau) {
+            return new Config(learningRate, learningRateDecay, tau, weightDecay, initialMomentum, finalMomentum,
+                    momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, sparsityTargets,
+                    sparsityCost, temperatures, minimumBeta);
+        }
+
+        public Config withWeightDecay(float decay) {
+            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, decay, initialMomentum, finalMomentum,
+                    momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, sparsityTargets,
+                    sparsityCost, temperatures, minimumBeta);
+        }
+
+        /** Momentum before and from {@link #momentumSwitchEpoch}. */
+        public Config withMomentum(float initial, float last) {
+            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initial, last,
+                    momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, sparsityTargets,
+                    sparsityCost, temperatures, minimumBeta);
+        }
+
+        public Config withMomentumSwitchEpoch(int epoch) {
+            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum,
+                    finalMomentum, epoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, sparsityTargets,
+                    sparsityCost, temperatures, minimumBeta);
+        }
+
+        public Config withChains(int m) {
+            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum,
+                    finalMomentum, momentumSwitchEpoch, m, gibbsSteps, meanFieldIterations, meanFieldTolerance,
+                    sparsityTargets, sparsityCost, temperatures, minimumBeta);
+        }
+
+        public Config withGibbsSteps(int k) {
+            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum,
+                    finalMomentum, momentumSwitchEpoch, chains, k, meanFieldIterations, meanFieldTolerance, sparsityTargets,
+                    sparsityCost, temperatures, minimumBeta);
+        }
+
+        /** Cap on mean-field sweeps per minibatch, and the change (root mean square) below which they stop. */
+        public Config withMeanField(int iterations, double tolerance) {
+            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum,
+                    finalMomentum, momentumSwitchEpoch, chains, gibbsSteps, iterations, tolerance, sparsityTargets,
+                    sparsityCost, temperatures, minimumBeta);
+        }
+
+        /** Target mean activation of each hidden layer (null, or NaN entries: none) and the penalty's weight. */
+        public Config withSparsity(float[] targets, float cost) {
+            List<Float> list = null;
+            if (targets != null) {
+                list = new ArrayList<>();
+                for (float t : targets) list.add(t);
+            }
+            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum,
+                    finalMomentum, momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, list,
+                    cost, temperatures, minimumBeta);
+        }
+
+        /** Parallel tempering over {@code k} temperatures (1: plain Gibbs), the hottest at inverse temperature {@code minBeta}. */
+        public Config withTempering(int k, double minBeta) {
+            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum,
+                    finalMomentum, momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance,
+                    sparsityTargets, sparsityCost, k, minBeta);
+        }
 
         /** The momentum of a 0-based epoch. */
         public float momentum(int epoch) { return epoch < momentumSwitchEpoch ? initialMomentum : finalMomentum; }
@@ -58,25 +154,11 @@ public final class DbmTrainer {
             return (float) (learningRate / Math.pow(learningRateDecay, t));
         }
 
-        void validate(int hiddenLayers) {
-            if (!(learningRate > 0) || !Float.isFinite(learningRate)) throw new InputException("learning rate must be positive, got " + learningRate);
-            if (!(learningRateDecay >= 1)) throw new InputException("learning-rate decay must be at least 1, got " + learningRateDecay);
-            if (weightDecay < 0) throw new InputException("weight decay must be non-negative, got " + weightDecay);
-            if (initialMomentum < 0 || initialMomentum >= 1 || finalMomentum < 0 || finalMomentum >= 1) {
-                throw new InputException("momentum must be in [0, 1), got " + initialMomentum + " / " + finalMomentum);
+        /** Refuses sparsity targets that do not give one per hidden layer. */
+        void requireLayers(int hiddenLayers) {
+            if (sparsityTargets != null && sparsityTargets.size() != hiddenLayers) {
+                throw new InputException(sparsityTargets.size() + " sparsity targets for " + hiddenLayers + " hidden layers");
             }
-            if (chains < 1) throw new InputException("need at least one persistent chain, got " + chains);
-            if (gibbsSteps < 1) throw new InputException("Gibbs steps must be at least 1, got " + gibbsSteps);
-            if (meanFieldIterations < 1) throw new InputException("mean-field iterations must be at least 1, got " + meanFieldIterations);
-            if (sparsityTargets != null) {
-                if (sparsityTargets.length != hiddenLayers) {
-                    throw new InputException(sparsityTargets.length + " sparsity targets for " + hiddenLayers + " hidden layers");
-                }
-                for (float t : sparsityTargets) {
-                    if (!Float.isNaN(t) && !(t > 0 && t < 1)) throw new InputException("sparsity targets must lie in (0, 1), got " + t);
-                }
-            }
-            DbmChains.ladder(temperatures, minimumBeta);
         }
     }
 
@@ -93,7 +175,7 @@ public final class DbmTrainer {
     private final List<Matrix> batchMeans = new ArrayList<>();   // work space for the sparsity means
 
     public DbmTrainer(Dbm dbm, Config config, RandomStream random) {
-        config.validate(dbm.hiddenLayers());
+        config.requireLayers(dbm.hiddenLayers());
         this.dbm = dbm;
         this.config = config;
         this.random = random;
@@ -101,12 +183,12 @@ public final class DbmTrainer {
         for (Parameter p : parameters) gradients.add(p.gradient());
         // L2 decay on the weights (the first L parameters), not the biases
         List<Parameter> weights = parameters.subList(0, dbm.hiddenLayers());
-        optimizer = new Sgd(parameters, config.initialMomentum, config.weightDecay, weights::contains, true);
+        optimizer = new Sgd(parameters, config.initialMomentum(), config.weightDecay(), weights::contains, true);
         for (int l = 0; l <= dbm.hiddenLayers(); l++) {
             hiddenMeans.add(Matrix.zeros(1, dbm.units(l)).fill(0.5f));
             batchMeans.add(Matrix.zeros(1, dbm.units(l)));
         }
-        chains = new DbmChains(dbm, config.chains, DbmChains.ladder(config.temperatures, config.minimumBeta));
+        chains = new DbmChains(dbm, config.chains(), DbmChains.ladder(config.temperatures(), config.minimumBeta()));
     }
 
     public Dbm dbm() { return dbm; }
@@ -165,28 +247,29 @@ public final class DbmTrainer {
         if (posterior == null || posterior.rows() != batch) posterior = dbm.newPosterior(batch);
         List<Matrix> mu = posterior.mu;
         // data-dependent statistics: the mean-field posterior
-        meanFieldSweeps += dbm.meanField(v, posterior, config.meanFieldIterations, config.meanFieldTolerance);
+        meanFieldSweeps += dbm.meanField(v, posterior, config.meanFieldIterations(), config.meanFieldTolerance());
         meanFieldCalls++;
         if (!chainsStarted) startChains();
         // data-independent statistics: the persistent chains, k more sweeps
-        chains.advance(config.gibbsSteps, random);
+        chains.advance(config.gibbsSteps(), random);
 
         for (Matrix g : gradients) g.fill(0f);
         dbm.addStatistics(mu, 1f / batch, gradients);
-        dbm.addStatistics(chains.coldStatistics(), -1f / config.chains, gradients);
+        dbm.addStatistics(chains.coldStatistics(), -1f / config.chains(), gradients);
 
-        if (config.sparsityTargets != null) {
+        List<Float> sparsityTargets = config.sparsityTargets();
+        if (sparsityTargets != null) {
             int top = dbm.hiddenLayers();
             for (int l = 1; l <= top; l++) {
-                float target = config.sparsityTargets[l - 1];
+                float target = sparsityTargets.get(l - 1);
                 if (Float.isNaN(target)) continue;
                 // q_l <- 0.9 q_l + 0.1 mean(mu_l);  hidden biases: + cost * (target - q_l)
                 Matrix q = hiddenMeans.get(l), m = batchMeans.get(l);
                 Elementwise.columnSums(mu.get(l), 1f / batch, 0f, m);
                 Elementwise.axpby(0.9f, q, 0.1f, m, q);
                 Matrix gb = gradients.get(top + l);
-                Elementwise.axpby(1f, gb, -config.sparsityCost, q, gb);
-                Elementwise.addScalar(gb, config.sparsityCost * target);
+                Elementwise.axpby(1f, gb, -config.sparsityCost(), q, gb);
+                Elementwise.addScalar(gb, config.sparsityCost() * target);
             }
         }
     }
@@ -195,9 +278,9 @@ public final class DbmTrainer {
     private void startChains() {
         List<Matrix> mu = posterior.mu;
         int batch = posterior.rows();
-        List<Matrix> start = dbm.newLayers(config.chains);
+        List<Matrix> start = dbm.newLayers(config.chains());
         for (int l = 0; l < start.size(); l++) {
-            for (int m = 0; m < config.chains; m++) start.get(l).rows(m, m + 1).copyFrom(mu.get(l).rows(m % batch, m % batch + 1));
+            for (int m = 0; m < config.chains(); m++) start.get(l).rows(m, m + 1).copyFrom(mu.get(l).rows(m % batch, m % batch + 1));
             if (l > 0) random.bernoulli(start.get(l), start.get(l));
         }
         chains.start(start);

@@ -14,6 +14,7 @@ import dgm4j.io.ModelFileException;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
+import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingState;
 import dgm4j.train.TrainingTask;
 
@@ -33,6 +34,7 @@ public final class DbmTrainingTask implements TrainingTask {
     private static final int MONITOR_EXAMPLES = 1000;
 
     private final DbmTrainer trainer;
+    private final TrainingData data;
     private final Minibatches batches;
     private final RandomStream dataRandom;
     private final Matrix monitorTrain;
@@ -45,23 +47,25 @@ public final class DbmTrainingTask implements TrainingTask {
     private java.util.function.BiFunction<Dbm, Integer, Map<String, Double>> extraMonitor;
 
     /**
-     * @param train        training data in [0, 1], made binary by {@code binarization}
-     * @param validation   held-out data for the monitors (may be null)
+     * @param data       training data in [0, 1], made binary as it says; held-out data for the monitors
+     * @param dataRandom the stream that shuffles and (for dynamic binarization) resamples minibatches
      */
-    public DbmTrainingTask(DbmTrainer trainer, Dataset train, Dataset validation, int batchSize, Binarization binarization,
-                           RandomStream dataRandom, Map<String, Object> provenance) {
+    public DbmTrainingTask(DbmTrainer trainer, TrainingData data, RandomStream dataRandom) {
+        Dataset train = data.train(), validation = data.validation();
+        Binarization binarization = data.binarization();
         this.trainer = trainer;
+        this.data = data;
         if (train.dim() != trainer.dbm().visibleUnits()) {
             throw new InputException(train.name() + " has " + train.dim() + " columns but the DBM has " + trainer.dbm().visibleUnits() + " visible units");
         }
         this.dataRandom = dataRandom;
-        this.batches = new Minibatches(train, batchSize, true, binarization, dataRandom);
+        this.batches = new Minibatches(train, data.batchSize(), true, binarization, dataRandom);
         this.monitorTrain = binarization.monitorFeatures(train, MONITOR_EXAMPLES);
         this.monitorValidation = binarization.monitorFeatures(validation, MONITOR_EXAMPLES);
         trainer.dbm().requireVisible(monitorTrain);
         this.imageHeight = train.height();
         this.imageWidth = train.width();
-        this.provenance = provenance;
+        this.provenance = data.recordedProvenance();
     }
 
     @Override
@@ -89,7 +93,7 @@ public final class DbmTrainingTask implements TrainingTask {
     private double[] monitor(Matrix v) {
         Dbm dbm = trainer.dbm();
         Dbm.Posterior q = dbm.newPosterior(v.rows());
-        dbm.meanField(v, q, trainer.config().meanFieldIterations, trainer.config().meanFieldTolerance);
+        dbm.meanField(v, q, trainer.config().meanFieldIterations(), trainer.config().meanFieldTolerance());
         double[] bound = dbm.meanFieldBound(q);
         double mean = 0;
         for (double b : bound) mean += b / bound.length;
@@ -110,7 +114,7 @@ public final class DbmTrainingTask implements TrainingTask {
             m.put("mean_field_validation", v[0]);
             m.put("mean_field_gap", t[0] - v[0]);
         }
-        if (trainer.config().temperatures > 1) {
+        if (trainer.config().temperatures() > 1) {
             m.put("swap_rate", trainer.chains().meanSwapRate());
             lastSwapReport = trainer.chains().swapReport();
             trainer.chains().resetSwapCounts();
@@ -143,6 +147,9 @@ public final class DbmTrainingTask implements TrainingTask {
 
     public DbmTrainer trainer() { return trainer; }
 
+    /** The data trained on. */
+    public TrainingData data() { return data; }
+
     @Override
     public ModelFile snapshot(int epochsDone) {
         Dbm dbm = trainer.dbm();
@@ -167,19 +174,19 @@ public final class DbmTrainingTask implements TrainingTask {
     /** The hyper-parameters recorded in a checkpoint's training state (a resumed run must use the same). */
     public static Map<String, Object> hyperParameters(DbmTrainer.Config c, int batchSize) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("algorithm", "stochastic approximation, " + c.chains + " chains, " + c.gibbsSteps + " Gibbs sweeps"
-                + (c.temperatures > 1 ? ", parallel tempering over " + c.temperatures + " temperatures down to " + c.minimumBeta : ""));
-        m.put("learning_rate", TrainingState.decimal(c.learningRate));
-        m.put("learning_rate_decay", c.learningRateTimeConstant > 0 ? "1/(1+t/" + c.learningRateTimeConstant + ")" : "/" + c.learningRateDecay);
-        m.put("weight_decay", TrainingState.decimal(c.weightDecay));
-        m.put("momentum", List.of(TrainingState.decimal(c.initialMomentum), TrainingState.decimal(c.finalMomentum)));
-        m.put("mean_field_iterations", c.meanFieldIterations);
+        m.put("algorithm", "stochastic approximation, " + c.chains() + " chains, " + c.gibbsSteps() + " Gibbs sweeps"
+                + (c.temperatures() > 1 ? ", parallel tempering over " + c.temperatures() + " temperatures down to " + c.minimumBeta() : ""));
+        m.put("learning_rate", TrainingState.decimal(c.learningRate()));
+        m.put("learning_rate_decay", c.learningRateTimeConstant() > 0 ? "1/(1+t/" + c.learningRateTimeConstant() + ")" : "/" + c.learningRateDecay());
+        m.put("weight_decay", TrainingState.decimal(c.weightDecay()));
+        m.put("momentum", List.of(TrainingState.decimal(c.initialMomentum()), TrainingState.decimal(c.finalMomentum())));
+        m.put("mean_field_iterations", c.meanFieldIterations());
         m.put("batch_size", batchSize);
-        if (c.sparsityTargets != null) {
+        if (c.sparsityTargets() != null) {
             List<Object> targets = new ArrayList<>();
-            for (float t : c.sparsityTargets) targets.add(Float.isNaN(t) ? "none" : TrainingState.decimal(t));
+            for (float t : c.sparsityTargets()) targets.add(Float.isNaN(t) ? "none" : TrainingState.decimal(t));
             m.put("sparsity_targets", targets);
-            m.put("sparsity_cost", TrainingState.decimal(c.sparsityCost));
+            m.put("sparsity_cost", TrainingState.decimal(c.sparsityCost()));
         }
         return m;
     }

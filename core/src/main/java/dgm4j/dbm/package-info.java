@@ -4,7 +4,8 @@
  * pretraining from a stack of RBMs with the DBM corrections ({@link dgm4j.dbm.DbmPretraining}, reusing
  * {@link dgm4j.rbm.RbmTrainer}), joint training by stochastic approximation ({@link dgm4j.dbm.DbmTrainer}) over
  * persistent chains that Gibbs sampling or parallel tempering advances ({@link dgm4j.dbm.DbmChains}), run epoch by
- * epoch with checkpoints through {@link dgm4j.dbm.DbmTrainingTask}; model files ({@link dgm4j.dbm.DbmFiles}); samples
+ * epoch with checkpoints through {@link dgm4j.dbm.DbmTrainingTask}, new or resumed in a
+ * {@link dgm4j.train.TrainingSession} ({@link dgm4j.dbm.DbmFamily}); model files ({@link dgm4j.dbm.DbmFiles}); samples
  * and pattern completion ({@link dgm4j.dbm.DbmSampler}); discriminative fine-tuning of the network the DBM
  * initialises, with q(h2) as extra input ({@link dgm4j.dbm.DbmFineTuning}, trained as a
  * {@link dgm4j.classify.SigmoidClassifier}). Its partition function and likelihood bound are in

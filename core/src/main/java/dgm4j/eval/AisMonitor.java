@@ -3,14 +3,18 @@ package dgm4j.eval;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ObjIntConsumer;
 
+import dgm4j.InputException;
 import dgm4j.Progress;
 import dgm4j.ais.AisEvaluation;
 import dgm4j.ais.AisVerdict;
 import dgm4j.dbm.Dbm;
+import dgm4j.dbm.DbmTrainingTask;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.rbm.Rbm;
+import dgm4j.rbm.RbmTrainingTask;
 
 /**
  * The validation log-likelihood during training (`--ais-every`), measured the way {@code dgm eval ais} measures it
@@ -47,6 +51,39 @@ public final class AisMonitor {
         AisEvaluation.Result r = AisEvaluation.dbm(dbm, trainBits, monitored, chains, meanFieldIterations, settings(scale), random,
                 Progress.NONE, null);
         return point(r, "ais_validation_lower_bound");
+    }
+
+    /**
+     * Adds {@link #rbm} points to a binary or Gaussian RBM task's epoch-end monitors, after the first epoch and every
+     * {@code every} epochs ({@code dgm train rbm --ais-every}): the task's held-out rows scored, the base fitted to its
+     * training rows (binarized once with {@code seed}) and to the trainer's chains, epoch e's randomness from
+     * {@code seed}. {@code onPoint} sees each point and its 0-based epoch.
+     */
+    public static RbmTrainingTask attach(RbmTrainingTask task, int every, double scale, long seed, ObjIntConsumer<Point> onPoint) {
+        if (task.trainer().rbm().countsWords()) {
+            throw new InputException("the AIS monitor is implemented for bernoulli and gaussian visible units, not softmax");
+        }
+        Matrix train = task.data().fixedTrainRows(seed), monitored = requireHeldOut(task.monitorValidation());
+        return task.withMonitor(every, (model, epoch) -> report(rbm(model, train, monitored, task.trainer().chains(), scale,
+                new RandomStream(seed).split(1000 + epoch)), epoch, onPoint));
+    }
+
+    /** {@link #attach(RbmTrainingTask, int, double, long, ObjIntConsumer)} for a DBM task: {@link #dbm} points. */
+    public static DbmTrainingTask attach(DbmTrainingTask task, int every, double scale, long seed, ObjIntConsumer<Point> onPoint) {
+        Matrix train = task.data().fixedTrainRows(seed), monitored = requireHeldOut(task.monitorValidation());
+        int meanField = task.trainer().config().meanFieldIterations();
+        return task.withMonitor(every, (model, epoch) -> report(dbm(model, train, monitored, task.trainer().chains().cold(), meanField,
+                scale, new RandomStream(seed).split(1000 + epoch)), epoch, onPoint));
+    }
+
+    private static Matrix requireHeldOut(Matrix monitored) {
+        if (monitored == null) throw new InputException("the AIS monitor needs held-out data to score");
+        return monitored;
+    }
+
+    private static Map<String, Double> report(Point p, int epoch, ObjIntConsumer<Point> onPoint) {
+        onPoint.accept(p, epoch);
+        return p.columns();
     }
 
     private static Point point(AisEvaluation.Result r, String likelihoodColumn) {

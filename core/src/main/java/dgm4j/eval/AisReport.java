@@ -31,6 +31,8 @@ public record AisReport(AisEvaluation.Result result, String model, double logJac
         return e;
     }
 
+    @Override public List<AisEstimate> annealings() { return estimates(); }
+
     @Override public boolean determined() { return verdict().determined(); }
 
     @Override public double averageLogProbability() { return result.averageLogProbability(); }

@@ -92,17 +92,9 @@ public final class Evaluation {
         if (!Rbm.KIND.equals(file.kind())) throw new InputException(file.source() + " holds a " + file.kind() + " model: AIS measures RBMs and DBMs");
         Rbm rbm = RbmFiles.read(file);
         if (rbm instanceof ReplicatedSoftmaxRbm rs) return text(rs, train, scored, o, random, progress);
-        Matrix trainX, x;
-        double logJacobian = 0;
-        if (rbm instanceof GaussianRbm) {
-            Standardization s = RbmFiles.standardization(file, rbm.visibleUnits());
-            trainX = s == null ? train.features() : s.apply(train.features());
-            x = s == null ? scored.features() : s.apply(scored.features());
-            if (s != null) logJacobian = AisEvaluation.logJacobian(s.std());
-        } else {
-            trainX = o.binarization().apply(train).features();
-            x = o.binarization().apply(scored).features();
-        }
+        Matrix trainX = RbmFiles.modelRows(file, rbm, train, o.binarization()), x = RbmFiles.modelRows(file, rbm, scored, o.binarization());
+        Standardization s = rbm instanceof GaussianRbm ? RbmFiles.standardization(file, rbm.visibleUnits()) : null;
+        double logJacobian = s == null ? 0 : AisEvaluation.logJacobian(s.std());   // the density in the data's own units
         AisEvaluation.Result r = AisEvaluation.rbm(rbm, trainX, x, RbmFiles.persistentChains(file, rbm), o.ais(), random, progress, onRound);
         Double exactLogZ = !o.exact() ? null : rbm instanceof GaussianRbm g ? ExactPartition.logZ(g) : ExactPartition.logZ((BernoulliRbm) rbm);
         return new AisReport(r, null, logJacobian, exactLogZ, null, seconds(t0));
@@ -132,7 +124,7 @@ public final class Evaluation {
 
     /** True for the models {@link #undirected} measures by one AIS per direction (not replicated softmax). */
     public static boolean hasAnnealingPath(ModelFile file) {
-        return Dbm.KIND.equals(file.kind()) || (Rbm.KIND.equals(file.kind()) && !(RbmFiles.read(file) instanceof ReplicatedSoftmaxRbm));
+        return Dbm.KIND.equals(file.kind()) || (Rbm.KIND.equals(file.kind()) && !RbmFiles.read(file).countsWords());
     }
 
     /**

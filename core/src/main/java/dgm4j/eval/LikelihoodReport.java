@@ -3,6 +3,8 @@ package dgm4j.eval;
 import java.util.List;
 import java.util.Map;
 
+import dgm4j.ais.AisEstimate;
+
 /** What {@link Evaluation#of} measured: one line to act on, the lines behind it, and the same as JSON. */
 public interface LikelihoodReport {
     /** True when the tool stands behind a single figure (e.g. forward and reverse AIS agree). */
@@ -19,6 +21,9 @@ public interface LikelihoodReport {
 
     /** Lines printed after the summary (e.g. the comparison with an exact answer). */
     default List<String> notes() { return List.of(); }
+
+    /** The AIS estimates behind the figure, for their annealing paths (none for other estimators). */
+    default List<AisEstimate> annealings() { return List.of(); }
 
     /** Everything above, for scripts. */
     Map<String, Object> toJson();

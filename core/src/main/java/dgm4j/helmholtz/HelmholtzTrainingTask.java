@@ -3,7 +3,9 @@ package dgm4j.helmholtz;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
+import dgm4j.InputException;
 import dgm4j.autodiff.Parameter;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
@@ -13,6 +15,7 @@ import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.Adam;
 import dgm4j.optim.LearningRateSchedule;
+import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingState;
 import dgm4j.train.TrainingTask;
 
@@ -32,13 +35,59 @@ public final class HelmholtzTrainingTask implements TrainingTask {
     public static final int MONITOR_EXAMPLES = 500;
     public static final int MONITOR_K = 50;
 
+    /**
+     * Hyper-parameters, immutable: {@link #defaults()} and the {@code withX} methods.
+     *
+     * @param algorithm WS (one sample, the sleep q-update) or RWS (k samples)
+     * @param k         RWS: samples per example (WS: 1)
+     * @param qUpdate   RWS: which q-updates (WS: SLEEP)
+     * @param schedule  Adam's learning rate per epoch
+     * @param beta1     Adam's beta_1, beta_2 and epsilon (Kingma and Ba 2015)
+     */
+    public record Config(WakeSleep.Algorithm algorithm, int k, WakeSleep.QUpdate qUpdate, LearningRateSchedule schedule,
+                         double beta1, double beta2, double epsilon) {
+        public Config {
+            Objects.requireNonNull(algorithm, "algorithm");
+            Objects.requireNonNull(qUpdate, "qUpdate");
+            Objects.requireNonNull(schedule, "schedule");
+            if (k < 1) throw new InputException("the number of samples k must be at least 1, got " + k);
+            if (algorithm == WakeSleep.Algorithm.WS && (k != 1 || qUpdate != WakeSleep.QUpdate.SLEEP)) {
+                throw new InputException("wake-sleep uses one sample and the sleep q-update; k and the q-update apply to RWS");
+            }
+            Adam.requireSettings(beta1, beta2, epsilon);
+        }
+
+        /** The RWS paper's: RWS with k = 5 and both q-updates, Adam(0.9, 0.999, 1e-8) at a constant 1e-3. */
+        public static Config defaults() {
+            return new Config(WakeSleep.Algorithm.RWS, 5, WakeSleep.QUpdate.BOTH, LearningRateSchedule.constant(1e-3, 1), 0.9, 0.999, 1e-8);
+        }
+
+        /** RWS with {@code samples} samples per example and the given q-updates. */
+        public Config withReweighted(int samples, WakeSleep.QUpdate q) {
+            return new Config(WakeSleep.Algorithm.RWS, samples, q, schedule, beta1, beta2, epsilon);
+        }
+
+        /** Plain wake-sleep (k = 1, the sleep q-update). */
+        public Config withWakeSleep() {
+            return new Config(WakeSleep.Algorithm.WS, 1, WakeSleep.QUpdate.SLEEP, schedule, beta1, beta2, epsilon);
+        }
+
+        /** Adam's learning rate per epoch (a constant schedule's length is only recorded, not compared on resume). */
+        public Config withSchedule(LearningRateSchedule s) {
+            return new Config(algorithm, k, qUpdate, s, beta1, beta2, epsilon);
+        }
+
+        public Config withAdam(double b1, double b2, double eps) {
+            return new Config(algorithm, k, qUpdate, schedule, b1, b2, eps);
+        }
+    }
+
     private final HelmholtzMachine model;
-    private final WakeSleep.Algorithm algorithm;
+    private final Config config;
     private final WakeSleep trainer;
     private final Minibatches batches;
     private final Binarization binarization;
     private final Adam adam;
-    private final LearningRateSchedule schedule;
     private final RandomStream random, dataRandom;
     private final Matrix monitorValidation;
     private final int imageHeight, imageWidth;
@@ -46,25 +95,26 @@ public final class HelmholtzTrainingTask implements TrainingTask {
     private final List<Matrix> values;
 
     /**
-     * @param train      training data: binary, or in [0, 1] and binarized per minibatch by {@code binarization}
-     * @param validation held-out data for the epoch-end monitor (may be null); binarized once with a fixed seed
+     * A task with a fresh Adam ({@link #optimizer()}; a resumed run refills it with {@link #restoreOptimizer}).
+     *
+     * @param data       training data: binary, or in [0, 1] and binarized per minibatch; held-out data for the
+     *                   epoch-end monitor are binarized once with a fixed seed
      * @param random     the sampling stream (q and p samples)
      * @param dataRandom the stream that shuffles and (for dynamic binarization) resamples minibatches
      */
-    public HelmholtzTrainingTask(HelmholtzMachine model, WakeSleep.Algorithm algorithm, int k, WakeSleep.QUpdate qUpdate,
-                                 int batchSize, Dataset train, Dataset validation, Binarization binarization, Adam adam,
-                                 LearningRateSchedule schedule, RandomStream random, RandomStream dataRandom,
-                                 Map<String, Object> provenance) {
-        TrainingState.requireSamplesAndBatch(k, batchSize, train);
+    public HelmholtzTrainingTask(HelmholtzMachine model, Config config, TrainingData data, RandomStream random,
+                                 RandomStream dataRandom) {
+        Dataset train = data.train(), validation = data.validation();
+        int batchSize = data.batchSize();
+        this.binarization = data.binarization();
+        TrainingState.requireSamplesAndBatch(config.k(), batchSize, train);
         model.requireWidth(train.features());
         if (binarization.kind() == Binarization.Kind.NONE) Binarization.requireBinary(train.features(), "Helmholtz machine");
         else Binarization.requireUnitRange(train.features(), train.name());
         this.model = model;
-        this.algorithm = algorithm;
-        this.trainer = WakeSleep.of(algorithm, model, k, batchSize, qUpdate);
-        this.binarization = binarization;
-        this.adam = adam;
-        this.schedule = schedule;
+        this.config = config;
+        this.trainer = WakeSleep.of(config.algorithm(), model, config.k(), batchSize, config.qUpdate());
+        this.adam = new Adam(model.parameters(), config.beta1(), config.beta2(), config.epsilon());
         this.random = random;
         this.dataRandom = dataRandom;
         this.batches = new Minibatches(train, batchSize, true, binarization, dataRandom);
@@ -75,7 +125,7 @@ public final class HelmholtzTrainingTask implements TrainingTask {
         }
         this.imageHeight = train.height();
         this.imageWidth = train.width();
-        this.provenance = provenance;
+        this.provenance = data.recordedProvenance();
         this.values = model.parameters().stream().map(Parameter::value).toList();
     }
 
@@ -85,7 +135,7 @@ public final class HelmholtzTrainingTask implements TrainingTask {
     @Override
     public double step(int epoch, int step) {
         if (!batches.next()) throw new IllegalStateException("minibatches ran out before step " + step);
-        double bound = trainer.update(batches.features(), random, adam, schedule.rate(epoch));
+        double bound = trainer.update(batches.features(), random, adam, config.schedule().rate(epoch));
         if (step == stepsPerEpoch() - 1 && batches.next()) throw new IllegalStateException("more minibatches than steps in the epoch");
         return -bound;
     }
@@ -102,7 +152,7 @@ public final class HelmholtzTrainingTask implements TrainingTask {
     @Override
     public Map<String, Double> endOfEpoch(int epoch) {
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("learning_rate", schedule.rate(epoch));
+        m.put("learning_rate", config.schedule().rate(epoch));
         if (monitorValidation != null) {
             // a separate stream, so that monitoring does not change the training run
             double[] lk = HelmholtzEstimator.logMeanWeights(model, monitorValidation, MONITOR_K, new RandomStream(987654321L + epoch),
@@ -114,25 +164,34 @@ public final class HelmholtzTrainingTask implements TrainingTask {
 
     public HelmholtzMachine model() { return model; }
 
+    public Config config() { return config; }
+
+    public Adam optimizer() { return adam; }
+
+    /** Refills the task's Adam from a checkpoint written by {@link #snapshot}; returns this task. */
+    public HelmholtzTrainingTask restoreOptimizer(ModelFile checkpoint) {
+        TrainingState.restoreOptimizer(checkpoint, adam, "adam_steps");
+        return this;
+    }
+
     @Override
     public ModelFile snapshot(int epochsDone) {
-        return TrainingState.checkpoint(HelmholtzFiles.builder(model, algorithm, trainer.k(), trainer.qUpdate(), imageHeight, imageWidth), adam, random, dataRandom, epochsDone,
-                hyperParameters(algorithm, trainer.k(), trainer.qUpdate(), batches.batchSize(), schedule, binarization), provenance);
+        return TrainingState.checkpoint(HelmholtzFiles.builder(model, config.algorithm(), config.k(), config.qUpdate(), imageHeight, imageWidth),
+                adam, random, dataRandom, epochsDone, hyperParameters(config, batches.batchSize(), binarization), provenance);
     }
 
     /**
      * The hyper-parameters a checkpoint records (a resumed run must give the same; a constant schedule's length,
      * part of "schedule", may change: compare without it, the first epoch's "learning_rate" is recorded apart).
      */
-    public static Map<String, Object> hyperParameters(WakeSleep.Algorithm algorithm, int k, WakeSleep.QUpdate qUpdate, int batchSize,
-                                                      LearningRateSchedule schedule, Binarization binarization) {
+    public static Map<String, Object> hyperParameters(Config config, int batchSize, Binarization binarization) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("algorithm", algorithm.name().toLowerCase(java.util.Locale.ROOT));
-        m.put("k", k);
-        m.put("q_update", qUpdate.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("algorithm", config.algorithm().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("k", config.k());
+        m.put("q_update", config.qUpdate().name().toLowerCase(java.util.Locale.ROOT));
         m.put("batch_size", batchSize);
-        m.put("learning_rate", schedule.rate(0));
-        m.put("schedule", schedule.describe());
+        m.put("learning_rate", config.schedule().rate(0));
+        m.put("schedule", config.schedule().describe());
         m.put("binarization", binarization.toString());
         return m;
     }

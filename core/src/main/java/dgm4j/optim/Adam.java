@@ -2,6 +2,7 @@ package dgm4j.optim;
 
 import java.util.List;
 
+import dgm4j.InputException;
 import dgm4j.autodiff.Parameter;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
@@ -17,10 +18,7 @@ public final class Adam extends AbstractOptimizer {
 
     public Adam(List<Parameter> parameters, double beta1, double beta2, double epsilon) {
         super(parameters);
-        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException("Adam betas must be in [0, 1), got " + beta1 + ", " + beta2);
-        }
-        if (!(epsilon > 0)) throw new IllegalArgumentException("Adam epsilon must be positive, got " + epsilon);
+        requireSettings(beta1, beta2, epsilon);
         this.beta1 = (float) beta1;
         this.beta2 = (float) beta2;
         this.epsilon = (float) epsilon;
@@ -30,6 +28,14 @@ public final class Adam extends AbstractOptimizer {
             m[i] = stateBuffer("adam.m", i);
             v[i] = stateBuffer("adam.v", i);
         }
+    }
+
+    /** Refuses betas outside [0, 1) or a non-positive epsilon. */
+    public static void requireSettings(double beta1, double beta2, double epsilon) {
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+            throw new InputException("Adam betas must be in [0, 1), got " + beta1 + ", " + beta2);
+        }
+        if (!(epsilon > 0)) throw new InputException("Adam epsilon must be positive, got " + epsilon);
     }
 
     @Override

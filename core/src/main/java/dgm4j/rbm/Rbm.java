@@ -26,6 +26,9 @@ public interface Rbm {
     /** "bernoulli", "gaussian" or "softmax". */
     String visibleType();
 
+    /** True for word-count models (replicated softmax): the visible units are a vocabulary, not pixels or values. */
+    default boolean countsWords() { return false; }
+
     int visibleUnits();
 
     int hiddenUnits();

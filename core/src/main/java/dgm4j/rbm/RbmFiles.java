@@ -4,6 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dgm4j.data.Binarization;
+import dgm4j.data.Dataset;
+import dgm4j.data.Standardization;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFileException;
 import dgm4j.math.Matrix;
@@ -48,9 +51,19 @@ public final class RbmFiles {
     }
 
     /** The standardisation stored with a model, or null if it has none. */
-    public static dgm4j.data.Standardization standardization(ModelFile file, int visible) {
+    public static Standardization standardization(ModelFile file, int visible) {
         if (!file.hasTensor(DATA_MEAN) || !file.hasTensor(DATA_STD)) return null;
-        return dgm4j.data.Standardization.of(get(file, DATA_MEAN, 1, visible), get(file, DATA_STD, 1, visible));
+        return Standardization.of(get(file, DATA_MEAN, 1, visible), get(file, DATA_STD, 1, visible));
+    }
+
+    /**
+     * Rows of {@code data} as the RBM of {@code file} takes them: standardised as the file records for Gaussian units
+     * (as they are if it records nothing), otherwise binarized by {@code binarization} (none: as they are).
+     */
+    public static Matrix modelRows(ModelFile file, Rbm rbm, Dataset data, Binarization binarization) {
+        if (!(rbm instanceof GaussianRbm)) return binarization.apply(data).features();
+        Standardization s = standardization(file, rbm.visibleUnits());
+        return s == null ? data.features() : s.apply(data.features());
     }
 
     private RbmFiles() {}

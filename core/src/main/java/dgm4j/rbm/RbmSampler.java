@@ -78,6 +78,9 @@ public final class RbmSampler {
      * random and are resampled by {@code steps} Gibbs steps. Returns p(v | h) with the observed pixels put back.
      */
     public static Matrix complete(Rbm rbm, Matrix data, Matrix observed, int steps, RandomStream random) {
+        if (!(rbm instanceof BernoulliRbm)) {
+            throw new InputException("pattern completion is implemented for binary RBMs and DBMs, not " + rbm.visibleType() + " visible units");
+        }
         rbm.requireVisible(data);
         Matrix.requireSameShape(data, observed, "complete");
         int n = data.rows(), d = rbm.visibleUnits();

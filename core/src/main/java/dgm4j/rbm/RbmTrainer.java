@@ -24,47 +24,123 @@ import dgm4j.optim.Sgd;
  */
 public final class RbmTrainer {
 
-    /** Hyper-parameters. */
-    public static final class Config {
-        public float learningRate = 0.05f;
-        public float initialMomentum = 0.5f;
-        public float finalMomentum = 0.9f;
-        /** Epochs run with the initial momentum before switching to the final one. */
-        public int momentumSwitchEpoch = 5;
-        public float weightDecay = 2e-4f;
-        /** Gibbs steps per update (the k of CD-k and PCD-k); the first epoch's if {@link #finalGibbsSteps} is set. */
-        public int gibbsSteps = 1;
-        /**
-         * Gibbs steps at the last epoch, k rising linearly from {@link #gibbsSteps} over {@link #epochs} epochs
-         * (0 = constant k). Salakhutdinov and Hinton (2009) train replicated softmax with k rising from 1 to 5.
-         */
-        public int finalGibbsSteps = 0;
-        /** Persistent chains (PCD) instead of chains started at the data (CD). */
-        public boolean persistent = false;
-        /** Number of persistent chains (PCD only); 0 = the batch size. */
-        public int chains = 0;
-        /**
-         * Learning rate at the last epoch: the rate falls linearly from {@link #learningRate} to this over
-         * {@link #epochs} epochs (NaN = constant). Persistent chains need a decaying rate to track the model
-         * (Tieleman 2008).
-         */
-        public float finalLearningRate = Float.NaN;
-        /** Total epochs of the run, for the learning-rate decay. */
-        public int epochs = 1;
-        /**
-         * Target mean activation of the hidden units (NaN = no sparsity penalty). The hidden biases get the extra
-         * gradient cost * (target - q_j), q_j a running mean (decay 0.9) of p(h_j = 1 | data) (Lee, Ekanadham and Ng
-         * 2008; Hinton's practical guide, section 11). With {@link #centered}, q is centering's slower average
-         * (decay 0.99): one running mean serves both.
-         */
-        public float sparsityTarget = Float.NaN;
-        public float sparsityCost = 0.1f;
-        /**
-         * Centering (Montavon and Mueller 2012; Melchior, Fischer and Wiskott 2016): gradients taken in the
-         * parameterisation E = -(v - mu)^T W (h - lambda) - ..., with mu the data mean and lambda a running mean of
-         * p(h|data), then mapped back to W, b, a. Same model, better-conditioned updates. Binary RBMs only.
-         */
-        public boolean centered = false;
+    /**
+     * Hyper-parameters, immutable: start from {@link #defaults()} (CD-1, lr 0.05, momentum 0.5 then 0.9 from epoch 5,
+     * weight decay 2e-4) and change them with the {@code withX} methods.
+     *
+     * @param learningRate        the first epoch's learning rate
+     * @param finalLearningRate   the last epoch's: the rate falls linearly over {@code epochs} epochs (NaN = constant).
+     *                            Persistent chains need a decaying rate to track the model (Tieleman 2008)
+     * @param epochs              total epochs of the run, for the learning-rate decay and the rise of k
+     * @param momentumSwitchEpoch epochs run with {@code initialMomentum} before switching to {@code finalMomentum}
+     * @param weightDecay         L2 decay on W only (Hinton's practical guide, section 10)
+     * @param gibbsSteps          Gibbs steps per update (the k of CD-k and PCD-k); the first epoch's if
+     *                            {@code finalGibbsSteps} is set
+     * @param finalGibbsSteps     k at the last epoch, rising linearly (rounded) from {@code gibbsSteps} (0 = constant
+     *                            k). Salakhutdinov and Hinton (2009) train replicated softmax with k rising from 1 to 5
+     * @param persistent          persistent chains (PCD) instead of chains started at the data (CD)
+     * @param chains              number of persistent chains (PCD only); 0 = the batch size
+     * @param sparsityTarget      target mean activation of the hidden units (NaN = no sparsity penalty). The hidden
+     *                            biases get the extra gradient cost * (target - q_j), q_j a running mean (decay 0.9) of
+     *                            p(h_j = 1 | data) (Lee, Ekanadham and Ng 2008; Hinton's practical guide, section 11).
+     *                            With centering, q is centering's slower average (decay 0.99): one running mean serves both
+     * @param centered            centering (Montavon and Mueller 2012; Melchior, Fischer and Wiskott 2016): gradients
+     *                            taken in the parameterisation E = -(v - mu)^T W (h - lambda) - ..., with mu the data mean
+     *                            and lambda a running mean of p(h|data), then mapped back to W, b, a. Same model,
+     *                            better-conditioned updates. Binary RBMs only
+     */
+    public record Config(float learningRate, float finalLearningRate, int epochs, float initialMomentum, float finalMomentum,
+                         int momentumSwitchEpoch, float weightDecay, int gibbsSteps, int finalGibbsSteps, boolean persistent,
+                         int chains, float sparsityTarget, float sparsityCost, boolean centered) {
+        public Config {
+            if (!(learningRate > 0) || !Float.isFinite(learningRate)) throw new InputException("learning rate must be positive, got " + learningRate);
+            if (!Float.isNaN(finalLearningRate) && !(finalLearningRate >= 0 && finalLearningRate <= learningRate)) {
+                throw new InputException("final learning rate must lie in [0, " + learningRate + "], got " + finalLearningRate);
+            }
+            if (epochs < 1) throw new InputException("epochs must be at least 1, got " + epochs);
+            requireMomentum(initialMomentum, finalMomentum, momentumSwitchEpoch);
+            if (weightDecay < 0) throw new InputException("weight decay must be non-negative, got " + weightDecay);
+            if (gibbsSteps < 1) throw new InputException("Gibbs steps (k) must be at least 1, got " + gibbsSteps);
+            if (finalGibbsSteps != 0 && finalGibbsSteps < gibbsSteps) {
+                throw new InputException("final Gibbs steps must be at least the first epoch's " + gibbsSteps + ", got " + finalGibbsSteps);
+            }
+            if (chains < 0) throw new InputException("chains must be non-negative, got " + chains);
+            if (!Float.isNaN(sparsityTarget) && !(sparsityTarget > 0 && sparsityTarget < 1)) {
+                throw new InputException("sparsity target must lie in (0, 1), got " + sparsityTarget);
+            }
+            if (!(sparsityCost >= 0)) throw new InputException("sparsity cost must be non-negative, got " + sparsityCost);
+        }
+
+        /** CD-1, lr 0.05 (constant), momentum 0.5 then 0.9 from epoch 5, weight decay 2e-4, no sparsity, no centering. */
+        public static Config defaults() {
+            return new Config(0.05f, Float.NaN, 1, 0.5f, 0.9f, 5, 2e-4f, 1, 0, false, 0, Float.NaN, 0.1f, false);
+        }
+
+        public Config withLearningRate(float lr) {
+            return new Config(lr, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
+                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
+        }
+
+        /** The last epoch's learning rate (NaN: constant). */
+        public Config withFinalLearningRate(float lr) {
+            return new Config(learningRate, lr, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
+                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
+        }
+
+        public Config withEpochs(int n) {
+            return new Config(learningRate, finalLearningRate, n, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
+                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
+        }
+
+        /** Momentum before and from {@link #momentumSwitchEpoch}. */
+        public Config withMomentum(float initial, float last) {
+            return new Config(learningRate, finalLearningRate, epochs, initial, last, momentumSwitchEpoch, weightDecay,
+                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
+        }
+
+        public Config withMomentumSwitchEpoch(int epoch) {
+            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, epoch, weightDecay,
+                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
+        }
+
+        public Config withWeightDecay(float decay) {
+            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, decay,
+                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
+        }
+
+        public Config withGibbsSteps(int k) {
+            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
+                    k, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
+        }
+
+        /** k at the last epoch (0: constant k). */
+        public Config withFinalGibbsSteps(int k) {
+            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
+                    gibbsSteps, k, persistent, chains, sparsityTarget, sparsityCost, centered);
+        }
+
+        /** PCD (true) or CD (false). */
+        public Config withPersistent(boolean pcd) {
+            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
+                    gibbsSteps, finalGibbsSteps, pcd, chains, sparsityTarget, sparsityCost, centered);
+        }
+
+        /** Persistent chains of PCD (0: the batch size). */
+        public Config withChains(int m) {
+            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
+                    gibbsSteps, finalGibbsSteps, persistent, m, sparsityTarget, sparsityCost, centered);
+        }
+
+        /** Target mean activation of the hidden units (NaN: none) and the penalty's weight. */
+        public Config withSparsity(float target, float cost) {
+            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
+                    gibbsSteps, finalGibbsSteps, persistent, chains, target, cost, centered);
+        }
+
+        public Config withCentering(boolean on) {
+            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
+                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, on);
+        }
 
         /** The momentum of a 0-based epoch. */
         public float momentum(int epoch) { return epoch < momentumSwitchEpoch ? initialMomentum : finalMomentum; }
@@ -87,30 +163,23 @@ public final class RbmTrainer {
             return (float) (learningRate + (finalLearningRate - learningRate) * t);
         }
 
-        void validate() {
-            if (!(learningRate > 0) || !Float.isFinite(learningRate)) throw new InputException("learning rate must be positive, got " + learningRate);
-            if (gibbsSteps < 1) throw new InputException("Gibbs steps (k) must be at least 1, got " + gibbsSteps);
-            if (finalGibbsSteps != 0 && finalGibbsSteps < gibbsSteps) {
-                throw new InputException("final Gibbs steps must be at least the first epoch's " + gibbsSteps + ", got " + finalGibbsSteps);
-            }
-            if (weightDecay < 0) throw new InputException("weight decay must be non-negative, got " + weightDecay);
-            if (initialMomentum < 0 || initialMomentum >= 1 || finalMomentum < 0 || finalMomentum >= 1) {
-                throw new InputException("momentum must be in [0, 1), got " + initialMomentum + " / " + finalMomentum);
-            }
-            if (chains < 0) throw new InputException("chains must be non-negative, got " + chains);
-            if (!Float.isNaN(sparsityTarget) && !(sparsityTarget > 0 && sparsityTarget < 1)) {
-                throw new InputException("sparsity target must lie in (0, 1), got " + sparsityTarget);
-            }
-            if (!(sparsityCost >= 0)) throw new InputException("sparsity cost must be non-negative, got " + sparsityCost);
-            if (!Float.isNaN(finalLearningRate) && !(finalLearningRate >= 0 && finalLearningRate <= learningRate)) {
-                throw new InputException("final learning rate must lie in [0, " + learningRate + "], got " + finalLearningRate);
-            }
-        }
-
         /** "CD-1", "PCD-5", "CD-1..5" (k rising), ... */
         public String algorithm() {
             return (persistent ? "PCD-" : "CD-") + gibbsSteps + (finalGibbsSteps > gibbsSteps ? ".." + finalGibbsSteps : "");
         }
+
+        /** The algorithm of a 0-based epoch, with that epoch's k: "CD-3", "PCD-1". */
+        public String algorithm(int epoch) {
+            return (persistent ? "PCD-" : "CD-") + gibbsSteps(epoch);
+        }
+    }
+
+    /** Refuses momentum outside [0, 1) or a negative switch epoch (RBM and DBM configs). */
+    public static void requireMomentum(float initial, float last, int switchEpoch) {
+        if (initial < 0 || initial >= 1 || last < 0 || last >= 1) {
+            throw new InputException("momentum must be in [0, 1), got " + initial + " / " + last);
+        }
+        if (switchEpoch < 0) throw new InputException("the momentum switch epoch must be non-negative, got " + switchEpoch);
     }
 
     private final Rbm rbm;
@@ -125,16 +194,15 @@ public final class RbmTrainer {
     private boolean hiddenMeanStarted;
 
     public RbmTrainer(Rbm rbm, Config config, RandomStream random) {
-        config.validate();
         this.rbm = rbm;
         this.config = config;
         this.random = random;
         List<Parameter> parameters = Parameter.wrap(rbm.parameterNames(), rbm.parameters());
         for (Parameter p : parameters) gradients.add(p.gradient());
         // L2 decay on W only (Hinton's practical guide, section 10)
-        optimizer = new Sgd(parameters, config.initialMomentum, config.weightDecay, p -> p.value() == rbm.weights(), true);
+        optimizer = new Sgd(parameters, config.initialMomentum(), config.weightDecay(), p -> p.value() == rbm.weights(), true);
         hiddenMean = Matrix.zeros(1, rbm.hiddenUnits()).fill(0.5f);
-        if (config.centered && !(rbm instanceof BernoulliRbm)) {
+        if (config.centered() && !(rbm instanceof BernoulliRbm)) {
             throw new InputException("centering is implemented for binary RBMs only, not " + rbm.visibleType());
         }
     }
@@ -226,7 +294,7 @@ public final class RbmTrainer {
         int batch = v0.rows();
         if (batch == 0) throw new InputException("empty minibatch");
         int d = rbm.visibleUnits(), f = rbm.hiddenUnits();
-        int negatives = config.persistent ? (config.chains > 0 ? config.chains : batch) : batch;
+        int negatives = config.persistent() ? (config.chains() > 0 ? config.chains() : batch) : batch;
         if (buffers == null || buffers.h0.rows() != batch || buffers.vNeg.rows() != negatives) {
             buffers = new Buffers(batch, negatives, d, f);
         }
@@ -236,7 +304,7 @@ public final class RbmTrainer {
         rbm.hiddenProbabilities(v0, w.h0);
 
         // negative phase: k Gibbs steps from the data (CD) or from the persistent chains (PCD)
-        if (config.persistent) {
+        if (config.persistent()) {
             if (chains == null) {
                 chains = Matrix.zeros(negatives, d);
                 for (int n = 0; n < negatives; n++) chains.rows(n, n + 1).copyFrom(v0.rows(n % batch, n % batch + 1));
@@ -256,33 +324,33 @@ public final class RbmTrainer {
         for (int step = 0; step < k; step++) {
             rbm.sampleVisible(w.hSample, w.vProb, w.vNeg, random);
             boolean last = step == k - 1;
-            if (last && !config.persistent) {
+            if (last && !config.persistent()) {
                 rbm.hiddenProbabilities(w.vNeg, w.hNeg);   // CD's last h sample would be thrown away: probabilities only
             } else {
                 rbm.sampleHidden(w.vNeg, w.hNeg, w.hSample, random);
             }
         }
-        if (config.persistent) chains.copyFrom(w.vNeg);
+        if (config.persistent()) chains.copyFrom(w.vNeg);
 
         // gradient: E_data[v h^T] - E_model[v h^T] (and the other parameters' statistics)
         for (Matrix g : gradients) g.fill(0f);
         rbm.addStatistics(v0, w.h0, 1f / batch, gradients);
         rbm.addStatistics(w.vNeg, w.hNeg, -1f / negatives, gradients);
 
-        if (!Float.isNaN(config.sparsityTarget) || config.centered) {
+        if (!Float.isNaN(config.sparsityTarget()) || config.centered()) {
             // q <- 0.9 q + 0.1 mean(p(h|data)) (lambda of centering: a slower average, see below)
             Matrix batchMean = w.hiddenBatchMean;
             Elementwise.columnSums(w.h0, 1f / batch, 0f, batchMean);
-            float rate = hiddenMeanStarted ? (config.centered ? 0.01f : 0.1f) : 1f;
+            float rate = hiddenMeanStarted ? (config.centered() ? 0.01f : 0.1f) : 1f;
             Elementwise.axpby(1f - rate, hiddenMean, rate, batchMean, hiddenMean);
             hiddenMeanStarted = true;
         }
-        if (config.centered) center();
-        if (!Float.isNaN(config.sparsityTarget)) {
+        if (config.centered()) center();
+        if (!Float.isNaN(config.sparsityTarget())) {
             // hidden biases: + cost * (target - q)
             Matrix ga = gradients.get(2);
-            Elementwise.axpby(1f, ga, -config.sparsityCost, hiddenMean, ga);
-            Elementwise.addScalar(ga, config.sparsityCost * config.sparsityTarget);
+            Elementwise.axpby(1f, ga, -config.sparsityCost(), hiddenMean, ga);
+            Elementwise.addScalar(ga, config.sparsityCost() * config.sparsityTarget());
         }
     }
 

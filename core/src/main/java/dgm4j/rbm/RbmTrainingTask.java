@@ -11,6 +11,7 @@ import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFileException;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
+import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingState;
 import dgm4j.train.TrainingTask;
 
@@ -29,6 +30,7 @@ public final class RbmTrainingTask implements TrainingTask {
     private static final int MONITOR_EXAMPLES = 1000;
 
     private final RbmTrainer trainer;
+    private final TrainingData data;
     private final Minibatches batches;
     private final RandomStream dataRandom;
     private final Matrix monitorTrain;
@@ -42,16 +44,16 @@ public final class RbmTrainingTask implements TrainingTask {
     private java.util.function.BiFunction<Rbm, Integer, Map<String, Double>> extraMonitor;
 
     /**
-     * @param train        training data: in [0, 1] for binarization, or as the RBM takes them with
-     *                     {@link Binarization#none()} (binary for a binary RBM, real-valued for a Gaussian one)
-     * @param validation   held-out data for the free-energy gap (may be null)
-     * @param binarization how minibatches are made binary
-     * @param dataRandom   the stream that shuffles and (for dynamic binarization) resamples minibatches
-     * @param provenance   recorded in every saved file (dataset, checksum, seed, command line...)
+     * @param data       training data: in [0, 1] for binarization, or as the RBM takes them with
+     *                   {@link Binarization#none()} (binary for a binary RBM, real-valued for a Gaussian one); held-out
+     *                   data for the free-energy gap
+     * @param dataRandom the stream that shuffles and (for dynamic binarization) resamples minibatches
      */
-    public RbmTrainingTask(RbmTrainer trainer, Dataset train, Dataset validation, int batchSize,
-                           Binarization binarization, RandomStream dataRandom, Map<String, Object> provenance) {
+    public RbmTrainingTask(RbmTrainer trainer, TrainingData data, RandomStream dataRandom) {
+        Dataset train = data.train(), validation = data.validation();
+        Binarization binarization = data.binarization();
         this.trainer = trainer;
+        this.data = data;
         if (binarization.kind() == Binarization.Kind.NONE) {
             trainer.rbm().requireVisible(train.features());     // the data go in as they are: check their values
         } else if (train.dim() != trainer.rbm().visibleUnits()) {
@@ -59,7 +61,7 @@ public final class RbmTrainingTask implements TrainingTask {
                     + trainer.rbm().visibleUnits() + " visible units");
         }
         this.dataRandom = dataRandom;
-        this.batches = new Minibatches(train, batchSize, true, binarization, dataRandom);
+        this.batches = new Minibatches(train, data.batchSize(), true, binarization, dataRandom);
         // monitors on fixed subsets (binarized once for dynamic binarization), so that epochs are comparable; with
         // NONE the data are used as they are (binary data for a binary RBM, real values for a Gaussian one)
         this.monitorTrain = binarization.monitorFeatures(train, MONITOR_EXAMPLES);
@@ -67,7 +69,7 @@ public final class RbmTrainingTask implements TrainingTask {
         if (monitorValidation != null && binarization.kind() == Binarization.Kind.NONE) {
             trainer.rbm().requireVisible(monitorValidation);
         }
-        if (trainer.config().centered && trainer.visibleOffset() == null) {
+        if (trainer.config().centered() && trainer.visibleOffset() == null) {
             // mu = the mean of the training data (also the mean of their dynamic binarizations)
             Matrix trained = batches.data().features();   // binarized once for fixed / threshold binarization
             trainer.setVisibleOffset(dgm4j.math.Elementwise.columnSums(trained, 1f / trained.rows(), 0f,
@@ -75,7 +77,7 @@ public final class RbmTrainingTask implements TrainingTask {
         }
         this.imageHeight = train.height();
         this.imageWidth = train.width();
-        this.provenance = provenance;
+        this.provenance = data.recordedProvenance();
     }
 
     @Override
@@ -149,6 +151,9 @@ public final class RbmTrainingTask implements TrainingTask {
 
     public RbmTrainer trainer() { return trainer; }
 
+    /** The data trained on, as the model sees them (standardised for a Gaussian RBM). */
+    public TrainingData data() { return data; }
+
     /** Fixed binary examples of the validation split used by the monitors (null without validation data). */
     public Matrix monitorValidation() { return monitorValidation; }
 
@@ -176,16 +181,16 @@ public final class RbmTrainingTask implements TrainingTask {
     public static Map<String, Object> hyperParameters(RbmTrainer.Config config, int batchSize) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("algorithm", config.algorithm());
-        m.put("learning_rate", decimal(config.learningRate));
-        if (!Float.isNaN(config.finalLearningRate)) m.put("final_learning_rate", decimal(config.finalLearningRate));
-        m.put("weight_decay", decimal(config.weightDecay));
-        m.put("momentum", java.util.List.of(decimal(config.initialMomentum), decimal(config.finalMomentum)));
+        m.put("learning_rate", decimal(config.learningRate()));
+        if (!Float.isNaN(config.finalLearningRate())) m.put("final_learning_rate", decimal(config.finalLearningRate()));
+        m.put("weight_decay", decimal(config.weightDecay()));
+        m.put("momentum", java.util.List.of(decimal(config.initialMomentum()), decimal(config.finalMomentum())));
         m.put("batch_size", batchSize);
-        if (!Float.isNaN(config.sparsityTarget)) {
-            m.put("sparsity_target", decimal(config.sparsityTarget));
-            m.put("sparsity_cost", decimal(config.sparsityCost));
+        if (!Float.isNaN(config.sparsityTarget())) {
+            m.put("sparsity_target", decimal(config.sparsityTarget()));
+            m.put("sparsity_cost", decimal(config.sparsityCost()));
         }
-        if (config.centered) m.put("centered", true);
+        if (config.centered()) m.put("centered", true);
         return m;
     }
 
@@ -202,7 +207,7 @@ public final class RbmTrainingTask implements TrainingTask {
         }
         if (checkpoint.hasTensor("train.chains")) {
             Matrix chains = checkpoint.matrix("train.chains");
-            int expected = trainer.config().chains;
+            int expected = trainer.config().chains();
             if (chains.cols() != rbm.visibleUnits() || (expected > 0 && chains.rows() != expected)) {
                 throw new ModelFileException(checkpoint.source() + ": train.chains is " + chains.shape() + ", expected "
                         + (expected > 0 ? expected : "batch-size") + "x" + rbm.visibleUnits());

@@ -47,6 +47,8 @@ public final class ReplicatedSoftmaxRbm extends RbmParameters {
 
     @Override public String visibleType() { return "softmax"; }
 
+    @Override public boolean countsWords() { return true; }
+
     /** Document lengths D (row sums of the counts), as a B x 1 column. */
     public static Matrix lengths(Matrix v) {
         double[] d = Elementwise.rowSums(v);

@@ -61,6 +61,12 @@ public final class TrainingRun {
         return this;
     }
 
+    int epochs() { return epochs; }
+
+    Path csvLogFile() { return csvLog; }
+
+    Consumer<String> logSink() { return log; }
+
     /**
      * Runs epochs {@code startEpoch} .. epochs-1.
      *

@@ -7,10 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import dgm4j.InputException;
-import dgm4j.Progress;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFiles;
 import dgm4j.math.RandomStream;
@@ -18,8 +16,14 @@ import dgm4j.math.RandomStream;
 /**
  * One training run of any model family, new or resumed from a checkpoint: {@link #open} starts the family's task or
  * restores it (checkpoint kind, recorded hyper-parameters and epochs done checked here, once for every family);
- * {@link #run} trains the remaining epochs through {@link TrainingRun} with its checkpoints, CSV log, divergence guard
- * and progress.
+ * {@link #run} trains the remaining epochs through the {@link TrainingRun} it was given, with that run's checkpoints,
+ * CSV log, divergence guard and progress. Every family has one in its package: {@code RbmFamily}, {@code DbmFamily},
+ * {@code VaeFamily}, {@code HelmholtzFamily}.
+ *
+ * <pre>{@code
+ * TrainingSession session = new TrainingSession(new TrainingRun(10).checkpoint(file, 1, 0), 42);   // .resumeFrom(file)
+ * RbmTrainingTask task = session.train(RbmFamily.bernoulli(500, RbmTrainer.Config.defaults(), TrainingData.of(mnist, 100)));
+ * }</pre>
  */
 public final class TrainingSession {
     /** What a model family contributes to a session: how to start its task, and how to restore it from a checkpoint. */
@@ -43,23 +47,24 @@ public final class TrainingSession {
         T resume(ModelFile checkpoint);
     }
 
-    private final int epochs;
+    private final TrainingRun run;
     private final long seed;
     private Path resume;
-    private Path checkpoint;
-    private int checkpointEveryEpochs;
-    private double checkpointEveryMinutes;
-    private Path csvLog;
-    private Progress progress = Progress.NONE;
-    private Consumer<String> log = s -> {};
     private TrainingTask task;
     private int startEpoch;
 
-    /** A session of {@code epochs} epochs in all; a new run's random streams come from {@code seed}. */
-    public TrainingSession(int epochs, long seed) {
-        if (epochs < 1) throw new InputException("epochs must be at least 1, got " + epochs);
-        this.epochs = epochs;
+    /**
+     * A session that trains through {@code run} (its epochs, checkpoints, CSV log, progress and log lines); a new
+     * run's random streams come from {@code seed}.
+     */
+    public TrainingSession(TrainingRun run, long seed) {
+        this.run = run;
         this.seed = seed;
+    }
+
+    /** A session of {@code epochs} epochs in all, without checkpoints or log. */
+    public TrainingSession(int epochs, long seed) {
+        this(new TrainingRun(epochs), seed);
     }
 
     /** Continues the run checkpointed in {@code file} (null: a new run). */
@@ -68,32 +73,10 @@ public final class TrainingSession {
         return this;
     }
 
-    /** Writes checkpoints to {@code file}, as {@link TrainingRun#checkpoint}. */
-    public TrainingSession checkpoint(Path file, int everyEpochs, double everyMinutes) {
-        this.checkpoint = file;
-        this.checkpointEveryEpochs = everyEpochs;
-        this.checkpointEveryMinutes = everyMinutes;
-        return this;
-    }
-
-    /** One CSV row per epoch in {@code file}: a new run replaces it, a resumed run keeps the rows up to its checkpoint. */
-    public TrainingSession csvLog(Path file) {
-        this.csvLog = file;
-        return this;
-    }
-
-    public TrainingSession progress(Progress p) {
-        this.progress = p;
-        return this;
-    }
-
-    /** Receives the "resuming" line and one line per epoch. */
-    public TrainingSession log(Consumer<String> sink) {
-        this.log = sink;
-        return this;
-    }
-
-    /** The family's task, new or restored; monitors may be added to it before {@link #run}. */
+    /**
+     * The family's task, new or restored; monitors may be added to it before {@link #run}. A resumed run keeps the
+     * CSV log's rows up to its checkpoint, a new one starts it afresh.
+     */
     public <T extends TrainingTask> T open(Family<T> family) {
         T t;
         if (resume == null) {
@@ -104,12 +87,12 @@ public final class TrainingSession {
             family.requireFits(saved);
             TrainingState.requireSameHyperParameters(saved, family.hyperParameters(), family.uncompared().toArray(new String[0]));
             startEpoch = TrainingState.epochsDone(saved);
-            if (startEpoch >= epochs) {
-                throw new InputException(resume + " has already done " + startEpoch + " epochs of " + epochs
+            if (startEpoch >= run.epochs()) {
+                throw new InputException(resume + " has already done " + startEpoch + " epochs of " + run.epochs()
                         + ": give more than " + startEpoch + " epochs to continue it");
             }
             t = family.resume(saved);
-            log.accept("resuming " + resume + " from epoch " + startEpoch);
+            run.logSink().accept("resuming " + resume + " from epoch " + startEpoch);
         }
         prepareCsvLog();
         task = t;
@@ -122,16 +105,19 @@ public final class TrainingSession {
     /** Trains the opened task to the last epoch, checkpointing as configured. */
     public void run() {
         if (task == null) throw new IllegalStateException("open a task first");
-        new TrainingRun(epochs)
-                .checkpoint(checkpoint, checkpointEveryEpochs, checkpointEveryMinutes)
-                .csvLog(csvLog)
-                .progress(progress)
-                .log(log)
-                .run(task, startEpoch);
+        run.run(task, startEpoch);
+    }
+
+    /** {@link #open} then {@link #run}: the trained task (its model, trainer and monitors). */
+    public <T extends TrainingTask> T train(Family<T> family) {
+        T t = open(family);
+        run();
+        return t;
     }
 
     /** A new run starts the CSV log afresh; a resumed run keeps the rows of the epochs it has done. */
     private void prepareCsvLog() {
+        Path csvLog = run.csvLogFile();
         if (csvLog == null || !Files.exists(csvLog)) return;
         try {
             if (resume == null) {

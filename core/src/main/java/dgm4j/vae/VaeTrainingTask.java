@@ -2,7 +2,9 @@ package dgm4j.vae;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
+import dgm4j.InputException;
 import dgm4j.autodiff.Graph;
 import dgm4j.autodiff.Node;
 import dgm4j.autodiff.Parameter;
@@ -14,6 +16,7 @@ import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.Adam;
 import dgm4j.optim.LearningRateSchedule;
+import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingState;
 import dgm4j.train.TrainingTask;
 
@@ -31,13 +34,48 @@ import dgm4j.train.TrainingTask;
 public final class VaeTrainingTask implements TrainingTask {
     private static final int MONITOR_EXAMPLES = 1000;
 
+    /**
+     * Hyper-parameters, immutable: {@link #defaults()} and the {@code withX} methods.
+     *
+     * @param objective the bound maximised: the VAE's ELBO averaged over k samples, or the IWAE's L_k
+     * @param k         samples per example
+     * @param schedule  Adam's learning rate per epoch
+     * @param beta1     Adam's beta_1, beta_2 and epsilon (Kingma and Ba 2015)
+     */
+    public record Config(VariationalAutoencoder.Objective objective, int k, LearningRateSchedule schedule, double beta1,
+                         double beta2, double epsilon) {
+        public Config {
+            Objects.requireNonNull(objective, "objective");
+            Objects.requireNonNull(schedule, "schedule");
+            if (k < 1) throw new InputException("the number of samples k must be at least 1, got " + k);
+            Adam.requireSettings(beta1, beta2, epsilon);
+        }
+
+        /** The IWAE paper's settings for a VAE: k = 1, its schedule of 3 stages (13 epochs), Adam(0.9, 0.999, 1e-4). */
+        public static Config defaults() {
+            return new Config(VariationalAutoencoder.Objective.VAE, 1, LearningRateSchedule.iwaePaper(3), 0.9, 0.999, 1e-4);
+        }
+
+        /** The bound and its samples per example, e.g. (IWAE, 50). */
+        public Config withObjective(VariationalAutoencoder.Objective o, int samples) {
+            return new Config(o, samples, schedule, beta1, beta2, epsilon);
+        }
+
+        public Config withSchedule(LearningRateSchedule s) {
+            return new Config(objective, k, s, beta1, beta2, epsilon);
+        }
+
+        public Config withAdam(double b1, double b2, double eps) {
+            return new Config(objective, k, schedule, b1, b2, eps);
+        }
+    }
+
+
     private final VariationalAutoencoder model;
-    private final VariationalAutoencoder.Objective objective;
-    private final int k;
+    private final Config config;
     private final Minibatches batches;
     private final Binarization binarization;
     private final Adam adam;
-    private final LearningRateSchedule schedule;
     private final RandomStream random;
     private final RandomStream dataRandom;
     private final Matrix monitorValidation;
@@ -50,26 +88,26 @@ public final class VaeTrainingTask implements TrainingTask {
     private final Matrix[] biases;
 
     /**
-     * @param train        training data, in [0, 1] (binarized per minibatch by {@code binarization}) or as the output
-     *                     distribution takes them with {@link Binarization#none()}
-     * @param validation   held-out data for the epoch-end monitors (may be null); binarized once with a fixed seed
-     * @param random       the noise stream (reparameterisation samples)
-     * @param dataRandom   the stream that shuffles and (for dynamic binarization) resamples minibatches
+     * A task with a fresh Adam ({@link #optimizer()}; a resumed run refills it with {@link #restoreOptimizer}).
+     *
+     * @param data       training data, in [0, 1] (binarized per minibatch) or as the output distribution takes them
+     *                   with {@link Binarization#none()}; held-out data for the epoch-end monitors are binarized once
+     *                   with a fixed seed
+     * @param random     the noise stream (reparameterisation samples)
+     * @param dataRandom the stream that shuffles and (for dynamic binarization) resamples minibatches
      */
-    public VaeTrainingTask(VariationalAutoencoder model, VariationalAutoencoder.Objective objective, int k, int batchSize,
-                           Dataset train, Dataset validation, Binarization binarization, Adam adam,
-                           LearningRateSchedule schedule, RandomStream random, RandomStream dataRandom,
-                           Map<String, Object> provenance) {
-        TrainingState.requireSamplesAndBatch(k, batchSize, train);
+    public VaeTrainingTask(VariationalAutoencoder model, Config config, TrainingData data, RandomStream random,
+                           RandomStream dataRandom) {
+        Dataset train = data.train(), validation = data.validation();
+        int batchSize = data.batchSize();
+        TrainingState.requireSamplesAndBatch(config.k(), batchSize, train);
         model.requireWidth(train.features());
-        this.binarization = binarization;
+        this.binarization = data.binarization();
         if (binarization.kind() == Binarization.Kind.NONE) model.requireSupportedValues(train.features(), train.name());
         else Binarization.requireUnitRange(train.features(), train.name());
         this.model = model;
-        this.objective = objective;
-        this.k = k;
-        this.adam = adam;
-        this.schedule = schedule;
+        this.config = config;
+        this.adam = new Adam(model.parameters(), config.beta1(), config.beta2(), config.epsilon());
         this.random = random;
         this.dataRandom = dataRandom;
         this.batches = new Minibatches(train, batchSize, true, binarization, dataRandom);
@@ -80,9 +118,9 @@ public final class VaeTrainingTask implements TrainingTask {
         }
         this.imageHeight = train.height();
         this.imageWidth = train.width();
-        this.provenance = provenance;
-        this.weights = model.logWeights(graph, batchSize, k);
-        this.bound = VariationalAutoencoder.bound(graph, weights, objective);
+        this.provenance = data.recordedProvenance();
+        this.weights = model.logWeights(graph, batchSize, config.k());
+        this.bound = VariationalAutoencoder.bound(graph, weights, config.objective());
         this.loss = graph.scale(bound, -1f);
         this.biases = model.parameters().stream().filter(p -> p.value().rows() == 1).map(Parameter::value).toArray(Matrix[]::new);
     }
@@ -97,7 +135,7 @@ public final class VaeTrainingTask implements TrainingTask {
         weights.fillNoise(random);
         graph.forward();
         graph.backward(loss);
-        adam.step(schedule.rate(epoch));
+        adam.step(config.schedule().rate(epoch));
         if (step == stepsPerEpoch() - 1 && batches.next()) throw new IllegalStateException("more minibatches than steps in the epoch");
         return loss.value().get(0, 0);
     }
@@ -120,11 +158,11 @@ public final class VaeTrainingTask implements TrainingTask {
     @Override
     public Map<String, Double> endOfEpoch(int epoch) {
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("learning_rate", schedule.rate(epoch));
+        m.put("learning_rate", config.schedule().rate(epoch));
         if (monitorValidation != null) {
             // a separate stream, so that monitoring does not change the training run
             RandomStream monitorRandom = new RandomStream(987654321L + epoch);
-            double[] lk = VaeEstimator.logMeanWeights(model, monitorValidation, k, monitorRandom,
+            double[] lk = VaeEstimator.logMeanWeights(model, monitorValidation, config.k(), monitorRandom,
                     VaeEstimator.DEFAULT_ROWS_PER_PASS, dgm4j.Progress.NONE);
             m.put("heldout_bound", VaeEstimator.Summary.of(lk).mean());
             int[] active = VaeEstimator.activeUnits(VaeEstimator.posteriorMeanVariances(model, monitorValidation, 1, monitorRandom), 0.01);
@@ -137,27 +175,28 @@ public final class VaeTrainingTask implements TrainingTask {
 
     public Adam optimizer() { return adam; }
 
+    public Config config() { return config; }
+
     @Override
     public ModelFile snapshot(int epochsDone) {
-        return TrainingState.checkpoint(VaeFiles.builder(model, objective, k, imageHeight, imageWidth), adam, random, dataRandom, epochsDone,
-                hyperParameters(objective, k, batches.batchSize(), schedule, binarization), provenance);
+        return TrainingState.checkpoint(VaeFiles.builder(model, config.objective(), config.k(), imageHeight, imageWidth), adam, random,
+                dataRandom, epochsDone, hyperParameters(config, batches.batchSize(), binarization), provenance);
     }
 
     /** The hyper-parameters a checkpoint records (a resumed run must give the same). */
-    public static Map<String, Object> hyperParameters(VariationalAutoencoder.Objective objective, int k, int batchSize,
-                                                      LearningRateSchedule schedule, Binarization binarization) {
+    public static Map<String, Object> hyperParameters(Config config, int batchSize, Binarization binarization) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("objective", objective.name().toLowerCase());
-        m.put("k", k);
+        m.put("objective", config.objective().name().toLowerCase());
+        m.put("k", config.k());
         m.put("batch_size", batchSize);
-        m.put("schedule", schedule.describe());
+        m.put("schedule", config.schedule().describe());
         m.put("binarization", binarization.toString());
         return m;
     }
 
-    /** Refills Adam's state from a checkpoint written by {@link #snapshot}; returns the saved noise stream. */
-    public static RandomStream restoreOptimizer(ModelFile checkpoint, Adam adam) {
+    /** Refills the task's Adam from a checkpoint written by {@link #snapshot}; returns this task. */
+    public VaeTrainingTask restoreOptimizer(ModelFile checkpoint) {
         TrainingState.restoreOptimizer(checkpoint, adam, "adam_steps");
-        return TrainingState.randomStream(checkpoint, "train.random");
+        return this;
     }
 }

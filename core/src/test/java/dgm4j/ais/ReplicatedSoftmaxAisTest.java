@@ -42,9 +42,7 @@ class ReplicatedSoftmaxAisTest {
         ReplicatedSoftmaxRbm rbm = ReplicatedSoftmaxRbm.initialize(24, 10, new RandomStream(4));
         Matrix bA = ReplicatedSoftmaxRbm.unigramBias(train);
         rbm.visibleBias().copyFrom(bA);
-        RbmTrainer.Config c = new RbmTrainer.Config();
-        c.learningRate = 0.005f;
-        c.weightDecay = 1e-4f;
+        RbmTrainer.Config c = RbmTrainer.Config.defaults().withLearningRate(0.005f).withWeightDecay(1e-4f);
         RbmTrainer t = new RbmTrainer(rbm, c, new RandomStream(5));
         for (int epoch = 0; epoch < 20; epoch++) {
             for (int from = 0; from < train.rows(); from += 50) t.update(train.rows(from, from + 50), epoch);

@@ -14,11 +14,11 @@ import dgm4j.classify.SigmoidClassifier;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.data.Datasets;
-import dgm4j.optim.Adam;
-import dgm4j.math.RandomStream;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
+import dgm4j.math.RandomStream;
+import dgm4j.optim.Adam;
 
 /** The network initialised from a DBM computes, at the mean-field fixed point, the posterior means q(h1), q(h2). */
 class DbmFineTuningTest {
@@ -49,9 +49,7 @@ class DbmFineTuningTest {
                 Path.of(getClass().getResource("/fixtures/mnist-t10k-300-images-idx3-ubyte.gz").toURI()),
                 Path.of(getClass().getResource("/fixtures/mnist-t10k-300-labels-idx1-ubyte.gz").toURI()));
         Dataset train = all.subset(0, 200), test = all.subset(200, 300);
-        DbmPretraining.Config pre = new DbmPretraining.Config();
-        pre.epochs = 3;
-        pre.batchSize = 20;
+        DbmPretraining.Config pre = DbmPretraining.Config.defaults().withEpochs(3).withBatchSize(20);
         Dbm dbm = DbmPretraining.pretrain(train, new int[] {40, 20}, Binarization.dynamic(), pre, new RandomStream(1), line -> { });
         SigmoidClassifier c = DbmFineTuning.classifier(dbm, 10, new RandomStream(2));
         Dataset trainInput = DbmFineTuning.augmented(dbm, train, 30, 1e-6), testInput = DbmFineTuning.augmented(dbm, test, 30, 1e-6);

@@ -41,10 +41,7 @@ public class DbmTrainerTest {
             }
         }
         for (int temperatures : new int[] {1, 3}) {
-            DbmTrainer.Config c = new DbmTrainer.Config();
-            c.chains = 20000;
-            c.gibbsSteps = 30;
-            c.temperatures = temperatures;
+            DbmTrainer.Config c = DbmTrainer.Config.defaults().withChains(20000).withGibbsSteps(30).withTempering(temperatures, 0.9);
             DbmTrainer t = new DbmTrainer(dbm, c, new RandomStream(13));
             t.estimateGradient(data);   // burn in
             t.estimateGradient(data);
@@ -79,8 +76,11 @@ public class DbmTrainerTest {
         assertEquals(0.5f * (rbms.get(0).hiddenBias().get(0, 2) + rbms.get(1).visibleBias().get(0, 2)), dbm.bias(1).get(0, 2), 1e-6);
         assertEquals(0.5f * (rbms.get(1).hiddenBias().get(0, 1) + rbms.get(2).visibleBias().get(0, 1)), dbm.bias(2).get(0, 1), 1e-6);
         assertEquals(rbms.get(2).hiddenBias().get(0, 1), dbm.bias(3).get(0, 1));
-        assertEquals(1, DbmPretraining.topGibbsSteps(0, 10, 10));
-        assertEquals(10, DbmPretraining.topGibbsSteps(9, 10, 10));
+        DbmPretraining.Config p = DbmPretraining.Config.defaults();
+        assertEquals(1, p.rbm(3, 3).gibbsSteps(0));
+        assertEquals(10, p.rbm(3, 3).gibbsSteps(9));
+        assertEquals(1, p.rbm(2, 3).gibbsSteps(9));
+        assertEquals(1, p.rbm(1, 1).gibbsSteps(9));
     }
 
     @Test
@@ -105,16 +105,10 @@ public class DbmTrainerTest {
     public static Dbm trainOnBars(int[] hidden, int jointEpochs, int temperatures, long seed) {
         Matrix bars = RbmTest.bars(1000, seed);
         Dataset data = new Dataset("bars", bars, null, 4, 4, 0);
-        DbmPretraining.Config p = new DbmPretraining.Config();
-        p.epochs = 10;
-        p.batchSize = 20;
-        p.learningRate = 0.1f;
+        DbmPretraining.Config p = DbmPretraining.Config.defaults().withEpochs(10).withBatchSize(20).withLearningRate(0.1f);
         RandomStream r = new RandomStream(seed);
         Dbm dbm = DbmPretraining.pretrain(data, hidden, Binarization.none(), p, r.split(1), line -> { });
-        DbmTrainer.Config c = new DbmTrainer.Config();
-        c.learningRate = 0.02f;
-        c.chains = 50;
-        c.temperatures = temperatures;
+        DbmTrainer.Config c = DbmTrainer.Config.defaults().withLearningRate(0.02f).withChains(50).withTempering(temperatures, 0.9);
         DbmTrainer t = new DbmTrainer(dbm, c, r.split(2));
         for (int e = 0; e < jointEpochs; e++) {
             for (int b = 0; b < 50; b++) t.update(bars.rows(b * 20, b * 20 + 20), e);
@@ -125,15 +119,13 @@ public class DbmTrainerTest {
     @Test
     void configurationIsChecked() {
         Dbm dbm = DbmTest.randomDbm(new int[] {4, 3, 2}, 1f, 16);
-        DbmTrainer.Config c = new DbmTrainer.Config();
-        c.sparsityTargets = new float[] {0.1f};
+        DbmTrainer.Config c = DbmTrainer.Config.defaults().withSparsity(new float[] {0.1f}, 0.01f);
         assertThrows(InputException.class, () -> new DbmTrainer(dbm, c, new RandomStream(1)));
-        DbmTrainer.Config d = new DbmTrainer.Config();
-        d.chains = 0;
-        assertThrows(InputException.class, () -> new DbmTrainer(dbm, d, new RandomStream(1)));
-        DbmTrainer.Config e = new DbmTrainer.Config();
+        assertThrows(InputException.class, () -> DbmTrainer.Config.defaults().withChains(0));
+        assertThrows(InputException.class, () -> DbmTrainer.Config.defaults().withSparsity(new float[] {0.1f, 1.5f}, 0.01f));
+        DbmTrainer.Config e = DbmTrainer.Config.defaults();
         assertEquals(0.001f / Math.pow(1.000015, 1000), e.learningRate(1000), 1e-9);
-        e.learningRateTimeConstant = 100;
-        assertEquals(0.0005f, e.learningRate(100), 1e-9);
+        assertEquals(0.0005f, e.withLearningRateTimeConstant(100).learningRate(100), 1e-9);
+        assertEquals(e.withSparsity(new float[] {0.2f, Float.NaN}, 0.01f), e.withSparsity(new float[] {0.2f, Float.NaN}, 0.01f));
     }
 }

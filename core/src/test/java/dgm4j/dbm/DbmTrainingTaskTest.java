@@ -18,18 +18,15 @@ import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.rbm.RbmTest;
+import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingRun;
 
 /** Checkpoints of joint training: a resumed run is bitwise the uninterrupted one; files round-trip. */
 class DbmTrainingTaskTest {
 
     private static DbmTrainer.Config config() {
-        DbmTrainer.Config c = new DbmTrainer.Config();
-        c.learningRate = 0.01f;
-        c.chains = 20;
-        c.temperatures = 3;
-        c.sparsityTargets = new float[] {0.2f, Float.NaN};
-        return c;
+        return DbmTrainer.Config.defaults().withLearningRate(0.01f).withChains(20).withTempering(3, 0.9)
+                .withSparsity(new float[] {0.2f, Float.NaN}, 0.01f);
     }
 
     @Test
@@ -37,23 +34,23 @@ class DbmTrainingTaskTest {
         Dataset data = new Dataset("bars", RbmTest.bars(200, 31), null, 4, 4, 0);
         // uninterrupted: 3 epochs
         DbmTrainer straight = new DbmTrainer(Dbm.initialize(new int[] {16, 6, 4}, new RandomStream(1)), config(), new RandomStream(2));
-        new TrainingRun(3).run(new DbmTrainingTask(straight, data, data, 20, Binarization.none(), new RandomStream(3), null), 0);
+        TrainingData bars = new TrainingData(data, data, 20, Binarization.none(), null);
+        new TrainingRun(3).run(new DbmTrainingTask(straight, bars, new RandomStream(3)), 0);
         // 2 epochs, checkpoint, then resume for the third
         Path file = dir.resolve("dbm.safetensors");
         DbmTrainer first = new DbmTrainer(Dbm.initialize(new int[] {16, 6, 4}, new RandomStream(1)), config(), new RandomStream(2));
-        new TrainingRun(2).checkpoint(file, 1, 0).run(new DbmTrainingTask(first, data, data, 20, Binarization.none(), new RandomStream(3), null), 0);
+        new TrainingRun(2).checkpoint(file, 1, 0).run(new DbmTrainingTask(first, bars, new RandomStream(3)), 0);
         ModelFile checkpoint = ModelFiles.read(file, Dbm.KIND);
         dgm4j.train.TrainingState.requireSameHyperParameters(checkpoint, DbmTrainingTask.hyperParameters(config(), 20), "updates");
         Dbm dbm = DbmFiles.read(checkpoint);
         DbmTrainer resumed = new DbmTrainer(dbm, config(), dgm4j.train.TrainingState.randomStream(checkpoint, "train.random"));
         RandomStream dataRandom = DbmTrainingTask.restore(checkpoint, resumed);
         assertEquals(2, dgm4j.train.TrainingState.epochsDone(checkpoint));
-        new TrainingRun(3).run(new DbmTrainingTask(resumed, data, data, 20, Binarization.none(), dataRandom, null), 2);
+        new TrainingRun(3).run(new DbmTrainingTask(resumed, bars, dataRandom), 2);
         for (int k = 0; k < dbm.parameters().size(); k++) {
             assertArrayEquals(straight.dbm().parameters().get(k).toArray(), dbm.parameters().get(k).toArray(), dbm.parameterNames().get(k));
         }
-        DbmTrainer.Config other = config();
-        other.gibbsSteps = 3;
+        DbmTrainer.Config other = config().withGibbsSteps(3);
         InputException e = assertThrows(InputException.class, 
                 () -> dgm4j.train.TrainingState.requireSameHyperParameters(checkpoint, DbmTrainingTask.hyperParameters(other, 20), "updates"));
         assertTrue(e.getMessage().contains("algorithm"), e.getMessage());

@@ -18,9 +18,9 @@ import dgm4j.io.ModelFileException;
 import dgm4j.math.LogMath;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
-import dgm4j.optim.Adam;
 import dgm4j.optim.LearningRateSchedule;
 import dgm4j.rbm.RbmTest;
+import dgm4j.train.TrainingData;
 
 /** Helmholtz machines against exact enumeration on tiny models (fixed seeds). */
 class HelmholtzMachineTest {
@@ -156,9 +156,11 @@ class HelmholtzMachineTest {
         HelmholtzMachine m = HelmholtzMachine.initialize(new int[] {16, 6, 4}, r.split(1), dgm4j.vae.VariationalAutoencoder.columnMeans(train));
         double before = mean(HelmholtzEstimator.exactLogProbability(m, test));
         Dataset data = new Dataset("bars", train, null, 4, 4, 0);
-        Adam adam = new Adam(m.parameters(), 0.9, 0.999, 1e-8);
-        HelmholtzTrainingTask task = new HelmholtzTrainingTask(m, algorithm, k, WakeSleep.QUpdate.BOTH, 20, data, null,
-                Binarization.none(), adam, LearningRateSchedule.constant(0.03, epochs), r.split(2), r.split(3), null);
+        HelmholtzTrainingTask.Config defaults = HelmholtzTrainingTask.Config.defaults();
+        HelmholtzTrainingTask.Config config = (algorithm == WakeSleep.Algorithm.WS ? defaults.withWakeSleep()
+                : defaults.withReweighted(k, WakeSleep.QUpdate.BOTH)).withSchedule(LearningRateSchedule.constant(0.03, epochs));
+        HelmholtzTrainingTask task = new HelmholtzTrainingTask(m, config, TrainingData.of(data, 20).withBinarization(Binarization.none()),
+                r.split(2), r.split(3));
         for (int e = 0; e < epochs; e++) for (int st = 0; st < task.stepsPerEpoch(); st++) task.step(e, st);
         return new double[] {before, mean(HelmholtzEstimator.exactLogProbability(m, test))};
     }
@@ -175,10 +177,11 @@ class HelmholtzMachineTest {
     }
 
     /** An RWS (k = 3) training task on 200 bars images. */
-    private static HelmholtzTrainingTask barsTask(HelmholtzMachine m, Adam adam, RandomStream random, RandomStream dataRandom, int epochs) {
+    private static HelmholtzTrainingTask barsTask(HelmholtzMachine m, RandomStream random, RandomStream dataRandom, int epochs) {
         Dataset data = new Dataset("bars", RbmTest.bars(200, 31), null, 4, 4, 0);
-        return new HelmholtzTrainingTask(m, WakeSleep.Algorithm.RWS, 3, WakeSleep.QUpdate.BOTH, 20, data, null,
-                Binarization.none(), adam, LearningRateSchedule.constant(0.01, epochs), random, dataRandom, null);
+        HelmholtzTrainingTask.Config config = HelmholtzTrainingTask.Config.defaults().withReweighted(3, WakeSleep.QUpdate.BOTH)
+                .withSchedule(LearningRateSchedule.constant(0.01, epochs));
+        return new HelmholtzTrainingTask(m, config, TrainingData.of(data, 20).withBinarization(Binarization.none()), random, dataRandom);
     }
 
     @Test
@@ -186,18 +189,16 @@ class HelmholtzMachineTest {
         RandomStream root = new RandomStream(30);
         HelmholtzMachine straight = HelmholtzMachine.initialize(new int[] {16, 5, 3}, root.split(1), null);
         HelmholtzMachine copy = HelmholtzFiles.read(HelmholtzFiles.builder(straight, WakeSleep.Algorithm.RWS, 3, WakeSleep.QUpdate.BOTH, 4, 4).build()).model();
-        HelmholtzTrainingTask a = barsTask(straight, new Adam(straight.parameters(), 0.9, 0.999, 1e-8), root.split(2), root.split(3), 2);
+        HelmholtzTrainingTask a = barsTask(straight, root.split(2), root.split(3), 2);
         for (int e = 0; e < 2; e++) for (int st = 0; st < a.stepsPerEpoch(); st++) a.step(e, st);
         // the same run, interrupted after one epoch and resumed from its checkpoint
-        HelmholtzTrainingTask b = barsTask(copy, new Adam(copy.parameters(), 0.9, 0.999, 1e-8), root.split(2), root.split(3), 2);
+        HelmholtzTrainingTask b = barsTask(copy, root.split(2), root.split(3), 2);
         for (int st = 0; st < b.stepsPerEpoch(); st++) b.step(0, st);
         ModelFile checkpoint = b.snapshot(1);
         assertEquals(1, dgm4j.train.TrainingState.epochsDone(checkpoint));
         HelmholtzMachine resumed = HelmholtzFiles.read(checkpoint).model();
-        Adam adam = new Adam(resumed.parameters(), 0.9, 0.999, 1e-8);
-        dgm4j.train.TrainingState.restoreOptimizer(checkpoint, adam, "adam_steps");
-        HelmholtzTrainingTask c = barsTask(resumed, adam, dgm4j.train.TrainingState.randomStream(checkpoint, "train.random"),
-                dgm4j.train.TrainingState.randomStream(checkpoint, "train.data_random"), 2);
+        HelmholtzTrainingTask c = barsTask(resumed, dgm4j.train.TrainingState.randomStream(checkpoint, "train.random"),
+                dgm4j.train.TrainingState.randomStream(checkpoint, "train.data_random"), 2).restoreOptimizer(checkpoint);
         for (int st = 0; st < c.stepsPerEpoch(); st++) c.step(1, st);
         List<Parameter> x = straight.parameters(), y = resumed.parameters();
         for (int i = 0; i < x.size(); i++) {

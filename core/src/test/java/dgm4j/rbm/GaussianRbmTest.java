@@ -23,6 +23,7 @@ import dgm4j.math.Elementwise;
 import dgm4j.math.LogMath;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
+import dgm4j.train.TrainingData;
 
 /**
  * Gaussian-Bernoulli RBM math against direct computation: free energy against the sum over h, ln Z against quadrature,
@@ -248,11 +249,8 @@ public class GaussianRbmTest {
      */
     public static GaussianRbm trainOnClusters(boolean persistent, int epochs, long seed) {
         Matrix data = clusterStandardization().apply(clusters(2000, 7));
-        RbmTrainer.Config c = new RbmTrainer.Config();
-        c.learningRate = persistent ? 0.005f : 0.002f;
-        c.finalMomentum = persistent ? 0.5f : 0.9f;
-        c.persistent = persistent;
-        c.weightDecay = 1e-4f;
+        RbmTrainer.Config c = RbmTrainer.Config.defaults().withLearningRate(persistent ? 0.005f : 0.002f)
+                .withMomentum(0.5f, persistent ? 0.5f : 0.9f).withPersistent(persistent).withWeightDecay(1e-4f);
         RandomStream r = new RandomStream(seed + 1);
         GaussianRbm rbm = GaussianRbm.initialize(D, F, true, r);
         RbmTrainer t = new RbmTrainer(rbm, c, r);
@@ -289,7 +287,7 @@ public class GaussianRbmTest {
         Matrix data = clusterStandardization().apply(clusters(200, 3));
         GaussianRbm rbm = GaussianRbm.initialize(D, F, false, new RandomStream(2));
         float[] z = rbm.logVariance().toArray();
-        RbmTrainer t = new RbmTrainer(rbm, new RbmTrainer.Config(), new RandomStream(3));
+        RbmTrainer t = new RbmTrainer(rbm, RbmTrainer.Config.defaults(), new RandomStream(3));
         for (int e = 0; e < 3; e++) t.update(data, e);
         assertArrayEquals(z, rbm.logVariance().toArray(), 0f);
         assertFalse(java.util.Arrays.equals(new float[D], rbm.visibleBias().toArray()));
@@ -332,11 +330,11 @@ public class GaussianRbmTest {
         assertThrows(InputException.class, () -> rbm.addStatistics(Matrix.zeros(2, 5), Matrix.zeros(2, 3), 1f, rbm.parameters()));
         assertThrows(InputException.class, () -> new GaussianRbm(Matrix.zeros(4, 3), Matrix.zeros(1, 4), Matrix.zeros(1, 3), Matrix.zeros(1, 3), true));
         // the training task checks real-valued data through the model
-        RbmTrainer trainer = new RbmTrainer(rbm, new RbmTrainer.Config(), new RandomStream(2));
+        RbmTrainer trainer = new RbmTrainer(rbm, RbmTrainer.Config.defaults(), new RandomStream(2));
         Dataset bad = new Dataset("bad", nan, null, 0, 0, 0);
-        assertThrows(InputException.class, () -> new RbmTrainingTask(trainer, bad, null, 2, Binarization.none(), new RandomStream(3), null));
+        assertThrows(InputException.class, () -> new RbmTrainingTask(trainer, TrainingData.of(bad, 2).withBinarization(Binarization.none()), new RandomStream(3)));
         Dataset good = new Dataset("good", Matrix.of(2, 4, -3f, 0.5f, 7f, 2f, 1f, 1f, 1f, -1f), null, 0, 0, 0);
-        RbmTrainingTask task = new RbmTrainingTask(trainer, good, good, 2, Binarization.none(), new RandomStream(3), null);
+        RbmTrainingTask task = new RbmTrainingTask(trainer, new TrainingData(good, good, 2, Binarization.none(), null), new RandomStream(3));
         task.step(0, 0);
         assertTrue(Double.isFinite(task.endOfEpoch(0).get("free_energy_gap")));
     }

@@ -46,9 +46,7 @@ class RbmGradientTest {
         for (int k = 0; k < n; k++) data.setRow(k, RbmTest.bits(r.nextInt(1 << D) & 0b10111, D));
         double[][] exact = exactGradient(rbm, data);
         for (boolean persistent : new boolean[] {false, true}) {
-            RbmTrainer.Config c = new RbmTrainer.Config();
-            c.persistent = persistent;
-            c.gibbsSteps = 50;
+            RbmTrainer.Config c = RbmTrainer.Config.defaults().withPersistent(persistent).withGibbsSteps(50);
             RbmTrainer t = new RbmTrainer(rbm, c, new RandomStream(23));
             if (persistent) t.estimateGradient(data); // burn the persistent chains in
             t.estimateGradient(data);
@@ -94,9 +92,7 @@ class RbmGradientTest {
             for (int i = 0; i < D; i++) gb[i] -= pr * v[i];
             for (int j = 0; j < F; j++) ga[j] -= pr * h[j];
         }
-        RbmTrainer.Config c = new RbmTrainer.Config();
-        c.centered = true;
-        c.gibbsSteps = 50;
+        RbmTrainer.Config c = RbmTrainer.Config.defaults().withCentering(true).withGibbsSteps(50);
         RbmTrainer t = new RbmTrainer(rbm, c, new RandomStream(33));
         Matrix mu = Matrix.of(1, D, 0.3f, 0.6f, 0.1f, 0.9f, 0.5f);
         t.setVisibleOffset(mu);

@@ -113,13 +113,9 @@ public class RbmTest {
     /** Trains an RBM on bars with the given algorithm; returns it. */
     public static BernoulliRbm trainOnBars(boolean persistent, int k, int epochs, long seed) {
         Matrix data = bars(2000, seed);
-        RbmTrainer.Config c = new RbmTrainer.Config();
-        c.learningRate = persistent ? 0.05f : 0.1f;
+        RbmTrainer.Config c = RbmTrainer.Config.defaults().withLearningRate(persistent ? 0.05f : 0.1f)
         // persistent chains must keep up with the parameters: PCD is run with less momentum (Tieleman 2008)
-        c.finalMomentum = persistent ? 0.5f : 0.9f;
-        c.persistent = persistent;
-        c.gibbsSteps = k;
-        c.weightDecay = 1e-4f;
+                .withMomentum(0.5f, persistent ? 0.5f : 0.9f).withPersistent(persistent).withGibbsSteps(k).withWeightDecay(1e-4f);
         RandomStream r = new RandomStream(seed + 1);
         BernoulliRbm rbm = BernoulliRbm.initialize(16, 12, r);
         RbmTrainer t = new RbmTrainer(rbm, c, r);
@@ -164,8 +160,7 @@ public class RbmTest {
         Matrix data = bars(2000, 41);
         double[] activity = new double[2];
         for (int variant = 0; variant < 2; variant++) {
-            RbmTrainer.Config c = new RbmTrainer.Config();
-            if (variant == 1) { c.sparsityTarget = 0.05f; c.sparsityCost = 0.5f; }
+            RbmTrainer.Config c = variant == 1 ? RbmTrainer.Config.defaults().withSparsity(0.05f, 0.5f) : RbmTrainer.Config.defaults();
             RandomStream r = new RandomStream(42);
             BernoulliRbm rbm = BernoulliRbm.initialize(16, 12, r);
             RbmTrainer t = new RbmTrainer(rbm, c, r);
@@ -180,9 +175,7 @@ public class RbmTest {
     @Test
     void centeredTrainingLearnsBarsAtLeastAsWell() {
         Matrix data = bars(2000, 7), test = bars(1000, 99);
-        RbmTrainer.Config c = new RbmTrainer.Config();
-        c.centered = true;
-        c.learningRate = 0.1f;
+        RbmTrainer.Config c = RbmTrainer.Config.defaults().withCentering(true).withLearningRate(0.1f);
         RandomStream r = new RandomStream(8);
         BernoulliRbm rbm = BernoulliRbm.initialize(16, 12, r);
         RbmTrainer t = new RbmTrainer(rbm, c, r);
@@ -196,35 +189,27 @@ public class RbmTest {
 
     @Test
     void gibbsStepsRiseFromFirstToFinalOverTheEpochs() {
-        RbmTrainer.Config c = new RbmTrainer.Config();
-        c.epochs = 9;
-        c.finalGibbsSteps = 5;   // 1 rising to 5 (Salakhutdinov & Hinton 2009)
+        RbmTrainer.Config c = RbmTrainer.Config.defaults().withEpochs(9).withFinalGibbsSteps(5);   // 1 rising to 5 (Salakhutdinov & Hinton 2009)
         int[] k = new int[9];
         for (int e = 0; e < 9; e++) k[e] = c.gibbsSteps(e);
         assertArrayEquals(new int[] {1, 2, 2, 3, 3, 4, 4, 5, 5}, k);
         assertEquals("CD-1..5", c.algorithm());
-        c.finalGibbsSteps = 0;
+        assertEquals("CD-3", c.algorithm(4));
+        c = c.withFinalGibbsSteps(0);
         assertEquals(1, c.gibbsSteps(8));
         assertEquals("CD-1", c.algorithm());
 
         // an update at epoch e is the constant-k update with k = gibbsSteps(e): same random draws, same parameters
         Matrix data = bars(20, 3);
         for (int e : new int[] {0, 4, 8}) {
-            RbmTrainer.Config ramped = new RbmTrainer.Config();
-            ramped.epochs = 9;
-            ramped.finalGibbsSteps = 5;
-            RbmTrainer.Config constant = new RbmTrainer.Config();
-            constant.epochs = 9;
-            constant.gibbsSteps = ramped.gibbsSteps(e);
+            RbmTrainer.Config ramped = RbmTrainer.Config.defaults().withEpochs(9).withFinalGibbsSteps(5);
+            RbmTrainer.Config constant = RbmTrainer.Config.defaults().withEpochs(9).withGibbsSteps(ramped.gibbsSteps(e));
             BernoulliRbm a = BernoulliRbm.initialize(16, 4, new RandomStream(5)), b = BernoulliRbm.initialize(16, 4, new RandomStream(5));
             new RbmTrainer(a, ramped, new RandomStream(6)).update(data, e);
             new RbmTrainer(b, constant, new RandomStream(6)).update(data, e);
             assertArrayEquals(b.weights().toArray(), a.weights().toArray(), "epoch " + e);
         }
-        RbmTrainer.Config bad = new RbmTrainer.Config();
-        bad.gibbsSteps = 3;
-        bad.finalGibbsSteps = 2;
-        assertThrows(InputException.class, () -> new RbmTrainer(BernoulliRbm.initialize(4, 3, new RandomStream(1)), bad, new RandomStream(1)));
+        assertThrows(InputException.class, () -> RbmTrainer.Config.defaults().withGibbsSteps(3).withFinalGibbsSteps(2));
     }
 
     @Test
@@ -232,8 +217,12 @@ public class RbmTest {
         BernoulliRbm rbm = BernoulliRbm.initialize(4, 3, new RandomStream(1));
         assertThrows(InputException.class, () -> rbm.hiddenInput(Matrix.zeros(2, 5), Matrix.zeros(2, 3)));
         assertThrows(InputException.class, () -> new BernoulliRbm(Matrix.zeros(4, 3), Matrix.zeros(1, 3), Matrix.zeros(1, 3)));
-        RbmTrainer.Config c = new RbmTrainer.Config();
-        c.gibbsSteps = 0;
-        assertThrows(InputException.class, () -> new RbmTrainer(rbm, c, new RandomStream(1)));
+        assertThrows(InputException.class, () -> RbmTrainer.Config.defaults().withGibbsSteps(0));
+        assertThrows(InputException.class, () -> RbmTrainer.Config.defaults().withMomentum(0.5f, 1f));
+        assertThrows(InputException.class, () -> RbmTrainer.Config.defaults().withFinalLearningRate(0.1f));
+        assertThrows(InputException.class, () -> RbmTrainer.Config.defaults().withCentering(true).withSparsity(1.5f, 0.1f));
+        RbmTrainer.Config gaussian = RbmTrainer.Config.defaults().withCentering(true);
+        assertThrows(InputException.class, () -> new RbmTrainer(GaussianRbm.initialize(4, 3, false, new RandomStream(1)), gaussian, new RandomStream(1)));
+        assertEquals(RbmTrainer.Config.defaults().withLearningRate(0.01f), RbmTrainer.Config.defaults().withLearningRate(0.01f));
     }
 }

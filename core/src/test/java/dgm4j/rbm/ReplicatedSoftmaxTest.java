@@ -195,9 +195,7 @@ public class ReplicatedSoftmaxTest {
     static ReplicatedSoftmaxRbm trainOnTopics(Matrix train, long seed) {
         ReplicatedSoftmaxRbm m = ReplicatedSoftmaxRbm.initialize(24, 10, new RandomStream(seed));
         m.visibleBias().copyFrom(ReplicatedSoftmaxRbm.unigramBias(train));
-        RbmTrainer.Config c = new RbmTrainer.Config();
-        c.learningRate = 0.005f;
-        c.weightDecay = 1e-4f;
+        RbmTrainer.Config c = RbmTrainer.Config.defaults().withLearningRate(0.005f).withWeightDecay(1e-4f);
         RbmTrainer t = new RbmTrainer(m, c, new RandomStream(seed + 1));
         int batch = 50;
         for (int epoch = 0; epoch < 30; epoch++) {
@@ -233,9 +231,7 @@ public class ReplicatedSoftmaxTest {
     void persistentChainsKeepTheirDocumentLengths() {
         Matrix train = topicDocs(100, 14);
         ReplicatedSoftmaxRbm m = ReplicatedSoftmaxRbm.initialize(24, 5, new RandomStream(15));
-        RbmTrainer.Config c = new RbmTrainer.Config();
-        c.persistent = true;
-        c.chains = 30;
+        RbmTrainer.Config c = RbmTrainer.Config.defaults().withPersistent(true).withChains(30);
         RbmTrainer t = new RbmTrainer(m, c, new RandomStream(16));
         t.update(train.rows(0, 20), 0);
         double[] start = dgm4j.math.Elementwise.rowSums(t.chains());

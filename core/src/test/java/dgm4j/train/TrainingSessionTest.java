@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,48 +16,31 @@ import dgm4j.InputException;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.dbm.Dbm;
-import dgm4j.dbm.DbmFiles;
+import dgm4j.dbm.DbmFamily;
 import dgm4j.dbm.DbmTrainer;
-import dgm4j.dbm.DbmTrainingTask;
+import dgm4j.helmholtz.HelmholtzFamily;
+import dgm4j.helmholtz.HelmholtzTrainingTask;
 import dgm4j.io.ModelFile;
-import dgm4j.math.RandomStream;
+import dgm4j.io.ModelFiles;
+import dgm4j.rbm.RbmFamily;
 import dgm4j.rbm.RbmTest;
+import dgm4j.rbm.RbmTrainer;
+import dgm4j.vae.StochasticLayer;
+import dgm4j.vae.VaeFamily;
+import dgm4j.vae.VaeTrainingTask;
+import dgm4j.vae.VariationalAutoencoder;
 
 /** A session resumed from its checkpoint ends bitwise where the uninterrupted one does; the resume checks refuse. */
 class TrainingSessionTest {
     private static final Dataset DATA = new Dataset("bars", RbmTest.bars(200, 31), null, 4, 4, 0);
 
     private static DbmTrainer.Config config(int gibbsSteps) {
-        DbmTrainer.Config c = new DbmTrainer.Config();
-        c.learningRate = 0.01f;
-        c.chains = 20;
-        c.gibbsSteps = gibbsSteps;
-        return c;
+        return DbmTrainer.Config.defaults().withLearningRate(0.01f).withChains(20).withGibbsSteps(gibbsSteps);
     }
 
-    /** A DBM family, as a command line would give it. */
-    private static TrainingSession.Family<DbmTrainingTask> dbm(DbmTrainer.Config config) {
-        return new TrainingSession.Family<>() {
-            @Override public String kind() { return Dbm.KIND; }
-
-            @Override public Map<String, Object> hyperParameters() { return DbmTrainingTask.hyperParameters(config, 20); }
-
-            @Override public List<String> uncompared() { return List.of("updates"); }
-
-            @Override public DbmTrainingTask start(RandomStream root) {
-                DbmTrainer trainer = new DbmTrainer(Dbm.initialize(new int[] {16, 6, 4}, root.split(2)), config, root.split(0));
-                return new DbmTrainingTask(trainer, DATA, DATA, 20, Binarization.none(), root.split(1), null);
-            }
-
-            @Override public void requireFits(ModelFile checkpoint) {
-                if (DbmFiles.read(checkpoint).visibleUnits() != DATA.dim()) throw new InputException("does not fit");
-            }
-
-            @Override public DbmTrainingTask resume(ModelFile checkpoint) {
-                DbmTrainer trainer = new DbmTrainer(DbmFiles.read(checkpoint), config, TrainingState.randomStream(checkpoint, "train.random"));
-                return new DbmTrainingTask(trainer, DATA, DATA, 20, Binarization.none(), DbmTrainingTask.restore(checkpoint, trainer), null);
-            }
-        };
+    /** A DBM family without pretraining, on bars. */
+    private static DbmFamily dbm(DbmTrainer.Config config) {
+        return DbmFamily.of(new int[] {6, 4}, config, null, new TrainingData(DATA, DATA, 20, Binarization.none(), null));
     }
 
     @Test
@@ -68,12 +50,12 @@ class TrainingSessionTest {
         straight.run();
 
         Path file = dir.resolve("dbm.safetensors"), log = dir.resolve("log.csv");
-        TrainingSession first = new TrainingSession(2, 7).checkpoint(file, 1, 0).csvLog(log);
+        TrainingSession first = new TrainingSession(new TrainingRun(2).checkpoint(file, 1, 0).csvLog(log), 7);
         first.open(dbm(config(5)));
         first.run();
         Files.writeString(log, "3,0.5\n", java.nio.file.StandardOpenOption.APPEND);   // a row past the checkpoint: dropped
         StringBuilder said = new StringBuilder();
-        TrainingSession resumed = new TrainingSession(3, 99).resumeFrom(file).checkpoint(file, 1, 0).csvLog(log).log(said::append);
+        TrainingSession resumed = new TrainingSession(new TrainingRun(3).checkpoint(file, 1, 0).csvLog(log).log(said::append), 99).resumeFrom(file);
         Dbm actual = resumed.open(dbm(config(5))).trainer().dbm();
         assertEquals(2, resumed.startEpoch());
         assertTrue(said.toString().startsWith("resuming " + file + " from epoch 2"), said.toString());
@@ -89,5 +71,32 @@ class TrainingSessionTest {
         assertTrue(done.getMessage().contains("already done 3 epochs"), done.getMessage());
         InputException other = assertThrows(InputException.class, () -> new TrainingSession(4, 7).resumeFrom(file).open(dbm(config(2))));
         assertTrue(other.getMessage().contains("algorithm"), other.getMessage());
+    }
+
+    /** The snapshot's tensors, as the file's checksum of them. */
+    private static String tensors(TrainingTask task, Path file) {
+        ModelFiles.write(file, task.snapshot(2));
+        return ModelFiles.readAnyKind(file).metadata().get(ModelFile.TENSOR_SHA256_KEY);
+    }
+
+    /** Every family's run, interrupted after an epoch and resumed from its checkpoint, ends bitwise where the straight one does. */
+    @Test
+    void everyFamilyResumesBitwise(@TempDir Path dir) {
+        TrainingData bars = new TrainingData(DATA, DATA, 20, Binarization.none(), null);
+        List<TrainingSession.Family<?>> families = List.of(
+                dbm(config(2)),
+                RbmFamily.bernoulli(5, RbmTrainer.Config.defaults().withPersistent(true).withChains(10).withSparsity(0.2f, 0.1f), bars),
+                RbmFamily.gaussian(5, true, 0.05f, RbmTrainer.Config.defaults().withLearningRate(0.01f), bars),
+                VaeFamily.paper(1, StochasticLayer.Kind.BERNOULLI, VaeTrainingTask.Config.defaults()
+                        .withObjective(VariationalAutoencoder.Objective.IWAE, 3), bars),
+                HelmholtzFamily.of(new int[] {6, 3}, HelmholtzTrainingTask.Config.defaults(), bars));
+        for (TrainingSession.Family<?> family : families) {
+            String name = family.getClass().getSimpleName();
+            String straight = tensors(new TrainingSession(2, 3).train(family), dir.resolve(name + "-a.safetensors"));
+            Path file = dir.resolve(name + ".safetensors");
+            new TrainingSession(new TrainingRun(1).checkpoint(file, 1, 0), 3).train(family);
+            TrainingTask resumed = new TrainingSession(2, 3).resumeFrom(file).train(family);
+            assertEquals(straight, tensors(resumed, dir.resolve(name + "-b.safetensors")), name);
+        }
     }
 }

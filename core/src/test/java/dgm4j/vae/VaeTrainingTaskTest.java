@@ -19,8 +19,8 @@ import dgm4j.io.ModelFileException;
 import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
-import dgm4j.optim.Adam;
 import dgm4j.optim.LearningRateSchedule;
+import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingRun;
 import dgm4j.train.TrainingState;
 
@@ -33,10 +33,13 @@ class VaeTrainingTaskTest {
         return Datasets.fromFiles(images, labels);
     }
 
-    static VaeTrainingTask task(VariationalAutoencoder model, Adam adam, Dataset train, RandomStream random, RandomStream data,
-                                int epochs) {
-        return new VaeTrainingTask(model, VariationalAutoencoder.Objective.IWAE, 5, 25, train, null, Binarization.dynamic(), adam,
-                LearningRateSchedule.constant(1e-3, epochs), random, data, Map.of("test", true));
+    static VaeTrainingTask.Config config(int epochs) {
+        return VaeTrainingTask.Config.defaults().withObjective(VariationalAutoencoder.Objective.IWAE, 5)
+                .withSchedule(LearningRateSchedule.constant(1e-3, epochs));
+    }
+
+    static VaeTrainingTask task(VariationalAutoencoder model, Dataset train, RandomStream random, RandomStream data, int epochs) {
+        return new VaeTrainingTask(model, config(epochs), TrainingData.of(train, 25).withProvenance(Map.of("test", true)), random, data);
     }
 
     static VariationalAutoencoder fresh(Dataset train, long seed) {
@@ -49,8 +52,7 @@ class VaeTrainingTaskTest {
         Dataset all = fixture();
         Dataset train = all.subset(0, 250);
         VariationalAutoencoder model = fresh(train, 1);
-        Adam adam = new Adam(model.parameters(), 0.9, 0.999, 1e-4);
-        VaeTrainingTask task = task(model, adam, train, new RandomStream(2), new RandomStream(3), 30);
+        VaeTrainingTask task = task(model, train, new RandomStream(2), new RandomStream(3), 30);
         double first = 0, last = 0;
         for (int epoch = 0; epoch < 30; epoch++) {
             double sum = 0;
@@ -84,23 +86,20 @@ class VaeTrainingTaskTest {
         // uninterrupted: 2 epochs through TrainingRun, checkpointing at the end
         VariationalAutoencoder a = fresh(train, 7);
         Path full = dir.resolve("full.safetensors");
-        new TrainingRun(2).checkpoint(full, 1, 0).run(task(a, new Adam(a.parameters(), 0.9, 0.999, 1e-4), train,
-                new RandomStream(8), new RandomStream(9), 2), 0);
+        new TrainingRun(2).checkpoint(full, 1, 0).run(task(a, train, new RandomStream(8), new RandomStream(9), 2), 0);
         // interrupted after epoch 1, then resumed from the checkpoint file into fresh objects
         VariationalAutoencoder b = fresh(train, 7);
         Path half = dir.resolve("half.safetensors");
-        new TrainingRun(1).checkpoint(half, 1, 0).run(task(b, new Adam(b.parameters(), 0.9, 0.999, 1e-4), train,
-                new RandomStream(8), new RandomStream(9), 2), 0);
+        new TrainingRun(1).checkpoint(half, 1, 0).run(task(b, train, new RandomStream(8), new RandomStream(9), 2), 0);
         ModelFile checkpoint = ModelFiles.read(half, VariationalAutoencoder.KIND);
         assertEquals(1, TrainingState.epochsDone(checkpoint));
         VaeFiles.Stored stored = VaeFiles.read(checkpoint);
-        Adam adam = new Adam(stored.model().parameters(), 0.9, 0.999, 1e-4);
-        RandomStream random = VaeTrainingTask.restoreOptimizer(checkpoint, adam);
-        assertEquals(4, adam.steps());
+        RandomStream random = TrainingState.randomStream(checkpoint, "train.random");
         RandomStream data = TrainingState.randomStream(checkpoint, "train.data_random");
-        TrainingState.requireSameHyperParameters(checkpoint, VaeTrainingTask.hyperParameters(VariationalAutoencoder.Objective.IWAE,
-                5, 25, LearningRateSchedule.constant(1e-3, 2), Binarization.dynamic()), "adam_steps");
-        new TrainingRun(2).run(task(stored.model(), adam, train, random, data, 2), 1);
+        TrainingState.requireSameHyperParameters(checkpoint, VaeTrainingTask.hyperParameters(config(2), 25, Binarization.dynamic()), "adam_steps");
+        VaeTrainingTask resumed = task(stored.model(), train, random, data, 2).restoreOptimizer(checkpoint);
+        assertEquals(4, resumed.optimizer().steps());
+        new TrainingRun(2).run(resumed, 1);
         for (int p = 0; p < a.parameters().size(); p++) {
             Matrix x = a.parameters().get(p).value(), y = stored.model().parameters().get(p).value();
             for (int k = 0; k < x.size(); k++) assertEquals(x.getFlat(k), y.getFlat(k), 0f, a.parameters().get(p).name());
@@ -115,7 +114,7 @@ class VaeTrainingTaskTest {
             assertEquals(q.value().getFlat(3), saved.model().parameters().get(p).value().getFlat(3), 0f);
         }
         assertThrows(dgm4j.InputException.class, () -> TrainingState.requireSameHyperParameters(checkpoint,
-                VaeTrainingTask.hyperParameters(VariationalAutoencoder.Objective.VAE, 5, 25, LearningRateSchedule.constant(1e-3, 2),
+                VaeTrainingTask.hyperParameters(config(2).withObjective(VariationalAutoencoder.Objective.VAE, 5), 25,
                         Binarization.dynamic()), "adam_steps"));
         // a file of another kind is refused
         ModelFile rbm = ModelFile.builder("rbm").config("{}").build();
@@ -126,18 +125,16 @@ class VaeTrainingTaskTest {
     void badTrainingInputIsRefused() throws Exception {
         Dataset train = fixture().subset(0, 50);
         VariationalAutoencoder model = fresh(train, 1);
-        Adam adam = new Adam(model.parameters(), 0.9, 0.999, 1e-4);
-        LearningRateSchedule lr = LearningRateSchedule.constant(1e-3, 1);
-        assertThrows(dgm4j.InputException.class, () -> new VaeTrainingTask(model, VariationalAutoencoder.Objective.IWAE, 0, 10,
-                train, null, Binarization.dynamic(), adam, lr, new RandomStream(1), new RandomStream(2), null));
+        VaeTrainingTask.Config vae = config(1).withObjective(VariationalAutoencoder.Objective.VAE, 1);
+        assertThrows(dgm4j.InputException.class, () -> vae.withObjective(VariationalAutoencoder.Objective.IWAE, 0));
+        assertThrows(dgm4j.InputException.class, () -> vae.withAdam(0.9, 1.0, 1e-4));
         // pixels in [0, 1] given as they are to a Bernoulli output
-        String message = assertThrows(dgm4j.InputException.class, () -> new VaeTrainingTask(model, VariationalAutoencoder.Objective.VAE,
-                1, 10, train, null, Binarization.none(), adam, lr, new RandomStream(1), new RandomStream(2), null)).getMessage();
+        String message = assertThrows(dgm4j.InputException.class, () -> new VaeTrainingTask(model, vae,
+                TrainingData.of(train, 10).withBinarization(Binarization.none()), new RandomStream(1), new RandomStream(2))).getMessage();
         assertTrue(message.contains("not binary"), message);
         VariationalAutoencoder narrow = new VariationalAutoencoder(10, StochasticLayer.Kind.BERNOULLI, new int[] {2}, new int[][] {{3}});
-        assertThrows(dgm4j.InputException.class, () -> new VaeTrainingTask(narrow, VariationalAutoencoder.Objective.VAE, 1, 10,
-                train, null, Binarization.dynamic(), new Adam(narrow.parameters(), 0.9, 0.999, 1e-4), lr, new RandomStream(1),
-                new RandomStream(2), null));
+        assertThrows(dgm4j.InputException.class, () -> new VaeTrainingTask(narrow, vae, TrainingData.of(train, 10), new RandomStream(1),
+                new RandomStream(2)));
     }
 
     @Test
@@ -145,9 +142,8 @@ class VaeTrainingTaskTest {
         Dataset train = fixture().subset(0, 50);
         VariationalAutoencoder model = fresh(train, 1);
         model.parameters().get(0).value().set(0, 0, Float.NaN);
-        Adam adam = new Adam(model.parameters(), 0.9, 0.999, 1e-4);
-        VaeTrainingTask t = new VaeTrainingTask(model, VariationalAutoencoder.Objective.IWAE, 2, 10, train, null,
-                Binarization.dynamic(), adam, LearningRateSchedule.constant(1e-3, 1), new RandomStream(1), new RandomStream(2), null);
+        VaeTrainingTask t = new VaeTrainingTask(model, config(1).withObjective(VariationalAutoencoder.Objective.IWAE, 2),
+                TrainingData.of(train, 10), new RandomStream(1), new RandomStream(2));
         assertThrows(dgm4j.train.TrainingDivergedException.class, () -> new TrainingRun(1).run(t, 0));
     }
 }
