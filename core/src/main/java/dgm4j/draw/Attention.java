@@ -105,7 +105,12 @@ public final class Attention {
 
     public List<Parameter> parameters() { return parameters; }
 
-    /** Glorot-uniform weights and zero biases: at first every window is centred, with sigma = gamma = 1. */
+    /**
+     * Glorot-uniform weights and zero biases, except log sigma^2's: at first every grid is centred and spans the image
+     * (delta~ = 1, so delta = (max(A, B) - 1)/(N - 1)), gamma = 1, and sigma is half the stride, so that the N x N
+     * filters tile the image rather than sample N^2 single pixels (with sigma = 1 a 2 x 2 read grid would see only the
+     * four corners, blank in MNIST, and the encoder nothing). The paper does not say how it initialised; this is ours.
+     */
     void initializeParameters(RandomStream random) {
         for (Parameter p : parameters) {
             Matrix m = p.value();
@@ -117,6 +122,15 @@ public final class Attention {
             random.uniforms(m);
             for (int k = 0; k < m.size(); k++) m.setFlat(k, (float) ((2 * m.getFlat(k) - 1) * limit));
         }
+        if (gaussian) {
+            readWindowBias.value().set(0, 2, (float) (2 * Math.log(0.5 * spread(readN))));
+            writeWindowBias.value().set(0, 2, (float) (2 * Math.log(0.5 * spread(writeN))));
+        }
+    }
+
+    /** (max(A, B) - 1)/(N - 1) of eq. 24: the stride when delta~ = 1 (and, for one filter, the image's extent). */
+    private float spread(int n) {
+        return n > 1 ? (Math.max(width, height) - 1) / (float) (n - 1) : Math.max(width, height) - 1;
     }
 
     /**
@@ -132,8 +146,7 @@ public final class Attention {
         Node gX = g.addScalar(g.scale(g.sliceColumns(p, 0, 1), halfA), halfA);        // eq. 22
         Node gY = g.addScalar(g.scale(g.sliceColumns(p, 1, 2), halfB), halfB);        // eq. 23
         Node logVariance = g.sliceColumns(p, 2, 3);
-        float spread = n > 1 ? (Math.max(width, height) - 1) / (float) (n - 1) : 1f;  // one filter: the stride is unused
-        Node delta = g.scale(g.exp(g.sliceColumns(p, 3, 4)), spread);                 // eq. 24
+        Node delta = g.scale(g.exp(g.sliceColumns(p, 3, 4)), spread(n));              // eq. 24 (one filter: delta unused)
         Node logGamma = g.sliceColumns(p, 4, 5);
         Node fX = g.gaussianFilterbank(gX, logVariance, delta, n, width);             // eqs. 19, 25
         Node fY = g.gaussianFilterbank(gY, logVariance, delta, n, height);            // eqs. 20, 26

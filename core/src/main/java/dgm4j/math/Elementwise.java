@@ -238,6 +238,17 @@ public final class Elementwise {
         return s;
     }
 
+    /** Sum of the squares of all elements, in double (e.g. a gradient's squared norm). */
+    public static double sumOfSquares(Matrix x) {
+        double s = 0;
+        int n = x.size();
+        for (int k = 0; k < n; k++) {
+            double v = x.floats.get(x.offset + k);
+            s += v * v;
+        }
+        return s;
+    }
+
     /**
      * out[i, :] = softmax(x[i, :]) = exp(x[i, j] - m_i) / sum_j exp(x[i, j] - m_i), m_i the row maximum; sums in double.
      * A row containing +infinity puts its mass evenly on those entries; a row of -infinity or NaN gives NaN.
