@@ -65,10 +65,10 @@ public final class Draw {
         /** Refuses images of another size than the model's (height 0: not images, then only the width is checked). */
         public void requireImages(int imageHeight, int imageWidth, int pixels, String what) {
             if (imageHeight > 0 && (imageHeight != height || imageWidth != width)) {
-                throw new InputException(what + " are " + imageHeight + "x" + imageWidth + " images but the model draws " + height + "x" + width);
+                throw new InputException(what + ": " + imageHeight + "x" + imageWidth + " images, but the model draws " + height + "x" + width);
             }
             if (pixels != dataDim()) {
-                throw new InputException(what + " have " + pixels + " pixels per image but the model draws " + height + "x" + width + " = " + dataDim());
+                throw new InputException(what + ": " + pixels + " pixels per image, but the model draws " + height + "x" + width + " = " + dataDim());
             }
         }
 

@@ -31,9 +31,10 @@ public final class DrawEstimator {
 
     /** At most {@code requested} rows per pass, and no more than an evaluation graph of {@link #MEMORY_FLOATS} floats holds. */
     public static int rowsPerPass(Draw model, int requested) {
-        Graph probe = new Graph(false);
-        model.unroll(probe, 1, true);
-        long perRow = Math.max(1, probe.floats());
+        Graph one = new Graph(false), two = new Graph(false);   // the difference leaves out what does not grow with rows
+        model.unroll(one, 1, true);
+        model.unroll(two, 2, true);
+        long perRow = Math.max(1, two.floats() - one.floats());
         return (int) Math.max(1, Math.min(requested, MEMORY_FLOATS / perRow));
     }
 

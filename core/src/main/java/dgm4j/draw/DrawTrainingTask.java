@@ -17,7 +17,6 @@ import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.Adam;
 import dgm4j.optim.GradientClipping;
-import dgm4j.optim.LearningRateSchedule;
 import dgm4j.train.TrainingState;
 import dgm4j.train.TrainingTask;
 
@@ -38,14 +37,16 @@ public final class DrawTrainingTask implements TrainingTask {
     private static final int MONITOR_EXAMPLES = 1000;
 
     /**
-     * The hyper-parameters of a run that resume must not change.
+     * The hyper-parameters of a run that resume must not change (a resumed run may be longer: the learning rate is
+     * constant).
      *
      * @param clipNorm the global gradient norm above which gradients are scaled down
      */
-    public record Settings(int batchSize, LearningRateSchedule schedule, double clipNorm, Binarization binarization,
+    public record Settings(int batchSize, double learningRate, double clipNorm, Binarization binarization,
                            double beta1, double beta2, double epsilon) {
         public Settings {
             if (batchSize < 1) throw new InputException("the batch size must be at least 1, got " + batchSize);
+            if (!(learningRate > 0) || Double.isInfinite(learningRate)) throw new InputException("the learning rate must be positive, got " + learningRate);
             if (!(clipNorm > 0) || Double.isInfinite(clipNorm)) throw new InputException("the gradient clipping norm must be positive, got " + clipNorm);
         }
 
@@ -112,7 +113,7 @@ public final class DrawTrainingTask implements TrainingTask {
         graph.forward();
         graph.backward(loss);
         double norm = GradientClipping.clipGlobalNorm(model.parameters(), settings.clipNorm());
-        adam.step(settings.schedule().rate(epoch));
+        adam.step(settings.learningRate());
         if (step == stepsPerEpoch() - 1 && batches.next()) throw new IllegalStateException("more minibatches than steps in the epoch");
         int b = unrolled.batch();
         klSum += Elementwise.sum(unrolled.kl().value()) / b;
@@ -142,7 +143,7 @@ public final class DrawTrainingTask implements TrainingTask {
         m.put("kl", klSum / n);
         m.put("gradient_norm", normSum / n);
         m.put("clipped", clippedSteps / (double) n);
-        m.put("learning_rate", settings.schedule().rate(epoch));
+        m.put("learning_rate", settings.learningRate());
         klSum = reconstructionSum = normSum = 0;
         stepsSeen = clippedSteps = 0;
         if (monitorValidation != null) {
@@ -168,7 +169,7 @@ public final class DrawTrainingTask implements TrainingTask {
     public static Map<String, Object> hyperParameters(Settings s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("batch_size", s.batchSize());
-        m.put("schedule", s.schedule().describe());
+        m.put("learning_rate", s.learningRate());
         m.put("clip_norm", s.clipNorm());
         m.put("binarization", s.binarization().toString());
         m.put("beta1", s.beta1());

@@ -26,7 +26,6 @@ import dgm4j.io.ModelFileException;
 import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
-import dgm4j.optim.LearningRateSchedule;
 import dgm4j.train.TrainingDivergedException;
 import dgm4j.train.TrainingRun;
 import dgm4j.train.TrainingSession;
@@ -154,7 +153,7 @@ class DrawTest {
     }
 
     private static DrawTrainingTask.Settings settings(int epochs) {
-        return new DrawTrainingTask.Settings(25, LearningRateSchedule.constant(3e-3, epochs), 100, Binarization.dynamic(), 0.9, 0.999, 1e-8);
+        return new DrawTrainingTask.Settings(25, 3e-3, 100, Binarization.dynamic(), 0.9, 0.999, 1e-8);
     }
 
     private static final Draw.Architecture SMALL = new Draw.Architecture(28, 28, 4, 32, 32, 8, true, 2, 3);
@@ -204,7 +203,7 @@ class DrawTest {
         String m = assertThrows(InputException.class, () -> new TrainingSession(3, 5).resumeFrom(b)
                 .open(new DrawFamily(other, settings(3), train, null, null))).getMessage();
         assertTrue(m.contains("T = 4") && m.contains("T = 5"), m);
-        DrawTrainingTask.Settings clip = new DrawTrainingTask.Settings(25, LearningRateSchedule.constant(3e-3, 2), 5, Binarization.dynamic(), 0.9, 0.999, 1e-8);
+        DrawTrainingTask.Settings clip = new DrawTrainingTask.Settings(25, 3e-3, 5, Binarization.dynamic(), 0.9, 0.999, 1e-8);
         m = assertThrows(InputException.class, () -> new TrainingSession(3, 5).resumeFrom(b)
                 .open(new DrawFamily(SMALL, clip, train, null, null))).getMessage();
         assertTrue(m.contains("clip_norm"), m);
