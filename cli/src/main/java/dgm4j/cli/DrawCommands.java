@@ -61,9 +61,9 @@ final class DrawCommands {
         String binarize;
         @Option(names = "--train-split", defaultValue = "train+validation",
                 description = "catalog data: the split trained on (default: ${DEFAULT-VALUE})") String trainSplit;
-        @Option(names = "--beta1", defaultValue = "0.9") double beta1;
-        @Option(names = "--beta2", defaultValue = "0.999") double beta2;
-        @Option(names = "--adam-epsilon", defaultValue = "1e-8") double epsilon;
+        @Option(names = "--beta1", defaultValue = "0.9", description = "Adam's beta1 (default: ${DEFAULT-VALUE})") double beta1;
+        @Option(names = "--beta2", defaultValue = "0.999", description = "Adam's beta2 (default: ${DEFAULT-VALUE})") double beta2;
+        @Option(names = "--adam-epsilon", defaultValue = "1e-8", description = "Adam's epsilon (default: ${DEFAULT-VALUE})") double epsilon;
         @Spec CommandSpec spec;
 
         @Override

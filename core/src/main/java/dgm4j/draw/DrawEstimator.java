@@ -48,10 +48,15 @@ public final class DrawEstimator {
     public static double[] bound(Draw model, Matrix data, RandomStream random, int rowsPerPass, Progress progress) {
         requireData(model, data, "the images");
         int n = data.rows(), rows = Math.min(n, rowsPerPass(model, rowsPerPass));
-        double[] out = new double[n];
-        if (n == 0) return out;
+        if (n == 0) return new double[0];
         Graph g = new Graph(false);
-        Draw.Unrolled u = model.unroll(g, rows, false);
+        return bound(g, model.unroll(g, rows, false), data, random, progress);
+    }
+
+    /** {@link #bound} through an unrolled evaluation graph recorded by the caller (e.g. once for every epoch's monitor). */
+    public static double[] bound(Graph g, Draw.Unrolled u, Matrix data, RandomStream random, Progress progress) {
+        int n = data.rows(), rows = u.batch();
+        double[] out = new double[n];
         Matrix x = u.x().value();
         for (int start = 0; start < n; start += rows) {
             int m = Math.min(rows, n - start);

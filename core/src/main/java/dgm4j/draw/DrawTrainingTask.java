@@ -66,6 +66,8 @@ public final class DrawTrainingTask implements TrainingTask {
     private final Draw.Unrolled unrolled;
     private final Node loss;
     private final java.util.List<Matrix> biases;
+    private Graph monitorGraph;
+    private Draw.Unrolled monitor;
     private double klSum, reconstructionSum, normSum;
     private int stepsSeen, clippedSteps;
 
@@ -148,7 +150,11 @@ public final class DrawTrainingTask implements TrainingTask {
         stepsSeen = clippedSteps = 0;
         if (monitorValidation != null) {
             // a separate stream, so that monitoring does not change the training run
-            double[] b = DrawEstimator.bound(model, monitorValidation, new RandomStream(987654321L + epoch), settings.batchSize(), Progress.NONE);
+            if (monitorGraph == null) {                   // recorded once, without gradients
+                monitorGraph = new Graph(false);
+                monitor = model.unroll(monitorGraph, Math.min(settings.batchSize(), monitorValidation.rows()), false);
+            }
+            double[] b = DrawEstimator.bound(monitorGraph, monitor, monitorValidation, new RandomStream(987654321L + epoch), Progress.NONE);
             double s = 0;
             for (double v : b) s += v;
             m.put("heldout_bound", s / b.length);
