@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -122,13 +123,17 @@ final class RbmCommands {
     }
 
     @Command(name = "sample", mixinStandardHelpOptions = true,
-            description = "Draw samples from a model and write them as a PNG grid: an RBM by long Gibbs chains, a VAE/IWAE from its prior, a Helmholtz machine by ancestral sampling.")
+            description = "Draw samples from a model and write them as a PNG grid: an RBM by long Gibbs chains, a VAE/IWAE from its prior, a Helmholtz machine by ancestral sampling, a DRAW by running its decoder (also OUT-steps.png: the canvas step by step).")
     static final class Sample implements Callable<Integer> {
         @Parameters(paramLabel = "MODEL") Path model;
         @Option(names = "--out", required = true, paramLabel = "FILE.png") Path out;
         @Option(names = "--count", defaultValue = "100", description = "chains (default: ${DEFAULT-VALUE})") int count;
         @Option(names = "--steps", defaultValue = "1000", description = "Gibbs steps per chain (default: ${DEFAULT-VALUE})") int steps;
         @Option(names = "--seed", defaultValue = "1") long seed;
+        @Option(names = "--canvas-steps", split = ",", paramLabel = "T1,T2,...",
+                description = "DRAW: the steps t whose canvas sigmoid(c_t) OUT-steps.png shows, 0..T (default: 10 steps spread over 1..T)")
+        List<Integer> canvasSteps;
+        @Option(names = "--gif", paramLabel = "FILE.gif", description = "DRAW: also an animated GIF of the canvas over all T steps") Path gif;
         @Mixin NumericOptions numeric;
         @Spec CommandSpec spec;
 
@@ -136,7 +141,17 @@ final class RbmCommands {
         public Integer call() throws IOException {
             numeric.apply();
             if (count < 1 || steps < 1) throw new InputException("--count and --steps must be positive");
-            ModelFile file = ModelFiles.readAnyKind(model);   // an RBM, a DBM or a VAE; loadModel refuses other kinds
+            ModelFile file = ModelFiles.readAnyKind(model);   // an RBM, a DBM, a VAE, a Helmholtz machine or DRAW; loadModel refuses other kinds
+            boolean draw = dgm4j.draw.Draw.KIND.equals(file.kind());
+            if (!draw && (canvasSteps != null || gif != null)) {
+                throw new InputException("--canvas-steps and --gif apply to DRAW models; " + model + " holds a " + file.kind());
+            }
+            if (draw) {
+                if (spec.commandLine().getParseResult().hasMatchedOption("--steps")) {
+                    throw new InputException("--steps counts Gibbs steps; a DRAW draws in the T steps it was trained with (see --canvas-steps)");
+                }
+                return DrawCommands.sample(model, count, seed, out, canvasSteps, gif, spec.commandLine().getOut());
+            }
             if (dgm4j.vae.VariationalAutoencoder.KIND.equals(file.kind())) {
                 return VaeCommands.sample(model, count, seed, out, spec.commandLine().getOut());
             }

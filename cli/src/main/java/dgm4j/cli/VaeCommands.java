@@ -161,8 +161,8 @@ final class VaeCommands {
     }
 
     @Command(name = "nll", mixinStandardHelpOptions = true,
-            description = {"Estimate a VAE/IWAE's or a Helmholtz machine's test negative log-likelihood, -log (1/k) sum_i p(x, h_i) / q(h_i | x), with k samples "
-                    + "(the paper: k = 5000), beside the bounds L_k for smaller k and the active units.",
+            description = {"Estimate a VAE/IWAE's, a Helmholtz machine's or a DRAW's test negative log-likelihood, -log (1/k) sum_i p(x, h_i) / q(h_i | x), with k samples "
+                    + "(the paper: k = 5000), beside the bounds L_k for smaller k and the active units (VAEs) or the variational bound with exact KL (DRAW).",
                     "Example: dgm eval nll iwae.safetensors --data mnist --k 5000 --bounds 1,5,50"})
     static final class Nll implements Callable<Integer> {
         @Parameters(paramLabel = "MODEL") Path model;
@@ -187,7 +187,7 @@ final class VaeCommands {
             if (k < 1) throw new InputException("--k must be at least 1, got " + k);
             for (Integer b : bounds) if (b == null || b < 1) throw new InputException("--bounds must be positive integers");
             if (rowsPerPass < 1) throw new InputException("--rows-per-pass must be positive");
-            ModelFile file = ModelFiles.read(model, VariationalAutoencoder.KIND, HelmholtzMachine.KIND);
+            ModelFile file = ModelFiles.read(model, VariationalAutoencoder.KIND, HelmholtzMachine.KIND, dgm4j.draw.Draw.KIND);
             Dataset d = data.hasSplits() ? data.load(split) : data.load("train");
             if (examples != null) {
                 if (examples < 1) throw new InputException("--examples must be positive");

@@ -5,8 +5,10 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dgm4j.math.BatchedProducts;
 import dgm4j.math.Blas;
 import dgm4j.math.Elementwise;
+import dgm4j.math.GaussianFilterbank;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
 
@@ -83,14 +85,25 @@ public final class Graph {
         loss.grad.set(0, 0, 1f);
         loss.gradWritten = true;
         for (int i = ops.size() - 1; i >= 0; i--) {
-            Op op = ops.get(i);
-            if (outputs.get(i).gradWritten) op.backward();
+            if (receivedGradient(outputs.get(i))) ops.get(i).backward();
         }
         for (Node n : parameterNodes.values()) if (n.grad != null && !n.gradWritten) n.grad.fill(0f);
     }
 
-    /** The outputs of ops, by op index (so backward can skip ops whose output received no gradient). */
-    private final List<Node> outputs = new ArrayList<>();
+    /** The outputs of ops, by op index (so backward can skip ops whose outputs received no gradient). */
+    private final List<Node[]> outputs = new ArrayList<>();
+
+    private static boolean receivedGradient(Node[] outs) {
+        for (Node n : outs) if (n.gradWritten) return true;
+        return false;
+    }
+
+    /** The number of floats this graph holds in values and gradients (its memory, in units of 4 bytes). */
+    public long floats() {
+        long f = 0;
+        for (Node n : nodes) f += (long) n.value.size() + (n.grad == null ? 0 : n.grad.size());
+        return f;
+    }
 
     private Node add(Node n) {
         nodes.add(n);
@@ -98,11 +111,16 @@ public final class Graph {
     }
 
     private Node record(Node out, Op op) {
-        add(out);
-        ops.add(op);
-        outputs.add(out);
-        op.forward(); // a recorded graph holds valid values at once (inputs as they are now)
+        record(new Node[] {out}, op);
         return out;
+    }
+
+    /** Records an op with several outputs; its backward pass runs if any of them received a gradient. */
+    private void record(Node[] outs, Op op) {
+        for (Node out : outs) add(out);
+        ops.add(op);
+        outputs.add(outs);
+        op.forward(); // a recorded graph holds valid values at once (inputs as they are now)
     }
 
     private Node output(int rows, int cols, Node... inputs) {
@@ -467,6 +485,38 @@ public final class Graph {
         });
     }
 
+    /** [a_1 a_2 ... a_n]: the columns of each part in turn (one copy, e.g. an LSTM's input beside its state). */
+    public Node concatColumns(Node... parts) {
+        if (parts.length == 0) throw new IllegalArgumentException("concatColumns: nothing to concatenate");
+        if (parts.length == 2) return concatColumns(parts[0], parts[1]);
+        int cols = 0;
+        for (Node p : parts) {
+            if (p.rows() != parts[0].rows()) throw new IllegalArgumentException("concatColumns: " + parts[0].shape() + " and " + p.shape() + " differ in rows");
+            cols += p.cols();
+        }
+        Node out = output(parts[0].rows(), cols, parts);
+        return record(out, new Op() {
+            public void forward() {
+                int at = 0;
+                for (Node p : parts) {
+                    copyColumns(p.value, 0, out.value, at, p.cols());
+                    at += p.cols();
+                }
+            }
+
+            public void backward() {
+                int at = 0;
+                for (Node p : parts) {
+                    if (p.requiresGrad()) {
+                        copyColumns(out.grad, at, p.target(), 0, p.cols());
+                        p.done();
+                    }
+                    at += p.cols();
+                }
+            }
+        });
+    }
+
     /** Each row of a repeated k times in a row: row i k + s of the result is row i of a (k samples per example). */
     public Node repeatRows(Node a, int k) {
         if (k < 1) throw new IllegalArgumentException("repeatRows: k must be at least 1, got " + k);
@@ -573,6 +623,143 @@ public final class Graph {
                         dz ? z.target() : null, dmu ? mu.target() : null, ds ? logSigma.target() : null);
                 if (dz) z.done();
                 if (dmu) mu.done();
+                if (ds) logSigma.done();
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- per-row scales and small products
+
+    /** a[i, :] s[i, 0]: each row of a scaled by its own factor (s a rows x 1 column), e.g. DRAW's intensity gamma. */
+    public Node scaleRows(Node a, Node s) {
+        if (s.cols() != 1 || s.rows() != a.rows()) throw new IllegalArgumentException("scaleRows: scales " + s.shape() + " do not fit " + a.shape());
+        Node out = output(a.rows(), a.cols(), a, s);
+        double[] factors = new double[a.rows()];
+        return record(out, new Op() {
+            public void forward() {
+                getColumn(s.value, factors);
+                Elementwise.scaleRows(a.value, factors, out.value);
+            }
+
+            public void backward() {
+                if (s.requiresGrad()) {                           // ds_i = sum_j g_ij a_ij
+                    double[] dot = Elementwise.rowDotRows(out.grad, a.value);
+                    Matrix t = s.target();
+                    setColumn(t, dot);
+                    s.done();
+                }
+                if (a.requiresGrad()) {                           // da = g s
+                    getColumn(s.value, factors);
+                    Elementwise.scaleRows(out.grad, factors, a.target());
+                    a.done();
+                }
+            }
+        });
+    }
+
+    /**
+     * Row by row small products: row r of the result is op(A_r) op(B_r) flattened, where A_r is row r of {@code a} read
+     * as an aRows-row matrix and B_r row r of {@code b} as a bRows-row matrix (see {@link BatchedProducts}).
+     */
+    public Node batchedMatmul(Node a, int aRows, boolean transA, Node b, int bRows, boolean transB) {
+        int size = BatchedProducts.resultSize(transA, aRows, a.value, transB, bRows, b.value);
+        int m = BatchedProducts.resultRows(transA, aRows, a.value, transB, bRows, b.value);
+        Node out = output(a.rows(), size, a, b);
+        return record(out, new Op() {
+            public void forward() { BatchedProducts.gemm(transA, aRows, a.value, transB, bRows, b.value, 0f, out.value); }
+
+            public void backward() {
+                Matrix g = out.grad;                               // G_r is m x n
+                if (a.requiresGrad()) {
+                    if (!transA) BatchedProducts.gemm(false, m, g, !transB, bRows, b.value, a.beta(), a.grad);  // dA = G op(B)^T
+                    else BatchedProducts.gemm(transB, bRows, b.value, true, m, g, a.beta(), a.grad);            // dA = op(B) G^T
+                    a.gradWritten = true;
+                }
+                if (b.requiresGrad()) {
+                    if (!transB) BatchedProducts.gemm(!transA, aRows, a.value, false, m, g, b.beta(), b.grad);  // dB = op(A)^T G
+                    else BatchedProducts.gemm(true, m, g, transA, aRows, a.value, b.beta(), b.grad);            // dB = G^T op(A)
+                    b.gradWritten = true;
+                }
+            }
+        });
+    }
+
+    /**
+     * DRAW's Gaussian filterbanks (Gregor et al. 2015, eqs. 19-20, 25-26; {@link GaussianFilterbank}): row r of the
+     * result is example r's n x size filterbank over one image axis, from its grid centre, log sigma^2 and stride (each a
+     * rows x 1 column).
+     */
+    public Node gaussianFilterbank(Node centre, Node logVariance, Node stride, int n, int size) {
+        Node out = output(centre.rows(), n * size, centre, logVariance, stride);
+        return record(out, new Op() {
+            public void forward() { GaussianFilterbank.forward(centre.value, logVariance.value, stride.value, n, size, out.value); }
+
+            public void backward() {
+                boolean dc = centre.requiresGrad(), dv = logVariance.requiresGrad(), ds = stride.requiresGrad();
+                GaussianFilterbank.backward(out.grad, out.value, centre.value, logVariance.value, stride.value, n, size,
+                        dc ? centre.target() : null, dv ? logVariance.target() : null, ds ? stride.target() : null);
+                if (dc) centre.done();
+                if (dv) logVariance.done();
+                if (ds) stride.done();
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- recurrent cells and latent variables
+
+    /**
+     * One LSTM cell from its gates' pre-activations (B x 4H, column blocks [i f o g]) and the previous cell state
+     * (B x H): c = sigmoid(f) cPrev + sigmoid(i) tanh(g), h = sigmoid(o) tanh(c) ({@link Elementwise#lstmCell}). Both
+     * outputs come from one fused pass; the backward pass takes whichever of dh, dc arrived.
+     */
+    public Lstm.State lstmCell(Node gates, Node cPrev) {
+        int rows = cPrev.rows(), n = cPrev.cols();
+        if (gates.rows() != rows || gates.cols() != 4 * n) {
+            throw new IllegalArgumentException("lstmCell: gates " + gates.shape() + " do not fit a cell state " + cPrev.shape());
+        }
+        Node h = output(rows, n, gates, cPrev), c = output(rows, n, gates, cPrev);
+        Matrix act = Matrix.zeros(rows, 4 * n), tanhC = Matrix.zeros(rows, n);
+        Matrix[] zeros = new Matrix[1], unused = new Matrix[1];   // allocated on first need
+        record(new Node[] {h, c}, new Op() {
+            public void forward() { Elementwise.lstmCell(gates.value, cPrev.value, act, c.value, tanhC, h.value); }
+
+            public void backward() {
+                if (!h.gradWritten || !c.gradWritten) {
+                    if (zeros[0] == null) zeros[0] = Matrix.zeros(rows, n);
+                }
+                Matrix dh = h.gradWritten ? h.grad : zeros[0], dc = c.gradWritten ? c.grad : zeros[0];
+                Matrix dcPrev;
+                if (cPrev.requiresGrad()) {
+                    dcPrev = cPrev.target();
+                } else {
+                    if (unused[0] == null) unused[0] = Matrix.zeros(rows, n);
+                    dcPrev = unused[0];
+                }
+                Elementwise.lstmCellBackward(act, cPrev.value, tanhC, dh, dc, gates.target(), dcPrev);
+                gates.done();
+                if (cPrev.requiresGrad()) cPrev.done();
+            }
+        });
+        return new Lstm.State(h, c);
+    }
+
+    /**
+     * KL(N(mu, diag(exp(logSigma))^2) || N(0, I)) per row (rows x 1), in closed form: sum_j (mu^2 + sigma^2 - 2 log sigma
+     * - 1) / 2 (Kingma &amp; Welling 2014, appendix B; DRAW's latent loss, Gregor et al. 2015, eq. 11).
+     */
+    public Node gaussianKlToStandard(Node mu, Node logSigma) {
+        requireSameShape(mu, logSigma, "gaussianKlToStandard");
+        Node out = output(mu.rows(), 1, mu, logSigma);
+        Matrix variance = Matrix.zeros(mu.rows(), mu.cols());
+        double[] kl = new double[mu.rows()], g = new double[mu.rows()];
+        return record(out, new Op() {
+            public void forward() { setColumn(out.value, Elementwise.gaussianKlToStandard(mu.value, logSigma.value, variance, kl)); }
+
+            public void backward() {
+                getColumn(out.grad, g);
+                boolean dm = mu.requiresGrad(), ds = logSigma.requiresGrad();
+                Elementwise.gaussianKlToStandardBackward(mu.value, variance, g, dm ? mu.target() : null, ds ? logSigma.target() : null);
+                if (dm) mu.done();
                 if (ds) logSigma.done();
             }
         });

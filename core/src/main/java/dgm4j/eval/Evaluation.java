@@ -17,6 +17,9 @@ import dgm4j.data.Dataset;
 import dgm4j.data.Standardization;
 import dgm4j.dbm.Dbm;
 import dgm4j.dbm.DbmFiles;
+import dgm4j.draw.Draw;
+import dgm4j.draw.DrawEstimator;
+import dgm4j.draw.DrawFiles;
 import dgm4j.helmholtz.HelmholtzEstimator;
 import dgm4j.helmholtz.HelmholtzFiles;
 import dgm4j.helmholtz.HelmholtzMachine;
@@ -128,9 +131,11 @@ public final class Evaluation {
     }
 
     /**
-     * A VAE, IWAE or Helmholtz machine ({@code file} of kind vae or helmholtz) on {@code scored}: the bound L_k for each
-     * of {@code bounds}, then the estimate with {@code k} samples per example ({@code rowsPerPass} examples x samples per
-     * pass bounds memory); binary models' data binarized by {@code binarization} (none: already binary).
+     * A VAE, IWAE, Helmholtz machine or DRAW ({@code file} of kind vae, helmholtz or draw) on {@code scored}: the bound
+     * L_k for each of {@code bounds}, then the estimate with {@code k} samples per example ({@code rowsPerPass} examples x
+     * samples per pass bounds memory; DRAW's unrolled graphs take at most {@link DrawEstimator#DEFAULT_ROWS_PER_PASS}
+     * and what fits in {@link DrawEstimator#MEMORY_FLOATS}); binary models' data binarized by {@code binarization}
+     * (none: already binary). For DRAW also the variational bound with its KL terms in closed form.
      */
     public static ImportanceReport directed(ModelFile file, Dataset scored, int k, List<Integer> bounds, Binarization binarization,
                                             int rowsPerPass, RandomStream random, Progress progress) {
@@ -140,6 +145,7 @@ public final class Evaluation {
         if (scored.size() == 0) throw new InputException(scored.name() + ": no examples to measure");
         Matrix x;
         VariationalAutoencoder vae = null;
+        ImportanceReport.Estimate analyticBound = null;
         Estimator estimator;
         if (HelmholtzMachine.KIND.equals(file.kind())) {
             HelmholtzMachine hm = HelmholtzFiles.read(file).model();
@@ -155,8 +161,20 @@ public final class Evaluation {
             v.requireSupportedValues(vx, scored.name());
             x = vx;
             estimator = (kk, r, p) -> VaeEstimator.logMeanWeights(v, vx, kk, r, rowsPerPass, p);
+        } else if (Draw.KIND.equals(file.kind())) {
+            Draw draw = DrawFiles.read(file);
+            Draw.Architecture a = draw.architecture();
+            a.requireImages(scored.height(), scored.width(), scored.dim(), scored.name());
+            Matrix dx = binarization.kind() == Binarization.Kind.NONE ? scored.features() : binarization.apply(scored).features();
+            DrawEstimator.requireData(draw, dx, scored.name());
+            int rows = Math.min(rowsPerPass, DrawEstimator.DEFAULT_ROWS_PER_PASS);
+            long t0 = System.nanoTime();
+            VaeEstimator.Summary b = VaeEstimator.Summary.of(DrawEstimator.bound(draw, dx, random.split(-1), rows, progress));
+            analyticBound = new ImportanceReport.Estimate(1, b.mean(), b.standardError(), b.n(), seconds(t0));
+            x = dx;
+            estimator = (kk, r, p) -> DrawEstimator.logMeanWeights(draw, dx, kk, r, rows, p);
         } else {
-            throw new InputException(file.source() + " holds a " + file.kind() + " model: importance sampling measures VAEs and Helmholtz machines");
+            throw new InputException(file.source() + " holds a " + file.kind() + " model: importance sampling measures VAEs, Helmholtz machines and DRAW");
         }
         List<Integer> ks = new ArrayList<>(bounds);
         ks.add(k);
@@ -166,7 +184,7 @@ public final class Evaluation {
             VaeEstimator.Summary s = VaeEstimator.Summary.of(estimator.logMeanWeights(kk, random.split(kk), progress));
             estimates.add(new ImportanceReport.Estimate(kk, s.mean(), s.standardError(), s.n(), seconds(t0)));
         }
-        if (vae == null) return new ImportanceReport(scored.size(), estimates, null, null);
+        if (vae == null) return new ImportanceReport(scored.size(), estimates, null, null, analyticBound);
         int[] active = VaeEstimator.activeUnits(VaeEstimator.posteriorMeanVariances(vae, x, 50, random.split(1)), 0.01);
         return new ImportanceReport(scored.size(), estimates, active, vae.latents());
     }

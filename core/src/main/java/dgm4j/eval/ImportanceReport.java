@@ -7,16 +7,24 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A directed model's (VAE, IWAE, Helmholtz machine) average log-likelihood by importance sampling with k samples per
- * example, ln (1/k) sum_i p(x, h_i) / q(h_i | x) (Burda et al. 2016: a lower bound L_k that tightens as k grows),
- * beside the bounds for smaller k; for a VAE also its active units.
+ * A directed model's (VAE, IWAE, Helmholtz machine, DRAW) average log-likelihood by importance sampling with k samples
+ * per example, ln (1/k) sum_i p(x, h_i) / q(h_i | x) (Burda et al. 2016: a lower bound L_k that tightens as k grows),
+ * beside the bounds for smaller k; for a VAE also its active units; for DRAW also the variational bound with its KL
+ * terms in closed form, the figure the DRAW paper reports.
  *
- * @param estimates   the bounds for smaller k, then the estimate with the largest k last
- * @param activeUnits per stochastic layer, with {@code latents} (null: not a VAE)
+ * @param estimates     the bounds for smaller k, then the estimate with the largest k last
+ * @param activeUnits   per stochastic layer, with {@code latents} (null: not a VAE)
+ * @param analyticBound the variational bound with closed-form KL (k = 1; null: not reported)
  */
-public record ImportanceReport(int examples, List<Estimate> estimates, int[] activeUnits, int[] latents) implements LikelihoodReport {
+public record ImportanceReport(int examples, List<Estimate> estimates, int[] activeUnits, int[] latents, Estimate analyticBound)
+        implements LikelihoodReport {
     /** The mean over examples of ln (1/k) sum_i w_i, its standard error over examples, and the time it took. */
     public record Estimate(int k, double mean, double standardError, int n, double seconds) {}
+
+    /** A report without a closed-form bound. */
+    public ImportanceReport(int examples, List<Estimate> estimates, int[] activeUnits, int[] latents) {
+        this(examples, estimates, activeUnits, latents, null);
+    }
 
     public Estimate last() { return estimates.get(estimates.size() - 1); }
 
@@ -35,6 +43,7 @@ public record ImportanceReport(int examples, List<Estimate> estimates, int[] act
     @Override
     public List<String> details() {
         List<String> d = new ArrayList<>();
+        if (analyticBound != null) d.add(line("-ELBO (KL exact)", analyticBound));
         for (int i = 0; i < estimates.size() - 1; i++) d.add(line("-L_" + estimates.get(i).k(), estimates.get(i)));
         return d;
     }
@@ -59,6 +68,13 @@ public record ImportanceReport(int examples, List<Estimate> estimates, int[] act
             r.put("standard_error", e.standardError());
             r.put("seconds", e.seconds());
             results.put(i == estimates.size() - 1 ? "nll" : "bound_" + e.k(), r);
+        }
+        if (analyticBound != null) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("mean_log_likelihood", analyticBound.mean());
+            r.put("standard_error", analyticBound.standardError());
+            r.put("seconds", analyticBound.seconds());
+            results.put("bound_closed_form_kl", r);
         }
         if (activeUnits != null) {
             List<Integer> au = new ArrayList<>();

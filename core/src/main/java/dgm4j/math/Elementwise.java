@@ -240,6 +240,17 @@ public final class Elementwise {
         return s;
     }
 
+    /** Sum of the squares of all elements, in double (e.g. a gradient's squared norm). */
+    public static double sumOfSquares(Matrix x) {
+        double s = 0;
+        int n = x.size();
+        for (int k = 0; k < n; k++) {
+            double v = x.floats.get(x.offset + k);
+            s += v * v;
+        }
+        return s;
+    }
+
     /**
      * out[i, :] = softmax(x[i, :]) = exp(x[i, j] - m_i) / sum_j exp(x[i, j] - m_i), m_i the row maximum; sums in double.
      * A row containing +infinity puts its mass evenly on those entries; a row of -infinity or NaN gives NaN.
@@ -411,5 +422,82 @@ public final class Elementwise {
             for (int j = 0; j < c; j++) out.floats.put(out.offset + i * c + j, v);
         }
         return out;
+    }
+
+    // ---------------------------------------------------------------- recurrent cells
+
+    /**
+     * One LSTM cell (Hochreiter &amp; Schmidhuber 1997; with the forget gate of Gers et al. 2000) from its gates'
+     * pre-activations, H = c.cols(), gate blocks [i f o g] of width H in each row of {@code gates} (B x 4H):
+     * act = [sigmoid(i) sigmoid(f) sigmoid(o) tanh(g)], c = f cPrev + i g, tanhC = tanh(c), h = o tanhC.
+     * act and tanhC are kept for {@link #lstmCellBackward}.
+     */
+    public static void lstmCell(Matrix gates, Matrix cPrev, Matrix act, Matrix c, Matrix tanhC, Matrix h) {
+        checkLstm(gates, act, cPrev, c, tanhC, h);
+        int rows = c.rows(), n = c.cols();
+        Kernels k = Numerics.kernels();
+        k.map(Kernels.Fn.SIGMOID, gates, act, gates.size());   // all four blocks; g is then replaced by tanh(g)
+        for (int i = 0; i < rows; i++) {
+            int g = 4 * n * i + 3 * n;
+            k.map(Kernels.Fn.TANH, gates.flatView(g, n), act.flatView(g, n), n);
+        }
+        k.lstmState(act, cPrev, c);
+        k.map(Kernels.Fn.TANH, c, tanhC, c.size());
+        k.lstmOutput(act, tanhC, h);
+    }
+
+    /**
+     * The gradient of {@link #lstmCell}: from dh and dc (d loss / d h and d c; either may be all zeros), the
+     * pre-activation gradient dGates (B x 4H) and dcPrev.
+     */
+    public static void lstmCellBackward(Matrix act, Matrix cPrev, Matrix tanhC, Matrix dh, Matrix dc, Matrix dGates, Matrix dcPrev) {
+        checkLstm(dGates, act, cPrev, tanhC, dh, dc, dcPrev);
+        Numerics.kernels().lstmBackward(act, cPrev, tanhC, dh, dc, dGates, dcPrev);
+    }
+
+    private static void checkLstm(Matrix gates, Matrix act, Matrix... states) {
+        Matrix.requireSameShape(gates, act, "lstmCell");
+        for (Matrix m : states) {
+            if (m.rows() != gates.rows() || 4 * m.cols() != gates.cols()) {
+                throw new IllegalArgumentException("lstmCell: gates " + gates.shape() + " do not fit a state of " + m.shape());
+            }
+        }
+    }
+
+    /**
+     * KL(N(mu, diag(exp(logSigma))^2) || N(0, I)) per row, in closed form (Kingma &amp; Welling 2014, appendix B):
+     * out[i] = sum_j (mu_ij^2 + exp(2 logSigma_ij) - 2 logSigma_ij - 1) / 2, in double; {@code variance} receives
+     * exp(2 logSigma) for the backward pass.
+     */
+    public static double[] gaussianKlToStandard(Matrix mu, Matrix logSigma, Matrix variance, double[] out) {
+        Matrix.requireSameShape(mu, logSigma, "gaussianKlToStandard");
+        Matrix.requireSameShape(mu, variance, "gaussianKlToStandard");
+        if (out.length != mu.rows()) throw new IllegalArgumentException("gaussianKlToStandard: " + out.length + " outputs for " + mu.rows() + " rows");
+        axpby(2f, logSigma, 0f, logSigma, variance);
+        exp(variance, variance);
+        int r = mu.rows(), c = mu.cols();
+        for (int i = 0; i < r; i++) {
+            double s = 0;
+            for (int j = 0; j < c; j++) {
+                int k = i * c + j;
+                double m = mu.floats.get(mu.offset + k), l = logSigma.floats.get(logSigma.offset + k);
+                s += 0.5 * (m * m + variance.floats.get(variance.offset + k) - 2 * l - 1);
+            }
+            out[i] = s;
+        }
+        return out;
+    }
+
+    /** The gradient of sum_i g[i] KL_i: dmu = g mu, dlogSigma = g (exp(2 logSigma) - 1); outputs may be null. */
+    public static void gaussianKlToStandardBackward(Matrix mu, Matrix variance, double[] g, Matrix dmu, Matrix dlogSigma) {
+        int r = mu.rows(), c = mu.cols();
+        for (int i = 0; i < r; i++) {
+            float gi = (float) g[i];
+            for (int j = 0; j < c; j++) {
+                int k = i * c + j;
+                if (dmu != null) dmu.floats.put(dmu.offset + k, gi * mu.floats.get(mu.offset + k));
+                if (dlogSigma != null) dlogSigma.floats.put(dlogSigma.offset + k, gi * (variance.floats.get(variance.offset + k) - 1f));
+            }
+        }
     }
 }

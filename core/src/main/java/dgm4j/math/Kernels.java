@@ -84,4 +84,16 @@ interface Kernels {
     /** Advances the 16-lane xoshiro128++ state, writing n uniforms in [0, 1) to dst: element 16r + l is lane l's r-th
      *  output, so every implementation gives bitwise the same numbers. */
     void uniforms(int[] state, float[] dst, int n);
+
+    /** The LSTM cell's state (Hochreiter &amp; Schmidhuber 1997, with a forget gate): {@code act} holds per row the activated
+     *  gates in column blocks [i f o g] of width H = c.cols(); c = f cPrev + i g, elementwise. */
+    void lstmState(Matrix act, Matrix cPrev, Matrix c);
+
+    /** The LSTM cell's output h = o tanhC (o the third block of {@code act}). */
+    void lstmOutput(Matrix act, Matrix tanhC, Matrix h);
+
+    /** The cell's backward pass, with dc~ = dc + dh o (1 - tanhC^2): d i = dc~ g i (1 - i), d f = dc~ cPrev f (1 - f),
+     *  d o = dh tanhC o (1 - o), d g = dc~ i (1 - g^2) into the blocks of dGates (pre-activation gradients), and
+     *  dcPrev = dc~ f. */
+    void lstmBackward(Matrix act, Matrix cPrev, Matrix tanhC, Matrix dh, Matrix dc, Matrix dGates, Matrix dcPrev);
 }

@@ -327,4 +327,57 @@ final class ScalarKernels implements Kernels {
         for (int s = 0; s < k; s++) a += g.floats.get(g.offset + (i * k + s) * c + j);
         return a;
     }
+
+    @Override
+    public void lstmState(Matrix act, Matrix cPrev, Matrix c) {
+        int r = c.rows(), h = c.cols();
+        for (int i = 0; i < r; i++) lstmStateRow(act, cPrev, c, i, 0, h);
+    }
+
+    /** c = f cPrev + i g at columns [from, to) of row {@code row}. */
+    static void lstmStateRow(Matrix act, Matrix cPrev, Matrix c, int row, int from, int to) {
+        int h = c.cols(), a = act.offset + row * 4 * h, s = row * h;
+        FloatBuffer af = act.floats;
+        for (int j = from; j < to; j++) {
+            float gi = af.get(a + j), gf = af.get(a + h + j), gg = af.get(a + 3 * h + j);
+            c.floats.put(c.offset + s + j, gf * cPrev.floats.get(cPrev.offset + s + j) + gi * gg);
+        }
+    }
+
+    @Override
+    public void lstmOutput(Matrix act, Matrix tanhC, Matrix h) {
+        int r = h.rows(), n = h.cols();
+        for (int i = 0; i < r; i++) lstmOutputRow(act, tanhC, h, i, 0, n);
+    }
+
+    /** h = o tanhC at columns [from, to) of row {@code row}. */
+    static void lstmOutputRow(Matrix act, Matrix tanhC, Matrix h, int row, int from, int to) {
+        int n = h.cols(), a = act.offset + row * 4 * n + 2 * n, s = row * n;
+        for (int j = from; j < to; j++) {
+            h.floats.put(h.offset + s + j, act.floats.get(a + j) * tanhC.floats.get(tanhC.offset + s + j));
+        }
+    }
+
+    @Override
+    public void lstmBackward(Matrix act, Matrix cPrev, Matrix tanhC, Matrix dh, Matrix dc, Matrix dGates, Matrix dcPrev) {
+        int r = tanhC.rows(), n = tanhC.cols();
+        for (int i = 0; i < r; i++) lstmBackwardRow(act, cPrev, tanhC, dh, dc, dGates, dcPrev, i, 0, n);
+    }
+
+    /** {@link #lstmBackward} at columns [from, to) of row {@code row}. */
+    static void lstmBackwardRow(Matrix act, Matrix cPrev, Matrix tanhC, Matrix dh, Matrix dc, Matrix dGates, Matrix dcPrev,
+                                int row, int from, int to) {
+        int n = tanhC.cols(), a = act.offset + row * 4 * n, d = dGates.offset + row * 4 * n, s = row * n;
+        FloatBuffer af = act.floats, df = dGates.floats;
+        for (int j = from; j < to; j++) {
+            float i = af.get(a + j), f = af.get(a + n + j), o = af.get(a + 2 * n + j), g = af.get(a + 3 * n + j);
+            float tc = tanhC.floats.get(tanhC.offset + s + j), gh = dh.floats.get(dh.offset + s + j);
+            float dcTotal = dc.floats.get(dc.offset + s + j) + gh * o * (1f - tc * tc);
+            df.put(d + j, dcTotal * g * i * (1f - i));
+            df.put(d + n + j, dcTotal * cPrev.floats.get(cPrev.offset + s + j) * f * (1f - f));
+            df.put(d + 2 * n + j, gh * tc * o * (1f - o));
+            df.put(d + 3 * n + j, dcTotal * i * (1f - g * g));
+            dcPrev.floats.put(dcPrev.offset + s + j, dcTotal * f);
+        }
+    }
 }

@@ -829,4 +829,47 @@ final class VectorKernels implements Kernels {
         }
         return k;
     }
+
+    @Override
+    public void lstmState(Matrix act, Matrix cPrev, Matrix c) {
+        int r = c.rows(), h = c.cols();
+        for (int i = 0; i < r; i++) {
+            int a = 4 * h * i, s = h * i, j = 0;
+            for (; j + L <= h; j += L) {
+                FloatVector gi = load(act, a + j), gf = load(act, a + h + j), gg = load(act, a + 3 * h + j);
+                store(gf.mul(load(cPrev, s + j)).add(gi.mul(gg)), c, s + j);
+            }
+            ScalarKernels.lstmStateRow(act, cPrev, c, i, j, h);
+        }
+    }
+
+    @Override
+    public void lstmOutput(Matrix act, Matrix tanhC, Matrix h) {
+        int r = h.rows(), n = h.cols();
+        for (int i = 0; i < r; i++) {
+            int a = 4 * n * i + 2 * n, s = n * i, j = 0;
+            for (; j + L <= n; j += L) store(load(act, a + j).mul(load(tanhC, s + j)), h, s + j);
+            ScalarKernels.lstmOutputRow(act, tanhC, h, i, j, n);
+        }
+    }
+
+    @Override
+    public void lstmBackward(Matrix act, Matrix cPrev, Matrix tanhC, Matrix dh, Matrix dc, Matrix dGates, Matrix dcPrev) {
+        int r = tanhC.rows(), n = tanhC.cols();
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        for (int row = 0; row < r; row++) {
+            int a = 4 * n * row, s = n * row, j = 0;
+            for (; j + L <= n; j += L) {
+                FloatVector i = load(act, a + j), f = load(act, a + n + j), o = load(act, a + 2 * n + j), g = load(act, a + 3 * n + j);
+                FloatVector tc = load(tanhC, s + j), gh = load(dh, s + j);
+                FloatVector dcTotal = load(dc, s + j).add(gh.mul(o).mul(one.sub(tc.mul(tc))));
+                store(dcTotal.mul(g).mul(i).mul(one.sub(i)), dGates, a + j);
+                store(dcTotal.mul(load(cPrev, s + j)).mul(f).mul(one.sub(f)), dGates, a + n + j);
+                store(gh.mul(tc).mul(o).mul(one.sub(o)), dGates, a + 2 * n + j);
+                store(dcTotal.mul(i).mul(one.sub(g.mul(g))), dGates, a + 3 * n + j);
+                store(dcTotal.mul(f), dcPrev, s + j);
+            }
+            ScalarKernels.lstmBackwardRow(act, cPrev, tanhC, dh, dc, dGates, dcPrev, row, j, n);
+        }
+    }
 }
