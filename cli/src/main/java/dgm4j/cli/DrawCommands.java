@@ -70,7 +70,7 @@ final class DrawCommands {
 
         @Override
         public Integer call() throws Exception {
-            run.validate();
+            run.validate(spec);
             numeric.apply();
             if (steps < 1) throw new InputException("--steps must be at least 1 (T, the drawing steps), got " + steps);
             if (hidden < 1) throw new InputException("--hidden must be at least 1, got " + hidden);

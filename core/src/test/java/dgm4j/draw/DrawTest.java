@@ -166,7 +166,7 @@ class DrawTest {
             Draw.Architecture a = new Draw.Architecture(8, 8, 4, 16, 16, 8, attention, 2, 3);
             List<String> lines = new ArrayList<>();
             Path log = dir.resolve("log-" + attention + ".csv");
-            TrainingSession s = new TrainingSession(25, 1).csvLog(log).log(lines::add);
+            TrainingSession s = new TrainingSession(new TrainingRun(25).csvLog(log).log(lines::add), 1);
             s.open(new DrawFamily(a, settings(25), all.subset(0, 250), all.subset(250, 300), Map.of("test", true)));
             s.run();
             List<String> rows = java.nio.file.Files.readAllLines(log);
@@ -184,13 +184,13 @@ class DrawTest {
         Dataset train = fixture().subset(0, 100);
         // 2 epochs uninterrupted against 1 epoch, then a resumed session of 2
         Path a = dir.resolve("a.safetensors"), b = dir.resolve("b.safetensors");
-        TrainingSession sa = new TrainingSession(2, 5).checkpoint(a, 1, 0);
+        TrainingSession sa = new TrainingSession(new TrainingRun(2).checkpoint(a, 1, 0), 5);
         DrawTrainingTask ta = sa.open(new DrawFamily(SMALL, settings(2), train, null, null));
         sa.run();
-        TrainingSession sb = new TrainingSession(1, 5).checkpoint(b, 1, 0);
+        TrainingSession sb = new TrainingSession(new TrainingRun(1).checkpoint(b, 1, 0), 5);
         sb.open(new DrawFamily(SMALL, settings(2), train, null, null));
         sb.run();
-        TrainingSession sc = new TrainingSession(2, 99).resumeFrom(b).checkpoint(b, 1, 0);
+        TrainingSession sc = new TrainingSession(new TrainingRun(2).checkpoint(b, 1, 0), 99).resumeFrom(b);
         DrawTrainingTask tc = sc.open(new DrawFamily(SMALL, settings(2), train, null, null));
         assertEquals(1, sc.startEpoch());
         sc.run();
