@@ -86,7 +86,7 @@ final class DataCommand implements Runnable {
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Write a PNG grid of examples of an image dataset, each captioned with its label.")
     static final class Show implements Callable<Integer> {
-        @Parameters(paramLabel = "DATASET", description = "mnist, fashion-mnist or digits") String name;
+        @Parameters(paramLabel = "DATASET", description = "mnist, fashion-mnist, digits, mnist-translated or mnist-cluttered") String name;
         @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "the PNG to write") Path out;
         @Option(names = "--split", defaultValue = "train", description = "train, validation or test (default: ${DEFAULT-VALUE})") String split;
         @Option(names = "--count", defaultValue = "100", description = "examples to show (default: ${DEFAULT-VALUE})") int count;

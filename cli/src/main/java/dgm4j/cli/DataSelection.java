@@ -15,7 +15,9 @@ import dgm4j.data.TextCorpus;
 /** Which data a command reads: a catalog dataset by name, or the user's own idx or CSV files. */
 final class DataSelection {
     @Option(names = "--data", paramLabel = "NAME",
-            description = "a fetched dataset: mnist, fashion-mnist or digits; text: reuters-grain or spam-assassin (see 'dgm data fetch')")
+            description = "a fetched dataset: mnist, fashion-mnist or digits; mnist-translated or mnist-cluttered (MNIST digits placed at random "
+                    + "on a 60x60 canvas, cluttered with 8x8 fragments of other digits; made from the fetched mnist by a fixed seed); "
+                    + "text: reuters-grain or spam-assassin (see 'dgm data fetch')")
     String name;
 
     @Option(names = "--images", paramLabel = "FILE", description = "your own idx3 images file (raw or .gz), instead of --data")

@@ -14,7 +14,8 @@ import dgm4j.InputException;
  * {@code validation} the last 10,000, {@code train+validation} all 60,000 and {@code test} the 10,000 t10k images.
  * For digits (1,797 rows, in file order): {@code train} is rows [0, 1197), {@code validation} rows [1197, 1397)
  * (so {@code train+validation} is the first 1,397) and {@code test} the last 400 rows [1397, 1797). Pixels are scaled
- * to [0, 1]: idx bytes / 255, digits counts / 16.
+ * to [0, 1]: idx bytes / 255, digits counts / 16. {@code mnist-translated} and {@code mnist-cluttered} are made from
+ * the fetched mnist with the same splits ({@link DigitCanvas}).
  */
 public final class Datasets {
     /** The standard splits. */
@@ -57,6 +58,11 @@ public final class Datasets {
      *                       {@code dgm data fetch NAME}) or its files are corrupt
      */
     public static Dataset load(String name, String split, Path dataDir) {
+        if (DigitCanvas.NAMES.contains(name)) return DigitCanvas.load(name, split, dataDir);
+        if (!DataDirectory.NAMES.contains(name)) {
+            throw new InputException("unknown dataset \"" + name + "\": expected one of " + String.join(", ", DataDirectory.NAMES)
+                    + ", or " + String.join(", ", DigitCanvas.NAMES) + " (made from mnist)");
+        }
         List<String> files = DataDirectory.files(name);   // an unknown name before a bad split
         Split sp = Split.parse(split);
         Path dir = DataDirectory.requireFetched(name, dataDir);
