@@ -326,6 +326,19 @@ public final class Graph {
         });
     }
 
+    /** max(a, 0), the rectifier (Mnih et al. 2014's glimpse network). */
+    public Node relu(Node a) {
+        Node out = output(a.rows(), a.cols(), a);
+        return record(out, new Op() {
+            public void forward() { Elementwise.relu(a.value, out.value); }
+
+            public void backward() {
+                Elementwise.reluBackward(out.grad, out.value, a.target());
+                a.done();
+            }
+        });
+    }
+
     /** log(1 + exp(a)). */
     public Node softplus(Node a) {
         Node out = output(a.rows(), a.cols(), a);
@@ -540,6 +553,27 @@ public final class Graph {
 
             public void backward() { accumulate(a, out.grad.reshape(a.rows(), a.cols()), 1f); }
         });
+    }
+
+    // ---------------------------------------------------------------- values the tape does not differentiate
+
+    /**
+     * A rows x cols node that {@code compute} fills on every forward pass from the values of nodes recorded before it
+     * (a sampled action, a glimpse at a sampled location): the tape does not differentiate it, so the node carries no
+     * gradient and none flows back through it. It is computed once at recording, as every op is.
+     */
+    public Node nonDifferentiable(int rows, int cols, java.util.function.Consumer<Matrix> compute) {
+        Node out = new Node(Matrix.zeros(rows, cols), false);
+        return record(out, new Op() {
+            public void forward() { compute.accept(out.value); }
+
+            public void backward() { }
+        });
+    }
+
+    /** a's value, through which no gradient flows back (e.g. a baseline or a proposal reading a network's state without training it). */
+    public Node stopGradient(Node a) {
+        return nonDifferentiable(a.rows(), a.cols(), out -> out.copyFrom(a.value));
     }
 
     // ---------------------------------------------------------------- log-densities (rows x 1 columns)

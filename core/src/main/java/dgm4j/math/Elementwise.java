@@ -29,6 +29,23 @@ public final class Elementwise {
         return out;
     }
 
+    /** out = max(x, 0): the rectifier. */
+    public static Matrix relu(Matrix x, Matrix out) {
+        Matrix.requireSameShape(x, out, "relu");
+        int n = x.size();
+        for (int k = 0; k < n; k++) out.floats.put(out.offset + k, Math.max(0f, x.floats.get(x.offset + k)));
+        return out;
+    }
+
+    /** out = g where y &gt; 0, else 0: the gradient through y = relu(x). */
+    public static Matrix reluBackward(Matrix g, Matrix y, Matrix out) {
+        Matrix.requireSameShape(g, y, "reluBackward");
+        Matrix.requireSameShape(g, out, "reluBackward");
+        int n = g.size();
+        for (int k = 0; k < n; k++) out.floats.put(out.offset + k, y.floats.get(y.offset + k) > 0f ? g.floats.get(g.offset + k) : 0f);
+        return out;
+    }
+
     /** c = beta * c. */
     public static Matrix scale(Matrix c, float beta) {
         if (beta == 0f) return c.fill(0f);

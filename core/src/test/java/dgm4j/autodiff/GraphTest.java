@@ -108,6 +108,37 @@ class GraphTest {
     }
 
     @Test
+    void rectifierAwayFromItsKink() {
+        Graph g = new Graph();
+        Matrix m = random(5, 7, 1f, 0f);
+        for (int k = 0; k < m.size(); k++) m.setFlat(k, m.getFlat(k) + Math.copySign(0.1f, m.getFlat(k)));   // |x| > 0.1 > eps
+        Node a = filled(g, m);
+        Node r = g.relu(a);
+        for (int k = 0; k < m.size(); k++) assertEquals(Math.max(0f, m.getFlat(k)), r.value().getFlat(k));
+        assertGradients(g, r, a);
+    }
+
+    @Test
+    void stopGradientPassesValuesButNoGradient() {
+        Graph g = new Graph();
+        Node a = filled(g, random(3, 4, 1f, 0f));
+        Node stopped = g.stopGradient(a);
+        assertTrue(!stopped.requiresGrad());
+        Node loss = g.sum(g.multiply(a, stopped));           // d/da sum(a * stop(a)) = a, not 2 a
+        g.forward();
+        g.backward(loss);
+        for (int k = 0; k < 12; k++) assertEquals(a.value().getFlat(k), a.gradient().getFlat(k), 1e-6);
+        a.value().setFlat(0, 5f);                              // replayed: the stopped copy follows the value
+        g.forward();
+        assertEquals(5f, stopped.value().getFlat(0));
+        int[] calls = {0};
+        Node counted = g.nonDifferentiable(1, 1, out -> out.set(0, 0, ++calls[0]));
+        assertEquals(1, calls[0], "computed once when recorded");
+        g.forward();
+        assertEquals(2f, counted.value().get(0, 0));
+    }
+
+    @Test
     void reductions() {
         unary(g -> g::sumRows, 1f, 0f);
         unary(g -> g::sumColumns, 1f, 0f);
