@@ -299,6 +299,35 @@ public final class Elementwise {
         return out;
     }
 
+    /**
+     * One categorical draw per row from softmax(logits[i, :]) by inverse CDF: out[i] = the first j at which the
+     * cumulative probability exceeds uniforms[i, 0] (in [0, 1)), in double; the last category catches rounding.
+     */
+    public static int[] sampleCategoricalRows(Matrix logits, Matrix uniforms, int[] out) {
+        int r = logits.rows(), c = logits.cols();
+        if (uniforms.rows() != r || uniforms.cols() != 1) throw new IllegalArgumentException("sampleCategoricalRows: uniforms " + uniforms.shape() + " for " + r + " rows");
+        if (out.length != r) throw new IllegalArgumentException("sampleCategoricalRows: " + out.length + " outputs for " + r + " rows");
+        float[] row = new float[c];
+        for (int i = 0; i < r; i++) {
+            logits.floats.get(logits.offset + i * c, row);
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < c; j++) max = Math.max(max, row[j]);
+            double z = 0;
+            for (int j = 0; j < c; j++) z += Math.exp(row[j] - max);
+            double u = uniforms.floats.get(uniforms.offset + i) * z, cumulative = 0;
+            int chosen = c - 1;
+            for (int j = 0; j < c - 1; j++) {
+                cumulative += Math.exp(row[j] - max);
+                if (cumulative > u) {
+                    chosen = j;
+                    break;
+                }
+            }
+            out[i] = chosen;
+        }
+        return out;
+    }
+
     /** out[i, :] = s[i] * x[i, :] (a per-row scale, e.g. probabilities times document lengths). */
     public static Matrix scaleRows(Matrix x, double[] s, Matrix out) {
         Matrix.requireSameShape(x, out, "scaleRows");
