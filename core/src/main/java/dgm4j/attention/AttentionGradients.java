@@ -1,7 +1,9 @@
 package dgm4j.attention;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import dgm4j.InputException;
 import dgm4j.autodiff.Graph;
@@ -80,8 +82,22 @@ public final class AttentionGradients {
      */
     public record Estimate(double objective, double errorRate, double logLikelihood, double effectiveSamples) {}
 
-    /** Repeated estimates on one minibatch: the total variance sum_j Var(g_j) over the parameters asked, and |mean g|^2. */
-    public record Variance(double total, double meanSquaredNorm, int repeats) {}
+    /**
+     * Repeated estimates on one minibatch: the total variance sum_j Var(g_j) over the parameters asked, |mean g|^2, and
+     * the total variance of each parameter by name.
+     */
+    public record Variance(double total, double meanSquaredNorm, int repeats, Map<String, Double> byParameter) {
+        /** The total variance of the named parameters. */
+        public double of(List<Parameter> parameters) {
+            double s = 0;
+            for (Parameter p : parameters) {
+                Double v = byParameter.get(p.name());
+                if (v == null) throw new IllegalArgumentException(p.name() + " was not measured");
+                s += v;
+            }
+            return s;
+        }
+    }
 
     private final RecurrentAttention model;
     private final Settings settings;
@@ -248,13 +264,17 @@ public final class AttentionGradients {
             }
         }
         double total = 0, norm = 0;
+        Map<String, Double> byParameter = new LinkedHashMap<>();
         for (int p = 0; p < parameters.size(); p++) {
+            double v = 0;
             for (int j = 0; j < mean[p].length; j++) {
-                total += m2[p][j] / (repeats - 1);
+                v += m2[p][j] / (repeats - 1);
                 norm += mean[p][j] * mean[p][j];
             }
+            byParameter.put(parameters.get(p).name(), v);
+            total += v;
         }
-        return new Variance(total, norm, repeats);
+        return new Variance(total, norm, repeats, byParameter);
     }
 
     public RecurrentAttention model() { return model; }

@@ -7,6 +7,10 @@
  * classifier, REINFORCE's baseline and the wake-sleep inference network q(a | y, X), unrolled on the
  * {@link dgm4j.autodiff} tape; {@link dgm4j.attention.AttentionGradients} the three learning rules' gradient estimators
  * (REINFORCE with a baseline, WS-RAM with M importance-weighted samples and control variates, the variational bound
- * with q = prior). Depends on dgm4j.math, autodiff, optim, data, io, train.
+ * with q = prior); {@link dgm4j.attention.RamTrainingTask} trains with Adam and gradient clipping under
+ * {@link dgm4j.train.TrainingRun} (error and gradient-variance monitors), {@link dgm4j.attention.RamFamily} is its part
+ * of a {@link dgm4j.train.TrainingSession} (new runs, resume); {@link dgm4j.attention.RamEvaluation} classifies with
+ * glimpses from the policy and draws glimpse trajectories; {@link dgm4j.attention.RamFiles} reads and writes model files
+ * (kind "ram"). Depends on dgm4j.math, autodiff, optim, data, io, train.
  */
 package dgm4j.attention;
