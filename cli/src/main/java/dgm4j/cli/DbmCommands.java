@@ -141,7 +141,10 @@ final class DbmCommands {
             description = {"Discriminative fine-tuning of a two-layer DBM (Salakhutdinov & Hinton 2009): the network "
                     + "[v, q(h2|v)] - h1 - h2 - softmax initialised from the DBM is trained by backpropagation on the training "
                     + "split; prints the validation error after every epoch (unless it trains on train+validation) and the test error at the end.",
-                    "Example: dgm eval classify dbm.safetensors --data mnist --epochs 100"})
+                    "A recurrent attention model (dgm train ram) is not fine-tuned: its test error is measured with glimpses drawn from its "
+                            + "policy, averaging p(y | a, X) over --samples glimpse sequences per image.",
+                    "Example: dgm eval classify dbm.safetensors --data mnist --epochs 100",
+                    "Example: dgm eval classify ram.safetensors --data mnist-translated"})
     static final class Classify implements Callable<Integer> {
         @Parameters(paramLabel = "MODEL") Path model;
         @Mixin DataSelection data;
@@ -155,12 +158,22 @@ final class DbmCommands {
                         + "without a validation error (default: ${DEFAULT-VALUE})")
         String trainSplit;
         @Option(names = "--seed", defaultValue = "1") long seed;
+        @Option(names = "--samples", paramLabel = "M", defaultValue = "1",
+                description = "attention models: glimpse sequences per test image (default: ${DEFAULT-VALUE})") int samples;
         @Mixin NumericOptions numeric;
         @Spec CommandSpec spec;
 
         @Override
         public Integer call() {
             numeric.apply();
+            var parsed = spec.commandLine().getParseResult();
+            if (RamCommands.isAttentionModel(model)) {
+                for (String o : new String[] {"--epochs", "--lr", "--optimizer", "--mean-field-iterations", "--train-split"}) {
+                    if (parsed.hasMatchedOption(o)) throw new InputException(o + " applies to fine-tuning a DBM; " + model + " is a recurrent attention model");
+                }
+                return RamCommands.classify(model, data, samples, batch, seed, spec.commandLine().getOut(), spec.commandLine().getErr());
+            }
+            if (parsed.hasMatchedOption("--samples")) throw new InputException("--samples applies to recurrent attention models; " + model + " is not one");
             if (epochs < 1 || batch < 1) throw new InputException("--epochs and --batch must be positive");
             if (!(lr > 0)) throw new InputException("--lr must be positive, got " + lr);
             Dbm dbm = DbmFiles.read(ModelFiles.read(model, Dbm.KIND));

@@ -15,7 +15,7 @@ import picocli.CommandLine.IVersionProvider;
 @Command(name = "dgm", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Deep generative models: train, evaluate, sample and inspect them.",
         subcommands = {DataCommand.class, TrainCommand.class, EvalCommand.class, RbmCommands.Sample.class,
-                RbmCommands.Filters.class, RbmCommands.Complete.class, RbmCommands.Transform.class, RbmCommands.Topics.class, ModelCommands.Inspect.class, ModelCommands.Export.class,
+                RbmCommands.Filters.class, RbmCommands.Complete.class, RbmCommands.Transform.class, RbmCommands.Topics.class, ModelCommands.Inspect.class, ModelCommands.Export.class, RamCommands.Attention.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;

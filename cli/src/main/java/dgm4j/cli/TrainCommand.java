@@ -35,13 +35,13 @@ import dgm4j.train.TrainingSession;
 /** {@code dgm train MODEL}: train a model on real data, with checkpoints and resume. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model.",
         subcommands = {TrainCommand.TrainRbm.class, DbmCommands.TrainDbm.class, VaeCommands.TrainVae.class, VaeCommands.TrainIwae.class,
-                HelmholtzCommands.Train.class, DrawCommands.Train.class})
+                HelmholtzCommands.Train.class, DrawCommands.Train.class, RamCommands.Train.class})
 final class TrainCommand implements Runnable {
     @Spec CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing model: rbm, dbm, vae, iwae, helmholtz or draw");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing model: rbm, dbm, vae, iwae, helmholtz, draw or ram");
     }
 
     /** Options every train command shares: epochs, seed, output, checkpoints, resume, log. */

@@ -94,6 +94,18 @@ public final class ImageGrid {
         return img;
     }
 
+    /**
+     * The top-left screen pixel of tile {@code tile}'s image in a {@link #render} with or without captions (to draw
+     * over it; one image pixel is zoom x zoom screen pixels from there).
+     */
+    public int[] tileOrigin(int tile, boolean captioned) {
+        int captionHeight = captioned ? PixelFont.HEIGHT * zoom + 2 : 0;
+        return new int[] {2 + (tile % columns) * (width * zoom + 2), 2 + (tile / columns) * (height * zoom + 2 + captionHeight)};
+    }
+
+    /** Screen pixels per image pixel. */
+    public int zoomFactor() { return zoom; }
+
     /** Renders and writes a PNG atomically (temporary file, then rename), creating parent directories. */
     public void writePng(Matrix tiles, String[] captions, Path out) throws IOException {
         BufferedImage img = render(tiles, captions);
