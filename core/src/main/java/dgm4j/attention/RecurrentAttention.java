@@ -328,6 +328,7 @@ public final class RecurrentAttention {
         Node labels = g.input(rows, a.classes());
         Node logSigma = grid ? null : g.constant(Matrix.zeros(rows, 2).fill((float) Math.log(a.locationStd())));
         Node context = q ? wholeImage(g, x, rows, a.contextSize()) : null;   // coarse(X), q's view of the whole image
+        Glimpses retina = new Glimpses(a.height(), a.width(), a.glimpseSize(), (double) a.glimpseSize() * (1 << (a.patches() + s - 2)));
         Lstm.State state = core.zeroState(g, rows);
         List<Action> actions = new ArrayList<>();
         List<Node> logPrior = new ArrayList<>(), logProposal = new ArrayList<>(), baseline = new ArrayList<>();
@@ -355,8 +356,8 @@ public final class RecurrentAttention {
             if (q) logProposal.add(logActionProbability(g, grid, act, locationQ, scaleQ, logSigma, cellOneHot, scaleOneHot));
             if (withBaseline) baseline.add(g.affine(hStopped, g.parameter(baselineWeight), g.parameter(baselineBias)));
             // the glimpse at a_n, and the core's step
-            Node rho = g.nonDifferentiable(rows, a.retinaSize(), out -> Glimpses.retina(x.value(), a.height(), a.width(),
-                    act.location.value(), act.scale, a.glimpseSize(), a.patches(), out));
+            Node rho = g.nonDifferentiable(rows, a.retinaSize(), out -> retina.retina(x.value(), act.location.value(), act.scale,
+                    a.patches(), out));
             Node where = g.nonDifferentiable(rows, 2 + s, out -> whereInput(act, out));
             Node what = g.relu(g.affine(rho, g.parameter(patchWeight), g.parameter(patchBias)));
             Node whereHidden = g.relu(g.affine(where, g.parameter(whereWeight), g.parameter(whereBias)));
@@ -376,11 +377,12 @@ public final class RecurrentAttention {
         Architecture a = architecture;
         double side = Math.max(a.height(), a.width());
         float[] patch = new float[c * c];
+        Glimpses view = new Glimpses(a.height(), a.width(), c, side);
         return g.nonDifferentiable(rows, c * c, out -> {
             int perImage = rows / x.value().rows();
-            for (int r = 0; r < rows; r++) {
-                Glimpses.patch(x.value(), r / perImage, a.height(), a.width(), a.width() / 2.0, a.height() / 2.0, side, c, patch, 0);
-                out.setRow(r, patch);
+            for (int i = 0; i < x.value().rows(); i++) {                 // one view per image, copied to its samples' rows
+                view.patch(x.value(), i, a.width() / 2.0, a.height() / 2.0, side, patch, 0);
+                for (int r = i * perImage; r < (i + 1) * perImage; r++) out.setRow(r, patch);
             }
         });
     }

@@ -14,7 +14,34 @@ package dgm4j.math;
  * Not differentiable in the location (it is a sampled action); arithmetic in double, results in float.
  */
 public final class Glimpses {
-    private Glimpses() {}
+    private final int height, width, g;
+    private Axis xs, ys;
+    private final double[] t;
+    private final float[] image, patchRow;
+
+    /**
+     * A sensor for H x W images and g x g outputs; its scratch (sized for patches up to {@code maxSide} pixels, grown
+     * if a larger one is asked for) is allocated once, so reading allocates nothing. Not thread-safe.
+     */
+    public Glimpses(int height, int width, int g, double maxSide) {
+        if (height < 1 || width < 1) throw new IllegalArgumentException("images must be at least 1x1, got " + height + "x" + width);
+        if (g < 1) throw new IllegalArgumentException("patches must be at least 1x1, got " + g);
+        this.height = height;
+        this.width = width;
+        this.g = g;
+        this.t = new double[width];
+        this.image = new float[height * width];
+        this.patchRow = new float[g * g];
+        grow(maxSide);
+    }
+
+    private void grow(double side) {
+        int count = (int) Math.ceil(side / g) + 2;
+        if (xs == null || xs.w[0].length < count) {
+            xs = new Axis(g, count);
+            ys = new Axis(g, count);
+        }
+    }
 
     /** Column (or row) weights of one axis: for cell v, pixels [first[v], first[v] + count[v]) with weights w[v][..]. */
     private static final class Axis {
@@ -40,21 +67,19 @@ public final class Glimpses {
     }
 
     /**
-     * Row {@code row} of {@code images} (an H x W image, row-major) seen through a g x g patch of side {@code side}
+     * Row {@code row} of {@code images} (H x W images, row-major) seen through a g x g patch of side {@code side}
      * pixels centred at pixel coordinates ({@code centreX}, {@code centreY}), written to out[offset, offset + g g).
      */
-    public static void patch(Matrix images, int row, int height, int width, double centreX, double centreY, double side, int g,
-                             float[] out, int offset) {
-        check(images, height, width, g);
+    public void patch(Matrix images, int row, double centreX, double centreY, double side, float[] out, int offset) {
+        check(images);
         if (!(side > 0)) throw new IllegalArgumentException("patch side must be positive, got " + side);
-        float[] image = new float[height * width];
         images.floats.get(images.offset + row * images.cols(), image, 0, image.length);
-        int maxCount = (int) Math.ceil(side / g) + 2;
-        patch(image, height, width, centreX, centreY, side, g, new Axis(g, maxCount), new Axis(g, maxCount), new double[width], out, offset);
+        grow(side);
+        patch(centreX, centreY, side, out, offset);
     }
 
-    private static void patch(float[] image, int height, int width, double centreX, double centreY, double side, int g,
-                              Axis xs, Axis ys, double[] t, float[] out, int offset) {
+    /** The patch of the image in {@link #image}. */
+    private void patch(double centreX, double centreY, double side, float[] out, int offset) {
         double cell = side / g;
         xs.set(centreX - side / 2, cell, width);
         ys.set(centreY - side / 2, cell, height);
@@ -85,33 +110,30 @@ public final class Glimpses {
      * downsampled to g x g, concatenated in order i = 0..k-1. Images may have fewer rows than out (a divisor of R):
      * row r then reads image r / (R / images.rows()), as when M samples of each example are taken side by side.
      */
-    public static void retina(Matrix images, int height, int width, Matrix locations, int[] scales, int g, int k, Matrix out) {
-        check(images, height, width, g);
-        int rows = out.rows();
+    public void retina(Matrix images, Matrix locations, int[] scales, int k, Matrix out) {
+        check(images);
+        int rows = out.rows(), size = g * g;
         if (k < 1) throw new IllegalArgumentException("the retina needs at least one patch, got " + k);
-        if (out.cols() != k * g * g) throw new IllegalArgumentException("retina: output " + out.shape() + " for " + k + " patches of " + g + "x" + g);
+        if (out.cols() != k * size) throw new IllegalArgumentException("retina: output " + out.shape() + " for " + k + " patches of " + g + "x" + g);
         if (locations.rows() != rows || locations.cols() != 2) throw new IllegalArgumentException("retina: locations " + locations.shape() + " for " + rows + " rows");
         if (rows % images.rows() != 0) throw new IllegalArgumentException("retina: " + images.rows() + " images for " + rows + " rows");
         if (scales != null && scales.length != rows) throw new IllegalArgumentException("retina: " + scales.length + " scales for " + rows + " rows");
-        int perImage = rows / images.rows(), maxScale = 0;
-        if (scales != null) for (int s : scales) maxScale = Math.max(maxScale, s);
-        int maxCount = (1 << (k - 1 + maxScale)) + 2;
-        Axis xs = new Axis(g, maxCount), ys = new Axis(g, maxCount);
-        double[] t = new double[width];
-        float[] image = new float[height * width], patches = new float[k * g * g];
-        int loaded = -1;
+        int perImage = rows / images.rows(), loaded = -1;
         for (int r = 0; r < rows; r++) {
             int source = r / perImage;
             if (source != loaded) {
                 images.floats.get(images.offset + source * images.cols(), image, 0, image.length);
                 loaded = source;
             }
-            double lx = locations.get(r, 0), ly = locations.get(r, 1);
-            double x = pixel(lx, width), y = pixel(ly, height);
+            double x = pixel(locations.get(r, 0), width), y = pixel(locations.get(r, 1), height);
             int s = scales == null ? 0 : scales[r];
             if (s < 0) throw new IllegalArgumentException("retina: scale " + s + " at row " + r);
-            for (int i = 0; i < k; i++) patch(image, height, width, x, y, (double) g * (1 << (i + s)), g, xs, ys, t, patches, i * g * g);
-            out.floats.put(out.offset + r * out.cols(), patches);
+            for (int i = 0; i < k; i++) {
+                double side = (double) g * (1 << (i + s));
+                grow(side);
+                patch(x, y, side, patchRow, 0);
+                out.floats.put(out.offset + r * out.cols() + i * size, patchRow, 0, size);
+            }
         }
     }
 
@@ -120,10 +142,9 @@ public final class Glimpses {
         return (Math.max(-1, Math.min(1, l)) + 1) * size / 2;
     }
 
-    private static void check(Matrix images, int height, int width, int g) {
-        if (height < 1 || width < 1 || images.cols() != height * width) {
+    private void check(Matrix images) {
+        if (images.cols() != height * width) {
             throw new IllegalArgumentException("images " + images.shape() + " are not " + height + "x" + width);
         }
-        if (g < 1) throw new IllegalArgumentException("patches must be at least 1x1, got " + g);
     }
 }

@@ -103,9 +103,6 @@ public final class ImageGrid {
         return new int[] {2 + (tile % columns) * (width * zoom + 2), 2 + (tile / columns) * (height * zoom + 2 + captionHeight)};
     }
 
-    /** Screen pixels per image pixel. */
-    public int zoomFactor() { return zoom; }
-
     /** Renders and writes a PNG atomically (temporary file, then rename), creating parent directories. */
     public void writePng(Matrix tiles, String[] captions, Path out) throws IOException {
         BufferedImage img = render(tiles, captions);

@@ -151,7 +151,7 @@ class RecurrentAttentionTest {
         u.fillLabels(new int[] {0, 0});
         g.forward();
         Matrix patches = Matrix.zeros(2, 18);
-        Glimpses.retina(images, 10, 10, locations, new int[] {0, 0}, 3, 2, patches);
+        new Glimpses(10, 10, 3, 6).retina(images, locations, new int[] {0, 0}, 2, patches);
         assertEquals(patches.get(0, 0), patches.get(1, 0));
         assertEquals(u.classLogits().value().get(0, 2), u.classLogits().value().get(1, 2), 0f);
         images.set(1, 99, 0f);                                  // a pixel inside the first patch

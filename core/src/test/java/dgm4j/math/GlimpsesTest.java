@@ -44,7 +44,7 @@ class GlimpsesTest {
             double side = 0.5 + 40 * r.nextDouble();
             double cx = -10 + (w + 20) * r.nextDouble(), cy = -10 + (h + 20) * r.nextDouble();   // partly or wholly off the image too
             float[] got = new float[g * g];
-            Glimpses.patch(images, 0, h, w, cx, cy, side, g, got, 0);
+            new Glimpses(h, w, g, 1).patch(images, 0, cx, cy, side, got, 0);
             float[] want = direct(image, h, w, cx, cy, side, g);
             for (int k = 0; k < g * g; k++) assertEquals(want[k], got[k], 1e-5, "trial " + trial + " cell " + k);
         }
@@ -55,7 +55,7 @@ class GlimpsesTest {
         int h = 8, w = 8;
         Matrix images = randomImages(1, h, w, 3);
         float[] image = images.toArray(), got = new float[4];
-        Glimpses.patch(images, 0, h, w, 4, 4, 8, 2, got, 0);          // the whole image in 2 x 2 blocks of 4 x 4
+        new Glimpses(h, w, 2, 8).patch(images, 0, 4, 4, 8, got, 0);          // the whole image in 2 x 2 blocks of 4 x 4
         for (int u = 0; u < 2; u++) {
             for (int v = 0; v < 2; v++) {
                 double s = 0;
@@ -64,7 +64,7 @@ class GlimpsesTest {
             }
         }
         float[] one = new float[9];
-        Glimpses.patch(images, 0, h, w, 3.5, 2.5, 3, 3, one, 0);      // 3 x 3 pixels at full resolution
+        new Glimpses(h, w, 3, 3).patch(images, 0, 3.5, 2.5, 3, one, 0);      // 3 x 3 pixels at full resolution
         for (int u = 0; u < 3; u++) for (int v = 0; v < 3; v++) assertEquals(image[(1 + u) * w + 2 + v], one[u * 3 + v], 1e-6);
     }
 
@@ -75,7 +75,7 @@ class GlimpsesTest {
         Matrix locations = Matrix.of(6, 2, -1f, -1f, 0f, 0f, 0.3f, -0.7f, 1.5f, 0.2f, -0.25f, 0.9f, 0.6f, 0.6f);
         int[] scales = {0, 1, 2, 0, 1, 2};
         Matrix out = Matrix.zeros(6, k * g * g);
-        Glimpses.retina(images, h, w, locations, scales, g, k, out);
+        new Glimpses(h, w, g, 4).retina(images, locations, scales, k, out);   // scratch grows to the 64-pixel patches
         for (int r = 0; r < 6; r++) {
             float[] image = images.rows(r / samples, r / samples + 1).toArray();
             double lx = Math.max(-1, Math.min(1, locations.get(r, 0))), ly = locations.get(r, 1);
@@ -93,9 +93,11 @@ class GlimpsesTest {
     @Test
     void refusesShapesThatDoNotFit() {
         Matrix images = Matrix.zeros(2, 16);
-        assertThrows(IllegalArgumentException.class, () -> Glimpses.retina(images, 4, 4, Matrix.zeros(3, 2), null, 2, 1, Matrix.zeros(3, 4)));
-        assertThrows(IllegalArgumentException.class, () -> Glimpses.retina(images, 4, 5, Matrix.zeros(2, 2), null, 2, 1, Matrix.zeros(2, 4)));
-        assertThrows(IllegalArgumentException.class, () -> Glimpses.retina(images, 4, 4, Matrix.zeros(2, 2), null, 2, 2, Matrix.zeros(2, 4)));
-        assertThrows(IllegalArgumentException.class, () -> Glimpses.patch(images, 0, 4, 4, 2, 2, 0, 2, new float[4], 0));
+        Glimpses sensor = new Glimpses(4, 4, 2, 4);
+        assertThrows(IllegalArgumentException.class, () -> sensor.retina(images, Matrix.zeros(3, 2), null, 1, Matrix.zeros(3, 4)));
+        assertThrows(IllegalArgumentException.class, () -> new Glimpses(4, 5, 2, 4).retina(images, Matrix.zeros(2, 2), null, 1, Matrix.zeros(2, 4)));
+        assertThrows(IllegalArgumentException.class, () -> sensor.retina(images, Matrix.zeros(2, 2), null, 2, Matrix.zeros(2, 4)));
+        assertThrows(IllegalArgumentException.class, () -> sensor.patch(images, 0, 2, 2, 0, new float[4], 0));
+        assertThrows(IllegalArgumentException.class, () -> new Glimpses(4, 4, 0, 4));
     }
 }
