@@ -9,6 +9,7 @@
  * gate product, one fused cell op with two outputs), and the backward pass is backpropagation through time.
  * {@link dgm4j.autodiff.Parameter}s (value + gradient) belong to the model and may be used by several graphs (a training
  * graph and an evaluation graph of another shape). {@link dgm4j.autodiff.GradientCheck} compares every gradient with
- * central finite differences. Depends on dgm4j.math only.
+ * central finite differences. Values the tape must not differentiate (sampled actions, glimpses at them, stop-gradient
+ * copies) are recorded as {@link dgm4j.autodiff.Graph#nonDifferentiable} nodes. Depends on dgm4j.math only.
  */
 package dgm4j.autodiff;
