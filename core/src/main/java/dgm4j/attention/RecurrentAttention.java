@@ -347,8 +347,7 @@ public final class RecurrentAttention {
                 if (!grid) locationQ = g.tanh(locationQ);
                 scaleQ = s > 1 ? g.affine(u, g.parameter(inferenceScaleWeight), g.parameter(inferenceScaleBias)) : null;
             }
-            boolean fromQ = sampling == Sampling.PROPOSAL;
-            Action act = draw(g, rows, grid, fromQ ? locationQ : locationP, fromQ ? scaleQ : scaleP);
+            Action act = draw(g, rows, grid, q ? locationQ : locationP, q ? scaleQ : scaleP);   // a_n ~ q or p
             actions.add(act);
             Node cellOneHot = grid ? oneHot(g, rows, a.locationOutputs(), act.cell) : null;
             Node scaleOneHot = oneHot(g, rows, s, act.scale);
@@ -397,10 +396,10 @@ public final class RecurrentAttention {
             if (grid) {
                 int[] cells = act.forcedCell != null ? act.forcedCell : Elementwise.sampleCategoricalRows(locationHead.value(), act.cellUniforms, act.cell);
                 if (cells != act.cell) System.arraycopy(cells, 0, act.cell, 0, rows);
-                int G = a.locationGrid();
+                int side = a.locationGrid();                  // cell c's centre: column c % G, row c / G
                 for (int r = 0; r < rows; r++) {
-                    out.set(r, 0, (float) (-1 + (2 * (act.cell[r] % G) + 1) / (double) G));
-                    out.set(r, 1, (float) (-1 + (2 * (act.cell[r] / G) + 1) / (double) G));
+                    out.set(r, 0, (float) (-1 + (2 * (act.cell[r] % side) + 1) / (double) side));
+                    out.set(r, 1, (float) (-1 + (2 * (act.cell[r] / side) + 1) / (double) side));
                 }
             } else if (act.forcedLocation != null) {
                 out.copyFrom(act.forcedLocation);
