@@ -2,6 +2,7 @@ package dgm4j.dbm;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import dgm4j.InputException;
 import dgm4j.autodiff.Parameter;
@@ -68,81 +69,93 @@ public final class DbmTrainer {
             return new Config(0.001f, 1.000015, 0, 2e-4f, 0.5f, 0.9f, 5, 100, 5, 10, 1e-5, null, 0.01f, 1, 0.9);
         }
 
-        public Config withLearningRate(float lr) {
-            return new Config(lr, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum, finalMomentum,
-                    momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, sparsityTargets,
-                    sparsityCost, temperatures, minimumBeta);
-        }
+        public Config withLearningRate(float lr) { return with(b -> b.learningRate = lr); }
 
         /** lr_t = lr / divisor^t (1: constant), unless a time constant is set. */
-        public Config withLearningRateDecay(double divisor) {
-            return new Config(learningRate, divisor, learningRateTimeConstant, weightDecay, initialMomentum, finalMomentum, momentumSwitchEpoch,
-                    chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, sparsityTargets, sparsityCost, temperatures,
-                    minimumBeta);
-        }
+        public Config withLearningRateDecay(double divisor) { return with(b -> b.learningRateDecay = divisor); }
 
         /** lr_t = lr / (1 + t / tau) instead of the decay (0: the decay). */
-        public Config withLearningRateTimeConstant(double tau) {
-            return new Config(learningRate, learningRateDecay, tau, weightDecay, initialMomentum, finalMomentum,
-                    momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, sparsityTargets,
-                    sparsityCost, temperatures, minimumBeta);
-        }
+        public Config withLearningRateTimeConstant(double tau) { return with(b -> b.learningRateTimeConstant = tau); }
 
-        public Config withWeightDecay(float decay) {
-            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, decay, initialMomentum, finalMomentum,
-                    momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, sparsityTargets,
-                    sparsityCost, temperatures, minimumBeta);
-        }
+        public Config withWeightDecay(float decay) { return with(b -> b.weightDecay = decay); }
 
         /** Momentum before and from {@link #momentumSwitchEpoch}. */
         public Config withMomentum(float initial, float last) {
-            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initial, last,
-                    momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, sparsityTargets,
-                    sparsityCost, temperatures, minimumBeta);
+            return with(b -> {
+                b.initialMomentum = initial;
+                b.finalMomentum = last;
+            });
         }
 
-        public Config withMomentumSwitchEpoch(int epoch) {
-            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum,
-                    finalMomentum, epoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, sparsityTargets,
-                    sparsityCost, temperatures, minimumBeta);
-        }
+        public Config withMomentumSwitchEpoch(int epoch) { return with(b -> b.momentumSwitchEpoch = epoch); }
 
-        public Config withChains(int m) {
-            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum,
-                    finalMomentum, momentumSwitchEpoch, m, gibbsSteps, meanFieldIterations, meanFieldTolerance,
-                    sparsityTargets, sparsityCost, temperatures, minimumBeta);
-        }
+        public Config withChains(int m) { return with(b -> b.chains = m); }
 
-        public Config withGibbsSteps(int k) {
-            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum,
-                    finalMomentum, momentumSwitchEpoch, chains, k, meanFieldIterations, meanFieldTolerance, sparsityTargets,
-                    sparsityCost, temperatures, minimumBeta);
-        }
+        public Config withGibbsSteps(int k) { return with(b -> b.gibbsSteps = k); }
 
         /** Cap on mean-field sweeps per minibatch, and the change (root mean square) below which they stop. */
         public Config withMeanField(int iterations, double tolerance) {
-            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum,
-                    finalMomentum, momentumSwitchEpoch, chains, gibbsSteps, iterations, tolerance, sparsityTargets,
-                    sparsityCost, temperatures, minimumBeta);
+            return with(b -> {
+                b.meanFieldIterations = iterations;
+                b.meanFieldTolerance = tolerance;
+            });
         }
 
         /** Target mean activation of each hidden layer (null, or NaN entries: none) and the penalty's weight. */
         public Config withSparsity(float[] targets, float cost) {
-            List<Float> list = null;
-            if (targets != null) {
-                list = new ArrayList<>();
-                for (float t : targets) list.add(t);
-            }
-            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum,
-                    finalMomentum, momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, list,
-                    cost, temperatures, minimumBeta);
+            List<Float> list = targets == null ? null : new ArrayList<>();
+            if (targets != null) for (float t : targets) list.add(t);
+            return with(b -> {
+                b.sparsityTargets = list;
+                b.sparsityCost = cost;
+            });
         }
 
         /** Parallel tempering over {@code k} temperatures (1: plain Gibbs), the hottest at inverse temperature {@code minBeta}. */
         public Config withTempering(int k, double minBeta) {
-            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum,
-                    finalMomentum, momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance,
-                    sparsityTargets, sparsityCost, k, minBeta);
+            return with(b -> {
+                b.temperatures = k;
+                b.minimumBeta = minBeta;
+            });
+        }
+
+        /** This config with the fields {@code change} sets changed (checked again as a new config). */
+        private Config with(Consumer<Builder> change) {
+            Builder b = new Builder(this);
+            change.accept(b);
+            return b.build();
+        }
+
+        /** A config's fields, mutable: the one place that copies them all, for the {@code withX} methods. */
+        private static final class Builder {
+            float learningRate, weightDecay, initialMomentum, finalMomentum, sparsityCost;
+            double learningRateDecay, learningRateTimeConstant, meanFieldTolerance, minimumBeta;
+            int momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, temperatures;
+            List<Float> sparsityTargets;
+
+            Builder(Config c) {
+                learningRate = c.learningRate;
+                learningRateDecay = c.learningRateDecay;
+                learningRateTimeConstant = c.learningRateTimeConstant;
+                weightDecay = c.weightDecay;
+                initialMomentum = c.initialMomentum;
+                finalMomentum = c.finalMomentum;
+                momentumSwitchEpoch = c.momentumSwitchEpoch;
+                chains = c.chains;
+                gibbsSteps = c.gibbsSteps;
+                meanFieldIterations = c.meanFieldIterations;
+                meanFieldTolerance = c.meanFieldTolerance;
+                sparsityTargets = c.sparsityTargets;
+                sparsityCost = c.sparsityCost;
+                temperatures = c.temperatures;
+                minimumBeta = c.minimumBeta;
+            }
+
+            Config build() {
+                return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum,
+                        finalMomentum, momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance,
+                        sparsityTargets, sparsityCost, temperatures, minimumBeta);
+            }
         }
 
         /** The momentum of a 0-based epoch. */

@@ -2,6 +2,7 @@ package dgm4j.rbm;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import dgm4j.InputException;
 import dgm4j.autodiff.Parameter;
@@ -76,70 +77,80 @@ public final class RbmTrainer {
             return new Config(0.05f, Float.NaN, 1, 0.5f, 0.9f, 5, 2e-4f, 1, 0, false, 0, Float.NaN, 0.1f, false);
         }
 
-        public Config withLearningRate(float lr) {
-            return new Config(lr, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
-                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
-        }
+        public Config withLearningRate(float lr) { return with(b -> b.learningRate = lr); }
 
         /** The last epoch's learning rate (NaN: constant). */
-        public Config withFinalLearningRate(float lr) {
-            return new Config(learningRate, lr, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
-                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
-        }
+        public Config withFinalLearningRate(float lr) { return with(b -> b.finalLearningRate = lr); }
 
-        public Config withEpochs(int n) {
-            return new Config(learningRate, finalLearningRate, n, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
-                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
-        }
+        public Config withEpochs(int n) { return with(b -> b.epochs = n); }
 
         /** Momentum before and from {@link #momentumSwitchEpoch}. */
         public Config withMomentum(float initial, float last) {
-            return new Config(learningRate, finalLearningRate, epochs, initial, last, momentumSwitchEpoch, weightDecay,
-                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
+            return with(b -> {
+                b.initialMomentum = initial;
+                b.finalMomentum = last;
+            });
         }
 
-        public Config withMomentumSwitchEpoch(int epoch) {
-            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, epoch, weightDecay,
-                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
-        }
+        public Config withMomentumSwitchEpoch(int epoch) { return with(b -> b.momentumSwitchEpoch = epoch); }
 
-        public Config withWeightDecay(float decay) {
-            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, decay,
-                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
-        }
+        public Config withWeightDecay(float decay) { return with(b -> b.weightDecay = decay); }
 
-        public Config withGibbsSteps(int k) {
-            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
-                    k, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
-        }
+        public Config withGibbsSteps(int k) { return with(b -> b.gibbsSteps = k); }
 
         /** k at the last epoch (0: constant k). */
-        public Config withFinalGibbsSteps(int k) {
-            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
-                    gibbsSteps, k, persistent, chains, sparsityTarget, sparsityCost, centered);
-        }
+        public Config withFinalGibbsSteps(int k) { return with(b -> b.finalGibbsSteps = k); }
 
         /** PCD (true) or CD (false). */
-        public Config withPersistent(boolean pcd) {
-            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
-                    gibbsSteps, finalGibbsSteps, pcd, chains, sparsityTarget, sparsityCost, centered);
-        }
+        public Config withPersistent(boolean pcd) { return with(b -> b.persistent = pcd); }
 
         /** Persistent chains of PCD (0: the batch size). */
-        public Config withChains(int m) {
-            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
-                    gibbsSteps, finalGibbsSteps, persistent, m, sparsityTarget, sparsityCost, centered);
-        }
+        public Config withChains(int m) { return with(b -> b.chains = m); }
 
         /** Target mean activation of the hidden units (NaN: none) and the penalty's weight. */
         public Config withSparsity(float target, float cost) {
-            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
-                    gibbsSteps, finalGibbsSteps, persistent, chains, target, cost, centered);
+            return with(b -> {
+                b.sparsityTarget = target;
+                b.sparsityCost = cost;
+            });
         }
 
-        public Config withCentering(boolean on) {
-            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
-                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, on);
+        public Config withCentering(boolean on) { return with(b -> b.centered = on); }
+
+        /** This config with the fields {@code change} sets changed (checked again as a new config). */
+        private Config with(Consumer<Builder> change) {
+            Builder b = new Builder(this);
+            change.accept(b);
+            return b.build();
+        }
+
+        /** A config's fields, mutable: the one place that copies them all, for the {@code withX} methods. */
+        private static final class Builder {
+            float learningRate, finalLearningRate, initialMomentum, finalMomentum, weightDecay, sparsityTarget, sparsityCost;
+            int epochs, momentumSwitchEpoch, gibbsSteps, finalGibbsSteps, chains;
+            boolean persistent, centered;
+
+            Builder(Config c) {
+                learningRate = c.learningRate;
+                finalLearningRate = c.finalLearningRate;
+                epochs = c.epochs;
+                initialMomentum = c.initialMomentum;
+                finalMomentum = c.finalMomentum;
+                momentumSwitchEpoch = c.momentumSwitchEpoch;
+                weightDecay = c.weightDecay;
+                gibbsSteps = c.gibbsSteps;
+                finalGibbsSteps = c.finalGibbsSteps;
+                persistent = c.persistent;
+                chains = c.chains;
+                sparsityTarget = c.sparsityTarget;
+                sparsityCost = c.sparsityCost;
+                centered = c.centered;
+            }
+
+            Config build() {
+                return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch,
+                        weightDecay, gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
+            }
         }
 
         /** The momentum of a 0-based epoch. */
