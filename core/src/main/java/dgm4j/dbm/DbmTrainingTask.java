@@ -12,12 +12,12 @@ import dgm4j.io.ModelFile;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
-import dgm4j.train.MinibatchTrainingTask;
+import dgm4j.train.MomentumTrainingTask;
 import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingState;
 
 /**
- * Joint training of a {@link Dbm} on a dataset as a {@link MinibatchTrainingTask}: one
+ * Joint training of a {@link Dbm} on a dataset as a {@link MomentumTrainingTask}: one
  * {@link DbmTrainer} update per minibatch; at each epoch end, monitors on fixed subsets of the training and validation
  * data: the mean-field value E_q[-E(v, h)] + H(q) (the log-probability bound before ln Z is subtracted: its
  * train-validation gap grows when the model overfits), the reconstruction error of v from q(h1), the mean-field sweeps
@@ -28,10 +28,9 @@ import dgm4j.train.TrainingState;
  * {@code train.hidden_mean_l} (sparsity), {@code train.random} and {@code train.data_random}; metadata
  * "training_state" holds {@code epochs_done}, {@code updates} and the hyper-parameters.
  */
-public final class DbmTrainingTask extends MinibatchTrainingTask {
+public final class DbmTrainingTask extends MomentumTrainingTask<DbmTrainer> {
     private static final int MONITOR_EXAMPLES = 1000;
 
-    private final DbmTrainer trainer;
     private String lastSwapReport = "";
 
     /**
@@ -39,8 +38,7 @@ public final class DbmTrainingTask extends MinibatchTrainingTask {
      * @param dataRandom the stream that shuffles and (for dynamic binarization) resamples minibatches
      */
     public DbmTrainingTask(DbmTrainer trainer, TrainingData data, RandomStream dataRandom) {
-        super(requireFits(trainer.dbm(), data), trainer.random(), dataRandom, MONITOR_EXAMPLES);
-        this.trainer = trainer;
+        super(trainer, requireFits(trainer.dbm(), data), dataRandom, MONITOR_EXAMPLES);
         trainer.dbm().requireVisible(monitorTrain());
     }
 
@@ -53,20 +51,12 @@ public final class DbmTrainingTask extends MinibatchTrainingTask {
         return data;
     }
 
-    @Override
-    protected double update(Matrix batch, int epoch) {
-        trainer.update(batch, epoch);
-        return Double.NaN;
-    }
-
-    @Override
-    protected List<Matrix> parameterValues() { return trainer.dbm().parameters(); }
-
     /** Mean of E_q[-E] + H(q) and the reconstruction error of v from q(h1), over the rows of v. */
     private double[] monitor(Matrix v) {
-        Dbm dbm = trainer.dbm();
+        Dbm dbm = trainer().dbm();
+        DbmTrainer.Config c = trainer().config();
         Dbm.Posterior q = dbm.newPosterior(v.rows());
-        dbm.meanField(v, q, trainer.config().meanFieldIterations(), trainer.config().meanFieldTolerance());
+        dbm.meanField(v, q, c.meanFieldIterations(), c.meanFieldTolerance());
         double[] bound = dbm.meanFieldBound(q);
         double mean = 0;
         for (double b : bound) mean += b / bound.length;
@@ -87,6 +77,7 @@ public final class DbmTrainingTask extends MinibatchTrainingTask {
             m.put("mean_field_validation", v[0]);
             m.put("mean_field_gap", t[0] - v[0]);
         }
+        DbmTrainer trainer = trainer();
         if (trainer.config().temperatures() > 1) {
             m.put("swap_rate", trainer.chains().meanSwapRate());
             lastSwapReport = trainer.chains().swapReport();
@@ -103,17 +94,16 @@ public final class DbmTrainingTask extends MinibatchTrainingTask {
      * random stream (so that resumed runs stay bitwise equal).
      */
     public DbmTrainingTask withMonitor(int everyEpochs, BiFunction<Dbm, Integer, Map<String, Double>> monitor) {
-        monitorEvery(everyEpochs, epoch -> monitor.apply(trainer.dbm(), epoch));
+        monitorEvery(everyEpochs, epoch -> monitor.apply(trainer().dbm(), epoch));
         return this;
     }
 
     /** Parallel tempering's exchange rates per pair of neighbouring temperatures in the last epoch ("" without). */
     public String lastSwapReport() { return lastSwapReport; }
 
-    public DbmTrainer trainer() { return trainer; }
-
     @Override
     public ModelFile snapshot(int epochsDone) {
+        DbmTrainer trainer = trainer();
         Dbm dbm = trainer.dbm();
         ModelFile.Builder b = TrainingState.putVelocities(DbmFiles.builder(dbm, data().train().height(), data().train().width()),
                 trainer.optimizer());

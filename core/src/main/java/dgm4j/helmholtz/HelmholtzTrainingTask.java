@@ -1,14 +1,12 @@
 package dgm4j.helmholtz;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
 import dgm4j.InputException;
 import dgm4j.Progress;
-import dgm4j.autodiff.Parameter;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.io.ModelFile;
@@ -16,14 +14,14 @@ import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.Adam;
 import dgm4j.optim.LearningRateSchedule;
-import dgm4j.train.MinibatchTrainingTask;
+import dgm4j.train.AdamTrainingTask;
 import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingState;
 import dgm4j.vae.VaeEstimator;
 
 /**
  * Trains a {@link HelmholtzMachine} by wake-sleep or reweighted wake-sleep ({@link WakeSleep}) with Adam, one minibatch
- * per step, as a {@link MinibatchTrainingTask}. The logged "loss" is -L_k on the training minibatches (k = 1 for
+ * per step, as an {@link AdamTrainingTask}. The logged "loss" is -L_k on the training minibatches (k = 1 for
  * WS: a one-sample estimate of the negative ELBO). At each epoch end: "heldout_log_likelihood", L_k with k =
  * {@link #MONITOR_K} on the first {@link #MONITOR_EXAMPLES} held-out examples (binarized once), and the learning rate
  * (monitors only: nothing is decided from them).
@@ -33,7 +31,7 @@ import dgm4j.vae.VaeEstimator;
  * dynamic binarization); metadata "training_state" holds {@code epochs_done}, {@code adam_steps} and the
  * hyper-parameters.
  */
-public final class HelmholtzTrainingTask extends MinibatchTrainingTask {
+public final class HelmholtzTrainingTask extends AdamTrainingTask {
     public static final int MONITOR_EXAMPLES = 500;
     public static final int MONITOR_K = 50;
 
@@ -87,9 +85,7 @@ public final class HelmholtzTrainingTask extends MinibatchTrainingTask {
     private final HelmholtzMachine model;
     private final Config config;
     private final WakeSleep trainer;
-    private final Adam adam;
     private final RandomStream random;
-    private final List<Matrix> values;
 
     /**
      * A task with a fresh Adam ({@link #optimizer()}; a resumed run refills it with {@link #restoreOptimizer}).
@@ -101,17 +97,16 @@ public final class HelmholtzTrainingTask extends MinibatchTrainingTask {
      */
     public HelmholtzTrainingTask(HelmholtzMachine model, Config config, TrainingData data, RandomStream random,
                                  RandomStream dataRandom) {
-        super(requireFits(model, config, data), random, dataRandom, MONITOR_EXAMPLES);
+        super(model.parameters(), config.beta1(), config.beta2(), config.epsilon(), requireFits(model, config, data), random,
+                dataRandom, MONITOR_EXAMPLES);
         this.model = model;
         this.config = config;
         this.trainer = WakeSleep.of(config.algorithm(), model, config.k(), data.batchSize(), config.qUpdate());
-        this.adam = new Adam(model.parameters(), config.beta1(), config.beta2(), config.epsilon());
         this.random = random;
         if (monitorValidation() != null) {
             model.requireWidth(monitorValidation());
             Binarization.requireBinary(monitorValidation(), "Helmholtz machine");
         }
-        this.values = model.parameters().stream().map(Parameter::value).toList();
     }
 
     /** Refuses k or a batch size below 1, fewer examples than a batch, and data of another width or not binary. */
@@ -126,22 +121,15 @@ public final class HelmholtzTrainingTask extends MinibatchTrainingTask {
 
     @Override
     protected double update(Matrix batch, int epoch) {
-        return -trainer.update(batch, random, adam, config.schedule().rate(epoch));
+        return -trainer.update(batch, random, optimizer(), config.schedule().rate(epoch));
     }
-
-    @Override
-    public boolean hasStepLoss() { return true; }
-
-    @Override
-    protected List<Matrix> parameterValues() { return values; }
 
     @Override
     protected Map<String, Double> monitors(int epoch) {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("learning_rate", config.schedule().rate(epoch));
         if (monitorValidation() != null) {
-            // a separate stream, so that monitoring does not change the training run
-            double[] lk = HelmholtzEstimator.logMeanWeights(model, monitorValidation(), MONITOR_K, new RandomStream(987654321L + epoch),
+            double[] lk = HelmholtzEstimator.logMeanWeights(model, monitorValidation(), MONITOR_K, monitorRandom(epoch),
                     HelmholtzEstimator.DEFAULT_ROWS_PER_PASS, Progress.NONE);
             m.put("heldout_log_likelihood", VaeEstimator.Summary.of(lk).mean());
         }
@@ -152,11 +140,9 @@ public final class HelmholtzTrainingTask extends MinibatchTrainingTask {
 
     public Config config() { return config; }
 
-    public Adam optimizer() { return adam; }
-
     /** Refills the task's Adam from a checkpoint written by {@link #snapshot}; returns this task. */
     public HelmholtzTrainingTask restoreOptimizer(ModelFile checkpoint) {
-        TrainingState.restoreOptimizer(checkpoint, adam, "adam_steps");
+        restoreAdam(checkpoint);
         return this;
     }
 
@@ -164,8 +150,7 @@ public final class HelmholtzTrainingTask extends MinibatchTrainingTask {
     public ModelFile snapshot(int epochsDone) {
         ModelFile.Builder b = HelmholtzFiles.builder(model, config.algorithm(), config.k(), config.qUpdate(), data().train().height(),
                 data().train().width());
-        return finish(putRandomStreams(TrainingState.putOptimizer(b, adam)), epochsDone, Map.of("adam_steps", adam.steps()),
-                hyperParameters(config, data().batchSize(), data().binarization()));
+        return snapshot(b, epochsDone, hyperParameters(config, data().batchSize(), data().binarization()));
     }
 
     /**

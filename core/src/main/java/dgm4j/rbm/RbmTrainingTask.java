@@ -13,12 +13,12 @@ import dgm4j.io.ModelFileException;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
-import dgm4j.train.MinibatchTrainingTask;
+import dgm4j.train.MomentumTrainingTask;
 import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingState;
 
 /**
- * Trains an {@link Rbm} on a dataset as a {@link MinibatchTrainingTask}: one {@link RbmTrainer} update per minibatch; at
+ * Trains an {@link Rbm} on a dataset as a {@link MomentumTrainingTask}: one {@link RbmTrainer} update per minibatch; at
  * each epoch end, the monitors of Hinton's practical guide (2010): reconstruction error, and the mean free energy of
  * training and validation examples (their gap grows when the model overfits).
  *
@@ -28,10 +28,8 @@ import dgm4j.train.TrainingState;
  * {@code train.random} and {@code train.data_random} (I64 random-stream states); metadata "training_state" holds
  * {@code epochs_done} and the trainer's configuration.
  */
-public final class RbmTrainingTask extends MinibatchTrainingTask {
+public final class RbmTrainingTask extends MomentumTrainingTask<RbmTrainer> {
     private static final int MONITOR_EXAMPLES = 1000;
-
-    private final RbmTrainer trainer;
 
     /**
      * @param data       training data: in [0, 1] for binarization, or as the RBM takes them with
@@ -42,8 +40,7 @@ public final class RbmTrainingTask extends MinibatchTrainingTask {
     public RbmTrainingTask(RbmTrainer trainer, TrainingData data, RandomStream dataRandom) {
         // monitors on fixed subsets (binarized once for dynamic binarization), so that epochs are comparable; with
         // NONE the data are used as they are (binary data for a binary RBM, real values for a Gaussian one)
-        super(requireFits(trainer.rbm(), data), trainer.random(), dataRandom, MONITOR_EXAMPLES);
-        this.trainer = trainer;
+        super(trainer, requireFits(trainer.rbm(), data), dataRandom, MONITOR_EXAMPLES);
         if (monitorValidation() != null && data.binarization().kind() == Binarization.Kind.NONE) {
             trainer.rbm().requireVisible(monitorValidation());
         }
@@ -66,17 +63,9 @@ public final class RbmTrainingTask extends MinibatchTrainingTask {
     }
 
     @Override
-    protected double update(Matrix batch, int epoch) {
-        trainer.update(batch, epoch);
-        return Double.NaN;
-    }
-
-    @Override
-    protected List<Matrix> parameterValues() { return trainer.rbm().parameters(); }
-
-    @Override
     protected Map<String, Double> monitors(int epoch) {
         Map<String, Double> m = new LinkedHashMap<>();
+        RbmTrainer trainer = trainer();
         m.put("reconstruction_error", trainer.reconstructionError(monitorTrain()));
         double ft = mean(trainer.rbm().freeEnergy(monitorTrain(), null));
         m.put("free_energy_train", ft);
@@ -94,14 +83,13 @@ public final class RbmTrainingTask extends MinibatchTrainingTask {
      * random stream (so that resumed runs stay bitwise equal).
      */
     public RbmTrainingTask withMonitor(int everyEpochs, BiFunction<Rbm, Integer, Map<String, Double>> monitor) {
-        monitorEvery(everyEpochs, epoch -> monitor.apply(trainer.rbm(), epoch));
+        monitorEvery(everyEpochs, epoch -> monitor.apply(trainer().rbm(), epoch));
         return this;
     }
 
-    public RbmTrainer trainer() { return trainer; }
-
     @Override
     public ModelFile snapshot(int epochsDone) {
+        RbmTrainer trainer = trainer();
         ModelFile.Builder b = RbmFiles.builder(trainer.rbm(), data().train().height(), data().train().width());
         putRandomStreams(TrainingState.putVelocities(b, trainer.optimizer()));
         if (trainer.chains() != null) b.matrix("train.chains", trainer.chains());

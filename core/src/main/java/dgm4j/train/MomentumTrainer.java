@@ -17,6 +17,7 @@ import dgm4j.optim.Sgd;
  */
 public abstract class MomentumTrainer {
     private final RandomStream random;
+    private final List<Matrix> values;
     private final List<Matrix> gradients = new ArrayList<>();   // the parameters' gradient buffers
     private final Sgd optimizer;
 
@@ -29,6 +30,7 @@ public abstract class MomentumTrainer {
     protected MomentumTrainer(List<String> names, List<Matrix> values, int weights, float initialMomentum, float weightDecay,
                               RandomStream random) {
         this.random = random;
+        this.values = List.copyOf(values);
         List<Parameter> parameters = Parameter.wrap(names, values);
         for (Parameter p : parameters) gradients.add(p.gradient());
         List<Parameter> decayed = parameters.subList(0, weights);
@@ -45,6 +47,9 @@ public abstract class MomentumTrainer {
 
     /** The stream the negative phase's samplers draw from (saved in checkpoints). */
     public RandomStream random() { return random; }
+
+    /** The parameters, updated in place. */
+    public List<Matrix> parameterValues() { return values; }
 
     /** The optimiser of the parameters (momentum SGD ascending the log-likelihood estimate). */
     public Sgd optimizer() { return optimizer; }

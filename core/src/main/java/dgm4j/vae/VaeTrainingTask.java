@@ -1,7 +1,6 @@
 package dgm4j.vae;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -9,7 +8,6 @@ import dgm4j.InputException;
 import dgm4j.Progress;
 import dgm4j.autodiff.Graph;
 import dgm4j.autodiff.Node;
-import dgm4j.autodiff.Parameter;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.io.ModelFile;
@@ -17,13 +15,13 @@ import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.Adam;
 import dgm4j.optim.LearningRateSchedule;
-import dgm4j.train.MinibatchTrainingTask;
+import dgm4j.train.AdamTrainingTask;
 import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingState;
 
 /**
  * Trains a {@link VariationalAutoencoder} by maximising the VAE or IWAE bound with Adam (Burda et al. 2016, sec. 5),
- * one minibatch per step, as a {@link MinibatchTrainingTask}. The step's graph (batch x k samples) is recorded once
+ * one minibatch per step, as an {@link AdamTrainingTask}. The step's graph (batch x k samples) is recorded once
  * and replayed. The logged "loss" is -L (the negative training bound, averaged over the epoch's minibatches); at each
  * epoch end: "heldout_bound", L_k with the training k on the first 1000 held-out examples (binarized once), the
  * active units there, and the learning rate (monitors only: nothing is decided from them).
@@ -32,7 +30,7 @@ import dgm4j.train.TrainingState;
  * {@code train.random} (the noise stream), {@code train.data_random} (shuffling and dynamic binarization); metadata
  * "training_state" holds {@code epochs_done}, {@code adam_steps} and the hyper-parameters.
  */
-public final class VaeTrainingTask extends MinibatchTrainingTask {
+public final class VaeTrainingTask extends AdamTrainingTask {
     private static final int MONITOR_EXAMPLES = 1000;
 
     /**
@@ -73,9 +71,7 @@ public final class VaeTrainingTask extends MinibatchTrainingTask {
 
     private final VariationalAutoencoder model;
     private final Config config;
-    private final Adam adam;
     private final RandomStream random;
-    private final List<Matrix> values;
     private final Graph graph = new Graph();
     private final VariationalAutoencoder.LogWeights weights;
     private final Node bound;
@@ -92,16 +88,15 @@ public final class VaeTrainingTask extends MinibatchTrainingTask {
      */
     public VaeTrainingTask(VariationalAutoencoder model, Config config, TrainingData data, RandomStream random,
                            RandomStream dataRandom) {
-        super(requireFits(model, config, data), random, dataRandom, MONITOR_EXAMPLES);
+        super(model.parameters(), config.beta1(), config.beta2(), config.epsilon(), requireFits(model, config, data), random,
+                dataRandom, MONITOR_EXAMPLES);
         this.model = model;
         this.config = config;
-        this.adam = new Adam(model.parameters(), config.beta1(), config.beta2(), config.epsilon());
         this.random = random;
         if (monitorValidation() != null) {
             model.requireWidth(monitorValidation());
             model.requireSupportedValues(monitorValidation(), data.validation().name());
         }
-        this.values = model.parameters().stream().map(Parameter::value).toList();
         this.weights = model.logWeights(graph, data.batchSize(), config.k());
         this.bound = VariationalAutoencoder.bound(graph, weights, config.objective());
         this.loss = graph.scale(bound, -1f);
@@ -123,23 +118,16 @@ public final class VaeTrainingTask extends MinibatchTrainingTask {
         weights.fillNoise(random);
         graph.forward();
         graph.backward(loss);
-        adam.step(config.schedule().rate(epoch));
+        optimizer().step(config.schedule().rate(epoch));
         return loss.value().get(0, 0);
     }
-
-    @Override
-    public boolean hasStepLoss() { return true; }
-
-    @Override
-    protected List<Matrix> parameterValues() { return values; }
 
     @Override
     protected Map<String, Double> monitors(int epoch) {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("learning_rate", config.schedule().rate(epoch));
         if (monitorValidation() != null) {
-            // a separate stream, so that monitoring does not change the training run
-            RandomStream monitorRandom = new RandomStream(987654321L + epoch);
+            RandomStream monitorRandom = monitorRandom(epoch);
             double[] lk = VaeEstimator.logMeanWeights(model, monitorValidation(), config.k(), monitorRandom,
                     VaeEstimator.DEFAULT_ROWS_PER_PASS, Progress.NONE);
             m.put("heldout_bound", VaeEstimator.Summary.of(lk).mean());
@@ -151,15 +139,12 @@ public final class VaeTrainingTask extends MinibatchTrainingTask {
 
     public VariationalAutoencoder model() { return model; }
 
-    public Adam optimizer() { return adam; }
-
     public Config config() { return config; }
 
     @Override
     public ModelFile snapshot(int epochsDone) {
-        ModelFile.Builder b = VaeFiles.builder(model, config.objective(), config.k(), data().train().height(), data().train().width());
-        return finish(putRandomStreams(TrainingState.putOptimizer(b, adam)), epochsDone, Map.of("adam_steps", adam.steps()),
-                hyperParameters(config, data().batchSize(), data().binarization()));
+        return snapshot(VaeFiles.builder(model, config.objective(), config.k(), data().train().height(), data().train().width()),
+                epochsDone, hyperParameters(config, data().batchSize(), data().binarization()));
     }
 
     /** The hyper-parameters a checkpoint records (a resumed run must give the same). */
@@ -175,7 +160,7 @@ public final class VaeTrainingTask extends MinibatchTrainingTask {
 
     /** Refills the task's Adam from a checkpoint written by {@link #snapshot}; returns this task. */
     public VaeTrainingTask restoreOptimizer(ModelFile checkpoint) {
-        TrainingState.restoreOptimizer(checkpoint, adam, "adam_steps");
+        restoreAdam(checkpoint);
         return this;
     }
 }

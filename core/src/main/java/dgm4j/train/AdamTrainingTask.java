@@ -1,0 +1,55 @@
+package dgm4j.train;
+
+import java.util.List;
+import java.util.Map;
+
+import dgm4j.autodiff.Parameter;
+import dgm4j.io.ModelFile;
+import dgm4j.math.Matrix;
+import dgm4j.math.RandomStream;
+import dgm4j.optim.Adam;
+
+/**
+ * A {@link MinibatchTrainingTask} that minimises a loss with Adam (Kingma and Ba 2015), the directed models' tasks
+ * (VAE/IWAE, Helmholtz machines): each step returns its loss; checkpoints hold Adam's moments
+ * ({@link TrainingState#putOptimizer}) and its step count as training_state's {@value #STEPS}. The family's task makes
+ * the step and its monitors.
+ */
+public abstract class AdamTrainingTask extends MinibatchTrainingTask {
+    /** The training_state entry of Adam's step count. */
+    public static final String STEPS = "adam_steps";
+
+    private final Adam adam;
+    private final List<Matrix> values;
+
+    /**
+     * A task with a fresh Adam over {@code parameters} ({@link #optimizer()}; a resumed run refills it with
+     * {@link #restoreAdam}).
+     *
+     * @param beta1 Adam's beta_1, beta_2 and epsilon
+     */
+    protected AdamTrainingTask(List<Parameter> parameters, double beta1, double beta2, double epsilon, TrainingData data,
+                               RandomStream random, RandomStream dataRandom, int monitorExamples) {
+        super(data, random, dataRandom, monitorExamples);
+        this.adam = new Adam(parameters, beta1, beta2, epsilon);
+        this.values = parameters.stream().map(Parameter::value).toList();
+    }
+
+    public Adam optimizer() { return adam; }
+
+    @Override
+    public final boolean hasStepLoss() { return true; }
+
+    @Override
+    protected final List<Matrix> parameterValues() { return values; }
+
+    /** Refills Adam's moments and step count from a checkpoint written by {@link #snapshot}. */
+    protected final void restoreAdam(ModelFile checkpoint) {
+        TrainingState.restoreOptimizer(checkpoint, adam, STEPS);
+    }
+
+    /** The snapshot of a model whose tensors {@code model} holds: Adam's state, the streams and {@link #finish}. */
+    protected final ModelFile snapshot(ModelFile.Builder model, int epochsDone, Map<String, Object> hyperParameters) {
+        return finish(putRandomStreams(TrainingState.putOptimizer(model, adam)), epochsDone, Map.of(STEPS, adam.steps()), hyperParameters);
+    }
+}
