@@ -45,7 +45,7 @@ public final class HelmholtzTrainingTask extends AdamTrainingTask {
      * @param beta1     Adam's beta_1, beta_2 and epsilon (Kingma and Ba 2015)
      */
     public record Config(WakeSleep.Algorithm algorithm, int k, WakeSleep.QUpdate qUpdate, LearningRateSchedule schedule,
-                         double beta1, double beta2, double epsilon) {
+                         double beta1, double beta2, double epsilon) implements AdamTrainingTask.Settings {
         public Config {
             Objects.requireNonNull(algorithm, "algorithm");
             Objects.requireNonNull(qUpdate, "qUpdate");
@@ -85,7 +85,6 @@ public final class HelmholtzTrainingTask extends AdamTrainingTask {
     private final HelmholtzMachine model;
     private final Config config;
     private final WakeSleep trainer;
-    private final RandomStream random;
 
     /**
      * A task with a fresh Adam ({@link #optimizer()}; a resumed run refills it with {@link #restoreOptimizer}).
@@ -97,12 +96,10 @@ public final class HelmholtzTrainingTask extends AdamTrainingTask {
      */
     public HelmholtzTrainingTask(HelmholtzMachine model, Config config, TrainingData data, RandomStream random,
                                  RandomStream dataRandom) {
-        super(model.parameters(), config.beta1(), config.beta2(), config.epsilon(), requireFits(model, config, data), random,
-                dataRandom, MONITOR_EXAMPLES);
+        super(model.parameters(), config, requireFits(model, config, data), random, dataRandom, MONITOR_EXAMPLES);
         this.model = model;
         this.config = config;
         this.trainer = WakeSleep.of(config.algorithm(), model, config.k(), data.batchSize(), config.qUpdate());
-        this.random = random;
         if (monitorValidation() != null) {
             model.requireWidth(monitorValidation());
             Binarization.requireBinary(monitorValidation(), "Helmholtz machine");
@@ -121,13 +118,13 @@ public final class HelmholtzTrainingTask extends AdamTrainingTask {
 
     @Override
     protected double update(Matrix batch, int epoch) {
-        return -trainer.update(batch, random, optimizer(), config.schedule().rate(epoch));
+        return -trainer.update(batch, random(), optimizer(), learningRate(epoch));
     }
 
     @Override
     protected Map<String, Double> monitors(int epoch) {
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("learning_rate", config.schedule().rate(epoch));
+        m.put("learning_rate", learningRate(epoch));
         if (monitorValidation() != null) {
             double[] lk = HelmholtzEstimator.logMeanWeights(model, monitorValidation(), MONITOR_K, monitorRandom(epoch),
                     HelmholtzEstimator.DEFAULT_ROWS_PER_PASS, Progress.NONE);

@@ -121,6 +121,9 @@ public abstract class MinibatchTrainingTask implements TrainingTask {
     /** Fixed examples of the held-out split used by the monitors (binarized once; null without held-out data). */
     public Matrix monitorValidation() { return monitorValidation; }
 
+    /** The model's own stream (sampling, noise). */
+    protected final RandomStream random() { return random; }
+
     /** The stream of a monitor's sampling at the end of {@code epoch}: its own, so that monitoring does not change the run. */
     protected static RandomStream monitorRandom(int epoch) { return new RandomStream(987654321L + epoch); }
 

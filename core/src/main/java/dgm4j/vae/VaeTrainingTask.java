@@ -42,7 +42,7 @@ public final class VaeTrainingTask extends AdamTrainingTask {
      * @param beta1     Adam's beta_1, beta_2 and epsilon (Kingma and Ba 2015)
      */
     public record Config(VariationalAutoencoder.Objective objective, int k, LearningRateSchedule schedule, double beta1,
-                         double beta2, double epsilon) {
+                         double beta2, double epsilon) implements AdamTrainingTask.Settings {
         public Config {
             Objects.requireNonNull(objective, "objective");
             Objects.requireNonNull(schedule, "schedule");
@@ -71,7 +71,6 @@ public final class VaeTrainingTask extends AdamTrainingTask {
 
     private final VariationalAutoencoder model;
     private final Config config;
-    private final RandomStream random;
     private final Graph graph = new Graph();
     private final VariationalAutoencoder.LogWeights weights;
     private final Node bound;
@@ -88,11 +87,9 @@ public final class VaeTrainingTask extends AdamTrainingTask {
      */
     public VaeTrainingTask(VariationalAutoencoder model, Config config, TrainingData data, RandomStream random,
                            RandomStream dataRandom) {
-        super(model.parameters(), config.beta1(), config.beta2(), config.epsilon(), requireFits(model, config, data), random,
-                dataRandom, MONITOR_EXAMPLES);
+        super(model.parameters(), config, requireFits(model, config, data), random, dataRandom, MONITOR_EXAMPLES);
         this.model = model;
         this.config = config;
-        this.random = random;
         if (monitorValidation() != null) {
             model.requireWidth(monitorValidation());
             model.requireSupportedValues(monitorValidation(), data.validation().name());
@@ -115,17 +112,17 @@ public final class VaeTrainingTask extends AdamTrainingTask {
     @Override
     protected double update(Matrix batch, int epoch) {
         weights.x().value().copyFrom(batch);
-        weights.fillNoise(random);
+        weights.fillNoise(random());
         graph.forward();
         graph.backward(loss);
-        optimizer().step(config.schedule().rate(epoch));
+        optimizer().step(learningRate(epoch));
         return loss.value().get(0, 0);
     }
 
     @Override
     protected Map<String, Double> monitors(int epoch) {
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("learning_rate", config.schedule().rate(epoch));
+        m.put("learning_rate", learningRate(epoch));
         if (monitorValidation() != null) {
             RandomStream monitorRandom = monitorRandom(epoch);
             double[] lk = VaeEstimator.logMeanWeights(model, monitorValidation(), config.k(), monitorRandom,
