@@ -75,12 +75,7 @@ public final class BernoulliRbm extends RbmParameters {
 
     @Override
     public double[] freeEnergy(Matrix v, Matrix scratch) {
-        Matrix x = scratch != null ? scratch : Matrix.zeros(v.rows(), hiddenUnits());
-        double[] softplusSums = Elementwise.softplusRowSums(hiddenInput(v, x), 1f);
-        double[] biasTerms = Elementwise.rowDot(v, visibleBias);
-        double[] out = new double[v.rows()];
-        for (int n = 0; n < out.length; n++) out[n] = -biasTerms[n] - softplusSums[n];
-        return out;
+        return freeEnergyFromSoftplusSums(v, Elementwise.softplusRowSums(hiddenInput(v, hiddenScratch(v, scratch)), 1f));
     }
 
     @Override

@@ -124,7 +124,7 @@ public final class GaussianRbm extends RbmParameters {
 
     @Override
     public double[] freeEnergy(Matrix v, Matrix scratch) {
-        Matrix x = scratch != null ? scratch : Matrix.zeros(v.rows(), hiddenUnits());
+        Matrix x = hiddenScratch(v, scratch);
         Elementwise.softplus(hiddenInput(v, x), x);
         double[] softplusSums = Elementwise.rowSums(x);
         // (v - b) / sigma = v / sigma - b / sigma, squared
