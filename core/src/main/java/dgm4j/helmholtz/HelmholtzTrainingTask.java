@@ -100,20 +100,26 @@ public final class HelmholtzTrainingTask extends AdamTrainingTask {
         this.model = model;
         this.config = config;
         this.trainer = WakeSleep.of(config.algorithm(), model, config.k(), data.batchSize(), config.qUpdate());
-        if (monitorValidation() != null) {
-            model.requireWidth(monitorValidation());
-            Binarization.requireBinary(monitorValidation(), "Helmholtz machine");
-        }
+        if (monitorValidation() != null) requireRows(model, monitorValidation());
     }
 
     /** Refuses k or a batch size below 1, fewer examples than a batch, and data of another width or not binary. */
     private static TrainingData requireFits(HelmholtzMachine model, Config config, TrainingData data) {
         Dataset train = data.train();
         TrainingState.requireSamplesAndBatch(config.k(), data.batchSize(), train);
-        model.requireWidth(train.features());
-        if (data.binarization().kind() == Binarization.Kind.NONE) Binarization.requireBinary(train.features(), "Helmholtz machine");
-        else Binarization.requireUnitRange(train.features(), train.name());
+        if (data.binarization().kind() == Binarization.Kind.NONE) {
+            requireRows(model, train.features());
+        } else {
+            model.requireWidth(train.features());
+            Binarization.requireUnitRange(train.features(), train.name());
+        }
         return data;
+    }
+
+    /** Refuses rows of another width than the machine's, or not binary. */
+    private static void requireRows(HelmholtzMachine model, Matrix rows) {
+        model.requireWidth(rows);
+        Binarization.requireBinary(rows, "Helmholtz machine");
     }
 
     @Override

@@ -90,10 +90,7 @@ public final class VaeTrainingTask extends AdamTrainingTask {
         super(model.parameters(), config, requireFits(model, config, data), random, dataRandom, MONITOR_EXAMPLES);
         this.model = model;
         this.config = config;
-        if (monitorValidation() != null) {
-            model.requireWidth(monitorValidation());
-            model.requireSupportedValues(monitorValidation(), data.validation().name());
-        }
+        if (monitorValidation() != null) requireRows(model, monitorValidation(), data.validation().name());
         this.weights = model.logWeights(graph, data.batchSize(), config.k());
         this.bound = VariationalAutoencoder.bound(graph, weights, config.objective());
         this.loss = graph.scale(bound, -1f);
@@ -103,10 +100,19 @@ public final class VaeTrainingTask extends AdamTrainingTask {
     private static TrainingData requireFits(VariationalAutoencoder model, Config config, TrainingData data) {
         Dataset train = data.train();
         TrainingState.requireSamplesAndBatch(config.k(), data.batchSize(), train);
-        model.requireWidth(train.features());
-        if (data.binarization().kind() == Binarization.Kind.NONE) model.requireSupportedValues(train.features(), train.name());
-        else Binarization.requireUnitRange(train.features(), train.name());
+        if (data.binarization().kind() == Binarization.Kind.NONE) {
+            requireRows(model, train.features(), train.name());
+        } else {
+            model.requireWidth(train.features());
+            Binarization.requireUnitRange(train.features(), train.name());
+        }
         return data;
+    }
+
+    /** Refuses rows of another width than the model's, or with values outside p(x | h)'s support. */
+    private static void requireRows(VariationalAutoencoder model, Matrix rows, String name) {
+        model.requireWidth(rows);
+        model.requireSupportedValues(rows, name);
     }
 
     @Override
