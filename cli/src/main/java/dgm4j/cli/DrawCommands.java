@@ -41,9 +41,7 @@ final class DrawCommands {
                     "Example: dgm train draw --data mnist --steps 64 --attention --read 2 --write 5 --hidden 256 --latent 100 "
                             + "--epochs 20 --out draw.safetensors --pictures runs/draw"})
     static final class Train implements Callable<Integer> {
-        @Mixin DataSelection data;
         @Mixin TrainCommand.RunOptions run;
-        @Mixin NumericOptions numeric;
         @Option(names = "--steps", defaultValue = "64", paramLabel = "T", description = "drawing steps T (default: ${DEFAULT-VALUE}, as the paper)") int steps;
         @Option(names = "--attention", negatable = true, defaultValue = "true", fallbackValue = "true",
                 description = "Gaussian filterbank attention for read and write (default); --no-attention reads the whole image and writes the whole canvas")
@@ -70,8 +68,8 @@ final class DrawCommands {
 
         @Override
         public Integer call() throws Exception {
+            DataSelection data = run.data;
             run.validate(spec);
-            numeric.apply();
             if (steps < 1) throw new InputException("--steps must be at least 1 (T, the drawing steps), got " + steps);
             if (hidden < 1) throw new InputException("--hidden must be at least 1, got " + hidden);
             if (latent < 1) throw new InputException("--latent must be at least 1, got " + latent);
@@ -83,9 +81,7 @@ final class DrawCommands {
                 throw new InputException("--read and --write set attention windows; they do not apply with --no-attention");
             }
             Binarization binarization = Binarization.parse(binarize);
-            DataSelection.requireTrainSplit(trainSplit);
-            Dataset train = data.hasSplits() ? data.load(trainSplit) : data.load("train");
-            if (train.size() == 0) throw new InputException(data.describe() + ": no training examples");
+            Dataset train = data.trainingSet(trainSplit);
             Dataset heldOut = data.hasSplits() ? data.load("test") : null;
             int[] shape = imageShape(train);
             if (attention) {
@@ -101,7 +97,7 @@ final class DrawCommands {
             DrawTrainingTask.Settings settings = new DrawTrainingTask.Settings(batch, lr, clip,
                     binarization, beta1, beta2, epsilon);
             PrintWriter err = spec.commandLine().getErr(), stdout = spec.commandLine().getOut();
-            Map<String, Object> provenance = run.provenance(data, train, spec);
+            Map<String, Object> provenance = run.provenance(train, spec);
             provenance.put("binarization", binarization.toString());
             TrainingSession session = run.session(err);
             DrawTrainingTask task = session.open(new DrawFamily(architecture, settings, train, heldOut, provenance));

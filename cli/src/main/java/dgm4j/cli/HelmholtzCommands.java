@@ -38,9 +38,7 @@ final class HelmholtzCommands {
                     + "reweighted wake-sleep (rws, k samples) with Adam.",
                     "Example: dgm train helmholtz --data mnist --layers 200,200 --algorithm rws --k 5 --epochs 5 --out hm.safetensors --pictures runs/hm"})
     static final class Train implements Callable<Integer> {
-        @Mixin DataSelection data;
         @Mixin TrainCommand.RunOptions run;
-        @Mixin NumericOptions numeric;
         @Option(names = "--layers", split = ",", paramLabel = "N1,N2,...", defaultValue = "200,200",
                 description = "latent layer sizes, bottom (h1) to top (default: ${DEFAULT-VALUE})") List<Integer> layers;
         @Option(names = "--algorithm", defaultValue = "rws",
@@ -59,8 +57,8 @@ final class HelmholtzCommands {
 
         @Override
         public Integer call() throws Exception {
+            DataSelection data = run.data;
             run.validate(spec);
-            numeric.apply();
             WakeSleep.Algorithm alg;
             if ("ws".equals(algorithm)) alg = WakeSleep.Algorithm.WS;
             else if ("rws".equals(algorithm)) alg = WakeSleep.Algorithm.RWS;
@@ -84,14 +82,11 @@ final class HelmholtzCommands {
             if (!(lr > 0)) throw new InputException("--lr must be positive, got " + lr);
             for (Integer n : layers) if (n == null || n < 1) throw new InputException("--layers must be positive sizes, got " + layers);
             Binarization binarization = Binarization.parse(binarize);
-            DataSelection.requireTrainSplit(trainSplit);
-            Dataset train = data.hasSplits() ? data.load(trainSplit) : data.load("train");
-            if (train.size() == 0) throw new InputException(data.describe() + ": no training examples");
-            // with train+validation nothing is held out: no held-out monitor
-            Dataset heldOut = data.hasValidation() && trainSplit.equals("train") ? data.load("validation") : null;
+            Dataset train = data.trainingSet(trainSplit);
+            Dataset heldOut = data.validationBeside(trainSplit);   // with train+validation: no held-out monitor
             HelmholtzTrainingTask.Config config = (alg == WakeSleep.Algorithm.WS ? HelmholtzTrainingTask.Config.defaults().withWakeSleep()
                     : HelmholtzTrainingTask.Config.defaults().withReweighted(samples, q)).withSchedule(LearningRateSchedule.constant(lr, run.epochs));
-            TrainingData trainingData = new TrainingData(train, heldOut, batch, binarization, run.provenance(data, train, spec));
+            TrainingData trainingData = new TrainingData(train, heldOut, batch, binarization, run.provenance(train, spec));
             HelmholtzFamily family = HelmholtzFamily.of(layers.stream().mapToInt(Integer::intValue).toArray(), config, trainingData);
             int[] sizes = family.sizes();
             PrintWriter err = spec.commandLine().getErr();

@@ -47,9 +47,7 @@ final class VaeCommands {
 
     /** Options of {@code train vae} and {@code train iwae}; the two differ only in the objective and default k. */
     abstract static class TrainBase implements Callable<Integer> {
-        @Mixin DataSelection data;
         @Mixin TrainCommand.RunOptions run;
-        @Mixin NumericOptions numeric;
         @Option(names = "--layers", defaultValue = "1",
                 description = "stochastic layers: 1 (784-200-200-50) or 2 (784-200-200-100-100-100-50), the paper's architectures (default: ${DEFAULT-VALUE})")
         int layers;
@@ -78,6 +76,7 @@ final class VaeCommands {
 
         @Override
         public Integer call() throws Exception {
+            DataSelection data = run.data;
             boolean epochsGiven = spec.commandLine().getParseResult().hasMatchedOption("--epochs");
             LearningRateSchedule lr;
             try {
@@ -90,7 +89,6 @@ final class VaeCommands {
             }
             if (!epochsGiven) run.epochs = lr.epochs();
             run.validate(spec);
-            numeric.apply();
             if (k() < 1) throw new InputException("--k must be at least 1, got " + k());
             if (batch < 1) throw new InputException("--batch must be at least 1, got " + batch);
             if (layers != 1 && layers != 2) throw new InputException("--layers must be 1 or 2, got " + layers);
@@ -102,16 +100,14 @@ final class VaeCommands {
                 throw new InputException("--binarize applies to a bernoulli output, not gaussian");
             }
             Binarization binarization = out == StochasticLayer.Kind.GAUSSIAN ? Binarization.none() : Binarization.parse(binarize);
-            DataSelection.requireTrainSplit(trainSplit);
-            Dataset train = data.hasSplits() ? data.load(trainSplit) : data.load("train");
-            if (train.size() == 0) throw new InputException(data.describe() + ": no training examples");
+            Dataset train = data.trainingSet(trainSplit);
             Dataset heldOut = data.hasSplits() ? data.load("test") : null;
             PrintWriter err = spec.commandLine().getErr();
             PrintWriter stdout = spec.commandLine().getOut();
 
             VaeTrainingTask.Config config = VaeTrainingTask.Config.defaults().withObjective(objective(), k()).withSchedule(lr)
                     .withAdam(beta1, beta2, epsilon);
-            TrainingData trainingData = new TrainingData(train, heldOut, batch, binarization, run.provenance(data, train, spec));
+            TrainingData trainingData = new TrainingData(train, heldOut, batch, binarization, run.provenance(train, spec));
             TrainingSession session = run.session(err);
             VaeTrainingTask task = session.open(VaeFamily.paper(layers, out, config, trainingData));
             VariationalAutoencoder model = task.model();
