@@ -28,6 +28,7 @@ import dgm4j.dbm.DbmSampler;
 import dgm4j.dbm.DbmTrainer;
 import dgm4j.dbm.DbmTrainingTask;
 import dgm4j.eval.AisMonitor;
+import dgm4j.eval.Evaluation;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
@@ -198,7 +199,7 @@ final class DbmCommands {
         }
     }
 
-    static String layers(Dbm dbm) { return dgm4j.eval.Evaluation.layers(dbm); }
+    static String layers(Dbm dbm) { return Evaluation.layers(dbm); }
 
     /** 50 examples (top five rows), then 50 fantasies (bottom five rows), 10 per row. */
     static void writeSamplesBesideData(Dbm dbm, Matrix examples, int[] tile, int steps, RandomStream random, Path file) throws IOException {

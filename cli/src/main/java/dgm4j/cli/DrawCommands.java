@@ -11,6 +11,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import dgm4j.InputException;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
@@ -25,11 +31,6 @@ import dgm4j.math.RandomStream;
 import dgm4j.train.TrainingSession;
 import dgm4j.viz.AnimatedGif;
 import dgm4j.viz.ImageGrid;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code dgm train draw}, and {@code dgm sample} of a DRAW: final samples, the canvas step by step, an animation. */
 final class DrawCommands {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -95,7 +96,7 @@ final class HelmholtzCommands {
             HelmholtzTrainingTask task = session.open(family);
             HelmholtzMachine model = task.model();
             err.printf(Locale.ROOT, "training a %s Helmholtz machine by %s (k = %d, q-update %s) on %s (%d examples, batch %d, lr %s, %d epochs), %s%n",
-                    java.util.Arrays.toString(sizes), alg, samples, q.name().toLowerCase(Locale.ROOT), data.describe(), train.size(), batch, lr,
+                    Arrays.toString(sizes), alg, samples, q.name().toLowerCase(Locale.ROOT), data.describe(), train.size(), batch, lr,
                     run.epochs, Numerics.describe());
             if (heldOut != null) {
                 err.println("held-out monitor: L_" + HelmholtzTrainingTask.MONITOR_K + " on the first " + HelmholtzTrainingTask.MONITOR_EXAMPLES

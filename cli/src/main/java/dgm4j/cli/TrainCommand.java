@@ -1,5 +1,6 @@
 package dgm4j.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +94,7 @@ final class TrainCommand implements Runnable {
             if (parent != null && !Files.isDirectory(parent)) {
                 try {
                     Files.createDirectories(parent);   // like --pictures: the run's directory is made for it
-                } catch (java.io.IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException e) {
                     throw new InputException("--out: cannot create directory " + parent + ": " + e.getMessage());
                 }
             }

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Spec;
 import dgm4j.InputException;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
+import dgm4j.draw.Draw;
 import dgm4j.eval.Evaluation;
 import dgm4j.eval.ImportanceReport;
 import dgm4j.helmholtz.HelmholtzMachine;
@@ -183,7 +185,7 @@ final class VaeCommands {
             if (k < 1) throw new InputException("--k must be at least 1, got " + k);
             for (Integer b : bounds) if (b == null || b < 1) throw new InputException("--bounds must be positive integers");
             if (rowsPerPass < 1) throw new InputException("--rows-per-pass must be positive");
-            ModelFile file = ModelFiles.read(model, VariationalAutoencoder.KIND, HelmholtzMachine.KIND, dgm4j.draw.Draw.KIND);
+            ModelFile file = ModelFiles.read(model, VariationalAutoencoder.KIND, HelmholtzMachine.KIND, Draw.KIND);
             Dataset d = data.hasSplits() ? data.load(split) : data.load("train");
             if (examples != null) {
                 if (examples < 1) throw new InputException("--examples must be positive");
@@ -239,7 +241,7 @@ final class VaeCommands {
         double[] v = VaeEstimator.posteriorMeanVariances(model, examples, 10, new RandomStream(3))[top];
         Integer[] order = new Integer[size];
         for (int u = 0; u < size; u++) order[u] = u;
-        java.util.Arrays.sort(order, (p, q) -> Double.compare(v[q], v[p]));
+        Arrays.sort(order, (p, q) -> Double.compare(v[q], v[p]));
         int a = order[0], b = size > 1 ? order[1] : order[0];
         Matrix h = Matrix.zeros(100, size);
         for (int i = 0; i < 10; i++) {

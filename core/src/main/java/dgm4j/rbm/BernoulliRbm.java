@@ -3,6 +3,7 @@ package dgm4j.rbm;
 import java.util.List;
 
 import dgm4j.InputException;
+import dgm4j.data.Binarization;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
@@ -89,7 +90,7 @@ public final class BernoulliRbm extends RbmParameters {
     @Override
     public void requireVisible(Matrix v) {
         requireWidth(v);
-        dgm4j.data.Binarization.requireBinary(v, "binary RBM");
+        Binarization.requireBinary(v, "binary RBM");
     }
 
     @Override
