@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.ObjIntConsumer;
 
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,7 +44,7 @@ final class TrainCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing model: rbm, dbm, vae, iwae, helmholtz or draw");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing model: rbm, dbm, vae, iwae, helmholtz or draw");
     }
 
     /** Options every train command shares: the data, epochs, seed, output, checkpoints, resume, log, numerics. */

@@ -1,6 +1,7 @@
 package dgm4j.draw;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dgm4j.InputException;
@@ -65,7 +66,7 @@ public final class DrawTrainingTask implements TrainingTask {
     private final Graph graph = new Graph();
     private final Draw.Unrolled unrolled;
     private final Node loss;
-    private final java.util.List<Matrix> biases;
+    private final List<Matrix> biases;
     private Graph monitorGraph;
     private Draw.Unrolled monitor;
     private double klSum, reconstructionSum, normSum;

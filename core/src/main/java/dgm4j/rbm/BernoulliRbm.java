@@ -43,7 +43,7 @@ public final class BernoulliRbm extends RbmParameters {
      */
     public BernoulliRbm withInputMultipliers(float upward, float downward) {
         if (!(upward > 0) || !(downward > 0)) {
-            throw new dgm4j.InputException("input multipliers must be positive, got " + upward + ", " + downward);
+            throw new InputException("input multipliers must be positive, got " + upward + ", " + downward);
         }
         return new BernoulliRbm(weights, visibleBias, hiddenBias, upward, downward);
     }

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,7 +135,7 @@ class DrawTest {
     void modelFilesRoundTrip() {
         for (boolean attention : new boolean[] {true, false}) {
             Draw d = tiny(attention, 6);
-            ModelFile file = ModelFiles.fromBytes(ModelFiles.toBytes(DrawFiles.builder(d).build()), "draw", java.util.Set.of(Draw.KIND));
+            ModelFile file = ModelFiles.fromBytes(ModelFiles.toBytes(DrawFiles.builder(d).build()), "draw", Set.of(Draw.KIND));
             Draw back = DrawFiles.read(file);
             assertEquals(d.architecture(), back.architecture());
             for (int p = 0; p < d.parameters().size(); p++) {
@@ -169,7 +171,7 @@ class DrawTest {
             TrainingSession s = new TrainingSession(new TrainingRun(25).csvLog(log).log(lines::add), 1);
             s.open(new DrawFamily(a, settings(25), all.subset(0, 250), all.subset(250, 300), Map.of("test", true)));
             s.run();
-            List<String> rows = java.nio.file.Files.readAllLines(log);
+            List<String> rows = Files.readAllLines(log);
             assertEquals(26, rows.size());
             assertTrue(rows.get(0).startsWith("epoch,loss,reconstruction,kl,gradient_norm,clipped,learning_rate,heldout_bound"), rows.get(0));
             double first = Double.parseDouble(rows.get(1).split(",")[1]), last = Double.parseDouble(rows.get(25).split(",")[1]);
