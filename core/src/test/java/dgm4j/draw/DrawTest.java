@@ -156,6 +156,12 @@ class DrawTest {
         return new DrawTrainingTask.Settings(25, 3e-3, 100, Binarization.dynamic(), 0.9, 0.999, 1e-8);
     }
 
+    /** DRAW's part of a session: batch 25, Adam lr 3e-3, gradients clipped to norm 1, binarized per minibatch. */
+    static DrawFamily family(Draw.Architecture a, Dataset train, Dataset validation, Map<String, Object> provenance) {
+        return new DrawFamily(a, new DrawTrainingTask.Settings(25, 3e-3, 1, Binarization.dynamic(), 0.9, 0.999, 1e-8), train,
+                validation, provenance);
+    }
+
     private static final Draw.Architecture SMALL = new Draw.Architecture(28, 28, 4, 32, 32, 8, true, 2, 3);
 
     @Test
