@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -28,6 +27,7 @@ import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
+import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingSession;
 import dgm4j.viz.AnimatedGif;
 import dgm4j.viz.ImageGrid;
@@ -95,13 +95,11 @@ final class DrawCommands {
                 }
             }
             Draw.Architecture architecture = new Draw.Architecture(shape[0], shape[1], steps, hidden, hidden, latent, attention, read, write);
-            DrawTrainingTask.Settings settings = new DrawTrainingTask.Settings(batch, lr, clip,
-                    binarization, beta1, beta2, epsilon);
+            DrawTrainingTask.Settings settings = new DrawTrainingTask.Settings(lr, clip, beta1, beta2, epsilon);
             PrintWriter err = spec.commandLine().getErr(), stdout = spec.commandLine().getOut();
-            Map<String, Object> provenance = run.provenance(train, spec);
-            provenance.put("binarization", binarization.toString());
+            TrainingData trainingData = new TrainingData(train, heldOut, batch, binarization, run.provenance(train, spec));
             TrainingSession session = run.session(err);
-            DrawTrainingTask task = session.open(new DrawFamily(architecture, settings, train, heldOut, provenance));
+            DrawTrainingTask task = session.open(new DrawFamily(architecture, settings, trainingData));
             err.printf(Locale.ROOT, "training DRAW (%s) on %s (%d images, batch %d, Adam lr %s, clip %s, %d epochs), %s%n", architecture,
                     data.describe(), train.size(), batch, lr, clip, run.epochs, Numerics.describe());
             if (heldOut != null) err.println("held-out monitor: the variational bound on the first 1000 test images, binarized once (seed 1234); not used for any decision");

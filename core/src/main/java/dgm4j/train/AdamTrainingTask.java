@@ -2,7 +2,10 @@ package dgm4j.train;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
+import dgm4j.autodiff.Graph;
+import dgm4j.autodiff.Node;
 import dgm4j.autodiff.Parameter;
 import dgm4j.io.ModelFile;
 import dgm4j.math.Matrix;
@@ -57,6 +60,18 @@ public abstract class AdamTrainingTask extends MinibatchTrainingTask {
 
     @Override
     protected final List<Matrix> parameterValues() { return values; }
+
+    /**
+     * The gradients of {@code loss} on a minibatch through a graph recorded once (a reparameterised model's): the batch
+     * copied into the graph's input, its noise drawn afresh from {@link #random()} by {@code fillNoise}, a forward and
+     * a backward pass; the optimizer's step is the caller's.
+     */
+    protected final void backpropagate(Graph graph, Node loss, Matrix input, Matrix batch, Consumer<RandomStream> fillNoise) {
+        input.copyFrom(batch);
+        fillNoise.accept(random());
+        graph.forward();
+        graph.backward(loss);
+    }
 
     /** Refills Adam's moments and step count from a checkpoint written by {@link #snapshot}. */
     protected final void restoreAdam(ModelFile checkpoint) {

@@ -35,20 +35,13 @@ public final class VaeEstimator {
             Graph g = new Graph(false);
             VariationalAutoencoder.LogWeights w = model.logWeights(g, examples, kc);
             Matrix x = w.x().value(), logW = w.logWeights().value();
-            return new ImportanceSampling.Sampler() {
-                @Override
-                public void load(int start, int count) {
-                    x.fill(0f);
-                    x.rows(0, count).copyFrom(data.rows(start, start + count));
-                }
-
-                @Override
-                public void draw(double[] out) {
-                    w.fillNoise(random);
-                    g.forward();
-                    for (int r = 0; r < out.length; r++) out[r] = logW.get(r, 0);
-                }
-            };
+            return ImportanceSampling.columnSampler((start, count) -> {
+                x.fill(0f);
+                x.rows(0, count).copyFrom(data.rows(start, start + count));
+            }, () -> {
+                w.fillNoise(random);
+                g.forward();
+            }, logW);
         }, progress);
     }
 

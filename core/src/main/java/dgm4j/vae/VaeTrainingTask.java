@@ -117,10 +117,7 @@ public final class VaeTrainingTask extends AdamTrainingTask {
 
     @Override
     protected double update(Matrix batch, int epoch) {
-        weights.x().value().copyFrom(batch);
-        weights.fillNoise(random());
-        graph.forward();
-        graph.backward(loss);
+        backpropagate(graph, loss, weights.x().value(), batch, weights::fillNoise);
         optimizer().step(learningRate(epoch));
         return loss.value().get(0, 0);
     }
