@@ -12,6 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dgm4j.ais.AisEvaluation;
 import dgm4j.ais.DbmAis;
+import dgm4j.autodiff.Graph;
+import dgm4j.autodiff.Node;
+import dgm4j.autodiff.Parameter;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.data.Datasets;
@@ -20,11 +23,14 @@ import dgm4j.dbm.DbmFamily;
 import dgm4j.dbm.DbmPretraining;
 import dgm4j.dbm.DbmTrainer;
 import dgm4j.dbm.DbmTrainingTask;
+import dgm4j.eval.Evaluation;
+import dgm4j.eval.LikelihoodReport;
 import dgm4j.helmholtz.HelmholtzEstimator;
 import dgm4j.helmholtz.HelmholtzFamily;
 import dgm4j.helmholtz.HelmholtzMachine;
 import dgm4j.helmholtz.HelmholtzTrainingTask;
 import dgm4j.helmholtz.WakeSleep;
+import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
@@ -39,6 +45,7 @@ import dgm4j.train.TrainingRun;
 import dgm4j.train.TrainingSession;
 import dgm4j.train.TrainingState;
 import dgm4j.vae.StochasticLayer;
+import dgm4j.vae.VaeEstimator;
 import dgm4j.vae.VaeFamily;
 import dgm4j.vae.VaeTrainingTask;
 import dgm4j.vae.VariationalAutoencoder;
@@ -74,11 +81,11 @@ class ReadmeExampleTest {
         assertEquals(4, TrainingState.epochsDone(ModelFiles.read(dir.resolve("rbm.safetensors"), Rbm.KIND)));
         assertTrue(more.trainer().rbm().weights().get(3, 4) != rbm.weights().get(3, 4));
         // the one-call snippet on the saved file (the README's standard() with a short schedule and 20 runs)
-        dgm4j.io.ModelFile saved = ModelFiles.read(dir.resolve("rbm.safetensors"), Rbm.KIND, Dbm.KIND);
+        ModelFile saved = ModelFiles.read(dir.resolve("rbm.safetensors"), Rbm.KIND, Dbm.KIND);
         Dataset testSet = all.subset(200, 300);
-        dgm4j.eval.Evaluation.AisOptions standard = dgm4j.eval.Evaluation.AisOptions.standard();
-        dgm4j.eval.LikelihoodReport report = dgm4j.eval.Evaluation.undirected(saved, train, testSet,
-                new dgm4j.eval.Evaluation.AisOptions(standard.ais().withScale(0.05).withRuns(20), standard.binarization(),
+        Evaluation.AisOptions standard = Evaluation.AisOptions.standard();
+        LikelihoodReport report = Evaluation.undirected(saved, train, testSet,
+                new Evaluation.AisOptions(standard.ais().withScale(0.05).withRuns(20), standard.binarization(),
                         standard.meanFieldIterations(), false, "test"), new RandomStream(1), Progress.NONE, null);
         assertTrue(report.details().get(0).startsWith("base model: "), report.details().toString());
         assertTrue(report.summary().contains("agree") || report.summary().contains("NOT DETERMINED"), report.summary());
@@ -99,7 +106,7 @@ class ReadmeExampleTest {
         VaeTrainingTask iwaeTask = new TrainingSession(iwaeConfig.schedule().epochs(), 3)
                 .train(VaeFamily.paper(1, StochasticLayer.Kind.BERNOULLI, iwaeConfig, TrainingData.of(mnist, 20)));
         VariationalAutoencoder iwae = iwaeTask.model();
-        double[] logP = dgm4j.vae.VaeEstimator.logMeanWeights(iwae, test, 50, random.split(5), 5000, Progress.NONE);
+        double[] logP = VaeEstimator.logMeanWeights(iwae, test, 50, random.split(5), 5000, Progress.NONE);
         for (double l : logP) assertTrue(l < 0 && l > -784, "log p(x) of a binary image: " + l);
 
         HelmholtzTrainingTask.Config rws = HelmholtzTrainingTask.Config.defaults().withReweighted(5, WakeSleep.QUpdate.BOTH);
@@ -108,10 +115,10 @@ class ReadmeExampleTest {
         double[] logPx = HelmholtzEstimator.logMeanWeights(hm, test, 50, random.split(8), 5000, Progress.NONE);
         for (double l : logPx) assertTrue(l < 0 && l > -784, "log p(x) of a binary image: " + l);
 
-        dgm4j.autodiff.Graph g = new dgm4j.autodiff.Graph();
-        dgm4j.autodiff.Node x = g.input(20, 784), labels = g.input(20, 10);
-        dgm4j.autodiff.Parameter w = new dgm4j.autodiff.Parameter("w", Matrix.zeros(784, 10)), b = new dgm4j.autodiff.Parameter("b", Matrix.zeros(1, 10));
-        dgm4j.autodiff.Node loss = g.scale(g.mean(g.logSoftmaxLikelihood(g.affine(x, g.parameter(w), g.parameter(b)), labels)), -1f);
+        Graph g = new Graph();
+        Node x = g.input(20, 784), labels = g.input(20, 10);
+        Parameter w = new Parameter("w", Matrix.zeros(784, 10)), b = new Parameter("b", Matrix.zeros(1, 10));
+        Node loss = g.scale(g.mean(g.logSoftmaxLikelihood(g.affine(x, g.parameter(w), g.parameter(b)), labels)), -1f);
         x.value().copyFrom(test);
         for (int i = 0; i < 20; i++) labels.value().set(i, i % 10, 1f);
         g.forward();

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.TreeSet;
 
+import jdk.incubator.vector.FloatVector;
+
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
 
@@ -25,7 +27,7 @@ public final class BenchInfo {
             if (parts.length >= 6 && file.toLowerCase().contains("openblas") && file.contains(".so")) libs.add(file);
         }
         String vector = Numerics.vectorApiAvailable()
-                ? String.valueOf(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length()) : "unavailable";
+                ? String.valueOf(FloatVector.SPECIES_PREFERRED.length()) : "unavailable";
         StringBuilder sb = new StringBuilder("{\"kind\": \"java-env\"");
         field(sb, "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         field(sb, "numerics", Numerics.describe());

@@ -1,6 +1,7 @@
 package dgm4j.bench;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 import dgm4j.data.Binarization;
@@ -53,9 +54,9 @@ public final class DbmBenchmark {
         // a random 784-500-1000 DBM, or a trained one (whose states are sparse: what real training runs on)
         Dbm dbm = model == null ? Dbm.initialize(new int[] {784, 500, 1000}, random.split(0))
                 : DbmFiles.read(ModelFiles.read(Path.of(model), Dbm.KIND));
-        if (!java.util.Arrays.equals(dbm.layerSizes(), new int[] {784, 500, 1000})) {
+        if (!Arrays.equals(dbm.layerSizes(), new int[] {784, 500, 1000})) {
             throw new IllegalArgumentException("--model: the benchmark (and dbm_reference.py) is for a 784-500-1000 DBM, "
-                    + model + " has layers " + java.util.Arrays.toString(dbm.layerSizes()));
+                    + model + " has layers " + Arrays.toString(dbm.layerSizes()));
         }
         DbmTrainer.Config c = DbmTrainer.Config.defaults().withMeanField(meanField, 0).withTempering(temperatures, 0.9);
         DbmTrainer trainer = new DbmTrainer(dbm, c, random.split(1));

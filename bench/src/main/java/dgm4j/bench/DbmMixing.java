@@ -1,6 +1,7 @@
 package dgm4j.bench;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -91,7 +92,7 @@ public final class DbmMixing {
         int[] count = new int[10];
         float[] row = new float[train.dim()], acc = new float[train.dim()];
         for (int c = 0; c < 10; c++) {
-            java.util.Arrays.fill(acc, 0f);
+            Arrays.fill(acc, 0f);
             for (int i = 0; i < train.size(); i++) {
                 if (train.label(i) != c) continue;
                 train.features().getRow(i, row);

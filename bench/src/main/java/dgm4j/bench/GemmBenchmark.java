@@ -3,8 +3,6 @@ package dgm4j.bench;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import dgm4j.math.Matrix;
-import dgm4j.math.Numerics;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -17,6 +15,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+
+import dgm4j.math.Matrix;
+import dgm4j.math.Numerics;
 
 /**
  * The float32 matrix products the models spend their time in, through {@code Numerics.blas().gemm}, at the shapes the

@@ -3,10 +3,6 @@ package dgm4j.bench;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import dgm4j.math.Elementwise;
-import dgm4j.math.Matrix;
-import dgm4j.math.Numerics;
-import dgm4j.math.RandomStream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,6 +16,11 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+
+import dgm4j.math.Elementwise;
+import dgm4j.math.Matrix;
+import dgm4j.math.Numerics;
+import dgm4j.math.RandomStream;
 
 /**
  * Elementwise work of one Gibbs half-step on a 100x500 batch (batch 100, 500 hidden units), single thread.

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 
 import dgm4j.autodiff.Graph;
 import dgm4j.autodiff.Node;
@@ -15,6 +16,7 @@ import dgm4j.data.Dataset;
 import dgm4j.data.Datasets;
 import dgm4j.data.Minibatches;
 import dgm4j.math.Blas;
+import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
@@ -116,7 +118,7 @@ public final class VaeBenchmark {
     // --------------------------------------------------------------------------------------------------------- gemm
 
     static void gemm(double sampleMs) {
-        java.util.Random rnd = new java.util.Random(42);
+        Random rnd = new Random(42);
         for (String size : new String[] {"S1", "S2", "S3", "S4"}) {
             GemmBenchmark.Shape s = GemmBenchmark.shape(size);
             Matrix a = s.transA ? random(s.k, s.m, rnd) : random(s.m, s.k, rnd);
@@ -143,7 +145,7 @@ public final class VaeBenchmark {
         r.gaussian(z);
         r.gaussian(mu);
         r.gaussian(ls);
-        dgm4j.math.Elementwise.scale(ls, 0.1f);
+        Elementwise.scale(ls, 0.1f);
         double[] ll = new double[rows], g = new double[rows];
         Arrays.fill(g, 1e-3);
         Matrix h = Matrix.zeros(rows, 200), th = Matrix.zeros(rows, 200), gh = Matrix.zeros(rows, 200);
@@ -157,17 +159,17 @@ public final class VaeBenchmark {
         Object[][] pieces = {
             {"noise: N(0,1) draws (RandomStream.gaussian)", rows * 50, (Runnable) () -> r.gaussian(noise)},
             {"log q: gaussianLogDensity(z, mu, log sigma)", rows * 50,
-                (Runnable) () -> dgm4j.math.Elementwise.gaussianLogDensity(z, mu, ls, ll, u, inv)},
+                (Runnable) () -> Elementwise.gaussianLogDensity(z, mu, ls, ll, u, inv)},
             {"log p(z): gaussianLogDensity(z) (standard normal)", rows * 50,
-                (Runnable) () -> dgm4j.math.Elementwise.gaussianLogDensity(z, null, null, ll, u, null)},
+                (Runnable) () -> Elementwise.gaussianLogDensity(z, null, null, ll, u, null)},
             {"log q forward + backward (dz, dmu, dlog sigma)", rows * 50, (Runnable) () -> {
-                dgm4j.math.Elementwise.gaussianLogDensity(z, mu, ls, ll, u, inv);
-                dgm4j.math.Elementwise.gaussianLogDensityBackward(u, inv, g, d1, d2, d3);
+                Elementwise.gaussianLogDensity(z, mu, ls, ll, u, inv);
+                Elementwise.gaussianLogDensityBackward(u, inv, g, d1, d2, d3);
             }},
             {"log p(x|z): bernoulliLogLikelihood (+ x - sigmoid)", rows * D,
-                (Runnable) () -> dgm4j.math.Elementwise.bernoulliLogLikelihood(logits, x, dl, ll)},
-            {"tanh", rows * 200, (Runnable) () -> dgm4j.math.Elementwise.tanh(h, th)},
-            {"tanh backward", rows * 200, (Runnable) () -> dgm4j.math.Elementwise.tanhBackward(gh, th, h)},
+                (Runnable) () -> Elementwise.bernoulliLogLikelihood(logits, x, dl, ll)},
+            {"tanh", rows * 200, (Runnable) () -> Elementwise.tanh(h, th)},
+            {"tanh backward", rows * 200, (Runnable) () -> Elementwise.tanhBackward(gh, th, h)},
             {"Adam step (all parameters)", params, (Runnable) () -> adam.step(LR)},
         };
         for (Object[] p : pieces) {
@@ -444,7 +446,7 @@ public final class VaeBenchmark {
 
     // ------------------------------------------------------------------------------------------------------ helpers
 
-    static Matrix random(int rows, int cols, java.util.Random rnd) {
+    static Matrix random(int rows, int cols, Random rnd) {
         float[] v = new float[rows * cols];
         for (int i = 0; i < v.length; i++) v[i] = rnd.nextFloat() * 2f - 1f;
         return Matrix.of(rows, cols, v);

@@ -54,6 +54,19 @@ final class DataSelection {
         }
     }
 
+    /** The set a train command learns from: the catalog's {@code trainSplit} (checked), or all of one's own files; not empty. */
+    Dataset trainingSet(String trainSplit) {
+        requireTrainSplit(trainSplit);
+        Dataset train = hasSplits() ? load(trainSplit) : load("train");
+        if (train.size() == 0) throw new InputException(describe() + ": no training examples");
+        return train;
+    }
+
+    /** The validation split beside a {@code trainSplit} of train alone (train+validation holds nothing out); else null. */
+    Dataset validationBeside(String trainSplit) {
+        return hasValidation() && trainSplit.equals("train") ? load("validation") : null;
+    }
+
     /** Loads a split ("train", "validation", "test", "train+validation"); own files have no splits. */
     Dataset load(String split) {
         int sources = (name != null ? 1 : 0) + (images != null ? 1 : 0) + (csv != null ? 1 : 0);

@@ -28,6 +28,7 @@ import dgm4j.dbm.DbmSampler;
 import dgm4j.dbm.DbmTrainer;
 import dgm4j.dbm.DbmTrainingTask;
 import dgm4j.eval.AisMonitor;
+import dgm4j.eval.Evaluation;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
@@ -49,9 +50,9 @@ final class DbmCommands {
                     + "then joint training by stochastic approximation (mean field for the data, persistent chains for the model).",
                     "Example: dgm train dbm --data mnist --hidden 500,1000 --pretrain-epochs 100 --epochs 300 --out dbm.safetensors --pictures runs/dbm"})
     static final class TrainDbm implements Callable<Integer> {
-        @Mixin DataSelection data;
         @Mixin TrainCommand.RunOptions run;
-        @Mixin NumericOptions numeric;
+        @Mixin TrainCommand.MomentumOptions momentum;
+        @Mixin TrainCommand.AisMonitorOptions ais;
         @Option(names = "--hidden", defaultValue = "500,1000", split = ",", description = "hidden layer sizes, bottom first (default: ${DEFAULT-VALUE})") int[] hidden;
         @Option(names = "--pretrain-epochs", defaultValue = "10", description = "epochs of each RBM's greedy pretraining; 0 = none (default: ${DEFAULT-VALUE})") int pretrainEpochs;
         @Option(names = "--pretrain-lr", defaultValue = "0.05", description = "pretraining learning rate (default: ${DEFAULT-VALUE})") float pretrainLr;
@@ -63,18 +64,11 @@ final class DbmCommands {
         @Option(names = "--chains", defaultValue = "100", description = "persistent chains (default: ${DEFAULT-VALUE})") int chains;
         @Option(names = "--gibbs-steps", defaultValue = "5", description = "Gibbs sweeps of the chains per update (default: ${DEFAULT-VALUE})") int gibbsSteps;
         @Option(names = "--mean-field-iterations", defaultValue = "10", description = "cap on mean-field sweeps per minibatch (default: ${DEFAULT-VALUE})") int meanFieldIterations;
-        @Option(names = "--momentum", defaultValue = "0.5", description = "momentum for the first 5 epochs (default: ${DEFAULT-VALUE})") float momentum;
-        @Option(names = "--final-momentum", defaultValue = "0.9", description = "momentum afterwards (default: ${DEFAULT-VALUE})") float finalMomentum;
-        @Option(names = "--weight-decay", defaultValue = "0.0002", description = "L2 weight decay (default: ${DEFAULT-VALUE})") float weightDecay;
         @Option(names = "--sparsity-targets", split = ",", paramLabel = "P1,P2", description = "target mean activation of each hidden layer, e.g. 0.2,0.1 (default: none)") float[] sparsityTargets;
         @Option(names = "--sparsity-cost", defaultValue = "0.01", description = "weight of the sparsity penalty (default: ${DEFAULT-VALUE})") float sparsityCost;
         @Option(names = "--tempering", defaultValue = "1", paramLabel = "K",
                 description = "advance the chains by parallel tempering over K temperatures (1 = plain Gibbs; default: ${DEFAULT-VALUE})") int tempering;
         @Option(names = "--tempering-min-beta", defaultValue = "0.9", description = "the hottest inverse temperature (default: ${DEFAULT-VALUE})") double minBeta;
-        @Option(names = "--ais-every", paramLabel = "N", defaultValue = "0",
-                description = "estimate ln Z by AIS and the validation lower bound after epoch 1 and every N epochs (0 = never)") int aisEvery;
-        @Option(names = "--ais-betas", defaultValue = "0.1",
-                description = "schedule of those estimates, as a factor of the published 14,501 betas (default: ${DEFAULT-VALUE}: a cheap trend; with few effective runs ln Z is underestimated)") double aisBetas;
         @Option(names = "--batch", defaultValue = "100", description = "minibatch size (default: ${DEFAULT-VALUE})") int batch;
         @Option(names = "--binarize", defaultValue = "dynamic",
                 description = "how pixels in [0,1] become binary: dynamic, fixed:SEED, threshold[:T] (default: ${DEFAULT-VALUE})") String binarize;
@@ -86,37 +80,34 @@ final class DbmCommands {
 
         @Override
         public Integer call() throws Exception {
+            DataSelection data = run.data;
             run.validate(spec);
             DataSelection.requireTrainSplit(trainSplit);
-            numeric.apply();
+            ais.validate();
             for (int h : hidden) if (h < 1) throw new InputException("--hidden sizes must be at least 1, got " + h);
             if (batch < 1) throw new InputException("--batch must be at least 1, got " + batch);
             if (pretrainEpochs < 0) throw new InputException("--pretrain-epochs must be non-negative, got " + pretrainEpochs);
-            if (aisEvery < 0) throw new InputException("--ais-every must be non-negative, got " + aisEvery);
             Binarization binarization = Binarization.parse(binarize);
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Dataset train = data.hasSplits() ? data.load(trainSplit) : data.load("train");
-            Dataset validation = data.hasValidation() && trainSplit.equals("train") ? data.load("validation") : null;
+            Dataset train = data.trainingSet(trainSplit);
+            Dataset validation = data.validationBeside(trainSplit);
 
             DbmTrainer.Config defaults = DbmTrainer.Config.defaults();
             DbmTrainer.Config config = defaults.withLearningRate(lr).withLearningRateDecay(lrDecay)
-                    .withLearningRateTimeConstant(lrTau == null ? 0 : lrTau).withWeightDecay(weightDecay)
-                    .withMomentum(momentum, finalMomentum).withChains(chains).withGibbsSteps(gibbsSteps)
+                    .withLearningRateTimeConstant(lrTau == null ? 0 : lrTau).withWeightDecay(momentum.weightDecay)
+                    .withMomentum(momentum.initial, momentum.last).withChains(chains).withGibbsSteps(gibbsSteps)
                     .withMeanField(meanFieldIterations, defaults.meanFieldTolerance()).withSparsity(sparsityTargets, sparsityCost)
                     .withTempering(tempering, minBeta);
 
             DbmPretraining.Config pretraining = pretrainEpochs == 0 ? null : DbmPretraining.Config.defaults().withEpochs(pretrainEpochs)
                     .withBatchSize(batch).withLearningRate(pretrainLr).withWeightDecay(pretrainWeightDecay).withTopGibbsSteps(topGibbsSteps);
-            TrainingData trainingData = new TrainingData(train, validation, batch, binarization, run.provenance(data, train, spec));
+            TrainingData trainingData = new TrainingData(train, validation, batch, binarization, run.provenance(train, spec));
             TrainingSession session = run.session(err);
             DbmTrainingTask task = session.open(DbmFamily.of(hidden, config, pretraining, trainingData).withLog(err::println));
             Dbm dbm = task.trainer().dbm();
-            if (aisEvery > 0) {
-                if (task.monitorValidation() == null) {
-                    throw new InputException("--ais-every needs a held-out validation split (--data NAME, --train-split train)");
-                }
-                AisMonitor.attach(task, aisEvery, aisBetas, run.seed, run.aisNote(aisBetas, err));
+            if (ais.requested(task, "a held-out validation split (--data NAME, --train-split train)")) {
+                AisMonitor.attach(task, ais.every, ais.betas, run.seed, ais.note(err));
             }
             err.printf(Locale.ROOT, "training a %s DBM by stochastic approximation (%d chains, %d Gibbs sweeps%s) on %s (%d examples, batch %d), %s%n",
                     layers(dbm), chains, gibbsSteps, tempering > 1 ? ", parallel tempering over " + tempering + " temperatures" : "",
@@ -221,7 +212,7 @@ final class DbmCommands {
         }
     }
 
-    static String layers(Dbm dbm) { return dgm4j.eval.Evaluation.layers(dbm); }
+    static String layers(Dbm dbm) { return Evaluation.layers(dbm); }
 
     /** 50 examples (top five rows), then 50 fantasies (bottom five rows), 10 per row. */
     static void writeSamplesBesideData(Dbm dbm, Matrix examples, int[] tile, int steps, RandomStream random, Path file) throws IOException {

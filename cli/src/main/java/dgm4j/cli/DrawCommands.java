@@ -8,8 +8,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import dgm4j.InputException;
 import dgm4j.data.Binarization;
@@ -22,14 +27,10 @@ import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
+import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingSession;
 import dgm4j.viz.AnimatedGif;
 import dgm4j.viz.ImageGrid;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code dgm train draw}, and {@code dgm sample} of a DRAW: final samples, the canvas step by step, an animation. */
 final class DrawCommands {
@@ -41,9 +42,7 @@ final class DrawCommands {
                     "Example: dgm train draw --data mnist --steps 64 --attention --read 2 --write 5 --hidden 256 --latent 100 "
                             + "--epochs 20 --out draw.safetensors --pictures runs/draw"})
     static final class Train implements Callable<Integer> {
-        @Mixin DataSelection data;
         @Mixin TrainCommand.RunOptions run;
-        @Mixin NumericOptions numeric;
         @Option(names = "--steps", defaultValue = "64", paramLabel = "T", description = "drawing steps T (default: ${DEFAULT-VALUE}, as the paper)") int steps;
         @Option(names = "--attention", negatable = true, defaultValue = "true", fallbackValue = "true",
                 description = "Gaussian filterbank attention for read and write (default); --no-attention reads the whole image and writes the whole canvas")
@@ -70,8 +69,8 @@ final class DrawCommands {
 
         @Override
         public Integer call() throws Exception {
+            DataSelection data = run.data;
             run.validate(spec);
-            numeric.apply();
             if (steps < 1) throw new InputException("--steps must be at least 1 (T, the drawing steps), got " + steps);
             if (hidden < 1) throw new InputException("--hidden must be at least 1, got " + hidden);
             if (latent < 1) throw new InputException("--latent must be at least 1, got " + latent);
@@ -83,9 +82,7 @@ final class DrawCommands {
                 throw new InputException("--read and --write set attention windows; they do not apply with --no-attention");
             }
             Binarization binarization = Binarization.parse(binarize);
-            DataSelection.requireTrainSplit(trainSplit);
-            Dataset train = data.hasSplits() ? data.load(trainSplit) : data.load("train");
-            if (train.size() == 0) throw new InputException(data.describe() + ": no training examples");
+            Dataset train = data.trainingSet(trainSplit);
             Dataset heldOut = data.hasSplits() ? data.load("test") : null;
             int[] shape = imageShape(train);
             if (attention) {
@@ -98,13 +95,11 @@ final class DrawCommands {
                 }
             }
             Draw.Architecture architecture = new Draw.Architecture(shape[0], shape[1], steps, hidden, hidden, latent, attention, read, write);
-            DrawTrainingTask.Settings settings = new DrawTrainingTask.Settings(batch, lr, clip,
-                    binarization, beta1, beta2, epsilon);
+            DrawTrainingTask.Settings settings = new DrawTrainingTask.Settings(lr, clip, beta1, beta2, epsilon);
             PrintWriter err = spec.commandLine().getErr(), stdout = spec.commandLine().getOut();
-            Map<String, Object> provenance = run.provenance(data, train, spec);
-            provenance.put("binarization", binarization.toString());
+            TrainingData trainingData = new TrainingData(train, heldOut, batch, binarization, run.provenance(train, spec));
             TrainingSession session = run.session(err);
-            DrawTrainingTask task = session.open(new DrawFamily(architecture, settings, train, heldOut, provenance));
+            DrawTrainingTask task = session.open(new DrawFamily(architecture, settings, trainingData));
             err.printf(Locale.ROOT, "training DRAW (%s) on %s (%d images, batch %d, Adam lr %s, clip %s, %d epochs), %s%n", architecture,
                     data.describe(), train.size(), batch, lr, clip, run.epochs, Numerics.describe());
             if (heldOut != null) err.println("held-out monitor: the variational bound on the first 1000 test images, binarized once (seed 1234); not used for any decision");

@@ -1,5 +1,6 @@
 package dgm4j.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -12,6 +13,6 @@ final class EvalCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing evaluation: ais, nll or classify");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing evaluation: ais, nll or classify");
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -38,9 +39,7 @@ final class HelmholtzCommands {
                     + "reweighted wake-sleep (rws, k samples) with Adam.",
                     "Example: dgm train helmholtz --data mnist --layers 200,200 --algorithm rws --k 5 --epochs 5 --out hm.safetensors --pictures runs/hm"})
     static final class Train implements Callable<Integer> {
-        @Mixin DataSelection data;
         @Mixin TrainCommand.RunOptions run;
-        @Mixin NumericOptions numeric;
         @Option(names = "--layers", split = ",", paramLabel = "N1,N2,...", defaultValue = "200,200",
                 description = "latent layer sizes, bottom (h1) to top (default: ${DEFAULT-VALUE})") List<Integer> layers;
         @Option(names = "--algorithm", defaultValue = "rws",
@@ -59,8 +58,8 @@ final class HelmholtzCommands {
 
         @Override
         public Integer call() throws Exception {
+            DataSelection data = run.data;
             run.validate(spec);
-            numeric.apply();
             WakeSleep.Algorithm alg;
             if ("ws".equals(algorithm)) alg = WakeSleep.Algorithm.WS;
             else if ("rws".equals(algorithm)) alg = WakeSleep.Algorithm.RWS;
@@ -84,14 +83,11 @@ final class HelmholtzCommands {
             if (!(lr > 0)) throw new InputException("--lr must be positive, got " + lr);
             for (Integer n : layers) if (n == null || n < 1) throw new InputException("--layers must be positive sizes, got " + layers);
             Binarization binarization = Binarization.parse(binarize);
-            DataSelection.requireTrainSplit(trainSplit);
-            Dataset train = data.hasSplits() ? data.load(trainSplit) : data.load("train");
-            if (train.size() == 0) throw new InputException(data.describe() + ": no training examples");
-            // with train+validation nothing is held out: no held-out monitor
-            Dataset heldOut = data.hasValidation() && trainSplit.equals("train") ? data.load("validation") : null;
+            Dataset train = data.trainingSet(trainSplit);
+            Dataset heldOut = data.validationBeside(trainSplit);   // with train+validation: no held-out monitor
             HelmholtzTrainingTask.Config config = (alg == WakeSleep.Algorithm.WS ? HelmholtzTrainingTask.Config.defaults().withWakeSleep()
                     : HelmholtzTrainingTask.Config.defaults().withReweighted(samples, q)).withSchedule(LearningRateSchedule.constant(lr, run.epochs));
-            TrainingData trainingData = new TrainingData(train, heldOut, batch, binarization, run.provenance(data, train, spec));
+            TrainingData trainingData = new TrainingData(train, heldOut, batch, binarization, run.provenance(train, spec));
             HelmholtzFamily family = HelmholtzFamily.of(layers.stream().mapToInt(Integer::intValue).toArray(), config, trainingData);
             int[] sizes = family.sizes();
             PrintWriter err = spec.commandLine().getErr();
@@ -100,7 +96,7 @@ final class HelmholtzCommands {
             HelmholtzTrainingTask task = session.open(family);
             HelmholtzMachine model = task.model();
             err.printf(Locale.ROOT, "training a %s Helmholtz machine by %s (k = %d, q-update %s) on %s (%d examples, batch %d, lr %s, %d epochs), %s%n",
-                    java.util.Arrays.toString(sizes), alg, samples, q.name().toLowerCase(Locale.ROOT), data.describe(), train.size(), batch, lr,
+                    Arrays.toString(sizes), alg, samples, q.name().toLowerCase(Locale.ROOT), data.describe(), train.size(), batch, lr,
                     run.epochs, Numerics.describe());
             if (heldOut != null) {
                 err.println("held-out monitor: L_" + HelmholtzTrainingTask.MONITOR_K + " on the first " + HelmholtzTrainingTask.MONITOR_EXAMPLES

@@ -2,12 +2,13 @@ package dgm4j.cli;
 
 import java.io.PrintWriter;
 
-import dgm4j.InputException;
-import dgm4j.Version;
-import dgm4j.math.Numerics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+
+import dgm4j.InputException;
+import dgm4j.Version;
+import dgm4j.math.Numerics;
 
 /**
  * The {@code dgm} command. Exit codes: 0 success, 1 failure, 2 bad usage or bad input (an {@link InputException}).

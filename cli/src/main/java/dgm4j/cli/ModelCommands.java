@@ -5,16 +5,17 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
 import dgm4j.InputException;
 import dgm4j.io.Json;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFiles;
 import dgm4j.io.Tensor;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code dgm inspect} and {@code dgm export}: model files for people and for other tools. */
 final class ModelCommands {

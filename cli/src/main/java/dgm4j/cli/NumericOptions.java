@@ -1,8 +1,9 @@
 package dgm4j.cli;
 
+import picocli.CommandLine.Option;
+
 import dgm4j.InputException;
 import dgm4j.math.Numerics;
-import picocli.CommandLine.Option;
 
 /** Options every compute command takes: thread count and matrix-product backend. */
 final class NumericOptions {

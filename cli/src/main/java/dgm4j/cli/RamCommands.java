@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import javax.imageio.ImageIO;
@@ -31,11 +30,13 @@ import dgm4j.attention.RamFamily;
 import dgm4j.attention.RamFiles;
 import dgm4j.attention.RamTrainingTask;
 import dgm4j.attention.RecurrentAttention;
+import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
+import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingSession;
 import dgm4j.viz.ImageGrid;
 
@@ -51,9 +52,7 @@ final class RamCommands {
                     "Example: dgm train ram --data mnist-translated --rule ws --samples 5 --glimpses 6 --epochs 20 --out ram.safetensors "
                             + "--log ram.csv --pictures runs/ram"})
     static final class Train implements Callable<Integer> {
-        @Mixin DataSelection data;
         @Mixin TrainCommand.RunOptions run;
-        @Mixin NumericOptions numeric;
         @Option(names = "--rule", defaultValue = "reinforce",
                 description = "reinforce (0/1 reward, learned baseline), ws (WS-RAM: importance-weighted samples from q(a | y, X)), "
                         + "or prior (the variational bound with q = prior: reward log p(y | a, X)) (default: ${DEFAULT-VALUE})") String rule;
@@ -88,8 +87,8 @@ final class RamCommands {
 
         @Override
         public Integer call() throws Exception {
+            DataSelection data = run.data;
             run.validate(spec);
-            numeric.apply();
             AttentionGradients.Rule r = AttentionGradients.Rule.parse(rule);
             boolean ws = r == AttentionGradients.Rule.WAKE_SLEEP;
             var parsed = spec.commandLine().getParseResult();
@@ -104,10 +103,8 @@ final class RamCommands {
                 throw new InputException("--hidden, --glimpse-hidden, --glimpse-features and --inference-hidden must be positive");
             }
             if (varianceRepeats < 0 || varianceRepeats == 1) throw new InputException("--variance-repeats must be 0 (off) or at least 2, got " + varianceRepeats);
-            DataSelection.requireTrainSplit(trainSplit);
-            Dataset train = data.hasSplits() ? data.load(trainSplit) : data.load("train");
-            Dataset heldOut = data.hasValidation() && trainSplit.equals("train") ? data.load("validation") : null;
-            if (train.size() == 0) throw new InputException(data.describe() + ": no training examples");
+            Dataset train = data.trainingSet(trainSplit);
+            Dataset heldOut = data.validationBeside(trainSplit);
             if (!train.hasLabels()) throw new InputException(data.describe() + " has no labels: the attention model learns to classify (give --labels)");
             int[] shape = DrawCommands.imageShape(train);
             if (train.height() == 0) train = new Dataset(train.name(), train.features(), train.labels(), shape[0], shape[1], train.numClasses());
@@ -117,11 +114,11 @@ final class RamCommands {
             RecurrentAttention.Architecture architecture = new RecurrentAttention.Architecture(shape[0], shape[1], classes, glimpses, g, k, scales,
                     0, locationStd, glimpseHidden, glimpseHidden, glimpseFeatures, hidden, ws, inferenceHidden, 12);
             RamTrainingTask.Settings settings = new RamTrainingTask.Settings(new AttentionGradients.Settings(r, m, baseline, controlVariates),
-                    batch, lr, clip, beta1, beta2, epsilon, varianceRepeats);
+                    lr, clip, beta1, beta2, epsilon, varianceRepeats);
             PrintWriter err = spec.commandLine().getErr(), out = spec.commandLine().getOut();
-            Map<String, Object> provenance = run.provenance(data, train, spec);
+            TrainingData trainingData = new TrainingData(train, heldOut, batch, Binarization.none(), run.provenance(train, spec));
             TrainingSession session = run.session(err);
-            RamTrainingTask task = session.open(new RamFamily(architecture, settings, train, heldOut, provenance));
+            RamTrainingTask task = session.open(new RamFamily(architecture, settings, trainingData));
             err.printf(Locale.ROOT, "training a recurrent attention model (%s) by %s with M = %d on %s (%d images, batch %d, Adam lr %s, clip %s, %d epochs), %s%n",
                     architecture, describe(settings.estimator()), m, data.describe(), train.size(), batch, lr, clip, run.epochs, Numerics.describe());
             err.println("monitors: train_error and heldout_error with glimpses from the policy on the first 1000 images"

@@ -1,12 +1,18 @@
 package dgm4j.cli;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -26,8 +32,10 @@ import dgm4j.data.Standardization;
 import dgm4j.dbm.Dbm;
 import dgm4j.dbm.DbmFiles;
 import dgm4j.dbm.DbmSampler;
+import dgm4j.draw.Draw;
 import dgm4j.eval.Evaluation;
 import dgm4j.eval.LikelihoodReport;
+import dgm4j.helmholtz.HelmholtzMachine;
 import dgm4j.io.AtomicFiles;
 import dgm4j.io.Json;
 import dgm4j.io.ModelFile;
@@ -37,6 +45,7 @@ import dgm4j.math.RandomStream;
 import dgm4j.rbm.Rbm;
 import dgm4j.rbm.RbmFiles;
 import dgm4j.rbm.RbmSampler;
+import dgm4j.vae.VariationalAutoencoder;
 import dgm4j.viz.ImageGrid;
 
 /** RBM commands: sample, filters, complete, and AIS evaluation. */
@@ -142,7 +151,7 @@ final class RbmCommands {
             numeric.apply();
             if (count < 1 || steps < 1) throw new InputException("--count and --steps must be positive");
             ModelFile file = ModelFiles.readAnyKind(model);   // an RBM, a DBM, a VAE, a Helmholtz machine or DRAW; loadModel refuses other kinds
-            boolean draw = dgm4j.draw.Draw.KIND.equals(file.kind());
+            boolean draw = Draw.KIND.equals(file.kind());
             if (!draw && (canvasSteps != null || gif != null)) {
                 throw new InputException("--canvas-steps and --gif apply to DRAW models; " + model + " holds a " + file.kind());
             }
@@ -152,10 +161,10 @@ final class RbmCommands {
                 }
                 return DrawCommands.sample(model, count, seed, out, canvasSteps, gif, spec.commandLine().getOut());
             }
-            if (dgm4j.vae.VariationalAutoencoder.KIND.equals(file.kind())) {
+            if (VariationalAutoencoder.KIND.equals(file.kind())) {
                 return VaeCommands.sample(model, count, seed, out, spec.commandLine().getOut());
             }
-            if (dgm4j.helmholtz.HelmholtzMachine.KIND.equals(file.kind())) {
+            if (HelmholtzMachine.KIND.equals(file.kind())) {
                 return HelmholtzCommands.sample(model, count, seed, out, spec.commandLine().getOut());
             }
             if (DbmCommands.isDbm(file)) {
@@ -271,7 +280,7 @@ final class RbmCommands {
             if (units < 1 || words < 1) throw new InputException("--units and --words must be positive");
             ModelFile f = ModelFiles.read(model, Rbm.KIND);
             Rbm rbm = RbmFiles.read(f);
-            java.util.List<String> vocabulary = RbmFiles.vocabulary(f);
+            List<String> vocabulary = RbmFiles.vocabulary(f);
             if (vocabulary == null || vocabulary.size() != rbm.visibleUnits()) {
                 throw new InputException(model + " has no vocabulary of " + rbm.visibleUnits() + " words (train it with --visible softmax on text data)");
             }
@@ -282,13 +291,13 @@ final class RbmCommands {
                 order[j] = j;
                 for (int k = 0; k < rbm.visibleUnits(); k++) norm[j] += (double) w.get(k, j) * w.get(k, j);
             }
-            java.util.Arrays.sort(order, (p, q) -> Double.compare(norm[q], norm[p]));
+            Arrays.sort(order, (p, q) -> Double.compare(norm[q], norm[p]));
             PrintWriter out = spec.commandLine().getOut();
             for (int u = 0; u < Math.min(units, order.length); u++) {
                 int j = order[u];
                 Integer[] byWeight = new Integer[rbm.visibleUnits()];
                 for (int k = 0; k < byWeight.length; k++) byWeight[k] = k;
-                java.util.Arrays.sort(byWeight, (p, q) -> Float.compare(w.get(q, j), w.get(p, j)));
+                Arrays.sort(byWeight, (p, q) -> Float.compare(w.get(q, j), w.get(p, j)));
                 StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "unit %3d:", j));
                 for (int k = 0; k < Math.min(words, byWeight.length); k++) sb.append(' ').append(vocabulary.get(byWeight[k]));
                 out.println(sb);
@@ -358,8 +367,8 @@ final class RbmCommands {
         }
 
         private static void writeCsv(Matrix features, int[] labels, Path out) {
-            dgm4j.io.AtomicFiles.write(out, channel -> {
-                java.io.Writer w = new java.io.BufferedWriter(java.nio.channels.Channels.newWriter(channel, java.nio.charset.StandardCharsets.UTF_8));
+            AtomicFiles.write(out, channel -> {
+                Writer w = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8));
                 float[] row = new float[features.cols()];
                 StringBuilder sb = new StringBuilder();
                 for (int i = 0; i < features.rows(); i++) {
@@ -496,8 +505,8 @@ final class RbmCommands {
         }
 
         private void writeJson(Map<String, Object> j, PrintWriter out) {
-            byte[] bytes = (Json.write(j) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            AtomicFiles.write(json, ch -> AtomicFiles.writeFully(ch, java.nio.ByteBuffer.wrap(bytes)), false);
+            byte[] bytes = (Json.write(j) + "\n").getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(json, ch -> AtomicFiles.writeFully(ch, ByteBuffer.wrap(bytes)), false);
             out.println("wrote " + json);
         }
     }
@@ -511,13 +520,13 @@ final class RbmCommands {
                         p.beta(), p.logZ(), p.effectiveRuns(), p.logWeightStd()));
             }
         }
-        byte[] bytes = sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        dgm4j.io.AtomicFiles.write(file, channel -> dgm4j.io.AtomicFiles.writeFully(channel, java.nio.ByteBuffer.wrap(bytes)), false);
+        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(file, channel -> AtomicFiles.writeFully(channel, ByteBuffer.wrap(bytes)), false);
         out.println("wrote the annealing path to " + file);
     }
 
     /** Prints the estimate's warning, if any ({@link AisEstimate#warning}), naming the option that sets the betas. */
-    static void warnIfFewEffectiveRuns(java.io.PrintWriter err, String prefix, AisEstimate e, String betasOption) {
+    static void warnIfFewEffectiveRuns(PrintWriter err, String prefix, AisEstimate e, String betasOption) {
         if (e.warning() != null) err.println(prefix + e.warning() + " (" + betasOption + ")");
     }
 }

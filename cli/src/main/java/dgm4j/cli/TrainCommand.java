@@ -1,5 +1,6 @@
 package dgm4j.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.ObjIntConsumer;
 
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,6 +30,7 @@ import dgm4j.math.RandomStream;
 import dgm4j.rbm.RbmFamily;
 import dgm4j.rbm.RbmTrainer;
 import dgm4j.rbm.RbmTrainingTask;
+import dgm4j.train.MinibatchTrainingTask;
 import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingRun;
 import dgm4j.train.TrainingSession;
@@ -41,11 +44,13 @@ final class TrainCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing model: rbm, dbm, vae, iwae, helmholtz, draw or ram");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing model: rbm, dbm, vae, iwae, helmholtz, draw or ram");
     }
 
-    /** Options every train command shares: epochs, seed, output, checkpoints, resume, log. */
+    /** Options every train command shares: the data, epochs, seed, output, checkpoints, resume, log, numerics. */
     static final class RunOptions {
+        @Mixin DataSelection data;
+        @Mixin NumericOptions numeric;
         @Option(names = "--epochs", defaultValue = "10", description = "total epochs (default: ${DEFAULT-VALUE})") int epochs;
         @Option(names = "--seed", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})") long seed;
         @Option(names = "--out", required = true, paramLabel = "MODEL.safetensors",
@@ -90,7 +95,7 @@ final class TrainCommand implements Runnable {
             if (parent != null && !Files.isDirectory(parent)) {
                 try {
                     Files.createDirectories(parent);   // like --pictures: the run's directory is made for it
-                } catch (java.io.IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException e) {
                     throw new InputException("--out: cannot create directory " + parent + ": " + e.getMessage());
                 }
             }
@@ -103,10 +108,11 @@ final class TrainCommand implements Runnable {
                 }
             }
             resumedSeed(spec);
+            numeric.apply();
         }
 
         /** What every saved model records of how it was made: data, seed, threads, backend, version, command line. */
-        Map<String, Object> provenance(DataSelection data, Dataset train, CommandSpec spec) {
+        Map<String, Object> provenance(Dataset train, CommandSpec spec) {
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("dataset", data.describe());
             p.put("train_examples", train.size());
@@ -125,13 +131,6 @@ final class TrainCommand implements Runnable {
             return new TrainingSession(training, seed).resumeFrom(resume);
         }
 
-        /** Prints the AIS monitor's points that are not determined. */
-        ObjIntConsumer<AisMonitor.Point> aisNote(double betas, PrintWriter err) {
-            return (p, epoch) -> {
-                if (!p.determined()) err.println("epoch " + (epoch + 1) + " AIS monitor (--ais-betas " + betas + "): " + p.summary());
-            };
-        }
-
         /** A resumed run without --seed keeps the seed its checkpoint records (for monitors, pictures and provenance). */
         private void resumedSeed(CommandSpec spec) {
             if (resume == null || spec.commandLine().getParseResult().hasMatchedOption("--seed")) return;
@@ -141,13 +140,47 @@ final class TrainCommand implements Runnable {
         }
     }
 
+    /** The momentum-SGD options of the RBM and DBM trainers (Hinton's practical guide, sections 9 and 10). */
+    static final class MomentumOptions {
+        @Option(names = "--momentum", defaultValue = "0.5", description = "momentum for the first 5 epochs (default: ${DEFAULT-VALUE})") float initial;
+        @Option(names = "--final-momentum", defaultValue = "0.9", description = "momentum afterwards (default: ${DEFAULT-VALUE})") float last;
+        @Option(names = "--weight-decay", defaultValue = "0.0002", description = "L2 weight decay on the weights (default: ${DEFAULT-VALUE})") float weightDecay;
+    }
+
+    /** The AIS monitor of held-out data during RBM and DBM training ({@link AisMonitor}). */
+    static final class AisMonitorOptions {
+        @Option(names = "--ais-every", paramLabel = "N", defaultValue = "0",
+                description = "estimate the validation log-likelihood by AIS (a DBM's: its ln Z and mean-field lower bound) after epoch 1 "
+                        + "and every N epochs (0 = never)") int every;
+        @Option(names = "--ais-betas", defaultValue = "0.1",
+                description = "schedule of those estimates, as a factor of the published 14,501 betas (default: ${DEFAULT-VALUE}: a cheap trend; with few effective runs ln Z is underestimated)") double betas;
+
+        void validate() {
+            if (every < 0) throw new InputException("--ais-every must be non-negative, got " + every);
+        }
+
+        /** True if the monitor is asked for; refuses it when the task has no held-out rows ({@code hint}: how to get them). */
+        boolean requested(MinibatchTrainingTask task, String hint) {
+            if (every == 0) return false;
+            if (task.monitorValidation() == null) throw new InputException("--ais-every needs " + hint);
+            return true;
+        }
+
+        /** Prints the monitor's points that are not determined. */
+        ObjIntConsumer<AisMonitor.Point> note(PrintWriter err) {
+            return (p, epoch) -> {
+                if (!p.determined()) err.println("epoch " + (epoch + 1) + " AIS monitor (--ais-betas " + betas + "): " + p.summary());
+            };
+        }
+    }
+
     @Command(name = "rbm", mixinStandardHelpOptions = true,
             description = {"Train a binary restricted Boltzmann machine by CD-k or persistent CD.",
                     "Example: dgm train rbm --data mnist --hidden 500 --cd 1 --epochs 10 --out rbm.safetensors --pictures runs/rbm"})
     static final class TrainRbm implements Callable<Integer> {
-        @Mixin DataSelection data;
         @Mixin RunOptions run;
-        @Mixin NumericOptions numeric;
+        @Mixin MomentumOptions momentum;
+        @Mixin AisMonitorOptions ais;
         @Option(names = "--hidden", defaultValue = "500", description = "hidden units (default: ${DEFAULT-VALUE})") int hidden;
         @Option(names = "--visible", defaultValue = "bernoulli",
                 description = "visible units: bernoulli (binary data, e.g. binarized pixels), gaussian (real values, standardised per column) or softmax (word counts: replicated softmax) (default: ${DEFAULT-VALUE})")
@@ -169,9 +202,6 @@ final class TrainCommand implements Runnable {
         @Option(names = "--lr", defaultValue = "0.05", description = "learning rate (default: ${DEFAULT-VALUE})") float lr;
         @Option(names = "--lr-final", paramLabel = "LR",
                 description = "decay the learning rate linearly to this by the last epoch (default: constant)") Float lrFinal;
-        @Option(names = "--momentum", defaultValue = "0.5", description = "momentum for the first 5 epochs (default: ${DEFAULT-VALUE})") float momentum;
-        @Option(names = "--final-momentum", defaultValue = "0.9", description = "momentum afterwards (default: ${DEFAULT-VALUE})") float finalMomentum;
-        @Option(names = "--weight-decay", defaultValue = "0.0002", description = "L2 weight decay on W (default: ${DEFAULT-VALUE})") float weightDecay;
         @Option(names = "--batch", defaultValue = "100", description = "minibatch size (default: ${DEFAULT-VALUE})") int batch;
         @Option(names = "--binarize", defaultValue = "dynamic",
                 description = "how pixels in [0,1] become binary: dynamic (fresh sample every minibatch), fixed:SEED, threshold[:T] (default: ${DEFAULT-VALUE})")
@@ -179,17 +209,13 @@ final class TrainCommand implements Runnable {
         @Option(names = "--sparsity-target", paramLabel = "P", description = "target mean activation of the hidden units (default: none)") Float sparsityTarget;
         @Option(names = "--sparsity-cost", defaultValue = "0.1", description = "weight of the sparsity penalty (default: ${DEFAULT-VALUE})") float sparsityCost;
         @Option(names = "--centered", description = "centered gradients (offsets: data mean and running mean of p(h|v))") boolean centered;
-        @Option(names = "--ais-every", paramLabel = "N", defaultValue = "0",
-                description = "estimate the validation log-likelihood by AIS after epoch 1 and every N epochs (0 = never)") int aisEvery;
-        @Option(names = "--ais-betas", defaultValue = "0.1",
-                description = "schedule of those estimates, as a factor of the published 14,501 betas (default: ${DEFAULT-VALUE}: a cheap trend; with few effective runs ln Z is underestimated)") double aisBetas;
         @Spec CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
+            DataSelection data = run.data;
             run.validate(spec);
-            if (aisEvery < 0) throw new InputException("--ais-every must be non-negative, got " + aisEvery);
-            numeric.apply();
+            ais.validate();
             if (hidden < 1) throw new InputException("--hidden must be at least 1, got " + hidden);
             if (batch < 1) throw new InputException("--batch must be at least 1, got " + batch);
             if (!"bernoulli".equals(visible) && !"gaussian".equals(visible) && !"softmax".equals(visible)) {
@@ -204,8 +230,8 @@ final class TrainCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
 
-            Dataset train = data.load("train");
-            Dataset validation = data.hasValidation() ? data.load("validation") : null;
+            Dataset train = data.trainingSet("train");
+            Dataset validation = data.validationBeside("train");
             boolean persistent = algorithm != null && algorithm.pcd != null;
             int k = algorithm == null ? 1 : persistent ? algorithm.pcd : algorithm.cd;
             if (stepsFinal != null && stepsFinal < k) {
@@ -213,10 +239,10 @@ final class TrainCommand implements Runnable {
             }
             RbmTrainer.Config config = RbmTrainer.Config.defaults().withLearningRate(lr)
                     .withFinalLearningRate(lrFinal == null ? Float.NaN : lrFinal).withEpochs(run.epochs)
-                    .withMomentum(momentum, finalMomentum).withWeightDecay(weightDecay).withPersistent(persistent).withGibbsSteps(k)
+                    .withMomentum(momentum.initial, momentum.last).withWeightDecay(momentum.weightDecay).withPersistent(persistent).withGibbsSteps(k)
                     .withFinalGibbsSteps(stepsFinal == null ? 0 : stepsFinal).withChains(chains)
                     .withSparsity(sparsityTarget == null ? Float.NaN : sparsityTarget, sparsityCost).withCentering(centered);
-            TrainingData trainingData = new TrainingData(train, validation, batch, binarization, run.provenance(data, train, spec));
+            TrainingData trainingData = new TrainingData(train, validation, batch, binarization, run.provenance(train, spec));
             // resuming without --hidden takes the checkpoint's
             int units = run.resume != null && !spec.commandLine().getParseResult().hasMatchedOption("--hidden") ? 0 : hidden;
             RbmFamily family = softmax ? RbmFamily.softmax(units, config, trainingData)
@@ -227,9 +253,8 @@ final class TrainCommand implements Runnable {
             TrainingSession session = run.session(err);
             RbmTrainingTask task = session.open(family);
             RbmTrainer trainer = task.trainer();
-            if (aisEvery > 0) {
-                if (task.monitorValidation() == null) throw new InputException("--ais-every needs data with a validation split (--data NAME)");
-                AisMonitor.attach(task, aisEvery, aisBetas, run.seed, run.aisNote(aisBetas, err));
+            if (ais.requested(task, "data with a validation split (--data NAME)")) {
+                AisMonitor.attach(task, ais.every, ais.betas, run.seed, ais.note(err));
             }
             err.printf(Locale.ROOT, "training a %s %d-%d RBM by %s on %s (%d examples, batch %d), %s%n", trainer.rbm().visibleType(), trainer.rbm().visibleUnits(),
                     trainer.rbm().hiddenUnits(), trainer.config().algorithm(), data.describe(), train.size(), batch, Numerics.describe());

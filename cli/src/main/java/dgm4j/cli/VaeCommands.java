@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Spec;
 import dgm4j.InputException;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
+import dgm4j.draw.Draw;
 import dgm4j.eval.Evaluation;
 import dgm4j.eval.ImportanceReport;
 import dgm4j.helmholtz.HelmholtzMachine;
@@ -47,9 +49,7 @@ final class VaeCommands {
 
     /** Options of {@code train vae} and {@code train iwae}; the two differ only in the objective and default k. */
     abstract static class TrainBase implements Callable<Integer> {
-        @Mixin DataSelection data;
         @Mixin TrainCommand.RunOptions run;
-        @Mixin NumericOptions numeric;
         @Option(names = "--layers", defaultValue = "1",
                 description = "stochastic layers: 1 (784-200-200-50) or 2 (784-200-200-100-100-100-50), the paper's architectures (default: ${DEFAULT-VALUE})")
         int layers;
@@ -78,6 +78,7 @@ final class VaeCommands {
 
         @Override
         public Integer call() throws Exception {
+            DataSelection data = run.data;
             boolean epochsGiven = spec.commandLine().getParseResult().hasMatchedOption("--epochs");
             LearningRateSchedule lr;
             try {
@@ -90,7 +91,6 @@ final class VaeCommands {
             }
             if (!epochsGiven) run.epochs = lr.epochs();
             run.validate(spec);
-            numeric.apply();
             if (k() < 1) throw new InputException("--k must be at least 1, got " + k());
             if (batch < 1) throw new InputException("--batch must be at least 1, got " + batch);
             if (layers != 1 && layers != 2) throw new InputException("--layers must be 1 or 2, got " + layers);
@@ -102,16 +102,14 @@ final class VaeCommands {
                 throw new InputException("--binarize applies to a bernoulli output, not gaussian");
             }
             Binarization binarization = out == StochasticLayer.Kind.GAUSSIAN ? Binarization.none() : Binarization.parse(binarize);
-            DataSelection.requireTrainSplit(trainSplit);
-            Dataset train = data.hasSplits() ? data.load(trainSplit) : data.load("train");
-            if (train.size() == 0) throw new InputException(data.describe() + ": no training examples");
+            Dataset train = data.trainingSet(trainSplit);
             Dataset heldOut = data.hasSplits() ? data.load("test") : null;
             PrintWriter err = spec.commandLine().getErr();
             PrintWriter stdout = spec.commandLine().getOut();
 
             VaeTrainingTask.Config config = VaeTrainingTask.Config.defaults().withObjective(objective(), k()).withSchedule(lr)
                     .withAdam(beta1, beta2, epsilon);
-            TrainingData trainingData = new TrainingData(train, heldOut, batch, binarization, run.provenance(data, train, spec));
+            TrainingData trainingData = new TrainingData(train, heldOut, batch, binarization, run.provenance(train, spec));
             TrainingSession session = run.session(err);
             VaeTrainingTask task = session.open(VaeFamily.paper(layers, out, config, trainingData));
             VariationalAutoencoder model = task.model();
@@ -187,7 +185,7 @@ final class VaeCommands {
             if (k < 1) throw new InputException("--k must be at least 1, got " + k);
             for (Integer b : bounds) if (b == null || b < 1) throw new InputException("--bounds must be positive integers");
             if (rowsPerPass < 1) throw new InputException("--rows-per-pass must be positive");
-            ModelFile file = ModelFiles.read(model, VariationalAutoencoder.KIND, HelmholtzMachine.KIND, dgm4j.draw.Draw.KIND);
+            ModelFile file = ModelFiles.read(model, VariationalAutoencoder.KIND, HelmholtzMachine.KIND, Draw.KIND);
             Dataset d = data.hasSplits() ? data.load(split) : data.load("train");
             if (examples != null) {
                 if (examples < 1) throw new InputException("--examples must be positive");
@@ -243,7 +241,7 @@ final class VaeCommands {
         double[] v = VaeEstimator.posteriorMeanVariances(model, examples, 10, new RandomStream(3))[top];
         Integer[] order = new Integer[size];
         for (int u = 0; u < size; u++) order[u] = u;
-        java.util.Arrays.sort(order, (p, q) -> Double.compare(v[q], v[p]));
+        Arrays.sort(order, (p, q) -> Double.compare(v[q], v[p]));
         int a = order[0], b = size > 1 ? order[1] : order[0];
         Matrix h = Matrix.zeros(100, size);
         for (int i = 0; i < 10; i++) {

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** Runs the CLI in-process and captures what it prints; locates the committed MNIST fixture. */
 final class Cli {
@@ -30,7 +31,7 @@ final class Cli {
 
     /** The arrays one after another (command-line pieces). */
     static String[] concat(String[]... parts) {
-        return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+        return Arrays.stream(parts).flatMap(Arrays::stream).toArray(String[]::new);
     }
 
     /** The first 300 MNIST test images (core's test fixture), as a path. */

@@ -4,21 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
+import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
+import dgm4j.ais.ExactPartition;
+import dgm4j.io.Json;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFiles;
-import picocli.CommandLine;
+import dgm4j.rbm.BernoulliRbm;
+import dgm4j.rbm.RbmFiles;
 
 /** The dgm command end to end, in-process, on the committed MNIST fixture: help, exit codes, bad input, a whole run. */
 class CliTest {
@@ -171,7 +179,7 @@ class CliTest {
         Path data = dir.resolve("data"), corpus = data.resolve("reuters-grain");
         Files.createDirectories(corpus);
         String[][] topics = {{"wheat", "grain", "corn", "tonnes", "export", "harvest"}, {"oil", "crude", "opec", "barrels", "prices", "energy"}};
-        java.util.Random r = new java.util.Random(3);
+        Random r = new Random(3);
         for (String split : new String[] {"train", "test"}) {
             StringBuilder sb = new StringBuilder("@relation 'tiny'\n\n@attribute Text string\n@attribute class-att {0,1}\n\n@data\n\n");
             for (int d = 0; d < (split.equals("train") ? 60 : 20); d++) {
@@ -196,7 +204,7 @@ class CliTest {
         Cli a = Cli.run("eval", "ais", model.toString(), "--data", "reuters-grain", "--data-dir", data.toString(), "--runs", "20",
                 "--betas", "0.05", "--exact", "--threads", "1", "--json", json.toString());
         assertEquals(0, a.code, a.toString());
-        java.util.Map<String, Object> r = dgm4j.io.Json.parseObject(Files.readString(json));
+        Map<String, Object> r = Json.parseObject(Files.readString(json));
         double forward = ((Number) r.get("perplexity_forward")).doubleValue();
         double reverse = ((Number) r.get("perplexity_reverse")).doubleValue();
         double unigram = ((Number) r.get("unigram_perplexity")).doubleValue();
@@ -230,7 +238,7 @@ class CliTest {
     static Path fakeDigits(Path dir) throws Exception {
         Path data = dir.resolve("data"), digits = data.resolve("digits");
         Files.createDirectories(digits);
-        java.util.Random r = new java.util.Random(5);
+        Random r = new Random(5);
         StringBuilder sb = new StringBuilder();
         for (int n = 0; n < 1797; n++) {
             int label = r.nextInt(2);
@@ -240,8 +248,8 @@ class CliTest {
             }
             sb.append(label).append('\n');
         }
-        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(digits.resolve("digits.csv.gz")))) {
-            out.write(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (var out = new GZIPOutputStream(Files.newOutputStream(digits.resolve("digits.csv.gz")))) {
+            out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
         }
         return data;
     }
@@ -257,11 +265,11 @@ class CliTest {
             assertEquals(0, t.code, t.toString());
             List<String> rows = Files.readAllLines(log);
             assertTrue(rows.get(0).contains("ais_validation_log_likelihood"), rows.get(0));
-            int column = java.util.Arrays.asList(rows.get(0).split(",")).indexOf("ais_validation_log_likelihood");
+            int column = Arrays.asList(rows.get(0).split(",")).indexOf("ais_validation_log_likelihood");
             String[] epoch1 = rows.get(1).split(",", -1), epoch2 = rows.get(2).split(",", -1), epoch3 = rows.get(3).split(",", -1);
             assertTrue(Double.parseDouble(epoch1[column]) < 0 || visible.equals("gaussian"), rows.toString());
             assertTrue(!epoch2[column].isEmpty() && epoch3[column].isEmpty(), "after epoch 1 and every 2nd epoch: " + rows);
-            int determined = java.util.Arrays.asList(rows.get(0).split(",")).indexOf("ais_determined");
+            int determined = Arrays.asList(rows.get(0).split(",")).indexOf("ais_determined");
             double d = Double.parseDouble(epoch1[determined]);
             assertTrue(d == 0 || d == 1, rows.toString());
         }
@@ -274,9 +282,9 @@ class CliTest {
                 "--batch", "20", "--threads", "1", "--ais-every", "1", "--ais-betas", "0.3", "--out", model.toString(), "--log", log.toString());
         assertEquals(0, t.code, t.toString());
         List<String> rows = Files.readAllLines(log);
-        List<String> header = java.util.Arrays.asList(rows.get(0).split(","));
+        List<String> header = Arrays.asList(rows.get(0).split(","));
         String[] last = rows.get(2).split(",", -1);
-        double exact = dgm4j.ais.ExactPartition.logZ((dgm4j.rbm.BernoulliRbm) dgm4j.rbm.RbmFiles.read(ModelFiles.read(model, "rbm")));
+        double exact = ExactPartition.logZ((BernoulliRbm) RbmFiles.read(ModelFiles.read(model, "rbm")));
         double forward = Double.parseDouble(last[header.indexOf("ais_log_z")]), reverse = Double.parseDouble(last[header.indexOf("ais_log_z_reverse")]);
         if (Double.parseDouble(last[header.indexOf("ais_determined")]) == 1) {
             assertEquals(exact, 0.5 * (forward + reverse), 0.1, rows.toString());

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,7 @@ class DbmCliTest {
     }
 
     private static String[] join(String[] a, String... b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
@@ -142,7 +144,7 @@ class DbmCliTest {
 
     /** Bars on a 4x4 grid as CSV (16 pixels, then the label 0 = horizontal, 1 = vertical). */
     private static Path bars(Path dir) throws Exception {
-        java.util.Random r = new java.util.Random(5);
+        Random r = new Random(5);
         StringBuilder sb = new StringBuilder();
         for (int n = 0; n < 400; n++) {
             boolean vertical = r.nextBoolean();
@@ -168,8 +170,8 @@ class DbmCliTest {
                 "--log", log.toString()));
         assertEquals(0, monitored.code, monitored.toString());
         assertTrue(monitored.err.contains("(1197 examples"), monitored.err);
-        java.util.List<String> rows = Files.readAllLines(log);
-        java.util.List<String> header = java.util.Arrays.asList(rows.get(0).split(","));
+        List<String> rows = Files.readAllLines(log);
+        List<String> header = Arrays.asList(rows.get(0).split(","));
         String[] epoch1 = rows.get(1).split(",", -1);
         double logZ = Double.parseDouble(epoch1[header.indexOf("ais_log_z")]);
         double effective = Double.parseDouble(epoch1[header.indexOf("ais_effective_runs")]);
@@ -198,13 +200,13 @@ class DbmCliTest {
                 "--reverse", "--threads", "1", "--trace", trace.toString());
         assertEquals(0, a.code, a.toString());
         // the path file: a header, then forward rows from beta 0 up to 1 and reverse rows from 1 down to 0
-        java.util.List<String> rows = Files.readAllLines(trace);
+        List<String> rows = Files.readAllLines(trace);
         assertEquals("direction,beta,log_z_beta,effective_runs,sd_log_w", rows.get(0));
         long forward = rows.stream().filter(r -> r.startsWith("forward,")).count(), backward = rows.stream().filter(r -> r.startsWith("reverse,")).count();
         assertTrue(forward > 100 && forward == backward && forward + backward == rows.size() - 1, rows.size() + " rows");
         assertTrue(rows.get(1).startsWith("forward,0.00000000,") && rows.get(rows.size() - 1).startsWith("reverse,0.00000000,"), rows.get(1));
         // ... from ln Z_base to the forward estimate, then from the reverse estimate back to ln Z_base
-        java.util.function.IntFunction<Double> logZAt = i -> Double.parseDouble(rows.get(i).split(",")[2]);
+        IntFunction<Double> logZAt = i -> Double.parseDouble(rows.get(i).split(",")[2]);
         double base = number(a.out, "ln Z_base = ([-0-9.]+)");
         assertEquals(base, logZAt.apply(1), 1e-3);
         assertEquals(number(a.out, "forward AIS: ln Z = ([-0-9.]+)"), logZAt.apply((int) forward), 1e-3);

@@ -1,12 +1,13 @@
 package dgm4j.ais;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.function.Consumer;
 
-import dgm4j.rbm.ReplicatedSoftmaxRbm;
 import dgm4j.InputException;
 import dgm4j.Progress;
 import dgm4j.dbm.Dbm;
@@ -16,6 +17,7 @@ import dgm4j.rbm.BernoulliRbm;
 import dgm4j.rbm.GaussianRbm;
 import dgm4j.rbm.Rbm;
 import dgm4j.rbm.RbmSampler;
+import dgm4j.rbm.ReplicatedSoftmaxRbm;
 
 /**
  * The test log-likelihood of an undirected model, measured by AIS with a verdict (issue 13): ln p(v) = ln p*(v) - ln Z
@@ -157,7 +159,7 @@ public final class AisEvaluation {
             m.put("reverse_start", reverseStart);
             m.put("stopped_because", outcome.stoppedBecause());
             m.put("verdict", verdict().toJson());
-            List<Object> rounds = new java.util.ArrayList<>();
+            List<Object> rounds = new ArrayList<>();
             for (AisAgreement.Round r : outcome.rounds()) {
                 Map<String, Object> e = r.verdict().toJson();
                 e.put("seconds", r.seconds());
@@ -319,7 +321,7 @@ public final class AisEvaluation {
             baseName = "every layer's marginals along the model's Gibbs chains (" + reverseStart + ")";
         } else if (settings.base() == Base.DATA) {
             Matrix rows = trainBits.rows(0, Math.min(trainBits.rows(), 5000));
-            List<Matrix> b = new java.util.ArrayList<>(DbmAis.baseRates(dbm, rows, meanFieldIterations));
+            List<Matrix> b = new ArrayList<>(DbmAis.baseRates(dbm, rows, meanFieldIterations));
             b.set(0, RbmAis.smoothedBaseRateBias(trainBits, 0.05));
             ais = new DbmAis(dbm, b);
             baseName = "the data's pixel marginals (base_rate.m) and the mean-field posterior's average activations";
@@ -347,7 +349,7 @@ public final class AisEvaluation {
      * @param logPForward  each document's ln p(v) with the forward ln Z_D
      * @param logPReverse  with the reverse ln Z_D (null: forward only)
      */
-    public record TextResult(java.util.SortedMap<Integer, AisEstimate> forward, java.util.SortedMap<Integer, AisEstimate> reverse,
+    public record TextResult(SortedMap<Integer, AisEstimate> forward, SortedMap<Integer, AisEstimate> reverse,
                              double[] logPForward, double[] logPReverse, double[] lengths, double unigramPerplexity,
                              double tolerance) {
         public double perplexityForward() { return ReplicatedSoftmaxAis.perplexity(logPForward, lengths); }
@@ -363,7 +365,7 @@ public final class AisEvaluation {
         }
 
         public List<String> problems() {
-            List<String> p = new java.util.ArrayList<>();
+            List<String> p = new ArrayList<>();
             if (reverse == null) p.add("only forward AIS ran: nothing checks it");
             int few = 0;
             for (double d : lengths) {
@@ -397,14 +399,14 @@ public final class AisEvaluation {
     }
 
     /** See {@link TextResult}; the base is the smoothed unigram model of {@code trainCounts}. */
-    public static TextResult text(dgm4j.rbm.ReplicatedSoftmaxRbm rbm, Matrix trainCounts, Matrix docs, Settings settings,
+    public static TextResult text(ReplicatedSoftmaxRbm rbm, Matrix trainCounts, Matrix docs, Settings settings,
                                   RandomStream random, Progress progress) {
         rbm.requireVisible(docs);
         if (docs.rows() == 0) throw new InputException("no documents to score");
         ReplicatedSoftmaxAis ais = new ReplicatedSoftmaxAis(rbm, ReplicatedSoftmaxRbm.unigramBias(trainCounts));
         AnnealingSchedule schedule = AnnealingSchedule.standardScaled(settings.scale());
         ReplicatedSoftmaxAis.HeldOut held = ais.evaluate(docs, schedule, settings.runs(), random.split(0), progress);
-        java.util.SortedMap<Integer, AisEstimate> back = null;
+        SortedMap<Integer, AisEstimate> back = null;
         double[] logPReverse = null;
         if (settings.reverse()) {
             back = ais.reverse(docs, schedule, settings.runs(), settings.burnIn(), random.split(1), progress);

@@ -3,14 +3,15 @@ package dgm4j.ais;
 import java.util.ArrayList;
 import java.util.List;
 
-import dgm4j.rbm.BernoulliRbm;
 import dgm4j.InputException;
 import dgm4j.Progress;
 import dgm4j.dbm.Dbm;
+import dgm4j.dbm.DbmSampler;
 import dgm4j.math.Elementwise;
 import dgm4j.math.LogMath;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
+import dgm4j.rbm.BernoulliRbm;
 
 /**
  * Annealed importance sampling for a deep Boltzmann machine (Salakhutdinov and Hinton, AISTATS 2009, section 4;
@@ -122,7 +123,7 @@ public final class DbmAis {
         if (sweeps < 2) throw new InputException("need at least two Gibbs sweeps, got " + sweeps);
         if (chains < 2) throw new InputException("need at least two chains, got " + chains);
         int fromStart = (chains + 1) / 2;
-        List<Matrix> first = dgm4j.dbm.DbmSampler.gibbsChains(dbm, start, fromStart, 1, random);
+        List<Matrix> first = DbmSampler.gibbsChains(dbm, start, fromStart, 1, random);
         List<Matrix> x = dbm.newLayers(chains);
         RandomStream noise = random.split(1);
         for (int l = 0; l <= dbm.hiddenLayers(); l++) {

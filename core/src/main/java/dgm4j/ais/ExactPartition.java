@@ -1,6 +1,9 @@
 package dgm4j.ais;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 import dgm4j.InputException;
 import dgm4j.dbm.Dbm;
@@ -70,28 +73,43 @@ public final class ExactPartition {
 
     /** logsumexp over all 2^units binary states s of terms(s, s w), w being units x other. */
     private static double logSumOverStates(Matrix w, BlockTerms terms) {
-        int units = w.rows(), other = w.cols();
+        int units = w.rows();
         if (units > MAX_UNITS) {
             throw new InputException("exact ln Z enumerates 2^" + units + " states; at most " + MAX_UNITS + " units on the enumerated side are supported");
         }
+        Matrix x = Matrix.zeros(blockRows(units), w.cols());
+        double[] acc = {Double.NEGATIVE_INFINITY};
+        forEachStateBlock(units, sb -> {
+            Matrix xb = x.rows(0, sb.rows());
+            Numerics.blas().gemm(false, false, 1f, sb, w, 0f, xb);
+            acc[0] = LogMath.logAddExp(acc[0], LogMath.logSumExp(terms.logTerms(sb, xb)));
+        });
+        return acc[0];
+    }
+
+    /** Rows of the blocks {@link #forEachStateBlock} visits: 2^units, at most {@value #BLOCK}. */
+    private static int blockRows(int units) {
+        return (int) Math.min(BLOCK, 1L << units);
+    }
+
+    /**
+     * Visits every binary state of {@code units} units in order, a block of at most {@value #BLOCK} at a time: each
+     * row of the n x units matrix it receives is one state, unit u on iff bit u of the state's number is set.
+     */
+    private static void forEachStateBlock(int units, Consumer<Matrix> block) {
         long states = 1L << units;
-        int block = (int) Math.min(BLOCK, states);
-        Matrix s = Matrix.zeros(block, units);
-        Matrix x = Matrix.zeros(block, other);
-        double acc = Double.NEGATIVE_INFINITY;
+        Matrix s = Matrix.zeros(blockRows(units), units);
         float[] row = new float[units];
-        for (long start = 0; start < states; start += block) {
-            int n = (int) Math.min(block, states - start);
-            Matrix sb = s.rows(0, n), xb = x.rows(0, n);
+        for (long start = 0; start < states; start += s.rows()) {
+            int n = (int) Math.min(s.rows(), states - start);
+            Matrix sb = s.rows(0, n);
             for (int r = 0; r < n; r++) {
                 long code = start + r;
                 for (int u = 0; u < units; u++) row[u] = (code >>> u & 1L) != 0 ? 1f : 0f;
                 sb.setRow(r, row);
             }
-            Numerics.blas().gemm(false, false, 1f, sb, w, 0f, xb);
-            acc = LogMath.logAddExp(acc, LogMath.logSumExp(terms.logTerms(sb, xb)));
+            block.accept(sb);
         }
-        return acc;
     }
 
     /**
@@ -106,21 +124,12 @@ public final class ExactPartition {
             throw new InputException("exact ln Z enumerates 2^" + f + " hidden states; at most " + MAX_UNITS + " hidden units are supported");
         }
         for (int d : lengths) if (d < 0) throw new InputException("document lengths must be non-negative, got " + d);
-        long states = 1L << f;
-        int block = (int) Math.min(BLOCK, states);
-        Matrix s = Matrix.zeros(block, f);
-        Matrix x = Matrix.zeros(block, k);
+        Matrix x = Matrix.zeros(blockRows(f), k);
         double[] acc = new double[lengths.length];
-        java.util.Arrays.fill(acc, Double.NEGATIVE_INFINITY);
-        float[] row = new float[f];
-        for (long start = 0; start < states; start += block) {
-            int n = (int) Math.min(block, states - start);
-            Matrix sb = s.rows(0, n), xb = x.rows(0, n);
-            for (int r = 0; r < n; r++) {
-                long code = start + r;
-                for (int u = 0; u < f; u++) row[u] = (code >>> u & 1L) != 0 ? 1f : 0f;
-                sb.setRow(r, row);
-            }
+        Arrays.fill(acc, Double.NEGATIVE_INFINITY);
+        forEachStateBlock(f, sb -> {
+            int n = sb.rows();
+            Matrix xb = x.rows(0, n);
             rbm.visibleInput(sb, xb);                                   // b + W h
             double[] lse = Elementwise.logSumExpRows(xb);
             double[] lin = Elementwise.rowDot(sb, rbm.hiddenBias());   // a^T h
@@ -129,7 +138,7 @@ public final class ExactPartition {
                 for (int r = 0; r < n; r++) terms[r] = lengths[i] * (lin[r] + lse[r]);
                 acc[i] = LogMath.logAddExp(acc[i], LogMath.logSumExp(terms));
             }
-        }
+        });
         return acc;
     }
 
@@ -149,7 +158,7 @@ public final class ExactPartition {
     }
 
     private static List<Matrix> firstRows(List<Matrix> layers, int n) {
-        List<Matrix> rows = new java.util.ArrayList<>();
+        List<Matrix> rows = new ArrayList<>();
         for (Matrix m : layers) rows.add(m.rows(0, n));
         return rows;
     }
@@ -172,7 +181,7 @@ public final class ExactPartition {
             if (hidden == 1) {
                 rest = Elementwise.softplusRowSums(h1Bias, 1f)[0];
             } else {
-                List<Matrix> w = new java.util.ArrayList<>(), b = new java.util.ArrayList<>();
+                List<Matrix> w = new ArrayList<>(), b = new ArrayList<>();
                 b.add(h1Bias);
                 for (int l = 2; l <= hidden; l++) {
                     w.add(dbm.weights(l));

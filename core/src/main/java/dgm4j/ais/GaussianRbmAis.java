@@ -1,7 +1,6 @@
 package dgm4j.ais;
 
 import dgm4j.InputException;
-import dgm4j.Progress;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
@@ -27,7 +26,7 @@ import dgm4j.rbm.GaussianRbm;
  * ln p*_now(v) - ln p*_before(v) = (now - before) [sum_i v_i (b_i - b_A,i) / sigma_i^2 + sum_i (b_A,i^2 - b_i^2) /
  * (2 sigma_i^2)] + sum_j [softplus(now x_j) - softplus(before x_j)]. Log-weights are accumulated in double.
  */
-public final class GaussianRbmAis extends RbmAnnealing {
+public final class GaussianRbmAis extends SingleBaseAnnealing {
     private final Matrix baseMean;  // b_A
     private final Matrix sigma;     // sigma of both A and B, fixed during annealing
     private final double logZBase;
@@ -65,26 +64,15 @@ public final class GaussianRbmAis extends RbmAnnealing {
         return Elementwise.columnSums(data, 1f / data.rows(), 0f, Matrix.zeros(1, data.cols()));
     }
 
-    /** ln Z of the base model. */
+    /** ln Z of the base model: F ln 2 + D ln(2 pi) / 2 + sum_i z_i / 2. */
+    @Override
     public double logZBase() { return logZBase; }
 
-    /** Forward AIS: M runs started from exact samples v ~ N(b_A, sigma^2) of the base model; estimates ln Z_B. */
-    public AisEstimate forward(AnnealingSchedule schedule, int runs, RandomStream random, Progress progress) {
-        if (runs < 1) throw new InputException("AIS needs at least one run, got " + runs);
-        int d = rbm.visibleUnits();
-        Matrix v = Matrix.zeros(runs, d);
-        random.gaussian(Elementwise.broadcastRow(baseMean, Matrix.zeros(runs, d)),
-                Elementwise.broadcastRow(sigma, Matrix.zeros(runs, d)), v);
-        AisPath path = AisPath.along(schedule.betas());
-        return new AisEstimate(logZBase, anneal(v, schedule.betas(), random, progress, "forward AIS", path), path, schedule.size(), false);
-    }
-
-    /**
-     * Reverse AIS: runs started from samples of the RBM (rows of {@code modelSamples}, e.g. the end of long Gibbs chains),
-     * annealed from beta = 1 to 0; E[w] = Z_A / Z_B.
-     */
-    public AisEstimate reverse(Matrix modelSamples, AnnealingSchedule schedule, RandomStream random, Progress progress) {
-        return reverse(logZBase, modelSamples, schedule, random, progress);
+    /** v ~ N(b_A, sigma^2), independently per unit. */
+    @Override
+    protected void sampleBase(Matrix v, RandomStream random) {
+        int runs = v.rows(), d = rbm.visibleUnits();
+        random.gaussian(Elementwise.broadcastRow(baseMean, Matrix.zeros(runs, d)), Elementwise.broadcastRow(sigma, Matrix.zeros(runs, d)), v);
     }
 
     /** ln f_B(v) - ln f_A(v) = slope^T v + constant. */

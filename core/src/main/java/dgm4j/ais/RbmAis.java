@@ -1,13 +1,13 @@
 package dgm4j.ais;
 
 import dgm4j.InputException;
-import dgm4j.Progress;
 import dgm4j.math.Elementwise;
 import dgm4j.math.LogMath;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
 import dgm4j.rbm.BernoulliRbm;
+import dgm4j.rbm.RbmSampler;
 
 /**
  * Annealed importance sampling (Neal 2001) for the partition function of a binary RBM, as in Salakhutdinov and Murray
@@ -23,7 +23,7 @@ import dgm4j.rbm.BernoulliRbm;
  * computed once per step and used both for the importance weight and for sampling h. Log-weights are accumulated in
  * double.
  */
-public final class RbmAis extends RbmAnnealing {
+public final class RbmAis extends SingleBaseAnnealing {
     private final Matrix baseVisibleBias; // b_A
     private final double logZBase;
     private final Matrix bias;
@@ -65,7 +65,7 @@ public final class RbmAis extends RbmAnnealing {
 
     /**
      * A base fitted to the model itself: b_i = logit(m_i), m (1 x D) the model's visible marginals (e.g. from
-     * {@link dgm4j.rbm.RbmSampler#run}), clipped to [1e-4, 1 - 1e-4].
+     * {@link RbmSampler#run}), clipped to [1e-4, 1 - 1e-4].
      */
     public static Matrix marginalBias(Matrix marginals) {
         Matrix b = Matrix.zeros(1, marginals.cols());
@@ -82,27 +82,16 @@ public final class RbmAis extends RbmAnnealing {
         return (float) Math.log(q / (1 - q));
     }
 
-    /** ln Z of the base-rate model. */
+    /** ln Z of the base-rate model: sum_i softplus(b_A,i) + F ln 2. */
+    @Override
     public double logZBase() { return logZBase; }
 
-    /** Forward AIS: M runs started from exact samples of the base-rate model; estimates ln Z_B. */
-    public AisEstimate forward(AnnealingSchedule schedule, int runs, RandomStream random, Progress progress) {
-        if (runs < 1) throw new InputException("AIS needs at least one run, got " + runs);
-        Matrix v = Matrix.zeros(runs, rbm.visibleUnits());
-        Matrix p = Matrix.zeros(runs, rbm.visibleUnits());
+    /** v ~ sigmoid(b_A), independently per unit. */
+    @Override
+    protected void sampleBase(Matrix v, RandomStream random) {
+        Matrix p = Matrix.zeros(v.rows(), rbm.visibleUnits());
         Elementwise.broadcastRow(baseVisibleBias, p);
         random.sigmoidBernoulli(p, null, v);
-        AisPath path = AisPath.along(schedule.betas());
-        return new AisEstimate(logZBase, anneal(v, schedule.betas(), random, progress, "forward AIS", path), path, schedule.size(), false);
-    }
-
-    /**
-     * Reverse AIS: runs started from samples of the RBM (rows of {@code modelSamples}, e.g. the end of long Gibbs chains
-     * or persistent chains), annealed from beta = 1 to 0; E[w] = Z_A / Z_B. Its estimate tends to err the other way from
-     * the forward one: reporting both brackets the truth when both chains mixed.
-     */
-    public AisEstimate reverse(Matrix modelSamples, AnnealingSchedule schedule, RandomStream random, Progress progress) {
-        return reverse(logZBase, modelSamples, schedule, random, progress);
     }
 
     /** ln f_B(v) - ln f_A(v) = (b_B - b_A)^T v. */

@@ -1,6 +1,7 @@
 package dgm4j.ais;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -189,8 +190,8 @@ final class RbmTempering {
     }
 
     private Result collect(int sweeps, int samples, RandomStream random, Progress progress) {
-        java.util.Arrays.fill(rejectSum, 0);
-        java.util.Arrays.fill(attempts, 0);
+        Arrays.fill(rejectSum, 0);
+        Arrays.fill(attempts, 0);
         roundTrips = 0;
         ladderSum = new double[ladders];
         averaged = 0;

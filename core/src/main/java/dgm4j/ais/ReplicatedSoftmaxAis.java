@@ -1,6 +1,9 @@
 package dgm4j.ais;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -73,7 +76,7 @@ public final class ReplicatedSoftmaxAis extends RbmAnnealing {
 
     /** The distinct document lengths of the rows, increasing. */
     public static int[] distinctLengths(Matrix docs) {
-        return java.util.Arrays.stream(Elementwise.rowSums(docs)).mapToInt(x -> (int) Math.round(x)).distinct().sorted().toArray();
+        return Arrays.stream(Elementwise.rowSums(docs)).mapToInt(x -> (int) Math.round(x)).distinct().sorted().toArray();
     }
 
     /**
@@ -83,7 +86,7 @@ public final class ReplicatedSoftmaxAis extends RbmAnnealing {
     public SortedMap<Integer, AisEstimate> forward(int[] lengths, AnnealingSchedule schedule, int runs, RandomStream random,
                                                    Progress progress) {
         if (runs < 1) throw new InputException("AIS needs at least one run, got " + runs);
-        int[] distinct = java.util.Arrays.stream(lengths).distinct().sorted().toArray();
+        int[] distinct = Arrays.stream(lengths).distinct().sorted().toArray();
         for (int d : distinct) if (d < 1) throw new InputException("document lengths must be at least 1, got " + d);
         Progress p = progress == null ? Progress.NONE : progress;
         SortedMap<Integer, AisEstimate> out = new TreeMap<>();
@@ -92,7 +95,7 @@ public final class ReplicatedSoftmaxAis extends RbmAnnealing {
             int to = Math.min(distinct.length, from + perBlock);
             int m = (to - from) * runs;
             double[] rowLengths = new double[m];
-            for (int i = from; i < to; i++) java.util.Arrays.fill(rowLengths, (i - from) * runs, (i - from + 1) * runs, distinct[i]);
+            for (int i = from; i < to; i++) Arrays.fill(rowLengths, (i - from) * runs, (i - from + 1) * runs, distinct[i]);
             // exact samples of the base model: v ~ Multinomial(D, softmax(b_A))
             Matrix prob = Matrix.zeros(m, rbm.visibleUnits());
             Elementwise.broadcastRow(baseVisibleBias, prob);
@@ -104,7 +107,7 @@ public final class ReplicatedSoftmaxAis extends RbmAnnealing {
             this.visibleInput = Matrix.zeros(m, rbm.visibleUnits());
             double[] logW = anneal(v, schedule.betas(), random, p, task, null);
             for (int i = from; i < to; i++) {
-                double[] w = java.util.Arrays.copyOfRange(logW, (i - from) * runs, (i - from + 1) * runs);
+                double[] w = Arrays.copyOfRange(logW, (i - from) * runs, (i - from + 1) * runs);
                 out.put(distinct[i], new AisEstimate(logZBase(distinct[i]), w, schedule.size(), false));
             }
         }
@@ -138,7 +141,7 @@ public final class ReplicatedSoftmaxAis extends RbmAnnealing {
             Matrix v = Matrix.zeros(m, rbm.visibleUnits());
             for (int i = from; i < to; i++) {
                 // the documents of this length, used in turn as chain starts
-                java.util.List<Integer> docs = new java.util.ArrayList<>();
+                List<Integer> docs = new ArrayList<>();
                 for (int n = 0; n < startLengths.length; n++) if (Math.round(startLengths[n]) == distinct[i]) docs.add(n);
                 for (int c = 0; c < runs; c++) {
                     starts.getRow(docs.get(c % docs.size()), row);
@@ -156,7 +159,7 @@ public final class ReplicatedSoftmaxAis extends RbmAnnealing {
             this.visibleInput = Matrix.zeros(m, rbm.visibleUnits());
             double[] logW = anneal(v, down, random, p, task, null);
             for (int i = from; i < to; i++) {
-                double[] w = java.util.Arrays.copyOfRange(logW, (i - from) * runs, (i - from + 1) * runs);
+                double[] w = Arrays.copyOfRange(logW, (i - from) * runs, (i - from + 1) * runs);
                 out.put(distinct[i], new AisEstimate(logZBase(distinct[i]), w, schedule.size(), true));
             }
         }

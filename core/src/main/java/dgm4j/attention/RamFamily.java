@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.Map;
 
 import dgm4j.InputException;
-import dgm4j.data.Dataset;
 import dgm4j.io.ModelFile;
 import dgm4j.math.RandomStream;
+import dgm4j.train.AdamTrainingTask;
+import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingSession;
 import dgm4j.train.TrainingState;
 
@@ -20,38 +21,30 @@ import dgm4j.train.TrainingState;
 public final class RamFamily implements TrainingSession.Family<RamTrainingTask> {
     private final RecurrentAttention.Architecture architecture;
     private final RamTrainingTask.Settings settings;
-    private final Dataset train;
-    private final Dataset validation;
-    private final Map<String, Object> provenance;
+    private final TrainingData data;
 
-    /**
-     * @param validation held-out labelled images for the epoch-end monitor (may be null)
-     * @param provenance what the model files record of how the run was made (may be null)
-     */
-    public RamFamily(RecurrentAttention.Architecture architecture, RamTrainingTask.Settings settings, Dataset train, Dataset validation,
-                     Map<String, Object> provenance) {
+    /** @param data the labelled images, held-out ones for the epoch-end monitors (may be null), the batch size */
+    public RamFamily(RecurrentAttention.Architecture architecture, RamTrainingTask.Settings settings, TrainingData data) {
         boolean ws = settings.estimator().rule() == AttentionGradients.Rule.WAKE_SLEEP;
         if (ws && !architecture.inference()) throw new InputException("the wake-sleep rule needs the inference network q(a | y, X)");
         this.architecture = architecture;
         this.settings = settings;
-        this.train = train;
-        this.validation = validation;
-        this.provenance = provenance;
+        this.data = data;
     }
 
     @Override
     public String kind() { return RecurrentAttention.KIND; }
 
     @Override
-    public Map<String, Object> hyperParameters() { return RamTrainingTask.hyperParameters(settings); }
+    public Map<String, Object> hyperParameters() { return RamTrainingTask.hyperParameters(settings, data); }
 
     @Override
-    public List<String> uncompared() { return List.of("adam_steps"); }
+    public List<String> uncompared() { return List.of(AdamTrainingTask.STEPS); }
 
     @Override
     public RamTrainingTask start(RandomStream root) {
         RecurrentAttention model = RecurrentAttention.initialize(architecture, root.split(2));
-        return new RamTrainingTask(model, settings, train, validation, settings.adam(model), root.split(0), root.split(1), provenance);
+        return new RamTrainingTask(model, settings, data, root.split(0), root.split(1));
     }
 
     @Override
@@ -65,10 +58,7 @@ public final class RamFamily implements TrainingSession.Family<RamTrainingTask> 
 
     @Override
     public RamTrainingTask resume(ModelFile checkpoint) {
-        RecurrentAttention model = RamFiles.read(checkpoint);
-        var adam = settings.adam(model);
-        RandomStream random = RamTrainingTask.restoreOptimizer(checkpoint, adam);
-        return new RamTrainingTask(model, settings, train, validation, adam, random,
-                TrainingState.randomStream(checkpoint, "train.data_random"), provenance);
+        return new RamTrainingTask(RamFiles.read(checkpoint), settings, data, TrainingState.randomStream(checkpoint, TrainingState.RANDOM),
+                TrainingState.randomStream(checkpoint, TrainingState.DATA_RANDOM)).restoreOptimizer(checkpoint);
     }
 }

@@ -1,27 +1,26 @@
 package dgm4j.attention;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import dgm4j.InputException;
 import dgm4j.Progress;
-import dgm4j.autodiff.Parameter;
-import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
-import dgm4j.data.Minibatches;
 import dgm4j.io.ModelFile;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.Adam;
 import dgm4j.optim.GradientClipping;
+import dgm4j.optim.LearningRateSchedule;
+import dgm4j.train.AdamTrainingTask;
+import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingState;
-import dgm4j.train.TrainingTask;
 
 /**
  * Trains a {@link RecurrentAttention} by one of {@link AttentionGradients}' rules with Adam, one minibatch of labelled
  * images per step (the last partial batch of an epoch dropped: the graph is recorded once for the batch size), the
- * gradients clipped to a global norm, under {@link dgm4j.train.TrainingRun}. The logged "loss" is minus the rule's
+ * gradients clipped to a global norm, as an {@link AdamTrainingTask}. The logged "loss" is minus the rule's
  * objective averaged over the epoch's minibatches (REINFORCE: minus the reward, i.e. the error rate - 1; prior: minus the
  * mean log p(y | a, X); wake-sleep: -L_M). At each epoch end also: "sampled_error" (REINFORCE and prior: the error of
  * the glimpses drawn in training; absent for wake-sleep, whose glimpses saw the label), "train_error" and
@@ -30,78 +29,74 @@ import dgm4j.train.TrainingTask;
  * clipped, and, unless turned off, "gradient_variance" and "policy_gradient_variance": the total variance of the
  * estimated gradient of the attention model's parameters W (and of its location/scale policy alone) over
  * {@code varianceRepeats} estimates on a fixed minibatch (the first of the training set). Monitors draw from streams of
- * their own, so they do not change the run.
+ * their own, so they do not change the run. Images are taken as they are (the data's binarization applies if it has
+ * one).
  *
  * <p>Checkpoint tensors besides the model's ({@link RamFiles}): {@code train.adam.m.NAME}, {@code train.adam.v.NAME},
  * {@code train.random} (the actions), {@code train.data_random} (shuffling); metadata "training_state" holds
  * {@code epochs_done}, {@code adam_steps} and the hyper-parameters ({@link #hyperParameters}).
  */
-public final class RamTrainingTask implements TrainingTask {
+public final class RamTrainingTask extends AdamTrainingTask {
     private static final int MONITOR_EXAMPLES = 1000;
 
     /**
-     * The hyper-parameters of a run that resume must not change.
+     * The optimisation's hyper-parameters that resume must not change (the learning rate is constant, so a resumed run
+     * may be longer); the batch size is the {@link TrainingData}'s.
      *
      * @param clipNorm        the global gradient norm above which gradients are scaled down
      * @param varianceRepeats estimates per epoch for the gradient-variance monitor (0: off)
      */
-    public record Settings(AttentionGradients.Settings estimator, int batchSize, double learningRate, double clipNorm,
-                           double beta1, double beta2, double epsilon, int varianceRepeats) {
+    public record Settings(AttentionGradients.Settings estimator, double learningRate, double clipNorm, double beta1, double beta2,
+                           double epsilon, int varianceRepeats) implements AdamTrainingTask.Settings {
         public Settings {
-            if (batchSize < 1) throw new InputException("the batch size must be at least 1, got " + batchSize);
+            if (estimator == null) throw new InputException("the estimator's settings are needed");
             if (!(learningRate > 0) || Double.isInfinite(learningRate)) throw new InputException("the learning rate must be positive, got " + learningRate);
             if (!(clipNorm > 0) || Double.isInfinite(clipNorm)) throw new InputException("the gradient clipping norm must be positive, got " + clipNorm);
             if (varianceRepeats < 0 || varianceRepeats == 1) throw new InputException("the variance monitor needs 0 (off) or at least 2 estimates, got " + varianceRepeats);
             Adam.requireSettings(beta1, beta2, epsilon);
         }
 
-        /** Adam over all the model's parameters with these betas and epsilon. */
-        public Adam adam(RecurrentAttention model) { return new Adam(model.parameters(), beta1, beta2, epsilon); }
+        /** {@link #learningRate} in every epoch, however many the run has. */
+        @Override
+        public LearningRateSchedule schedule() { return LearningRateSchedule.constant(learningRate, Integer.MAX_VALUE); }
     }
 
     private final RecurrentAttention model;
     private final Settings settings;
-    private final Minibatches batches;
-    private final Adam adam;
-    private final RandomStream random;
-    private final RandomStream dataRandom;
-    private final Map<String, Object> provenance;
     private final AttentionGradients gradients;
-    private final Matrix monitorTrain, monitorValidation, varianceImages;
-    private final int[] monitorTrainLabels, monitorValidationLabels, varianceLabels;
-    private final List<Matrix> biases;
+    private final int[] monitorTrainLabels, monitorValidationLabels;
+    private final Matrix varianceImages;
+    private final int[] varianceLabels;
     private RamEvaluation evaluation;
     private double objectiveSum, errorSum, normSum, effectiveSum;
     private int stepsSeen, clippedSteps;
 
     /**
-     * @param train      labelled images (the model's size), in minibatches as they are (no binarization)
-     * @param validation held-out labelled images for the epoch-end monitor (may be null)
+     * A task with a fresh Adam over all the model's parameters ({@link #optimizer()}; a resumed run refills it with
+     * {@link #restoreOptimizer}).
+     *
+     * @param data       labelled images of the model's size, and held-out ones for the monitors (may be null)
      * @param random     the stream actions are drawn from
      * @param dataRandom the stream that shuffles the minibatches
      */
-    public RamTrainingTask(RecurrentAttention model, Settings settings, Dataset train, Dataset validation, Adam adam,
-                           RandomStream random, RandomStream dataRandom, Map<String, Object> provenance) {
-        TrainingState.requireSamplesAndBatch(settings.estimator().samples(), settings.batchSize(), train);
-        requireLabelledImages(model, train);
-        if (validation != null) requireLabelledImages(model, validation);
+    public RamTrainingTask(RecurrentAttention model, Settings settings, TrainingData data, RandomStream random, RandomStream dataRandom) {
+        super(model.parameters(), settings, requireFits(model, settings, data), random, dataRandom, MONITOR_EXAMPLES);
         this.model = model;
         this.settings = settings;
-        this.adam = adam;
-        this.random = random;
-        this.dataRandom = dataRandom;
-        this.provenance = provenance;
-        this.batches = new Minibatches(train, settings.batchSize(), true, Binarization.none(), dataRandom);
-        this.gradients = new AttentionGradients(model, settings.estimator(), settings.batchSize());
-        int nt = Math.min(MONITOR_EXAMPLES, train.size());
-        this.monitorTrain = train.features().rows(0, nt);
-        this.monitorTrainLabels = java.util.Arrays.copyOf(train.labels(), nt);
-        int nv = validation == null ? 0 : Math.min(MONITOR_EXAMPLES, validation.size());
-        this.monitorValidation = validation == null ? null : validation.features().rows(0, nv);
-        this.monitorValidationLabels = validation == null ? null : java.util.Arrays.copyOf(validation.labels(), nv);
-        this.varianceImages = train.features().rows(0, settings.batchSize());
-        this.varianceLabels = java.util.Arrays.copyOf(train.labels(), settings.batchSize());
-        this.biases = model.parameters().stream().filter(p -> p.value().rows() == 1).map(Parameter::value).toList();
+        this.gradients = new AttentionGradients(model, settings.estimator(), data.batchSize());
+        this.monitorTrainLabels = Arrays.copyOf(data.train().labels(), Math.min(MONITOR_EXAMPLES, data.train().size()));
+        this.monitorValidationLabels = data.validation() == null ? null
+                : Arrays.copyOf(data.validation().labels(), Math.min(MONITOR_EXAMPLES, data.validation().size()));
+        this.varianceImages = data.train().features().rows(0, data.batchSize());
+        this.varianceLabels = Arrays.copyOf(data.train().labels(), data.batchSize());
+    }
+
+    /** Refuses a batch larger than the training set, images of another size than the model's, unlabelled data. */
+    private static TrainingData requireFits(RecurrentAttention model, Settings settings, TrainingData data) {
+        TrainingState.requireSamplesAndBatch(settings.estimator().samples(), data.batchSize(), data.train());
+        requireLabelledImages(model, data.train());
+        if (data.validation() != null) requireLabelledImages(model, data.validation());
+        return data;
     }
 
     /** Refuses data of another image size than the model's, unlabelled data, or labels beyond the model's classes. */
@@ -114,15 +109,10 @@ public final class RamTrainingTask implements TrainingTask {
     }
 
     @Override
-    public int stepsPerEpoch() { return batches.batchesPerEpoch(); }
-
-    @Override
-    public double step(int epoch, int step) {
-        if (!batches.next()) throw new IllegalStateException("minibatches ran out before step " + step);
-        AttentionGradients.Estimate e = gradients.estimate(batches.features(), batches.labels(), random);
+    protected double update(Matrix batch, int epoch) {
+        AttentionGradients.Estimate e = gradients.estimate(batch, batches().labels(), random());
         double norm = GradientClipping.clipGlobalNorm(model.parameters(), settings.clipNorm());
-        adam.step(settings.learningRate());
-        if (step == stepsPerEpoch() - 1 && batches.next()) throw new IllegalStateException("more minibatches than steps in the epoch");
+        optimizer().step(learningRate(epoch));
         objectiveSum += e.objective();
         errorSum += e.errorRate();
         effectiveSum += e.effectiveSamples();
@@ -133,18 +123,7 @@ public final class RamTrainingTask implements TrainingTask {
     }
 
     @Override
-    public boolean hasStepLoss() { return true; }
-
-    @Override
-    public boolean stepIsFinite() { return TrainingTask.biasesAreFinite(biases); }
-
-    @Override
-    public boolean parametersAreFinite() {
-        return TrainingTask.allFinite(model.parameters().stream().map(Parameter::value).toList());
-    }
-
-    @Override
-    public Map<String, Double> endOfEpoch(int epoch) {
+    protected Map<String, Double> monitors(int epoch) {
         Map<String, Double> m = new LinkedHashMap<>();
         int n = Math.max(1, stepsSeen);
         boolean ws = settings.estimator().rule() == AttentionGradients.Rule.WAKE_SLEEP;
@@ -155,19 +134,12 @@ public final class RamTrainingTask implements TrainingTask {
         m.put("clipped", clippedSteps / (double) n);
         objectiveSum = errorSum = normSum = effectiveSum = 0;
         stepsSeen = clippedSteps = 0;
-        m.putAll(monitors(epoch));
-        m.put("learning_rate", settings.learningRate());
-        return m;
-    }
-
-    /** The error monitors and the gradient-variance monitor, from streams seeded by the epoch. */
-    private Map<String, Double> monitors(int epoch) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        if (evaluation == null) evaluation = new RamEvaluation(model, Math.min(100, settings.batchSize()), 1);
-        RandomStream r = new RandomStream(987654321L + epoch);
-        m.put("train_error", evaluation.classify(monitorTrain, monitorTrainLabels, r.split(0), Progress.NONE).errorRate());
-        if (monitorValidation != null) {
-            m.put("heldout_error", evaluation.classify(monitorValidation, monitorValidationLabels, r.split(1), Progress.NONE).errorRate());
+        // glimpses from the policy on fixed images, and repeated estimates on a fixed minibatch, from the monitors' stream
+        if (evaluation == null) evaluation = new RamEvaluation(model, Math.min(100, data().batchSize()), 1);
+        RandomStream r = monitorRandom(epoch);
+        m.put("train_error", evaluation.classify(monitorTrain(), monitorTrainLabels, r.split(0), Progress.NONE).errorRate());
+        if (monitorValidation() != null) {
+            m.put("heldout_error", evaluation.classify(monitorValidation(), monitorValidationLabels, r.split(1), Progress.NONE).errorRate());
         }
         if (settings.varianceRepeats() > 0) {
             AttentionGradients.Variance v = gradients.variance(varianceImages, varianceLabels, settings.varianceRepeats(), r.split(2),
@@ -175,28 +147,28 @@ public final class RamTrainingTask implements TrainingTask {
             m.put("gradient_variance", v.total());
             m.put("policy_gradient_variance", v.of(model.policyParameters()));
         }
+        m.put("learning_rate", learningRate(epoch));
         return m;
     }
 
     public RecurrentAttention model() { return model; }
 
-    public Adam optimizer() { return adam; }
-
     public AttentionGradients gradients() { return gradients; }
 
     @Override
     public ModelFile snapshot(int epochsDone) {
-        return TrainingState.checkpoint(RamFiles.builder(model), adam, random, dataRandom, epochsDone, hyperParameters(settings), provenance);
+        return snapshot(RamFiles.builder(model), epochsDone, hyperParameters(settings, data()));
     }
 
     /** The hyper-parameters a checkpoint records (a resumed run must give the same). */
-    public static Map<String, Object> hyperParameters(Settings s) {
+    public static Map<String, Object> hyperParameters(Settings s, TrainingData d) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rule", s.estimator().rule().text());
         m.put("samples", s.estimator().samples());
         m.put("baseline", s.estimator().baseline());
         m.put("control_variates", s.estimator().controlVariates());
-        m.put("batch_size", s.batchSize());
+        m.put("batch_size", d.batchSize());
+        m.put("binarization", d.binarization().toString());
         m.put("learning_rate", s.learningRate());
         m.put("clip_norm", s.clipNorm());
         m.put("beta1", s.beta1());
@@ -206,9 +178,9 @@ public final class RamTrainingTask implements TrainingTask {
         return m;
     }
 
-    /** Refills Adam's state from a checkpoint written by {@link #snapshot}; returns the saved action stream. */
-    public static RandomStream restoreOptimizer(ModelFile checkpoint, Adam adam) {
-        TrainingState.restoreOptimizer(checkpoint, adam, "adam_steps");
-        return TrainingState.randomStream(checkpoint, "train.random");
+    /** Refills the task's Adam from a checkpoint written by {@link #snapshot}; returns this task. */
+    public RamTrainingTask restoreOptimizer(ModelFile checkpoint) {
+        restoreAdam(checkpoint);
+        return this;
     }
 }

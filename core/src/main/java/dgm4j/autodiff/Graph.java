@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import dgm4j.math.BatchedProducts;
 import dgm4j.math.Blas;
@@ -562,7 +563,7 @@ public final class Graph {
      * (a sampled action, a glimpse at a sampled location): the tape does not differentiate it, so the node carries no
      * gradient and none flows back through it. It is computed once at recording, as every op is.
      */
-    public Node nonDifferentiable(int rows, int cols, java.util.function.Consumer<Matrix> compute) {
+    public Node nonDifferentiable(int rows, int cols, Consumer<Matrix> compute) {
         Node out = new Node(Matrix.zeros(rows, cols), false);
         return record(out, new Op() {
             public void forward() { compute.accept(out.value); }

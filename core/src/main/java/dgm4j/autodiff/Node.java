@@ -1,5 +1,6 @@
 package dgm4j.autodiff;
 
+import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 
 /**
@@ -47,7 +48,7 @@ public final class Node {
 
     /** Completes a contribution written to {@link #target()}: adds scratch into the gradient if it was used. */
     void done() {
-        if (gradWritten) dgm4j.math.Elementwise.add(grad, scratch, grad);
+        if (gradWritten) Elementwise.add(grad, scratch, grad);
         gradWritten = true;
     }
 

@@ -3,6 +3,7 @@ package dgm4j.classify;
 import java.util.ArrayList;
 import java.util.List;
 
+import dgm4j.InputException;
 import dgm4j.Progress;
 import dgm4j.autodiff.Graph;
 import dgm4j.autodiff.Node;
@@ -10,9 +11,11 @@ import dgm4j.autodiff.Parameter;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.data.Minibatches;
+import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.Optimizer;
+import dgm4j.train.TrainingDivergedException;
 
 /**
  * A feed-forward classifier: h_1 = sigmoid(x W_1 + b_1), ..., p(y | x) = softmax(h_L W + b), trained by minimising the
@@ -57,7 +60,7 @@ public final class SigmoidClassifier {
         SigmoidClassifier c = new SigmoidClassifier(sizes);
         for (int l = 0; l + 1 < sizes.length; l++) {
             random.gaussian(c.weight(l));
-            dgm4j.math.Elementwise.scale(c.weight(l), 0.01f);
+            Elementwise.scale(c.weight(l), 0.01f);
         }
         return c;
     }
@@ -75,7 +78,7 @@ public final class SigmoidClassifier {
 
     /** The most probable class of each row of x. */
     public int[] predict(Matrix x) {
-        if (x.cols() != sizes[0]) throw new dgm4j.InputException("the classifier takes " + sizes[0] + " inputs, the data have " + x.cols());
+        if (x.cols() != sizes[0]) throw new InputException("the classifier takes " + sizes[0] + " inputs, the data have " + x.cols());
         int[] out = new int[x.rows()];
         int chunk = Math.max(1, Math.min(x.rows(), 1000));
         Graph g = new Graph(false);
@@ -109,10 +112,10 @@ public final class SigmoidClassifier {
      */
     public double[] train(Dataset data, int epochs, int batch, Optimizer optimizer, double learningRate, RandomStream random,
                           Progress progress) {
-        if (!data.hasLabels()) throw new dgm4j.InputException(data.name() + " has no labels to train a classifier on");
-        if (data.dim() != sizes[0]) throw new dgm4j.InputException("the classifier takes " + sizes[0] + " inputs, " + data.name() + " has " + data.dim());
+        if (!data.hasLabels()) throw new InputException(data.name() + " has no labels to train a classifier on");
+        if (data.dim() != sizes[0]) throw new InputException("the classifier takes " + sizes[0] + " inputs, " + data.name() + " has " + data.dim());
         if (data.numClasses() > classes()) {
-            throw new dgm4j.InputException(data.name() + " has " + data.numClasses() + " classes, the classifier " + classes());
+            throw new InputException(data.name() + " has " + data.numClasses() + " classes, the classifier " + classes());
         }
         Graph g = new Graph();
         Node x = g.input(batch, sizes[0]);
@@ -137,7 +140,7 @@ public final class SigmoidClassifier {
             }
             progress.finish("fine-tune epoch " + (epoch + 1) + "/" + epochs);
             losses[epoch] = sum / Math.max(1, steps);
-            if (!Double.isFinite(losses[epoch])) throw new dgm4j.train.TrainingDivergedException(epoch, steps, "the cross-entropy is " + losses[epoch]);
+            if (!Double.isFinite(losses[epoch])) throw new TrainingDivergedException(epoch, steps, "the cross-entropy is " + losses[epoch]);
         }
         return losses;
     }

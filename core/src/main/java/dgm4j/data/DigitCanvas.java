@@ -2,6 +2,7 @@ package dgm4j.data;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import dgm4j.InputException;
@@ -98,7 +99,7 @@ public final class DigitCanvas {
         Matrix out = Matrix.zeros(to - from, side * side);
         float[] canvas = new float[side * side], digit = new float[h * w], source = new float[h * w];
         for (int i = from; i < to; i++) {
-            java.util.Arrays.fill(canvas, 0f);
+            Arrays.fill(canvas, 0f);
             for (Fragment fr : clutter(c, i, digits.size(), h, w)) {
                 digits.features().getRow(fr.source(), source);
                 int f = Math.min(c.fragmentSize(), Math.min(h, w));
@@ -119,7 +120,7 @@ public final class DigitCanvas {
             }
             out.setRow(i - from, canvas);
         }
-        int[] labels = digits.hasLabels() ? java.util.Arrays.copyOfRange(digits.labels(), from, to) : null;
+        int[] labels = digits.hasLabels() ? Arrays.copyOfRange(digits.labels(), from, to) : null;
         return new Dataset(digits.name(), out, labels, side, side, digits.numClasses());
     }
 

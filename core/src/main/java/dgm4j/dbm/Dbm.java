@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dgm4j.InputException;
+import dgm4j.data.Binarization;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
@@ -365,6 +366,6 @@ public final class Dbm {
         if (v.cols() != visibleUnits()) {
             throw new InputException("data have " + v.cols() + " columns but the DBM has " + visibleUnits() + " visible units");
         }
-        dgm4j.data.Binarization.requireBinary(v, "DBM");
+        Binarization.requireBinary(v, "DBM");
     }
 }

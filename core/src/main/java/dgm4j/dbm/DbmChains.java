@@ -1,6 +1,7 @@
 package dgm4j.dbm;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -185,8 +186,8 @@ public final class DbmChains {
     }
 
     public void resetSwapCounts() {
-        java.util.Arrays.fill(swapAttempts, 0);
-        java.util.Arrays.fill(swapAccepts, 0);
+        Arrays.fill(swapAttempts, 0);
+        Arrays.fill(swapAccepts, 0);
     }
 
     /** "swap rates 0.91 0.88 ..." per neighbouring pair of temperatures. */

@@ -93,7 +93,7 @@ public final class DbmFamily implements TrainingSession.Family<DbmTrainingTask> 
 
     @Override
     public DbmTrainingTask resume(ModelFile checkpoint) {
-        DbmTrainer trainer = new DbmTrainer(DbmFiles.read(checkpoint), config, TrainingState.randomStream(checkpoint, "train.random"));
+        DbmTrainer trainer = new DbmTrainer(DbmFiles.read(checkpoint), config, TrainingState.randomStream(checkpoint, TrainingState.RANDOM));
         return new DbmTrainingTask(trainer, data, DbmTrainingTask.restore(checkpoint, trainer));
     }
 }

@@ -6,8 +6,8 @@ import dgm4j.InputException;
 import dgm4j.classify.SigmoidClassifier;
 import dgm4j.data.Dataset;
 import dgm4j.math.Elementwise;
-import dgm4j.math.RandomStream;
 import dgm4j.math.Matrix;
+import dgm4j.math.RandomStream;
 
 /**
  * What discriminative fine-tuning starts from (Salakhutdinov and Hinton 2009, section 5; the authors' code): a

@@ -2,14 +2,14 @@ package dgm4j.dbm;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import dgm4j.InputException;
-import dgm4j.autodiff.Parameter;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.Sgd;
-import dgm4j.rbm.RbmTrainer;
+import dgm4j.train.MomentumTrainer;
 
 /**
  * Joint maximum-likelihood learning of a {@link Dbm} by stochastic approximation (Salakhutdinov and Hinton, AISTATS
@@ -21,7 +21,7 @@ import dgm4j.rbm.RbmTrainer;
  * biases. A step allocates no matrix once its batch size's buffers exist (parallel tempering's energies are a few small
  * double arrays).
  */
-public final class DbmTrainer {
+public final class DbmTrainer extends MomentumTrainer {
 
     /**
      * Hyper-parameters, immutable: {@link #defaults()} is the authors' MNIST recipe; change them with the {@code withX}
@@ -47,7 +47,7 @@ public final class DbmTrainer {
             if (!(learningRateDecay >= 1)) throw new InputException("learning-rate decay must be at least 1, got " + learningRateDecay);
             if (!(learningRateTimeConstant >= 0)) throw new InputException("learning-rate time constant must be non-negative, got " + learningRateTimeConstant);
             if (weightDecay < 0) throw new InputException("weight decay must be non-negative, got " + weightDecay);
-            RbmTrainer.requireMomentum(initialMomentum, finalMomentum, momentumSwitchEpoch);
+            MomentumTrainer.requireMomentum(initialMomentum, finalMomentum, momentumSwitchEpoch);
             if (chains < 1) throw new InputException("need at least one persistent chain, got " + chains);
             if (gibbsSteps < 1) throw new InputException("Gibbs steps must be at least 1, got " + gibbsSteps);
             if (meanFieldIterations < 1) throw new InputException("mean-field iterations must be at least 1, got " + meanFieldIterations);
@@ -68,81 +68,93 @@ public final class DbmTrainer {
             return new Config(0.001f, 1.000015, 0, 2e-4f, 0.5f, 0.9f, 5, 100, 5, 10, 1e-5, null, 0.01f, 1, 0.9);
         }
 
-        public Config withLearningRate(float lr) {
-            return new Config(lr, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum, finalMomentum,
-                    momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, sparsityTargets,
-                    sparsityCost, temperatures, minimumBeta);
-        }
+        public Config withLearningRate(float lr) { return with(b -> b.learningRate = lr); }
 
         /** lr_t = lr / divisor^t (1: constant), unless a time constant is set. */
-        public Config withLearningRateDecay(double divisor) {
-            return new Config(learningRate, divisor, learningRateTimeConstant, weightDecay, initialMomentum, finalMomentum, momentumSwitchEpoch,
-                    chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, sparsityTargets, sparsityCost, temperatures,
-                    minimumBeta);
-        }
+        public Config withLearningRateDecay(double divisor) { return with(b -> b.learningRateDecay = divisor); }
 
         /** lr_t = lr / (1 + t / tau) instead of the decay (0: the decay). */
-        public Config withLearningRateTimeConstant(double tau) {
-            return new Config(learningRate, learningRateDecay, tau, weightDecay, initialMomentum, finalMomentum,
-                    momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, sparsityTargets,
-                    sparsityCost, temperatures, minimumBeta);
-        }
+        public Config withLearningRateTimeConstant(double tau) { return with(b -> b.learningRateTimeConstant = tau); }
 
-        public Config withWeightDecay(float decay) {
-            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, decay, initialMomentum, finalMomentum,
-                    momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, sparsityTargets,
-                    sparsityCost, temperatures, minimumBeta);
-        }
+        public Config withWeightDecay(float decay) { return with(b -> b.weightDecay = decay); }
 
         /** Momentum before and from {@link #momentumSwitchEpoch}. */
         public Config withMomentum(float initial, float last) {
-            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initial, last,
-                    momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, sparsityTargets,
-                    sparsityCost, temperatures, minimumBeta);
+            return with(b -> {
+                b.initialMomentum = initial;
+                b.finalMomentum = last;
+            });
         }
 
-        public Config withMomentumSwitchEpoch(int epoch) {
-            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum,
-                    finalMomentum, epoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, sparsityTargets,
-                    sparsityCost, temperatures, minimumBeta);
-        }
+        public Config withMomentumSwitchEpoch(int epoch) { return with(b -> b.momentumSwitchEpoch = epoch); }
 
-        public Config withChains(int m) {
-            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum,
-                    finalMomentum, momentumSwitchEpoch, m, gibbsSteps, meanFieldIterations, meanFieldTolerance,
-                    sparsityTargets, sparsityCost, temperatures, minimumBeta);
-        }
+        public Config withChains(int m) { return with(b -> b.chains = m); }
 
-        public Config withGibbsSteps(int k) {
-            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum,
-                    finalMomentum, momentumSwitchEpoch, chains, k, meanFieldIterations, meanFieldTolerance, sparsityTargets,
-                    sparsityCost, temperatures, minimumBeta);
-        }
+        public Config withGibbsSteps(int k) { return with(b -> b.gibbsSteps = k); }
 
         /** Cap on mean-field sweeps per minibatch, and the change (root mean square) below which they stop. */
         public Config withMeanField(int iterations, double tolerance) {
-            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum,
-                    finalMomentum, momentumSwitchEpoch, chains, gibbsSteps, iterations, tolerance, sparsityTargets,
-                    sparsityCost, temperatures, minimumBeta);
+            return with(b -> {
+                b.meanFieldIterations = iterations;
+                b.meanFieldTolerance = tolerance;
+            });
         }
 
         /** Target mean activation of each hidden layer (null, or NaN entries: none) and the penalty's weight. */
         public Config withSparsity(float[] targets, float cost) {
-            List<Float> list = null;
-            if (targets != null) {
-                list = new ArrayList<>();
-                for (float t : targets) list.add(t);
-            }
-            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum,
-                    finalMomentum, momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance, list,
-                    cost, temperatures, minimumBeta);
+            List<Float> list = targets == null ? null : new ArrayList<>();
+            if (targets != null) for (float t : targets) list.add(t);
+            return with(b -> {
+                b.sparsityTargets = list;
+                b.sparsityCost = cost;
+            });
         }
 
         /** Parallel tempering over {@code k} temperatures (1: plain Gibbs), the hottest at inverse temperature {@code minBeta}. */
         public Config withTempering(int k, double minBeta) {
-            return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum,
-                    finalMomentum, momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance,
-                    sparsityTargets, sparsityCost, k, minBeta);
+            return with(b -> {
+                b.temperatures = k;
+                b.minimumBeta = minBeta;
+            });
+        }
+
+        /** This config with the fields {@code change} sets changed (checked again as a new config). */
+        private Config with(Consumer<Builder> change) {
+            Builder b = new Builder(this);
+            change.accept(b);
+            return b.build();
+        }
+
+        /** A config's fields, mutable: the one place that copies them all, for the {@code withX} methods. */
+        private static final class Builder {
+            float learningRate, weightDecay, initialMomentum, finalMomentum, sparsityCost;
+            double learningRateDecay, learningRateTimeConstant, meanFieldTolerance, minimumBeta;
+            int momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, temperatures;
+            List<Float> sparsityTargets;
+
+            Builder(Config c) {
+                learningRate = c.learningRate;
+                learningRateDecay = c.learningRateDecay;
+                learningRateTimeConstant = c.learningRateTimeConstant;
+                weightDecay = c.weightDecay;
+                initialMomentum = c.initialMomentum;
+                finalMomentum = c.finalMomentum;
+                momentumSwitchEpoch = c.momentumSwitchEpoch;
+                chains = c.chains;
+                gibbsSteps = c.gibbsSteps;
+                meanFieldIterations = c.meanFieldIterations;
+                meanFieldTolerance = c.meanFieldTolerance;
+                sparsityTargets = c.sparsityTargets;
+                sparsityCost = c.sparsityCost;
+                temperatures = c.temperatures;
+                minimumBeta = c.minimumBeta;
+            }
+
+            Config build() {
+                return new Config(learningRate, learningRateDecay, learningRateTimeConstant, weightDecay, initialMomentum,
+                        finalMomentum, momentumSwitchEpoch, chains, gibbsSteps, meanFieldIterations, meanFieldTolerance,
+                        sparsityTargets, sparsityCost, temperatures, minimumBeta);
+            }
         }
 
         /** The momentum of a 0-based epoch. */
@@ -164,9 +176,6 @@ public final class DbmTrainer {
 
     private final Dbm dbm;
     private final Config config;
-    private final RandomStream random;
-    private final List<Matrix> gradients = new ArrayList<>();   // the parameters' gradient buffers
-    private final Sgd optimizer;   // its step count is the update count t of the learning-rate decay
     private final List<Matrix> hiddenMeans = new ArrayList<>();   // q_l, running means of mu_l (sparsity), index l
     private final DbmChains chains;
     private boolean chainsStarted;
@@ -175,15 +184,11 @@ public final class DbmTrainer {
     private final List<Matrix> batchMeans = new ArrayList<>();   // work space for the sparsity means
 
     public DbmTrainer(Dbm dbm, Config config, RandomStream random) {
+        // L2 decay on the weights (the first L parameters), not the biases
+        super(dbm.parameterNames(), dbm.parameters(), dbm.hiddenLayers(), config.initialMomentum(), config.weightDecay(), random);
         config.requireLayers(dbm.hiddenLayers());
         this.dbm = dbm;
         this.config = config;
-        this.random = random;
-        List<Parameter> parameters = Parameter.wrap(dbm.parameterNames(), dbm.parameters());
-        for (Parameter p : parameters) gradients.add(p.gradient());
-        // L2 decay on the weights (the first L parameters), not the biases
-        List<Parameter> weights = parameters.subList(0, dbm.hiddenLayers());
-        optimizer = new Sgd(parameters, config.initialMomentum(), config.weightDecay(), weights::contains, true);
         for (int l = 0; l <= dbm.hiddenLayers(); l++) {
             hiddenMeans.add(Matrix.zeros(1, dbm.units(l)).fill(0.5f));
             batchMeans.add(Matrix.zeros(1, dbm.units(l)));
@@ -195,21 +200,13 @@ public final class DbmTrainer {
 
     public Config config() { return config; }
 
-    public RandomStream random() { return random; }
-
-    /** The optimiser of the parameters (momentum SGD ascending the log-likelihood estimate). */
-    public Sgd optimizer() { return optimizer; }
-
-    /** Momentum velocities, one per {@link Dbm#parameters()} entry (live, for checkpoints). */
-    public List<Matrix> velocities() { return optimizer.velocities(); }
-
     public DbmChains chains() { return chains; }
 
     /** True once the chains have been started (at the first update, or restored). */
     public boolean chainsStarted() { return chainsStarted; }
 
     /** Updates done so far (drives the learning-rate decay). */
-    public long updates() { return optimizer.steps(); }
+    public long updates() { return optimizer().steps(); }
 
     /** Mean number of mean-field sweeps per minibatch since the last call (a monitor: how often the cap was hit). */
     public double takeMeanFieldSweeps() {
@@ -224,24 +221,21 @@ public final class DbmTrainer {
 
     /** Restores the state a checkpoint keeps besides velocities: update count and chain states. */
     public void restore(long updatesDone, List<Matrix> chainStates) {
-        optimizer.setSteps(updatesDone);
+        optimizer().setSteps(updatesDone);
         if (chainStates != null) {
             chains.restore(chainStates);
             chainsStarted = true;
         }
     }
 
-    /** The last gradient estimate, one per parameter: E_data - E_model, before weight decay. */
-    public List<Matrix> gradient() { return gradients; }
-
-    /** One update from a minibatch of binary data; {@code epoch} (0-based) selects the momentum. */
-    public void update(Matrix v, int epoch) {
-        estimateGradient(v);
-        applyGradient(epoch);
-    }
-
     /** Estimates the gradient into {@link #gradient()}, advancing the chains, without changing the parameters. */
     public void estimateGradient(Matrix v) {
+        estimateGradient(v, 0);
+    }
+
+    /** {@link #estimateGradient(Matrix)}: the same at every epoch. */
+    @Override
+    public void estimateGradient(Matrix v, int epoch) {
         int batch = v.rows();
         if (batch == 0) throw new InputException("empty minibatch");
         if (posterior == null || posterior.rows() != batch) posterior = dbm.newPosterior(batch);
@@ -251,8 +245,9 @@ public final class DbmTrainer {
         meanFieldCalls++;
         if (!chainsStarted) startChains();
         // data-independent statistics: the persistent chains, k more sweeps
-        chains.advance(config.gibbsSteps(), random);
+        chains.advance(config.gibbsSteps(), random());
 
+        List<Matrix> gradients = gradient();
         for (Matrix g : gradients) g.fill(0f);
         dbm.addStatistics(mu, 1f / batch, gradients);
         dbm.addStatistics(chains.coldStatistics(), -1f / config.chains(), gradients);
@@ -281,15 +276,16 @@ public final class DbmTrainer {
         List<Matrix> start = dbm.newLayers(config.chains());
         for (int l = 0; l < start.size(); l++) {
             for (int m = 0; m < config.chains(); m++) start.get(l).rows(m, m + 1).copyFrom(mu.get(l).rows(m % batch, m % batch + 1));
-            if (l > 0) random.bernoulli(start.get(l), start.get(l));
+            if (l > 0) random().bernoulli(start.get(l), start.get(l));
         }
         chains.start(start);
         chainsStarted = true;
     }
 
-    /** velocity = momentum * velocity + lr_t * (gradient - decay * W); theta += velocity (an {@link Sgd} step). */
-    public void applyGradient(int epoch) {
-        optimizer.setMomentum(config.momentum(epoch));
-        optimizer.step(config.learningRate(optimizer.steps()));
-    }
+    @Override
+    protected float momentum(int epoch) { return config.momentum(epoch); }
+
+    /** lr_t of the coming update, t counting updates (the authors' decay per update, whatever the epoch). */
+    @Override
+    protected float learningRate(int epoch) { return config.learningRate(optimizer().steps()); }
 }

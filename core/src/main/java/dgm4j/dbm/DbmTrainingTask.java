@@ -4,22 +4,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 import dgm4j.InputException;
-import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
-import dgm4j.data.Minibatches;
 import dgm4j.io.ModelFile;
-import dgm4j.io.ModelFileException;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
+import dgm4j.train.MomentumTrainingTask;
 import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingState;
-import dgm4j.train.TrainingTask;
 
 /**
- * Joint training of a {@link Dbm} on a dataset through the shared {@link dgm4j.train.TrainingRun}: one
+ * Joint training of a {@link Dbm} on a dataset as a {@link MomentumTrainingTask}: one
  * {@link DbmTrainer} update per minibatch; at each epoch end, monitors on fixed subsets of the training and validation
  * data: the mean-field value E_q[-E(v, h)] + H(q) (the log-probability bound before ln Z is subtracted: its
  * train-validation gap grows when the model overfits), the reconstruction error of v from q(h1), the mean-field sweeps
@@ -30,70 +28,35 @@ import dgm4j.train.TrainingTask;
  * {@code train.hidden_mean_l} (sparsity), {@code train.random} and {@code train.data_random}; metadata
  * "training_state" holds {@code epochs_done}, {@code updates} and the hyper-parameters.
  */
-public final class DbmTrainingTask implements TrainingTask {
+public final class DbmTrainingTask extends MomentumTrainingTask<DbmTrainer> {
     private static final int MONITOR_EXAMPLES = 1000;
 
-    private final DbmTrainer trainer;
-    private final TrainingData data;
-    private final Minibatches batches;
-    private final RandomStream dataRandom;
-    private final Matrix monitorTrain;
-    private final Matrix monitorValidation;
-    private final int imageHeight;
-    private final int imageWidth;
-    private final Map<String, Object> provenance;
     private String lastSwapReport = "";
-    private int extraMonitorEvery;
-    private java.util.function.BiFunction<Dbm, Integer, Map<String, Double>> extraMonitor;
 
     /**
      * @param data       training data in [0, 1], made binary as it says; held-out data for the monitors
      * @param dataRandom the stream that shuffles and (for dynamic binarization) resamples minibatches
      */
     public DbmTrainingTask(DbmTrainer trainer, TrainingData data, RandomStream dataRandom) {
-        Dataset train = data.train(), validation = data.validation();
-        Binarization binarization = data.binarization();
-        this.trainer = trainer;
-        this.data = data;
-        if (train.dim() != trainer.dbm().visibleUnits()) {
-            throw new InputException(train.name() + " has " + train.dim() + " columns but the DBM has " + trainer.dbm().visibleUnits() + " visible units");
+        super(trainer, requireFits(trainer.dbm(), data), dataRandom, MONITOR_EXAMPLES);
+        trainer.dbm().requireVisible(monitorTrain());
+    }
+
+    /** Refuses training data of another width than the DBM's visible layer. */
+    private static TrainingData requireFits(Dbm dbm, TrainingData data) {
+        Dataset train = data.train();
+        if (train.dim() != dbm.visibleUnits()) {
+            throw new InputException(train.name() + " has " + train.dim() + " columns but the DBM has " + dbm.visibleUnits() + " visible units");
         }
-        this.dataRandom = dataRandom;
-        this.batches = new Minibatches(train, data.batchSize(), true, binarization, dataRandom);
-        this.monitorTrain = binarization.monitorFeatures(train, MONITOR_EXAMPLES);
-        this.monitorValidation = binarization.monitorFeatures(validation, MONITOR_EXAMPLES);
-        trainer.dbm().requireVisible(monitorTrain);
-        this.imageHeight = train.height();
-        this.imageWidth = train.width();
-        this.provenance = data.recordedProvenance();
-    }
-
-    @Override
-    public int stepsPerEpoch() { return batches.batchesPerEpoch(); }
-
-    @Override
-    public double step(int epoch, int step) {
-        if (!batches.next()) throw new IllegalStateException("minibatches ran out before step " + step);
-        trainer.update(batches.features(), epoch);
-        if (step == stepsPerEpoch() - 1 && batches.next()) throw new IllegalStateException("more minibatches than steps in the epoch");
-        return Double.NaN;
-    }
-
-    @Override
-    public boolean stepIsFinite() {
-        return TrainingTask.biasesAreFinite(trainer.dbm().parameters());
-    }
-
-    @Override
-    public boolean parametersAreFinite() {
-        return TrainingTask.allFinite(trainer.dbm().parameters());
+        return data;
     }
 
     /** Mean of E_q[-E] + H(q) and the reconstruction error of v from q(h1), over the rows of v. */
     private double[] monitor(Matrix v) {
-        Dbm dbm = trainer.dbm();
+        Dbm dbm = trainer().dbm();
+        DbmTrainer.Config c = trainer().config();
         Dbm.Posterior q = dbm.newPosterior(v.rows());
-        dbm.meanField(v, q, trainer.config().meanFieldIterations(), trainer.config().meanFieldTolerance());
+        dbm.meanField(v, q, c.meanFieldIterations(), c.meanFieldTolerance());
         double[] bound = dbm.meanFieldBound(q);
         double mean = 0;
         for (double b : bound) mean += b / bound.length;
@@ -104,16 +67,17 @@ public final class DbmTrainingTask implements TrainingTask {
     }
 
     @Override
-    public Map<String, Double> endOfEpoch(int epoch) {
+    protected Map<String, Double> monitors(int epoch) {
         Map<String, Double> m = new LinkedHashMap<>();
-        double[] t = monitor(monitorTrain);
+        double[] t = monitor(monitorTrain());
         m.put("reconstruction_error", t[1]);
         m.put("mean_field_train", t[0]);
-        if (monitorValidation != null) {
-            double[] v = monitor(monitorValidation);
+        if (monitorValidation() != null) {
+            double[] v = monitor(monitorValidation());
             m.put("mean_field_validation", v[0]);
             m.put("mean_field_gap", t[0] - v[0]);
         }
+        DbmTrainer trainer = trainer();
         if (trainer.config().temperatures() > 1) {
             m.put("swap_rate", trainer.chains().meanSwapRate());
             lastSwapReport = trainer.chains().swapReport();
@@ -121,7 +85,6 @@ public final class DbmTrainingTask implements TrainingTask {
         }
         m.put("mean_field_sweeps", trainer.takeMeanFieldSweeps());
         m.put("learning_rate", (double) trainer.config().learningRate(trainer.updates()));
-        if (extraMonitor != null && (epoch == 0 || (epoch + 1) % extraMonitorEvery == 0)) m.putAll(extraMonitor.apply(trainer.dbm(), epoch));
         return m;
     }
 
@@ -130,45 +93,26 @@ public final class DbmTrainingTask implements TrainingTask {
      * every {@code everyEpochs} epochs; it receives the model and the 0-based epoch and must not use the trainer's
      * random stream (so that resumed runs stay bitwise equal).
      */
-    public DbmTrainingTask withMonitor(int everyEpochs, java.util.function.BiFunction<Dbm, Integer, Map<String, Double>> monitor) {
-        if (everyEpochs < 1) throw new InputException("monitor interval must be at least 1 epoch, got " + everyEpochs);
-        this.extraMonitorEvery = everyEpochs;
-        this.extraMonitor = monitor;
+    public DbmTrainingTask withMonitor(int everyEpochs, BiFunction<Dbm, Integer, Map<String, Double>> monitor) {
+        monitorEvery(everyEpochs, epoch -> monitor.apply(trainer().dbm(), epoch));
         return this;
     }
 
     /** Parallel tempering's exchange rates per pair of neighbouring temperatures in the last epoch ("" without). */
     public String lastSwapReport() { return lastSwapReport; }
 
-    /** Fixed binary examples of the validation split used by the monitors (null without validation data). */
-    public Matrix monitorValidation() { return monitorValidation; }
-
-    public Matrix monitorTrain() { return monitorTrain; }
-
-    public DbmTrainer trainer() { return trainer; }
-
-    /** The data trained on. */
-    public TrainingData data() { return data; }
-
     @Override
     public ModelFile snapshot(int epochsDone) {
+        DbmTrainer trainer = trainer();
         Dbm dbm = trainer.dbm();
-        ModelFile.Builder b = DbmFiles.builder(dbm, imageHeight, imageWidth);
-        List<String> names = dbm.parameterNames();
-        for (int k = 0; k < names.size(); k++) b.parameter("train.velocity." + names.get(k), trainer.velocities().get(k));
+        ModelFile.Builder b = TrainingState.putVelocities(DbmFiles.builder(dbm, data().train().height(), data().train().width()),
+                trainer.optimizer());
         if (trainer.chainsStarted()) {
             List<Matrix> states = trainer.chains().states();
             for (int l = 0; l < states.size(); l++) b.matrix("train.chains_" + l, states.get(l));
         }
         for (int l = 1; l <= dbm.hiddenLayers(); l++) b.floats("train.hidden_mean_" + l, trainer.hiddenMeans().get(l).toArray());
-        b.longs("train.random", trainer.random().state()).longs("train.data_random", dataRandom.state());
-        Map<String, Object> state = new LinkedHashMap<>();
-        state.put("epochs_done", epochsDone);
-        state.put("updates", trainer.updates());
-        state.putAll(hyperParameters(trainer.config(), batches.batchSize()));
-        b.metadataJson(ModelFile.TRAINING_STATE_KEY, state);
-        if (provenance != null) b.metadataJson(ModelFile.PROVENANCE_KEY, provenance);
-        return b.build();
+        return finish(putRandomStreams(b), epochsDone, Map.of("updates", trainer.updates()), hyperParameters(trainer.config(), data().batchSize()));
     }
 
     /** The hyper-parameters recorded in a checkpoint's training state (a resumed run must use the same). */
@@ -197,16 +141,8 @@ public final class DbmTrainingTask implements TrainingTask {
      */
     public static RandomStream restore(ModelFile checkpoint, DbmTrainer trainer) {
         Dbm dbm = trainer.dbm();
-        List<String> names = dbm.parameterNames();
-        for (int k = 0; k < names.size(); k++) {
-            Matrix v = trainer.velocities().get(k);
-            v.copyFrom(checkpoint.parameter("train.velocity." + names.get(k), v.rows(), v.cols()));
-        }
-        Object state = checkpoint.metadataJson(ModelFile.TRAINING_STATE_KEY).orElse(null);
-        Object updates = state instanceof Map ? ((Map<?, ?>) state).get("updates") : null;
-        if (!(updates instanceof Number) || ((Number) updates).longValue() < 0) {
-            throw new ModelFileException(checkpoint.source() + ": training_state has no valid update count");
-        }
+        TrainingState.restoreVelocities(checkpoint, trainer.optimizer());
+        long updates = TrainingState.counter(checkpoint, "updates");
         List<Matrix> chains = null;
         if (checkpoint.hasTensor("train.chains_0")) {
             chains = new ArrayList<>();
@@ -215,10 +151,10 @@ public final class DbmTrainingTask implements TrainingTask {
                 chains.add(checkpoint.matrix("train.chains_" + l, expected.get(l).rows(), expected.get(l).cols()));
             }
         }
-        trainer.restore(((Number) updates).longValue(), chains);
+        trainer.restore(updates, chains);
         for (int l = 1; l <= dbm.hiddenLayers(); l++) {
             trainer.hiddenMeans().get(l).copyFrom(checkpoint.parameter("train.hidden_mean_" + l, 1, dbm.units(l)));
         }
-        return TrainingState.randomStream(checkpoint, "train.data_random");
+        return TrainingState.randomStream(checkpoint, TrainingState.DATA_RANDOM);
     }
 }

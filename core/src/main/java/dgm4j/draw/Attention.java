@@ -3,6 +3,7 @@ package dgm4j.draw;
 import java.util.ArrayList;
 import java.util.List;
 
+import dgm4j.InputException;
 import dgm4j.autodiff.Graph;
 import dgm4j.autodiff.Node;
 import dgm4j.autodiff.Parameter;
@@ -75,9 +76,9 @@ public final class Attention {
     }
 
     private void requireWindow(int n, String what) {
-        if (n < 1) throw new dgm4j.InputException("the " + what + " window must be at least 1 x 1, got " + n + " x " + n);
+        if (n < 1) throw new InputException("the " + what + " window must be at least 1 x 1, got " + n + " x " + n);
         if (n > width || n > height) {
-            throw new dgm4j.InputException("the " + what + " window " + n + " x " + n + " is larger than the " + height + " x " + width
+            throw new InputException("the " + what + " window " + n + " x " + n + " is larger than the " + height + " x " + width
                     + " image: at most " + Math.min(width, height) + " x " + Math.min(width, height));
         }
     }

@@ -80,22 +80,15 @@ public final class DrawEstimator {
             Graph g = new Graph(false);
             Draw.Unrolled u = model.unroll(g, examples * kc, true);
             Matrix x = u.x().value(), logW = u.logWeights().value();
-            return new ImportanceSampling.Sampler() {
-                @Override
-                public void load(int start, int count) {
-                    x.fill(0f);
-                    for (int i = 0; i < count; i++) {       // each image repeated for its kc samples
-                        for (int s = 0; s < kc; s++) x.rows(i * kc + s, i * kc + s + 1).copyFrom(data.rows(start + i, start + i + 1));
-                    }
+            return ImportanceSampling.columnSampler((start, count) -> {
+                x.fill(0f);
+                for (int i = 0; i < count; i++) {               // each image repeated for its kc samples
+                    for (int s = 0; s < kc; s++) x.rows(i * kc + s, i * kc + s + 1).copyFrom(data.rows(start + i, start + i + 1));
                 }
-
-                @Override
-                public void draw(double[] out) {
-                    u.fillNoise(random);
-                    g.forward();
-                    for (int r = 0; r < out.length; r++) out[r] = logW.get(r, 0);
-                }
-            };
+            }, () -> {
+                u.fillNoise(random);
+                g.forward();
+            }, logW);
         }, progress);
     }
 }

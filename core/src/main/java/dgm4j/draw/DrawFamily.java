@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.Map;
 
 import dgm4j.InputException;
-import dgm4j.data.Dataset;
 import dgm4j.io.ModelFile;
 import dgm4j.math.RandomStream;
+import dgm4j.train.AdamTrainingTask;
+import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingSession;
 import dgm4j.train.TrainingState;
 
@@ -20,37 +21,29 @@ import dgm4j.train.TrainingState;
 public final class DrawFamily implements TrainingSession.Family<DrawTrainingTask> {
     private final Draw.Architecture architecture;
     private final DrawTrainingTask.Settings settings;
-    private final Dataset train;
-    private final Dataset validation;
-    private final Map<String, Object> provenance;
+    private final TrainingData data;
 
-    /**
-     * @param validation held-out images for the epoch-end monitor (may be null)
-     * @param provenance what the model files record of how the run was made (may be null)
-     */
-    public DrawFamily(Draw.Architecture architecture, DrawTrainingTask.Settings settings, Dataset train, Dataset validation,
-                      Map<String, Object> provenance) {
+    /** @param data the images, their held-out set for the epoch-end monitor (may be null), batch size and binarization */
+    public DrawFamily(Draw.Architecture architecture, DrawTrainingTask.Settings settings, TrainingData data) {
         this.architecture = architecture;
         this.settings = settings;
-        this.train = train;
-        this.validation = validation;
-        this.provenance = provenance;
+        this.data = data;
     }
 
     @Override
     public String kind() { return Draw.KIND; }
 
     @Override
-    public Map<String, Object> hyperParameters() { return DrawTrainingTask.hyperParameters(settings); }
+    public Map<String, Object> hyperParameters() { return DrawTrainingTask.hyperParameters(settings, data); }
 
     @Override
-    public List<String> uncompared() { return List.of("adam_steps"); }
+    public List<String> uncompared() { return List.of(AdamTrainingTask.STEPS); }
 
     @Override
     public DrawTrainingTask start(RandomStream root) {
-        architecture.requireImages(train.height(), train.width(), train.dim(), train.name());
-        Draw model = Draw.initialize(architecture, root.split(2), Draw.columnMeans(train.features()));
-        return new DrawTrainingTask(model, settings, train, validation, settings.adam(model), root.split(0), root.split(1), provenance);
+        DrawTrainingTask.requireImages(architecture, data.train());
+        Draw model = Draw.initialize(architecture, root.split(2), Draw.columnMeans(data.train().features()));
+        return new DrawTrainingTask(model, settings, data, root.split(0), root.split(1));
     }
 
     @Override
@@ -64,10 +57,7 @@ public final class DrawFamily implements TrainingSession.Family<DrawTrainingTask
 
     @Override
     public DrawTrainingTask resume(ModelFile checkpoint) {
-        Draw model = DrawFiles.read(checkpoint);
-        var adam = settings.adam(model);
-        RandomStream random = DrawTrainingTask.restoreOptimizer(checkpoint, adam);
-        return new DrawTrainingTask(model, settings, train, validation, adam, random,
-                TrainingState.randomStream(checkpoint, "train.data_random"), provenance);
+        return new DrawTrainingTask(DrawFiles.read(checkpoint), settings, data, TrainingState.randomStream(checkpoint, TrainingState.RANDOM),
+                TrainingState.randomStream(checkpoint, TrainingState.DATA_RANDOM)).restoreOptimizer(checkpoint);
     }
 }

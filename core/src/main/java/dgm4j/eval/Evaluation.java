@@ -1,6 +1,7 @@
 package dgm4j.eval;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -115,7 +116,7 @@ public final class Evaluation {
             int[] lengths = ReplicatedSoftmaxAis.distinctLengths(docs);
             double[] z = ExactPartition.logZ(rbm, lengths);
             double[] free = rbm.freeEnergy(docs, null);
-            Map<Integer, Double> byLength = new java.util.HashMap<>();
+            Map<Integer, Double> byLength = new HashMap<>();
             for (int i = 0; i < lengths.length; i++) byLength.put(lengths[i], z[i]);
             double[] lp = new double[free.length];
             for (int n = 0; n < lp.length; n++) lp[n] = -free[n] - byLength.get((int) Math.round(r.lengths()[n]));

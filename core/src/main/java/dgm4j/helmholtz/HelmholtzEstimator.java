@@ -1,5 +1,6 @@
 package dgm4j.helmholtz;
 
+import dgm4j.InputException;
 import dgm4j.Progress;
 import dgm4j.data.Binarization;
 import dgm4j.math.ImportanceSampling;
@@ -30,7 +31,7 @@ public final class HelmholtzEstimator {
     /** Per-example L_k(x) (binary data, the model's width). */
     public static double[] logMeanWeights(HelmholtzMachine model, Matrix data, int k, RandomStream random, int rowsPerPass,
                                           Progress progress) {
-        if (k < 1) throw new dgm4j.InputException("the number of samples k must be at least 1, got " + k);
+        if (k < 1) throw new InputException("the number of samples k must be at least 1, got " + k);
         model.requireWidth(data);
         Binarization.requireBinary(data, "Helmholtz machine");
         return ImportanceSampling.logMeanWeights(data.rows(), k, rowsPerPass, (examples, kc) -> {
@@ -54,12 +55,12 @@ public final class HelmholtzEstimator {
     private static HelmholtzMachine.Samples allStates(HelmholtzMachine model, Matrix x) {
         int units = model.latentUnits();
         if (units > MAX_EXACT_LATENTS) {
-            throw new dgm4j.InputException("exact log p(x) enumerates 2^" + units + " latent states; at most " + MAX_EXACT_LATENTS + " latent units");
+            throw new InputException("exact log p(x) enumerates 2^" + units + " latent states; at most " + MAX_EXACT_LATENTS + " latent units");
         }
         int states = 1 << units;
         long floats = (long) states * 2 * (model.dataDim() + units);   // states and logits of every layer, one row per state
         if (floats > MAX_EXACT_FLOATS) {
-            throw new dgm4j.InputException("exact log p(x) would hold 2^" + units + " latent states of a " + model.dataDim()
+            throw new InputException("exact log p(x) would hold 2^" + units + " latent states of a " + model.dataDim()
                     + "-pixel model in memory (" + floats * 4 / (1 << 20) + " MiB); at most " + MAX_EXACT_FLOATS * 4 / (1 << 20) + " MiB");
         }
         int[] sizes = model.sizes();

@@ -71,7 +71,7 @@ public final class HelmholtzFamily implements TrainingSession.Family<HelmholtzTr
     @Override
     public HelmholtzTrainingTask resume(ModelFile checkpoint) {
         return new HelmholtzTrainingTask(HelmholtzFiles.read(checkpoint).model(), config, data,
-                TrainingState.randomStream(checkpoint, "train.random"), TrainingState.randomStream(checkpoint, "train.data_random"))
+                TrainingState.randomStream(checkpoint, TrainingState.RANDOM), TrainingState.randomStream(checkpoint, TrainingState.DATA_RANDOM))
                 .restoreOptimizer(checkpoint);
     }
 }

@@ -1,6 +1,7 @@
 package dgm4j.helmholtz;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -71,7 +72,7 @@ public final class HelmholtzFiles {
     private static <E extends Enum<E>> E named(ModelFile file, Class<E> type, Object v, String key) {
         for (E e : type.getEnumConstants()) if (e.name().toLowerCase(Locale.ROOT).equals(v)) return e;
         throw new ModelFileException(file.source() + ": config \"" + key + "\" must be one of "
-                + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT) + ", found " + v);
+                + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT) + ", found " + v);
     }
 
     private static int positive(ModelFile file, Object v, String key) { return file.positiveConfigInt(v, key); }

@@ -1,8 +1,10 @@
 package dgm4j.helmholtz;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
+import dgm4j.InputException;
 import dgm4j.autodiff.Parameter;
 import dgm4j.math.Blas;
 import dgm4j.math.Elementwise;
@@ -35,8 +37,8 @@ public final class HelmholtzMachine {
 
     /** A machine with zero parameters, to be read from a file ({@link #initialize} makes a new one). sizes = {n_0, n_1, ..., n_L}. */
     public HelmholtzMachine(int... sizes) {
-        if (sizes.length < 2) throw new dgm4j.InputException("a Helmholtz machine needs the data width and at least one latent layer, got " + sizes.length + " size(s)");
-        for (int n : sizes) if (n < 1) throw new dgm4j.InputException("layer sizes must be positive, got " + java.util.Arrays.toString(sizes));
+        if (sizes.length < 2) throw new InputException("a Helmholtz machine needs the data width and at least one latent layer, got " + sizes.length + " size(s)");
+        for (int n : sizes) if (n < 1) throw new InputException("layer sizes must be positive, got " + Arrays.toString(sizes));
         this.sizes = sizes.clone();
         int layers = sizes.length - 1;
         pWeight = new Parameter[layers];
@@ -160,7 +162,7 @@ public final class HelmholtzMachine {
 
         /** Sets h_0 to the data, each row repeated k times (rows = data rows x k). */
         public void setData(Matrix x, int k) {
-            if (x.cols() != sizes[0]) throw new dgm4j.InputException("the data have " + x.cols() + " columns but the model has " + sizes[0] + " visible units");
+            if (x.cols() != sizes[0]) throw new InputException("the data have " + x.cols() + " columns but the model has " + sizes[0] + " visible units");
             Elementwise.repeatRows(x, k, h[0]);
         }
 
@@ -184,7 +186,7 @@ public final class HelmholtzMachine {
      * states already in s. Either way s.logQ = log q(h | x) and s.qLogits[l] = h_l - sigmoid(logits), its gradient.
      */
     public void recognize(Samples s, RandomStream random) {
-        java.util.Arrays.fill(s.logQ, 0.0);
+        Arrays.fill(s.logQ, 0.0);
         for (int l = 1; l < sizes.length; l++) {
             Matrix a = s.qLogits[l];
             logits(s.h[l - 1], qWeight[l - 1].value(), qBias[l - 1].value(), a);
@@ -198,7 +200,7 @@ public final class HelmholtzMachine {
      * x; without, scores the states in s. Either way s.logP = log p(x, h) and s.pLogits[l] = h_l - sigmoid(logits).
      */
     public void generate(Samples s, RandomStream random) {
-        java.util.Arrays.fill(s.logP, 0.0);
+        Arrays.fill(s.logP, 0.0);
         int top = sizes.length - 1;
         Elementwise.broadcastRow(pBias[top].value(), s.pLogits[top]);
         if (random != null) random.sigmoidBernoulli(s.pLogits[top], null, s.h[top]);
@@ -265,7 +267,7 @@ public final class HelmholtzMachine {
     /** Refuses data of another width. */
     public void requireWidth(Matrix data) {
         if (data.cols() != sizes[0]) {
-            throw new dgm4j.InputException("the data have " + data.cols() + " columns but the model was trained on " + sizes[0]);
+            throw new InputException("the data have " + data.cols() + " columns but the model was trained on " + sizes[0]);
         }
     }
 }

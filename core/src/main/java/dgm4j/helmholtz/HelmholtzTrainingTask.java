@@ -1,27 +1,27 @@
 package dgm4j.helmholtz;
 
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
 import dgm4j.InputException;
-import dgm4j.autodiff.Parameter;
+import dgm4j.Progress;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
-import dgm4j.data.Minibatches;
 import dgm4j.io.ModelFile;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.Adam;
 import dgm4j.optim.LearningRateSchedule;
+import dgm4j.train.AdamTrainingTask;
 import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingState;
-import dgm4j.train.TrainingTask;
+import dgm4j.vae.VaeEstimator;
 
 /**
  * Trains a {@link HelmholtzMachine} by wake-sleep or reweighted wake-sleep ({@link WakeSleep}) with Adam, one minibatch
- * per step, under {@link dgm4j.train.TrainingRun}. The logged "loss" is -L_k on the training minibatches (k = 1 for
+ * per step, as an {@link AdamTrainingTask}. The logged "loss" is -L_k on the training minibatches (k = 1 for
  * WS: a one-sample estimate of the negative ELBO). At each epoch end: "heldout_log_likelihood", L_k with k =
  * {@link #MONITOR_K} on the first {@link #MONITOR_EXAMPLES} held-out examples (binarized once), and the learning rate
  * (monitors only: nothing is decided from them).
@@ -31,7 +31,7 @@ import dgm4j.train.TrainingTask;
  * dynamic binarization); metadata "training_state" holds {@code epochs_done}, {@code adam_steps} and the
  * hyper-parameters.
  */
-public final class HelmholtzTrainingTask implements TrainingTask {
+public final class HelmholtzTrainingTask extends AdamTrainingTask {
     public static final int MONITOR_EXAMPLES = 500;
     public static final int MONITOR_K = 50;
 
@@ -45,7 +45,7 @@ public final class HelmholtzTrainingTask implements TrainingTask {
      * @param beta1     Adam's beta_1, beta_2 and epsilon (Kingma and Ba 2015)
      */
     public record Config(WakeSleep.Algorithm algorithm, int k, WakeSleep.QUpdate qUpdate, LearningRateSchedule schedule,
-                         double beta1, double beta2, double epsilon) {
+                         double beta1, double beta2, double epsilon) implements AdamTrainingTask.Settings {
         public Config {
             Objects.requireNonNull(algorithm, "algorithm");
             Objects.requireNonNull(qUpdate, "qUpdate");
@@ -85,14 +85,6 @@ public final class HelmholtzTrainingTask implements TrainingTask {
     private final HelmholtzMachine model;
     private final Config config;
     private final WakeSleep trainer;
-    private final Minibatches batches;
-    private final Binarization binarization;
-    private final Adam adam;
-    private final RandomStream random, dataRandom;
-    private final Matrix monitorValidation;
-    private final int imageHeight, imageWidth;
-    private final Map<String, Object> provenance;
-    private final List<Matrix> values;
 
     /**
      * A task with a fresh Adam ({@link #optimizer()}; a resumed run refills it with {@link #restoreOptimizer}).
@@ -104,60 +96,45 @@ public final class HelmholtzTrainingTask implements TrainingTask {
      */
     public HelmholtzTrainingTask(HelmholtzMachine model, Config config, TrainingData data, RandomStream random,
                                  RandomStream dataRandom) {
-        Dataset train = data.train(), validation = data.validation();
-        int batchSize = data.batchSize();
-        this.binarization = data.binarization();
-        TrainingState.requireSamplesAndBatch(config.k(), batchSize, train);
-        model.requireWidth(train.features());
-        if (binarization.kind() == Binarization.Kind.NONE) Binarization.requireBinary(train.features(), "Helmholtz machine");
-        else Binarization.requireUnitRange(train.features(), train.name());
+        super(model.parameters(), config, requireFits(model, config, data), random, dataRandom, MONITOR_EXAMPLES);
         this.model = model;
         this.config = config;
-        this.trainer = WakeSleep.of(config.algorithm(), model, config.k(), batchSize, config.qUpdate());
-        this.adam = new Adam(model.parameters(), config.beta1(), config.beta2(), config.epsilon());
-        this.random = random;
-        this.dataRandom = dataRandom;
-        this.batches = new Minibatches(train, batchSize, true, binarization, dataRandom);
-        this.monitorValidation = binarization.monitorFeatures(validation, MONITOR_EXAMPLES);
-        if (monitorValidation != null) {
-            model.requireWidth(monitorValidation);
-            Binarization.requireBinary(monitorValidation, "Helmholtz machine");
+        this.trainer = WakeSleep.of(config.algorithm(), model, config.k(), data.batchSize(), config.qUpdate());
+        if (monitorValidation() != null) requireRows(model, monitorValidation());
+    }
+
+    /** Refuses k or a batch size below 1, fewer examples than a batch, and data of another width or not binary. */
+    private static TrainingData requireFits(HelmholtzMachine model, Config config, TrainingData data) {
+        Dataset train = data.train();
+        TrainingState.requireSamplesAndBatch(config.k(), data.batchSize(), train);
+        if (data.binarization().kind() == Binarization.Kind.NONE) {
+            requireRows(model, train.features());
+        } else {
+            model.requireWidth(train.features());
+            Binarization.requireUnitRange(train.features(), train.name());
         }
-        this.imageHeight = train.height();
-        this.imageWidth = train.width();
-        this.provenance = data.recordedProvenance();
-        this.values = model.parameters().stream().map(Parameter::value).toList();
+        return data;
+    }
+
+    /** Refuses rows of another width than the machine's, or not binary. */
+    private static void requireRows(HelmholtzMachine model, Matrix rows) {
+        model.requireWidth(rows);
+        Binarization.requireBinary(rows, "Helmholtz machine");
     }
 
     @Override
-    public int stepsPerEpoch() { return batches.batchesPerEpoch(); }
-
-    @Override
-    public double step(int epoch, int step) {
-        if (!batches.next()) throw new IllegalStateException("minibatches ran out before step " + step);
-        double bound = trainer.update(batches.features(), random, adam, config.schedule().rate(epoch));
-        if (step == stepsPerEpoch() - 1 && batches.next()) throw new IllegalStateException("more minibatches than steps in the epoch");
-        return -bound;
+    protected double update(Matrix batch, int epoch) {
+        return -trainer.update(batch, random(), optimizer(), learningRate(epoch));
     }
 
     @Override
-    public boolean hasStepLoss() { return true; }
-
-    @Override
-    public boolean stepIsFinite() { return TrainingTask.biasesAreFinite(values); }
-
-    @Override
-    public boolean parametersAreFinite() { return TrainingTask.allFinite(values); }
-
-    @Override
-    public Map<String, Double> endOfEpoch(int epoch) {
+    protected Map<String, Double> monitors(int epoch) {
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("learning_rate", config.schedule().rate(epoch));
-        if (monitorValidation != null) {
-            // a separate stream, so that monitoring does not change the training run
-            double[] lk = HelmholtzEstimator.logMeanWeights(model, monitorValidation, MONITOR_K, new RandomStream(987654321L + epoch),
-                    HelmholtzEstimator.DEFAULT_ROWS_PER_PASS, dgm4j.Progress.NONE);
-            m.put("heldout_log_likelihood", dgm4j.vae.VaeEstimator.Summary.of(lk).mean());
+        m.put("learning_rate", learningRate(epoch));
+        if (monitorValidation() != null) {
+            double[] lk = HelmholtzEstimator.logMeanWeights(model, monitorValidation(), MONITOR_K, monitorRandom(epoch),
+                    HelmholtzEstimator.DEFAULT_ROWS_PER_PASS, Progress.NONE);
+            m.put("heldout_log_likelihood", VaeEstimator.Summary.of(lk).mean());
         }
         return m;
     }
@@ -166,18 +143,17 @@ public final class HelmholtzTrainingTask implements TrainingTask {
 
     public Config config() { return config; }
 
-    public Adam optimizer() { return adam; }
-
     /** Refills the task's Adam from a checkpoint written by {@link #snapshot}; returns this task. */
     public HelmholtzTrainingTask restoreOptimizer(ModelFile checkpoint) {
-        TrainingState.restoreOptimizer(checkpoint, adam, "adam_steps");
+        restoreAdam(checkpoint);
         return this;
     }
 
     @Override
     public ModelFile snapshot(int epochsDone) {
-        return TrainingState.checkpoint(HelmholtzFiles.builder(model, config.algorithm(), config.k(), config.qUpdate(), imageHeight, imageWidth),
-                adam, random, dataRandom, epochsDone, hyperParameters(config, batches.batchSize(), binarization), provenance);
+        ModelFile.Builder b = HelmholtzFiles.builder(model, config.algorithm(), config.k(), config.qUpdate(), data().train().height(),
+                data().train().width());
+        return snapshot(b, epochsDone, hyperParameters(config, data().batchSize(), data().binarization()));
     }
 
     /**
@@ -186,9 +162,9 @@ public final class HelmholtzTrainingTask implements TrainingTask {
      */
     public static Map<String, Object> hyperParameters(Config config, int batchSize, Binarization binarization) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("algorithm", config.algorithm().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("algorithm", config.algorithm().name().toLowerCase(Locale.ROOT));
         m.put("k", config.k());
-        m.put("q_update", config.qUpdate().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("q_update", config.qUpdate().name().toLowerCase(Locale.ROOT));
         m.put("batch_size", batchSize);
         m.put("learning_rate", config.schedule().rate(0));
         m.put("schedule", config.schedule().describe());

@@ -1,5 +1,6 @@
 package dgm4j.helmholtz;
 
+import dgm4j.InputException;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.Optimizer;
@@ -35,8 +36,8 @@ public final class WakeSleep {
 
     /** WS is RWS with k = 1 and only the sleep q-update; use {@link #wakeSleep} for it. */
     public WakeSleep(HelmholtzMachine model, int k, int batch, QUpdate qUpdate) {
-        if (k < 1) throw new dgm4j.InputException("the number of samples k must be at least 1, got " + k);
-        if (batch < 1) throw new dgm4j.InputException("the batch size must be at least 1, got " + batch);
+        if (k < 1) throw new InputException("the number of samples k must be at least 1, got " + k);
+        if (batch < 1) throw new InputException("the batch size must be at least 1, got " + batch);
         this.model = model;
         this.k = k;
         this.batch = batch;

@@ -1,6 +1,7 @@
 package dgm4j.io;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.AccessDeniedException;
@@ -159,7 +160,7 @@ public final class AtomicFiles {
     }
 
     /** Writes a whole buffer to a channel. */
-    public static void writeFully(WritableByteChannel out, java.nio.ByteBuffer buf) throws IOException {
+    public static void writeFully(WritableByteChannel out, ByteBuffer buf) throws IOException {
         while (buf.hasRemaining()) out.write(buf);
     }
 }

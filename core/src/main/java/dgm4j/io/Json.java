@@ -1,8 +1,10 @@
 package dgm4j.io;
 
+import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -374,14 +376,14 @@ public final class Json {
             sb.append(']');
         } else if (v.getClass().isArray() && v.getClass().getComponentType().isPrimitive()) {
             sb.append('[');
-            int n = java.lang.reflect.Array.getLength(v);
+            int n = Array.getLength(v);
             for (int i = 0; i < n; i++) {
                 if (i > 0) sb.append(',');
-                write(sb, java.lang.reflect.Array.get(v, i), depth + 1);
+                write(sb, Array.get(v, i), depth + 1);
             }
             sb.append(']');
         } else if (v instanceof Object[]) {
-            write(sb, java.util.Arrays.asList((Object[]) v), depth);
+            write(sb, Arrays.asList((Object[]) v), depth);
         } else {
             throw new IllegalArgumentException("no JSON form for " + v.getClass().getName());
         }

@@ -7,6 +7,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -47,7 +48,7 @@ final class Npz {
             zip.write(data);
             zip.closeEntry();
         }
-        Map<String, String> metadata = new java.util.LinkedHashMap<>(model.metadata());
+        Map<String, String> metadata = new LinkedHashMap<>(model.metadata());
         metadata.remove(ModelFile.TENSOR_SHA256_KEY); // a checksum of the safetensors data section, meaningless here
         byte[] md = Json.write(metadata).getBytes(StandardCharsets.UTF_8);
         CRC32 crc = new CRC32();

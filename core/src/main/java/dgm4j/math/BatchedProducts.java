@@ -1,5 +1,7 @@
 package dgm4j.math;
 
+import java.util.Arrays;
+
 /**
  * Many small matrix products, one per row: row r of each operand holds a small matrix (row-major), and row r of the
  * result receives C_r = op(A_r) op(B_r) (+ C_r). DRAW's attention multiplies every image by its own N x A and N x B
@@ -35,7 +37,7 @@ public final class BatchedProducts {
             float[] aa = ar, bb = br;
             if (transA) aa = transpose(ar, k, m, an);   // stored k x m
             if (transB) bb = transpose(br, n, k, bn);   // stored n x k
-            if (beta == 0f) java.util.Arrays.fill(cr, 0, sizeC, 0f);
+            if (beta == 0f) Arrays.fill(cr, 0, sizeC, 0f);
             else c.floats.get(c.offset + r * sizeC, cr, 0, sizeC);
             multiplyAdd(aa, bb, cr, m, k, n);
             c.floats.put(c.offset + r * sizeC, cr, 0, sizeC);

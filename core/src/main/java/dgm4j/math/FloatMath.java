@@ -41,6 +41,7 @@ final class FloatMath {
         float r = x - n * LN2_HI;
         r = r - n * LN2_LO;
         float z = r * r;
+        // Horner steps written out, one float rounding each, in the order VectorKernels repeats lane-wise
         float p = E0 * r + E1;
         p = p * r + E2;
         p = p * r + E3;
@@ -76,6 +77,7 @@ final class FloatMath {
 
     static float logPoly(float xm, float e) {
         float z = xm * xm;
+        // Horner steps written out, one float rounding each, in the order VectorKernels repeats lane-wise
         float y = L0 * xm + L1;
         y = y * xm + L2;
         y = y * xm + L3;
@@ -103,6 +105,7 @@ final class FloatMath {
         float a = Math.abs(x);
         if (a < 0.625f) {
             float z = x * x;
+            // Horner steps written out, one float rounding each (bitwise the same as the vector kernels)
             float p = T0 * z + T1;
             p = p * z + T2;
             p = p * z + T3;
@@ -124,6 +127,7 @@ final class FloatMath {
     static float log1pUnit(float y) {
         float s = y / (2f + y);
         float z = s * s;
+        // Horner steps written out, one float rounding each, in the order VectorKernels repeats lane-wise
         float q = z * A7 + A6;
         q = q * z + A5;
         q = q * z + A4;

@@ -7,7 +7,7 @@ import dgm4j.Progress;
 
 /**
  * The importance-sampling estimate L_k(x) = log (1/k) sum_{i=1..k} w_i of log p(x) from log-weights log w_i drawn by a
- * model (a VAE, a Helmholtz machine), streamed: samples are drawn in passes of about {@code rowsPerPass} rows
+ * model (a VAE, DRAW, a Helmholtz machine), streamed: samples are drawn in passes of about {@code rowsPerPass} rows
  * (examples x samples) and accumulated per example by a log-sum-exp in double, so that k = 5000 needs no more memory
  * than one pass.
  */
@@ -21,6 +21,30 @@ public final class ImportanceSampling {
 
         /** Fills logW[i * samples + j] (example i of the block, sample j) with fresh draws. */
         void draw(double[] logW);
+    }
+
+    /** Places examples [start, start + count) of the data in a model's input for the next pass. */
+    @FunctionalInterface
+    public interface Loader {
+        void load(int start, int count);
+    }
+
+    /**
+     * The sampler of a model that computes its log-weights in the first column of {@code logWeights}, row i * samples + j
+     * for example i's sample j (a VAE's or DRAW's recorded graph): {@code load} places a pass's examples, {@code pass}
+     * draws fresh noise and recomputes (e.g. a forward pass through the graph), then the column is read.
+     */
+    public static Sampler columnSampler(Loader load, Runnable pass, Matrix logWeights) {
+        return new Sampler() {
+            @Override
+            public void load(int start, int count) { load.load(start, count); }
+
+            @Override
+            public void draw(double[] out) {
+                pass.run();
+                for (int r = 0; r < out.length; r++) out[r] = logWeights.get(r, 0);
+            }
+        };
     }
 
     /** Makes a sampler for blocks of {@code examples} examples x {@code samples} samples. */

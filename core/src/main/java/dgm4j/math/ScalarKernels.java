@@ -44,7 +44,12 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void momentumStep(Matrix param, Matrix gradient, Matrix velocity, float momentum, float lr, float decay, int n) {
-        for (int k = 0; k < n; k++) {
+        momentumStep(param, gradient, velocity, momentum, lr, decay, 0, n);
+    }
+
+    /** {@link #momentumStep} on elements [from, to) (also the vector kernel's tail). */
+    static void momentumStep(Matrix param, Matrix gradient, Matrix velocity, float momentum, float lr, float decay, int from, int to) {
+        for (int k = from; k < to; k++) {
             float p = param.floats.get(param.offset + k);
             float v = momentum * velocity.floats.get(velocity.offset + k) + lr * (gradient.floats.get(gradient.offset + k) - decay * p);
             velocity.floats.put(velocity.offset + k, v);

@@ -35,7 +35,8 @@ final class VectorKernels implements Kernels {
         v.intoByteBuffer(m.bytes, (m.offset + index) * Float.BYTES, NATIVE);
     }
 
-    // ---- FloatMath, lane-wise: the same operation sequences, so results equal the scalar kernels bit for bit ----
+    // ---- FloatMath, lane-wise: the same operation sequences, so results equal the scalar kernels bit for bit. The hot
+    // loops below repeat these sequences inline rather than calling them: see sigmoidInto for why ----
 
     static FloatVector exp(FloatVector x) {
         FloatVector y = expInRange(x.max(FloatMath.EXP_LO).min(FloatMath.EXP_HI));
@@ -253,12 +254,7 @@ final class VectorKernels implements Kernels {
             store(v, velocity, k);
             store(p.add(v), param, k);
         }
-        for (; k < n; k++) {
-            float p = param.floats.get(param.offset + k);
-            float v = momentum * velocity.floats.get(velocity.offset + k) + lr * (gradient.floats.get(gradient.offset + k) - decay * p);
-            velocity.floats.put(velocity.offset + k, v);
-            param.floats.put(param.offset + k, p + v);
-        }
+        ScalarKernels.momentumStep(param, gradient, velocity, momentum, lr, decay, k, n);   // the tail
     }
 
     @Override
@@ -283,7 +279,10 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** One row's Gaussian terms lane-wise (FloatMath.exp written out); returns how many columns it did. */
+    /**
+     * One row's Gaussian terms lane-wise, FloatMath.exp written out (see {@link #sigmoidInto}: a called helper boxes the
+     * vectors); returns how many columns it did.
+     */
     private static int gaussianLoop(Matrix z, Matrix mu, Matrix logSigma, Matrix u, Matrix inverseSigma, int base,
                                     float[] terms, int c) {
         int j = 0;
@@ -496,7 +495,10 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** FloatMath.boxMuller lane-wise, in place (u1 -&gt; r cos, u2 -&gt; r sin), FloatMath.log written out. */
+    /**
+     * FloatMath.boxMuller lane-wise, in place (u1 -&gt; r cos, u2 -&gt; r sin), FloatMath.log written out (see
+     * {@link #sigmoidInto}: a called helper boxes the vectors).
+     */
     private static int boxMullerLoop(float[] u1, float[] u2, int h) {
         int p = 0;
         for (; p + L <= h; p += L) {

@@ -3,6 +3,7 @@ package dgm4j.rbm;
 import java.util.List;
 
 import dgm4j.InputException;
+import dgm4j.data.Binarization;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
@@ -42,7 +43,7 @@ public final class BernoulliRbm extends RbmParameters {
      */
     public BernoulliRbm withInputMultipliers(float upward, float downward) {
         if (!(upward > 0) || !(downward > 0)) {
-            throw new dgm4j.InputException("input multipliers must be positive, got " + upward + ", " + downward);
+            throw new InputException("input multipliers must be positive, got " + upward + ", " + downward);
         }
         return new BernoulliRbm(weights, visibleBias, hiddenBias, upward, downward);
     }
@@ -75,12 +76,7 @@ public final class BernoulliRbm extends RbmParameters {
 
     @Override
     public double[] freeEnergy(Matrix v, Matrix scratch) {
-        Matrix x = scratch != null ? scratch : Matrix.zeros(v.rows(), hiddenUnits());
-        double[] softplusSums = Elementwise.softplusRowSums(hiddenInput(v, x), 1f);
-        double[] biasTerms = Elementwise.rowDot(v, visibleBias);
-        double[] out = new double[v.rows()];
-        for (int n = 0; n < out.length; n++) out[n] = -biasTerms[n] - softplusSums[n];
-        return out;
+        return freeEnergyFromSoftplusSums(v, Elementwise.softplusRowSums(hiddenInput(v, hiddenScratch(v, scratch)), 1f));
     }
 
     @Override
@@ -94,7 +90,7 @@ public final class BernoulliRbm extends RbmParameters {
     @Override
     public void requireVisible(Matrix v) {
         requireWidth(v);
-        dgm4j.data.Binarization.requireBinary(v, "binary RBM");
+        Binarization.requireBinary(v, "binary RBM");
     }
 
     @Override

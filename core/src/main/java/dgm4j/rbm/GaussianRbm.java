@@ -3,6 +3,7 @@ package dgm4j.rbm;
 import java.util.List;
 
 import dgm4j.InputException;
+import dgm4j.data.Standardization;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
@@ -24,7 +25,7 @@ import dgm4j.math.RandomStream;
  *
  * The log-variances are learned only when {@link #learnsVariance()}; otherwise their statistic is zero, so a trainer
  * leaves them where they are (they are still saved). The usual set-up is standardised data (each column to mean 0 and
- * standard deviation 1, see {@link dgm4j.data.Standardization}) with fixed unit variances, z = 0 (Hinton's guide);
+ * standard deviation 1, see {@link Standardization}) with fixed unit variances, z = 0 (Hinton's guide);
  * learning the variances with CD is less stable, and wants a smaller learning rate.
  *
  * <p>Not thread-safe: the model keeps B x D work buffers for v / sigma (give each thread its own {@link #copy()}).
@@ -124,7 +125,7 @@ public final class GaussianRbm extends RbmParameters {
 
     @Override
     public double[] freeEnergy(Matrix v, Matrix scratch) {
-        Matrix x = scratch != null ? scratch : Matrix.zeros(v.rows(), hiddenUnits());
+        Matrix x = hiddenScratch(v, scratch);
         Elementwise.softplus(hiddenInput(v, x), x);
         double[] softplusSums = Elementwise.rowSums(x);
         // (v - b) / sigma = v / sigma - b / sigma, squared

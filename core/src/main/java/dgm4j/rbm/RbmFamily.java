@@ -124,7 +124,7 @@ public final class RbmFamily implements TrainingSession.Family<RbmTrainingTask> 
 
     @Override
     public RbmTrainingTask resume(ModelFile checkpoint) {
-        RbmTrainer trainer = new RbmTrainer(RbmFiles.read(checkpoint), config, TrainingState.randomStream(checkpoint, "train.random"));
+        RbmTrainer trainer = new RbmTrainer(RbmFiles.read(checkpoint), config, TrainingState.randomStream(checkpoint, TrainingState.RANDOM));
         return task(trainer, RbmTrainingTask.restore(checkpoint, trainer));
     }
 

@@ -1,5 +1,6 @@
 package dgm4j.rbm;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,12 +39,12 @@ public final class RbmFiles {
     public static final String VOCABULARY = "vocabulary";
 
     /** The vocabulary stored with a word-count model, or null. */
-    public static java.util.List<String> vocabulary(ModelFile file) {
+    public static List<String> vocabulary(ModelFile file) {
         Object v = file.metadataJson(VOCABULARY).orElse(null);
         if (v == null) return null;
-        if (!(v instanceof java.util.List)) throw new ModelFileException(file.source() + ": metadata \"vocabulary\" is not a JSON array");
-        java.util.List<String> words = new java.util.ArrayList<>();
-        for (Object w : (java.util.List<?>) v) {
+        if (!(v instanceof List)) throw new ModelFileException(file.source() + ": metadata \"vocabulary\" is not a JSON array");
+        List<String> words = new ArrayList<>();
+        for (Object w : (List<?>) v) {
             if (!(w instanceof String)) throw new ModelFileException(file.source() + ": metadata \"vocabulary\" holds a non-string " + w);
             words.add((String) w);
         }
@@ -138,7 +139,7 @@ public final class RbmFiles {
     }
 
     /** The persistent chains a PCD checkpoint keeps ({@code train.chains}, in the model's space), or null if it has none. */
-    public static dgm4j.math.Matrix persistentChains(ModelFile file, Rbm rbm) {
+    public static Matrix persistentChains(ModelFile file, Rbm rbm) {
         if (!file.hasTensor("train.chains")) return null;
         return file.matrix("train.chains", file.matrix("train.chains").rows(), rbm.visibleUnits());
     }

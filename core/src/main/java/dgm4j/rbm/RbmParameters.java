@@ -64,6 +64,22 @@ abstract class RbmParameters implements Rbm {
     /** Multiplier of h W^T in {@link #visibleInput} (1 but in DBM pretraining, see BernoulliRbm#withInputMultipliers). */
     protected float downwardMultiplier() { return 1f; }
 
+    /** The B x F work space of a free energy: {@code scratch} if given, else a new one. */
+    protected final Matrix hiddenScratch(Matrix v, Matrix scratch) {
+        return scratch != null ? scratch : Matrix.zeros(v.rows(), hiddenUnits());
+    }
+
+    /**
+     * F(v) = -b^T v - sum_j softplus(x_j(v)) per row, given the rows' softplus sums: the free energy of the kinds whose
+     * energy has the visible term -b^T v (binary units and word counts; x is {@link #hiddenInput}).
+     */
+    protected final double[] freeEnergyFromSoftplusSums(Matrix v, double[] softplusSums) {
+        double[] biasTerms = Elementwise.rowDot(v, visibleBias);
+        double[] out = new double[v.rows()];
+        for (int n = 0; n < out.length; n++) out[n] = -biasTerms[n] - softplusSums[n];
+        return out;
+    }
+
     /** Refuses data whose width is not D. */
     protected final void requireWidth(Matrix v) {
         if (v.cols() != visibleUnits()) {

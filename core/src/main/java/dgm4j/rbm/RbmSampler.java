@@ -1,6 +1,7 @@
 package dgm4j.rbm;
 
 import dgm4j.InputException;
+import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 
@@ -52,13 +53,13 @@ public final class RbmSampler {
             rbm.sampleHidden(v, null, h, random);
             rbm.sampleVisible(h, mean, v, random);
             if (t >= steps / 2) {
-                dgm4j.math.Elementwise.columnSums(mean, 1f, 1f, sum);
+                Elementwise.columnSums(mean, 1f, 1f, sum);
                 double[] f = rbm.freeEnergy(v, scratch);
                 for (int c = 0; c < n; c++) logUnnormalized[c] -= f[c];
                 averaged++;
             }
         }
-        dgm4j.math.Elementwise.scale(sum, 1f / (averaged * (float) n));
+        Elementwise.scale(sum, 1f / (averaged * (float) n));
         for (int c = 0; c < n; c++) logUnnormalized[c] /= averaged;
         return new Chains(v, sum, logUnnormalized, steps);
     }
@@ -99,8 +100,8 @@ public final class RbmSampler {
 
     /** x = observed ? data : x, elementwise: x + observed * (data - x). */
     public static void clamp(Matrix x, Matrix data, Matrix observed) {
-        Matrix diff = dgm4j.math.Elementwise.subtract(data, x, Matrix.zeros(x.rows(), x.cols()));
-        dgm4j.math.Elementwise.multiply(diff, observed, diff);
-        dgm4j.math.Elementwise.add(x, diff, x);
+        Matrix diff = Elementwise.subtract(data, x, Matrix.zeros(x.rows(), x.cols()));
+        Elementwise.multiply(diff, observed, diff);
+        Elementwise.add(x, diff, x);
     }
 }

@@ -1,15 +1,15 @@
 package dgm4j.rbm;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import dgm4j.InputException;
-import dgm4j.autodiff.Parameter;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.Numerics;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.Sgd;
+import dgm4j.train.MomentumTrainer;
 
 /**
  * Approximate maximum-likelihood learning of an {@link Rbm} of any visible type: the gradient of the log-likelihood
@@ -22,7 +22,7 @@ import dgm4j.optim.Sgd;
  * <p>Statistics use p(h|v) rather than sampled h wherever a sample is not needed (Rao-Blackwellised), chain states v
  * are samples. A step allocates nothing once the buffers for its batch size exist.
  */
-public final class RbmTrainer {
+public final class RbmTrainer extends MomentumTrainer {
 
     /**
      * Hyper-parameters, immutable: start from {@link #defaults()} (CD-1, lr 0.05, momentum 0.5 then 0.9 from epoch 5,
@@ -58,7 +58,7 @@ public final class RbmTrainer {
                 throw new InputException("final learning rate must lie in [0, " + learningRate + "], got " + finalLearningRate);
             }
             if (epochs < 1) throw new InputException("epochs must be at least 1, got " + epochs);
-            requireMomentum(initialMomentum, finalMomentum, momentumSwitchEpoch);
+            MomentumTrainer.requireMomentum(initialMomentum, finalMomentum, momentumSwitchEpoch);
             if (weightDecay < 0) throw new InputException("weight decay must be non-negative, got " + weightDecay);
             if (gibbsSteps < 1) throw new InputException("Gibbs steps (k) must be at least 1, got " + gibbsSteps);
             if (finalGibbsSteps != 0 && finalGibbsSteps < gibbsSteps) {
@@ -76,70 +76,80 @@ public final class RbmTrainer {
             return new Config(0.05f, Float.NaN, 1, 0.5f, 0.9f, 5, 2e-4f, 1, 0, false, 0, Float.NaN, 0.1f, false);
         }
 
-        public Config withLearningRate(float lr) {
-            return new Config(lr, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
-                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
-        }
+        public Config withLearningRate(float lr) { return with(b -> b.learningRate = lr); }
 
         /** The last epoch's learning rate (NaN: constant). */
-        public Config withFinalLearningRate(float lr) {
-            return new Config(learningRate, lr, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
-                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
-        }
+        public Config withFinalLearningRate(float lr) { return with(b -> b.finalLearningRate = lr); }
 
-        public Config withEpochs(int n) {
-            return new Config(learningRate, finalLearningRate, n, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
-                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
-        }
+        public Config withEpochs(int n) { return with(b -> b.epochs = n); }
 
         /** Momentum before and from {@link #momentumSwitchEpoch}. */
         public Config withMomentum(float initial, float last) {
-            return new Config(learningRate, finalLearningRate, epochs, initial, last, momentumSwitchEpoch, weightDecay,
-                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
+            return with(b -> {
+                b.initialMomentum = initial;
+                b.finalMomentum = last;
+            });
         }
 
-        public Config withMomentumSwitchEpoch(int epoch) {
-            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, epoch, weightDecay,
-                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
-        }
+        public Config withMomentumSwitchEpoch(int epoch) { return with(b -> b.momentumSwitchEpoch = epoch); }
 
-        public Config withWeightDecay(float decay) {
-            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, decay,
-                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
-        }
+        public Config withWeightDecay(float decay) { return with(b -> b.weightDecay = decay); }
 
-        public Config withGibbsSteps(int k) {
-            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
-                    k, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
-        }
+        public Config withGibbsSteps(int k) { return with(b -> b.gibbsSteps = k); }
 
         /** k at the last epoch (0: constant k). */
-        public Config withFinalGibbsSteps(int k) {
-            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
-                    gibbsSteps, k, persistent, chains, sparsityTarget, sparsityCost, centered);
-        }
+        public Config withFinalGibbsSteps(int k) { return with(b -> b.finalGibbsSteps = k); }
 
         /** PCD (true) or CD (false). */
-        public Config withPersistent(boolean pcd) {
-            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
-                    gibbsSteps, finalGibbsSteps, pcd, chains, sparsityTarget, sparsityCost, centered);
-        }
+        public Config withPersistent(boolean pcd) { return with(b -> b.persistent = pcd); }
 
         /** Persistent chains of PCD (0: the batch size). */
-        public Config withChains(int m) {
-            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
-                    gibbsSteps, finalGibbsSteps, persistent, m, sparsityTarget, sparsityCost, centered);
-        }
+        public Config withChains(int m) { return with(b -> b.chains = m); }
 
         /** Target mean activation of the hidden units (NaN: none) and the penalty's weight. */
         public Config withSparsity(float target, float cost) {
-            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
-                    gibbsSteps, finalGibbsSteps, persistent, chains, target, cost, centered);
+            return with(b -> {
+                b.sparsityTarget = target;
+                b.sparsityCost = cost;
+            });
         }
 
-        public Config withCentering(boolean on) {
-            return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch, weightDecay,
-                    gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, on);
+        public Config withCentering(boolean on) { return with(b -> b.centered = on); }
+
+        /** This config with the fields {@code change} sets changed (checked again as a new config). */
+        private Config with(Consumer<Builder> change) {
+            Builder b = new Builder(this);
+            change.accept(b);
+            return b.build();
+        }
+
+        /** A config's fields, mutable: the one place that copies them all, for the {@code withX} methods. */
+        private static final class Builder {
+            float learningRate, finalLearningRate, initialMomentum, finalMomentum, weightDecay, sparsityTarget, sparsityCost;
+            int epochs, momentumSwitchEpoch, gibbsSteps, finalGibbsSteps, chains;
+            boolean persistent, centered;
+
+            Builder(Config c) {
+                learningRate = c.learningRate;
+                finalLearningRate = c.finalLearningRate;
+                epochs = c.epochs;
+                initialMomentum = c.initialMomentum;
+                finalMomentum = c.finalMomentum;
+                momentumSwitchEpoch = c.momentumSwitchEpoch;
+                weightDecay = c.weightDecay;
+                gibbsSteps = c.gibbsSteps;
+                finalGibbsSteps = c.finalGibbsSteps;
+                persistent = c.persistent;
+                chains = c.chains;
+                sparsityTarget = c.sparsityTarget;
+                sparsityCost = c.sparsityCost;
+                centered = c.centered;
+            }
+
+            Config build() {
+                return new Config(learningRate, finalLearningRate, epochs, initialMomentum, finalMomentum, momentumSwitchEpoch,
+                        weightDecay, gibbsSteps, finalGibbsSteps, persistent, chains, sparsityTarget, sparsityCost, centered);
+            }
         }
 
         /** The momentum of a 0-based epoch. */
@@ -174,19 +184,8 @@ public final class RbmTrainer {
         }
     }
 
-    /** Refuses momentum outside [0, 1) or a negative switch epoch (RBM and DBM configs). */
-    public static void requireMomentum(float initial, float last, int switchEpoch) {
-        if (initial < 0 || initial >= 1 || last < 0 || last >= 1) {
-            throw new InputException("momentum must be in [0, 1), got " + initial + " / " + last);
-        }
-        if (switchEpoch < 0) throw new InputException("the momentum switch epoch must be non-negative, got " + switchEpoch);
-    }
-
     private final Rbm rbm;
     private final Config config;
-    private final RandomStream random;
-    private final List<Matrix> gradients = new ArrayList<>();   // the parameters' gradient buffers
-    private final Sgd optimizer;
     private Matrix chains;  // persistent visible states (PCD)
     private Buffers buffers;
     private final Matrix hiddenMean;      // q (sparsity) and lambda (centering): running mean of p(h|data), 1 x F
@@ -194,13 +193,10 @@ public final class RbmTrainer {
     private boolean hiddenMeanStarted;
 
     public RbmTrainer(Rbm rbm, Config config, RandomStream random) {
+        // L2 decay on W only, the first parameter (Hinton's practical guide, section 10)
+        super(rbm.parameterNames(), rbm.parameters(), 1, config.initialMomentum(), config.weightDecay(), random);
         this.rbm = rbm;
         this.config = config;
-        this.random = random;
-        List<Parameter> parameters = Parameter.wrap(rbm.parameterNames(), rbm.parameters());
-        for (Parameter p : parameters) gradients.add(p.gradient());
-        // L2 decay on W only (Hinton's practical guide, section 10)
-        optimizer = new Sgd(parameters, config.initialMomentum(), config.weightDecay(), p -> p.value() == rbm.weights(), true);
         hiddenMean = Matrix.zeros(1, rbm.hiddenUnits()).fill(0.5f);
         if (config.centered() && !(rbm instanceof BernoulliRbm)) {
             throw new InputException("centering is implemented for binary RBMs only, not " + rbm.visibleType());
@@ -210,14 +206,6 @@ public final class RbmTrainer {
     public Rbm rbm() { return rbm; }
 
     public Config config() { return config; }
-
-    public RandomStream random() { return random; }
-
-    /** The optimiser of the parameters (momentum SGD ascending the log-likelihood estimate). */
-    public Sgd optimizer() { return optimizer; }
-
-    /** Momentum velocities, one per {@link Rbm#parameters()} entry (live, for checkpoints). */
-    public List<Matrix> velocities() { return optimizer.velocities(); }
 
     /** Persistent chains (null for CD or before the first PCD update). */
     public Matrix chains() { return chains; }
@@ -268,17 +256,6 @@ public final class RbmTrainer {
     }
 
     /**
-     * One update from a minibatch of binary data (rows). {@code epoch} (0-based) selects the momentum.
-     */
-    public void update(Matrix v0, int epoch) {
-        estimateGradient(v0, epoch);
-        applyGradient(epoch);
-    }
-
-    /** The last gradient estimate, one per parameter: E_data - E_model, before weight decay. */
-    public List<Matrix> gradient() { return gradients; }
-
-    /**
      * Estimates E_data[v h^T] - E_model[v h^T] (and the bias gradients) from a minibatch into {@link #gradient()},
      * advancing the negative-phase chains, without changing the parameters.
      */
@@ -287,6 +264,7 @@ public final class RbmTrainer {
     }
 
     /** {@link #estimateGradient(Matrix)} with the Gibbs steps of a 0-based epoch ({@link Config#gibbsSteps(int)}). */
+    @Override
     public void estimateGradient(Matrix v0, int epoch) {
         if (v0.cols() != rbm.visibleUnits()) {
             throw new InputException("data have " + v0.cols() + " columns but the RBM has " + rbm.visibleUnits() + " visible units");
@@ -309,30 +287,31 @@ public final class RbmTrainer {
                 chains = Matrix.zeros(negatives, d);
                 for (int n = 0; n < negatives; n++) chains.rows(n, n + 1).copyFrom(v0.rows(n % batch, n % batch + 1));
                 // v ~ p(v | h = 0); the data rows only give word-count models their document lengths
-                rbm.sampleVisible(Matrix.zeros(negatives, f), null, chains, random);
+                rbm.sampleVisible(Matrix.zeros(negatives, f), null, chains, random());
             }
             w.vNeg.copyFrom(chains);
             // Tieleman's PCD: the fantasy particles are visible states; h is drawn from them with the current weights.
             // (Continuing from the last update's h instead saves a product but mixes less: measured worse on the
             // Gaussian cluster test, -7.2..-9.1 vs -5.9..-7.4 nats.)
-            rbm.sampleHidden(w.vNeg, w.hNeg, w.hSample, random);
+            rbm.sampleHidden(w.vNeg, w.hNeg, w.hSample, random());
         } else {
             w.vNeg.copyFrom(v0);   // the chain state starts at the data (word-count models keep its lengths)
-            random.bernoulli(w.h0, w.hSample);
+            random().bernoulli(w.h0, w.hSample);
         }
         int k = config.gibbsSteps(epoch);
         for (int step = 0; step < k; step++) {
-            rbm.sampleVisible(w.hSample, w.vProb, w.vNeg, random);
+            rbm.sampleVisible(w.hSample, w.vProb, w.vNeg, random());
             boolean last = step == k - 1;
             if (last && !config.persistent()) {
                 rbm.hiddenProbabilities(w.vNeg, w.hNeg);   // CD's last h sample would be thrown away: probabilities only
             } else {
-                rbm.sampleHidden(w.vNeg, w.hNeg, w.hSample, random);
+                rbm.sampleHidden(w.vNeg, w.hNeg, w.hSample, random());
             }
         }
         if (config.persistent()) chains.copyFrom(w.vNeg);
 
         // gradient: E_data[v h^T] - E_model[v h^T] (and the other parameters' statistics)
+        List<Matrix> gradients = gradient();
         for (Matrix g : gradients) g.fill(0f);
         rbm.addStatistics(v0, w.h0, 1f / batch, gradients);
         rbm.addStatistics(w.vNeg, w.hNeg, -1f / negatives, gradients);
@@ -360,7 +339,7 @@ public final class RbmTrainer {
      */
     private void center() {
         if (visibleOffset == null) throw new IllegalStateException("centering needs the visible offset (the data mean): call setVisibleOffset");
-        Matrix gW = gradients.get(0), gb = gradients.get(1), ga = gradients.get(2);
+        Matrix gW = gradient().get(0), gb = gradient().get(1), ga = gradient().get(2);
         Matrix mu = visibleOffset, lambda = hiddenMean;
         var blas = Numerics.blas();
         blas.gemm(true, false, -1f, mu, ga, 1f, gW);        // - mu ga^T
@@ -369,11 +348,11 @@ public final class RbmTrainer {
         blas.gemm(false, false, -1f, mu, gW, 1f, ga);       // ga - mu gW_c
     }
 
-    /** velocity = momentum * velocity + lr * (gradient - decay * W); theta += velocity (an {@link Sgd} step). */
-    public void applyGradient(int epoch) {
-        optimizer.setMomentum(config.momentum(epoch));
-        optimizer.step(config.learningRate(epoch));
-    }
+    @Override
+    protected float momentum(int epoch) { return config.momentum(epoch); }
+
+    @Override
+    protected float learningRate(int epoch) { return config.learningRate(epoch); }
 
     /**
      * Mean squared reconstruction error: v -> p(h|v) -> sample h -> E[v|h], averaged over units. A monitor, not the
@@ -382,10 +361,10 @@ public final class RbmTrainer {
     public double reconstructionError(Matrix v) {
         Matrix h = Matrix.zeros(v.rows(), rbm.hiddenUnits());
         Matrix hs = Matrix.zeros(v.rows(), rbm.hiddenUnits());
-        rbm.sampleHidden(v, h, hs, random);
+        rbm.sampleHidden(v, h, hs, random());
         Matrix vp = Matrix.zeros(v.rows(), rbm.visibleUnits());
         Matrix vs = v.copy();   // the state sampleVisible overwrites (word-count models keep its lengths)
-        rbm.sampleVisible(hs, vp, vs, random);
+        rbm.sampleVisible(hs, vp, vs, random());
         Elementwise.subtract(vp, v, vp);
         Elementwise.square(vp, vp);
         return Elementwise.sum(vp) / ((double) v.rows() * v.cols());

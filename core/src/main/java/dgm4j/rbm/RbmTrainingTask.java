@@ -3,20 +3,22 @@ package dgm4j.rbm;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
+import dgm4j.InputException;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
-import dgm4j.data.Minibatches;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFileException;
+import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
+import dgm4j.train.MomentumTrainingTask;
 import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingState;
-import dgm4j.train.TrainingTask;
 
 /**
- * Trains an {@link Rbm} on a dataset through the shared {@link dgm4j.train.TrainingRun}: one step per minibatch; at
+ * Trains an {@link Rbm} on a dataset as a {@link MomentumTrainingTask}: one {@link RbmTrainer} update per minibatch; at
  * each epoch end, the monitors of Hinton's practical guide (2010): reconstruction error, and the mean free energy of
  * training and validation examples (their gap grows when the model overfits).
  *
@@ -26,22 +28,8 @@ import dgm4j.train.TrainingTask;
  * {@code train.random} and {@code train.data_random} (I64 random-stream states); metadata "training_state" holds
  * {@code epochs_done} and the trainer's configuration.
  */
-public final class RbmTrainingTask implements TrainingTask {
+public final class RbmTrainingTask extends MomentumTrainingTask<RbmTrainer> {
     private static final int MONITOR_EXAMPLES = 1000;
-
-    private final RbmTrainer trainer;
-    private final TrainingData data;
-    private final Minibatches batches;
-    private final RandomStream dataRandom;
-    private final Matrix monitorTrain;
-    private final Matrix monitorValidation;
-    private final int imageHeight;
-    private final int imageWidth;
-    private final Map<String, Object> provenance;
-    private final Map<String, Matrix> extraTensors = new LinkedHashMap<>();
-    private final Map<String, Object> extraMetadata = new LinkedHashMap<>();
-    private int extraMonitorEvery;
-    private java.util.function.BiFunction<Rbm, Integer, Map<String, Double>> extraMonitor;
 
     /**
      * @param data       training data: in [0, 1] for binarization, or as the RBM takes them with
@@ -50,74 +38,41 @@ public final class RbmTrainingTask implements TrainingTask {
      * @param dataRandom the stream that shuffles and (for dynamic binarization) resamples minibatches
      */
     public RbmTrainingTask(RbmTrainer trainer, TrainingData data, RandomStream dataRandom) {
-        Dataset train = data.train(), validation = data.validation();
-        Binarization binarization = data.binarization();
-        this.trainer = trainer;
-        this.data = data;
-        if (binarization.kind() == Binarization.Kind.NONE) {
-            trainer.rbm().requireVisible(train.features());     // the data go in as they are: check their values
-        } else if (train.dim() != trainer.rbm().visibleUnits()) {
-            throw new dgm4j.InputException(train.name() + " has " + train.dim() + " columns but the RBM has "
-                    + trainer.rbm().visibleUnits() + " visible units");
-        }
-        this.dataRandom = dataRandom;
-        this.batches = new Minibatches(train, data.batchSize(), true, binarization, dataRandom);
         // monitors on fixed subsets (binarized once for dynamic binarization), so that epochs are comparable; with
         // NONE the data are used as they are (binary data for a binary RBM, real values for a Gaussian one)
-        this.monitorTrain = binarization.monitorFeatures(train, MONITOR_EXAMPLES);
-        this.monitorValidation = binarization.monitorFeatures(validation, MONITOR_EXAMPLES);
-        if (monitorValidation != null && binarization.kind() == Binarization.Kind.NONE) {
-            trainer.rbm().requireVisible(monitorValidation);
+        super(trainer, requireFits(trainer.rbm(), data), dataRandom, MONITOR_EXAMPLES);
+        if (monitorValidation() != null && data.binarization().kind() == Binarization.Kind.NONE) {
+            trainer.rbm().requireVisible(monitorValidation());
         }
         if (trainer.config().centered() && trainer.visibleOffset() == null) {
             // mu = the mean of the training data (also the mean of their dynamic binarizations)
-            Matrix trained = batches.data().features();   // binarized once for fixed / threshold binarization
-            trainer.setVisibleOffset(dgm4j.math.Elementwise.columnSums(trained, 1f / trained.rows(), 0f,
-                    Matrix.zeros(1, trained.cols())));
+            Matrix trained = batches().data().features();   // binarized once for fixed / threshold binarization
+            trainer.setVisibleOffset(Elementwise.columnSums(trained, 1f / trained.rows(), 0f, Matrix.zeros(1, trained.cols())));
         }
-        this.imageHeight = train.height();
-        this.imageWidth = train.width();
-        this.provenance = data.recordedProvenance();
     }
 
-    @Override
-    public int stepsPerEpoch() {
-        return batches.batchesPerEpoch();
-    }
-
-    @Override
-    public double step(int epoch, int step) {
-        if (!batches.next()) throw new IllegalStateException("minibatches ran out before step " + step);
-        trainer.update(batches.features(), epoch);
-        if (step == stepsPerEpoch() - 1 && batches.next()) {
-            throw new IllegalStateException("more minibatches than steps in the epoch");
+    /** Refuses training data the RBM cannot take: the wrong width, or (unbinarized) values outside its domain. */
+    private static TrainingData requireFits(Rbm rbm, TrainingData data) {
+        Dataset train = data.train();
+        if (data.binarization().kind() == Binarization.Kind.NONE) {
+            rbm.requireVisible(train.features());     // the data go in as they are: check their values
+        } else if (train.dim() != rbm.visibleUnits()) {
+            throw new InputException(train.name() + " has " + train.dim() + " columns but the RBM has " + rbm.visibleUnits() + " visible units");
         }
-        return Double.NaN;
+        return data;
     }
 
     @Override
-    public boolean stepIsFinite() {
-        return TrainingTask.biasesAreFinite(trainer.rbm().parameters());
-    }
-
-    @Override
-    public boolean parametersAreFinite() {
-        return TrainingTask.allFinite(trainer.rbm().parameters());
-    }
-
-    @Override
-    public Map<String, Double> endOfEpoch(int epoch) {
+    protected Map<String, Double> monitors(int epoch) {
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("reconstruction_error", trainer.reconstructionError(monitorTrain));
-        double ft = mean(trainer.rbm().freeEnergy(monitorTrain, null));
+        RbmTrainer trainer = trainer();
+        m.put("reconstruction_error", trainer.reconstructionError(monitorTrain()));
+        double ft = mean(trainer.rbm().freeEnergy(monitorTrain(), null));
         m.put("free_energy_train", ft);
-        if (monitorValidation != null) {
-            double fv = mean(trainer.rbm().freeEnergy(monitorValidation, null));
+        if (monitorValidation() != null) {
+            double fv = mean(trainer.rbm().freeEnergy(monitorValidation(), null));
             m.put("free_energy_validation", fv);
             m.put("free_energy_gap", fv - ft);
-        }
-        if (extraMonitor != null && (epoch == 0 || (epoch + 1) % extraMonitorEvery == 0)) {
-            m.putAll(extraMonitor.apply(trainer.rbm(), epoch));
         }
         return m;
     }
@@ -127,54 +82,20 @@ public final class RbmTrainingTask implements TrainingTask {
      * every {@code everyEpochs} epochs; it receives the model and the 0-based epoch and must not use the trainer's
      * random stream (so that resumed runs stay bitwise equal).
      */
-    public RbmTrainingTask withMonitor(int everyEpochs, java.util.function.BiFunction<Rbm, Integer, Map<String, Double>> monitor) {
-        if (everyEpochs < 1) throw new dgm4j.InputException("monitor interval must be at least 1 epoch, got " + everyEpochs);
-        this.extraMonitorEvery = everyEpochs;
-        this.extraMonitor = monitor;
+    public RbmTrainingTask withMonitor(int everyEpochs, BiFunction<Rbm, Integer, Map<String, Double>> monitor) {
+        monitorEvery(everyEpochs, epoch -> monitor.apply(trainer().rbm(), epoch));
         return this;
     }
-
-    /** Saves a tensor with the model in every snapshot (e.g. the data standardisation a Gaussian RBM was trained on). */
-    public RbmTrainingTask withTensor(String name, Matrix value) {
-        extraTensors.put(name, value);
-        return this;
-    }
-
-    /** Saves a JSON metadata entry with the model in every snapshot (e.g. the vocabulary of a topic model). */
-    public RbmTrainingTask withMetadata(String key, Object json) {
-        extraMetadata.put(key, json);
-        return this;
-    }
-
-    /** Fixed examples of the training split used by the monitors (binary for binary RBMs). */
-    public Matrix monitorTrain() { return monitorTrain; }
-
-    public RbmTrainer trainer() { return trainer; }
-
-    /** The data trained on, as the model sees them (standardised for a Gaussian RBM). */
-    public TrainingData data() { return data; }
-
-    /** Fixed binary examples of the validation split used by the monitors (null without validation data). */
-    public Matrix monitorValidation() { return monitorValidation; }
 
     @Override
     public ModelFile snapshot(int epochsDone) {
-        ModelFile.Builder b = RbmFiles.builder(trainer.rbm(), imageHeight, imageWidth);
-        List<String> names = trainer.rbm().parameterNames();
-        for (int k = 0; k < names.size(); k++) RbmFiles.put(b, "train.velocity." + names.get(k), trainer.velocities().get(k));
-        b.longs("train.random", trainer.random().state())
-                .longs("train.data_random", dataRandom.state());
+        RbmTrainer trainer = trainer();
+        ModelFile.Builder b = RbmFiles.builder(trainer.rbm(), data().train().height(), data().train().width());
+        putRandomStreams(TrainingState.putVelocities(b, trainer.optimizer()));
         if (trainer.chains() != null) b.matrix("train.chains", trainer.chains());
         if (trainer.hiddenMeanStarted()) b.floats("train.hidden_mean", trainer.hiddenMean().toArray());
         if (trainer.visibleOffset() != null) b.floats("train.visible_offset", trainer.visibleOffset().toArray());
-        Map<String, Object> state = new LinkedHashMap<>();
-        state.put("epochs_done", epochsDone);
-        state.putAll(hyperParameters(trainer.config(), batches.batchSize()));
-        b.metadataJson(ModelFile.TRAINING_STATE_KEY, state);
-        for (Map.Entry<String, Matrix> e : extraTensors.entrySet()) RbmFiles.put(b, e.getKey(), e.getValue());
-        for (Map.Entry<String, Object> e : extraMetadata.entrySet()) b.metadataJson(e.getKey(), e.getValue());
-        if (provenance != null) b.metadataJson(ModelFile.PROVENANCE_KEY, provenance);
-        return b.build();
+        return finish(b, epochsDone, Map.of(), hyperParameters(trainer.config(), data().batchSize()));
     }
 
     /** The hyper-parameters recorded in a checkpoint's training state (a resumed run must use the same). */
@@ -184,7 +105,7 @@ public final class RbmTrainingTask implements TrainingTask {
         m.put("learning_rate", decimal(config.learningRate()));
         if (!Float.isNaN(config.finalLearningRate())) m.put("final_learning_rate", decimal(config.finalLearningRate()));
         m.put("weight_decay", decimal(config.weightDecay()));
-        m.put("momentum", java.util.List.of(decimal(config.initialMomentum()), decimal(config.finalMomentum())));
+        m.put("momentum", List.of(decimal(config.initialMomentum()), decimal(config.finalMomentum())));
         m.put("batch_size", batchSize);
         if (!Float.isNaN(config.sparsityTarget())) {
             m.put("sparsity_target", decimal(config.sparsityTarget()));
@@ -200,11 +121,7 @@ public final class RbmTrainingTask implements TrainingTask {
      */
     public static RandomStream restore(ModelFile checkpoint, RbmTrainer trainer) {
         Rbm rbm = trainer.rbm();
-        List<String> names = rbm.parameterNames();
-        for (int k = 0; k < names.size(); k++) {
-            Matrix v = trainer.velocities().get(k);
-            v.copyFrom(RbmFiles.get(checkpoint, "train.velocity." + names.get(k), v.rows(), v.cols()));
-        }
+        TrainingState.restoreVelocities(checkpoint, trainer.optimizer());
         if (checkpoint.hasTensor("train.chains")) {
             Matrix chains = checkpoint.matrix("train.chains");
             int expected = trainer.config().chains();
@@ -224,7 +141,7 @@ public final class RbmTrainingTask implements TrainingTask {
         if (checkpoint.hasTensor("train.visible_offset")) {
             trainer.setVisibleOffset(RbmFiles.get(checkpoint, "train.visible_offset", 1, rbm.visibleUnits()));
         }
-        return TrainingState.randomStream(checkpoint, "train.data_random");
+        return TrainingState.randomStream(checkpoint, TrainingState.DATA_RANDOM);
     }
 
     private static double decimal(float f) {

@@ -83,13 +83,8 @@ public final class ReplicatedSoftmaxRbm extends RbmParameters {
 
     @Override
     public double[] freeEnergy(Matrix v, Matrix scratch) {
-        Matrix x = scratch != null ? scratch : Matrix.zeros(v.rows(), hiddenUnits());
-        Elementwise.softplus(hiddenInput(v, x), x);
-        double[] softplusSums = Elementwise.rowSums(x);
-        double[] biasTerms = Elementwise.rowDot(v, visibleBias);
-        double[] out = new double[v.rows()];
-        for (int n = 0; n < out.length; n++) out[n] = -biasTerms[n] - softplusSums[n];
-        return out;
+        Matrix x = hiddenInput(v, hiddenScratch(v, scratch));
+        return freeEnergyFromSoftplusSums(v, Elementwise.rowSums(Elementwise.softplus(x, x)));   // softplus in float, summed in double
     }
 
     @Override

@@ -1,12 +1,16 @@
 package dgm4j.train;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -140,15 +144,15 @@ public final class TrainingRun {
         if (csvLog == null) return;
         try {
             StringBuilder sb = new StringBuilder();
-            java.util.List<String> columns;
+            List<String> columns;
             if (!Files.exists(csvLog) || Files.size(csvLog) == 0) {
                 Path parent = csvLog.toAbsolutePath().getParent();
                 if (parent != null) Files.createDirectories(parent);
-                columns = new java.util.ArrayList<>(m.keySet());
+                columns = new ArrayList<>(m.keySet());
                 sb.append(String.join(",", columns)).append('\n');
             } else {
-                try (java.io.BufferedReader r = Files.newBufferedReader(csvLog, StandardCharsets.UTF_8)) {
-                    columns = java.util.Arrays.asList(r.readLine().split(","));
+                try (BufferedReader r = Files.newBufferedReader(csvLog, StandardCharsets.UTF_8)) {
+                    columns = Arrays.asList(r.readLine().split(","));
                 }
             }
             boolean first = true;

@@ -1,14 +1,20 @@
 package dgm4j.train;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 import dgm4j.InputException;
+import dgm4j.autodiff.Parameter;
+import dgm4j.data.Dataset;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFileException;
+import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
+import dgm4j.optim.Optimizer;
+import dgm4j.optim.Sgd;
 
 /**
  * What every checkpoint holds besides its model: the metadata entry "training_state" ({@code epochs_done} and the
@@ -16,15 +22,24 @@ import dgm4j.math.RandomStream;
  * hyper-parameters is refused: the result would silently differ from the uninterrupted run.
  */
 public final class TrainingState {
+    /** The tensors of the model's own random stream (sampling, noise) and of the data stream (shuffling, binarization). */
+    public static final String RANDOM = "train.random", DATA_RANDOM = "train.data_random";
+    private static final String VELOCITY = "train.velocity.";
+
     private TrainingState() {}
+
+    /** The training_state entry of a checkpoint: epochs_done, then {@code counters} (e.g. adam_steps), then the hyper-parameters. */
+    public static Map<String, Object> entry(int epochsDone, Map<String, Object> counters, Map<String, Object> hyperParameters) {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("epochs_done", epochsDone);
+        state.putAll(counters);
+        state.putAll(hyperParameters);
+        return state;
+    }
 
     /** Epochs completed according to a checkpoint's training state. */
     public static int epochsDone(ModelFile checkpoint) {
-        Object e = state(checkpoint).get("epochs_done");
-        if (!(e instanceof Number) || ((Number) e).intValue() < 0) {
-            throw new ModelFileException(checkpoint.source() + ": training_state has no valid epochs_done");
-        }
-        return ((Number) e).intValue();
+        return (int) counter(checkpoint, "epochs_done");
     }
 
     /** The checkpoint's training state (a JSON object). */
@@ -77,8 +92,8 @@ public final class TrainingState {
     }
 
     /** Adds an optimizer's state buffers to a checkpoint as tensors {@code train.NAME} (e.g. train.adam.m.p_x.weight). */
-    public static ModelFile.Builder putOptimizer(ModelFile.Builder b, dgm4j.optim.Optimizer optimizer) {
-        for (Map.Entry<String, dgm4j.math.Matrix> e : optimizer.state().entrySet()) b.parameter("train." + e.getKey(), e.getValue());
+    public static ModelFile.Builder putOptimizer(ModelFile.Builder b, Optimizer optimizer) {
+        for (Map.Entry<String, Matrix> e : optimizer.state().entrySet()) b.parameter("train." + e.getKey(), e.getValue());
         return b;
     }
 
@@ -86,16 +101,21 @@ public final class TrainingState {
      * Refills an optimizer from a checkpoint written with {@link #putOptimizer}: its state buffers, and its step count
      * from training_state's {@code stepsKey} (e.g. "adam_steps").
      */
-    public static void restoreOptimizer(ModelFile checkpoint, dgm4j.optim.Optimizer optimizer, String stepsKey) {
-        for (Map.Entry<String, dgm4j.math.Matrix> e : optimizer.state().entrySet()) {
-            dgm4j.math.Matrix v = e.getValue();
+    public static void restoreOptimizer(ModelFile checkpoint, Optimizer optimizer, String stepsKey) {
+        for (Map.Entry<String, Matrix> e : optimizer.state().entrySet()) {
+            Matrix v = e.getValue();
             v.copyFrom(checkpoint.parameter("train." + e.getKey(), v.rows(), v.cols()));
         }
-        Object steps = state(checkpoint).get(stepsKey);
-        if (!(steps instanceof Number) || ((Number) steps).longValue() < 0) {
-            throw new ModelFileException(checkpoint.source() + ": training_state has no valid " + stepsKey);
+        optimizer.setSteps(counter(checkpoint, stepsKey));
+    }
+
+    /** A non-negative count recorded in a checkpoint's training state (e.g. adam_steps, updates). */
+    public static long counter(ModelFile checkpoint, String key) {
+        Object n = state(checkpoint).get(key);
+        if (!(n instanceof Number) || ((Number) n).longValue() < 0) {
+            throw new ModelFileException(checkpoint.source() + ": training_state has no valid " + key);
         }
-        optimizer.setSteps(((Number) steps).longValue());
+        return ((Number) n).longValue();
     }
 
     /**
@@ -103,22 +123,37 @@ public final class TrainingState {
      * ({@link #putOptimizer}), {@code train.random} and {@code train.data_random}, training_state {epochs_done,
      * adam_steps (the optimizer's step count), the hyper-parameters} and the provenance (if not null).
      */
-    public static ModelFile checkpoint(ModelFile.Builder b, dgm4j.optim.Optimizer optimizer, RandomStream random,
+    public static ModelFile checkpoint(ModelFile.Builder b, Optimizer optimizer, RandomStream random,
                                        RandomStream dataRandom, int epochsDone, Map<String, Object> hyperParameters,
                                        Map<String, Object> provenance) {
         putOptimizer(b, optimizer);
-        b.longs("train.random", random.state()).longs("train.data_random", dataRandom.state());
-        Map<String, Object> state = new java.util.LinkedHashMap<>();
-        state.put("epochs_done", epochsDone);
-        state.put("adam_steps", optimizer.steps());
-        state.putAll(hyperParameters);
-        b.metadataJson(ModelFile.TRAINING_STATE_KEY, state);
+        b.longs(RANDOM, random.state()).longs(DATA_RANDOM, dataRandom.state());
+        b.metadataJson(ModelFile.TRAINING_STATE_KEY, entry(epochsDone, Map.of("adam_steps", optimizer.steps()), hyperParameters));
         if (provenance != null) b.metadataJson(ModelFile.PROVENANCE_KEY, provenance);
         return b.build();
     }
 
+    /**
+     * Adds momentum SGD's velocities as tensors train.velocity.NAME, one per parameter (the RBM and DBM checkpoints'
+     * names, older than {@link #putOptimizer}).
+     */
+    public static ModelFile.Builder putVelocities(ModelFile.Builder b, Sgd optimizer) {
+        List<Parameter> parameters = optimizer.parameters();
+        for (int k = 0; k < parameters.size(); k++) b.parameter(VELOCITY + parameters.get(k).name(), optimizer.velocities().get(k));
+        return b;
+    }
+
+    /** Refills momentum SGD's velocities from a checkpoint written with {@link #putVelocities}. */
+    public static void restoreVelocities(ModelFile checkpoint, Sgd optimizer) {
+        List<Parameter> parameters = optimizer.parameters();
+        for (int k = 0; k < parameters.size(); k++) {
+            Matrix v = optimizer.velocities().get(k);
+            v.copyFrom(checkpoint.parameter(VELOCITY + parameters.get(k).name(), v.rows(), v.cols()));
+        }
+    }
+
     /** Refuses k &lt; 1 samples per example, a batch size &lt; 1, or fewer training examples than one batch. */
-    public static void requireSamplesAndBatch(int k, int batchSize, dgm4j.data.Dataset train) {
+    public static void requireSamplesAndBatch(int k, int batchSize, Dataset train) {
         if (k < 1) throw new InputException("the number of samples k must be at least 1, got " + k);
         if (batchSize < 1) throw new InputException("the batch size must be at least 1, got " + batchSize);
         if (train.size() < batchSize) {

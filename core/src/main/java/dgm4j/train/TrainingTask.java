@@ -1,8 +1,10 @@
 package dgm4j.train;
 
+import java.util.List;
 import java.util.Map;
 
 import dgm4j.io.ModelFile;
+import dgm4j.math.Matrix;
 
 /**
  * What {@link TrainingRun} needs from a model's training: steps, epoch-end monitors, a finiteness check and a snapshot.
@@ -29,14 +31,14 @@ public interface TrainingTask {
     Map<String, Double> endOfEpoch(int epoch);
 
     /** The usual {@link #stepIsFinite()}: the biases (1-row parameters) finite; NaN in a weight reaches them in one step. */
-    static boolean biasesAreFinite(java.util.List<dgm4j.math.Matrix> parameters) {
-        for (dgm4j.math.Matrix p : parameters) if (p.rows() == 1 && p.hasNonFinite()) return false;
+    static boolean biasesAreFinite(List<Matrix> parameters) {
+        for (Matrix p : parameters) if (p.rows() == 1 && p.hasNonFinite()) return false;
         return true;
     }
 
     /** The usual {@link #parametersAreFinite()}: every element of every parameter finite. */
-    static boolean allFinite(java.util.List<dgm4j.math.Matrix> parameters) {
-        for (dgm4j.math.Matrix p : parameters) if (p.hasNonFinite()) return false;
+    static boolean allFinite(List<Matrix> parameters) {
+        for (Matrix p : parameters) if (p.hasNonFinite()) return false;
         return true;
     }
 

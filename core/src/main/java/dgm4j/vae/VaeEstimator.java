@@ -2,8 +2,11 @@ package dgm4j.vae;
 
 import java.util.List;
 
+import dgm4j.InputException;
 import dgm4j.Progress;
 import dgm4j.autodiff.Graph;
+import dgm4j.autodiff.Node;
+import dgm4j.math.ImportanceSampling;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 
@@ -26,26 +29,19 @@ public final class VaeEstimator {
     /** Per-example L_k(x) = log (1/k) sum_{i=1..k} w_i, w_i = p(x, h_i) / q(h_i | x), h_i ~ q(h | x). */
     public static double[] logMeanWeights(VariationalAutoencoder model, Matrix data, int k, RandomStream random,
                                           int rowsPerPass, Progress progress) {
-        if (k < 1) throw new dgm4j.InputException("the number of samples k must be at least 1, got " + k);
+        if (k < 1) throw new InputException("the number of samples k must be at least 1, got " + k);
         model.requireWidth(data);
-        return dgm4j.math.ImportanceSampling.logMeanWeights(data.rows(), k, rowsPerPass, (examples, kc) -> {
+        return ImportanceSampling.logMeanWeights(data.rows(), k, rowsPerPass, (examples, kc) -> {
             Graph g = new Graph(false);
             VariationalAutoencoder.LogWeights w = model.logWeights(g, examples, kc);
             Matrix x = w.x().value(), logW = w.logWeights().value();
-            return new dgm4j.math.ImportanceSampling.Sampler() {
-                @Override
-                public void load(int start, int count) {
-                    x.fill(0f);
-                    x.rows(0, count).copyFrom(data.rows(start, start + count));
-                }
-
-                @Override
-                public void draw(double[] out) {
-                    w.fillNoise(random);
-                    g.forward();
-                    for (int r = 0; r < out.length; r++) out[r] = logW.get(r, 0);
-                }
-            };
+            return ImportanceSampling.columnSampler((start, count) -> {
+                x.fill(0f);
+                x.rows(0, count).copyFrom(data.rows(start, start + count));
+            }, () -> {
+                w.fillNoise(random);
+                g.forward();
+            }, logW);
         }, progress);
     }
 
@@ -84,7 +80,7 @@ public final class VaeEstimator {
             x.rows(0, m).copyFrom(data.rows(start, start + m));
             w.fillNoise(random);
             g.forward();
-            List<dgm4j.autodiff.Node> means = w.posteriorMeans();
+            List<Node> means = w.posteriorMeans();
             for (int l = 0; l < layers; l++) {
                 Matrix mu = means.get(l).value();
                 int per = l == 0 ? 1 : samples; // rows per example

@@ -66,7 +66,7 @@ public final class VaeFamily implements TrainingSession.Family<VaeTrainingTask> 
 
     @Override
     public VaeTrainingTask resume(ModelFile checkpoint) {
-        return new VaeTrainingTask(VaeFiles.read(checkpoint).model(), config, data, TrainingState.randomStream(checkpoint, "train.random"),
-                TrainingState.randomStream(checkpoint, "train.data_random")).restoreOptimizer(checkpoint);
+        return new VaeTrainingTask(VaeFiles.read(checkpoint).model(), config, data, TrainingState.randomStream(checkpoint, TrainingState.RANDOM),
+                TrainingState.randomStream(checkpoint, TrainingState.DATA_RANDOM)).restoreOptimizer(checkpoint);
     }
 }

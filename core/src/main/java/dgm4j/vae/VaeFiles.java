@@ -8,6 +8,7 @@ import java.util.Map;
 import dgm4j.autodiff.Parameter;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFileException;
+import dgm4j.math.Matrix;
 
 /**
  * VAEs and IWAEs in model files (kind "vae"). Tensors are the {@link StochasticLayer} parameters, layer by layer:
@@ -76,7 +77,7 @@ public final class VaeFiles {
         int k = positive(file, c.get("k"), "k");
         VariationalAutoencoder model = new VariationalAutoencoder(d, output, latents, hidden);
         for (Parameter p : model.parameters()) {
-            dgm4j.math.Matrix v = file.parameter(p.name(), p.value().rows(), p.value().cols());
+            Matrix v = file.parameter(p.name(), p.value().rows(), p.value().cols());
             if (v.hasNonFinite()) throw new ModelFileException(file.source() + ": tensor \"" + p.name() + "\" contains NaN or infinite values");
             p.value().copyFrom(v);
         }

@@ -5,24 +5,23 @@ import java.util.Map;
 import java.util.Objects;
 
 import dgm4j.InputException;
+import dgm4j.Progress;
 import dgm4j.autodiff.Graph;
 import dgm4j.autodiff.Node;
-import dgm4j.autodiff.Parameter;
 import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
-import dgm4j.data.Minibatches;
 import dgm4j.io.ModelFile;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.Adam;
 import dgm4j.optim.LearningRateSchedule;
+import dgm4j.train.AdamTrainingTask;
 import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingState;
-import dgm4j.train.TrainingTask;
 
 /**
  * Trains a {@link VariationalAutoencoder} by maximising the VAE or IWAE bound with Adam (Burda et al. 2016, sec. 5),
- * one minibatch per step, under {@link dgm4j.train.TrainingRun}. The step's graph (batch x k samples) is recorded once
+ * one minibatch per step, as an {@link AdamTrainingTask}. The step's graph (batch x k samples) is recorded once
  * and replayed. The logged "loss" is -L (the negative training bound, averaged over the epoch's minibatches); at each
  * epoch end: "heldout_bound", L_k with the training k on the first 1000 held-out examples (binarized once), the
  * active units there, and the learning rate (monitors only: nothing is decided from them).
@@ -31,7 +30,7 @@ import dgm4j.train.TrainingTask;
  * {@code train.random} (the noise stream), {@code train.data_random} (shuffling and dynamic binarization); metadata
  * "training_state" holds {@code epochs_done}, {@code adam_steps} and the hyper-parameters.
  */
-public final class VaeTrainingTask implements TrainingTask {
+public final class VaeTrainingTask extends AdamTrainingTask {
     private static final int MONITOR_EXAMPLES = 1000;
 
     /**
@@ -43,7 +42,7 @@ public final class VaeTrainingTask implements TrainingTask {
      * @param beta1     Adam's beta_1, beta_2 and epsilon (Kingma and Ba 2015)
      */
     public record Config(VariationalAutoencoder.Objective objective, int k, LearningRateSchedule schedule, double beta1,
-                         double beta2, double epsilon) {
+                         double beta2, double epsilon) implements AdamTrainingTask.Settings {
         public Config {
             Objects.requireNonNull(objective, "objective");
             Objects.requireNonNull(schedule, "schedule");
@@ -70,22 +69,12 @@ public final class VaeTrainingTask implements TrainingTask {
         }
     }
 
-
     private final VariationalAutoencoder model;
     private final Config config;
-    private final Minibatches batches;
-    private final Binarization binarization;
-    private final Adam adam;
-    private final RandomStream random;
-    private final RandomStream dataRandom;
-    private final Matrix monitorValidation;
-    private final int imageHeight, imageWidth;
-    private final Map<String, Object> provenance;
     private final Graph graph = new Graph();
     private final VariationalAutoencoder.LogWeights weights;
     private final Node bound;
     private final Node loss;
-    private final Matrix[] biases;
 
     /**
      * A task with a fresh Adam ({@link #optimizer()}; a resumed run refills it with {@link #restoreOptimizer}).
@@ -98,74 +87,51 @@ public final class VaeTrainingTask implements TrainingTask {
      */
     public VaeTrainingTask(VariationalAutoencoder model, Config config, TrainingData data, RandomStream random,
                            RandomStream dataRandom) {
-        Dataset train = data.train(), validation = data.validation();
-        int batchSize = data.batchSize();
-        TrainingState.requireSamplesAndBatch(config.k(), batchSize, train);
-        model.requireWidth(train.features());
-        this.binarization = data.binarization();
-        if (binarization.kind() == Binarization.Kind.NONE) model.requireSupportedValues(train.features(), train.name());
-        else Binarization.requireUnitRange(train.features(), train.name());
+        super(model.parameters(), config, requireFits(model, config, data), random, dataRandom, MONITOR_EXAMPLES);
         this.model = model;
         this.config = config;
-        this.adam = new Adam(model.parameters(), config.beta1(), config.beta2(), config.epsilon());
-        this.random = random;
-        this.dataRandom = dataRandom;
-        this.batches = new Minibatches(train, batchSize, true, binarization, dataRandom);
-        this.monitorValidation = binarization.monitorFeatures(validation, MONITOR_EXAMPLES);
-        if (monitorValidation != null) {
-            model.requireWidth(monitorValidation);
-            model.requireSupportedValues(monitorValidation, validation.name());
-        }
-        this.imageHeight = train.height();
-        this.imageWidth = train.width();
-        this.provenance = data.recordedProvenance();
-        this.weights = model.logWeights(graph, batchSize, config.k());
+        if (monitorValidation() != null) requireRows(model, monitorValidation(), data.validation().name());
+        this.weights = model.logWeights(graph, data.batchSize(), config.k());
         this.bound = VariationalAutoencoder.bound(graph, weights, config.objective());
         this.loss = graph.scale(bound, -1f);
-        this.biases = model.parameters().stream().filter(p -> p.value().rows() == 1).map(Parameter::value).toArray(Matrix[]::new);
+    }
+
+    /** Refuses k or a batch size below 1, fewer examples than a batch, and data of another width or outside p(x|h)'s support. */
+    private static TrainingData requireFits(VariationalAutoencoder model, Config config, TrainingData data) {
+        Dataset train = data.train();
+        TrainingState.requireSamplesAndBatch(config.k(), data.batchSize(), train);
+        if (data.binarization().kind() == Binarization.Kind.NONE) {
+            requireRows(model, train.features(), train.name());
+        } else {
+            model.requireWidth(train.features());
+            Binarization.requireUnitRange(train.features(), train.name());
+        }
+        return data;
+    }
+
+    /** Refuses rows of another width than the model's, or with values outside p(x | h)'s support. */
+    private static void requireRows(VariationalAutoencoder model, Matrix rows, String name) {
+        model.requireWidth(rows);
+        model.requireSupportedValues(rows, name);
     }
 
     @Override
-    public int stepsPerEpoch() { return batches.batchesPerEpoch(); }
-
-    @Override
-    public double step(int epoch, int step) {
-        if (!batches.next()) throw new IllegalStateException("minibatches ran out before step " + step);
-        weights.x().value().copyFrom(batches.features());
-        weights.fillNoise(random);
-        graph.forward();
-        graph.backward(loss);
-        adam.step(config.schedule().rate(epoch));
-        if (step == stepsPerEpoch() - 1 && batches.next()) throw new IllegalStateException("more minibatches than steps in the epoch");
+    protected double update(Matrix batch, int epoch) {
+        backpropagate(graph, loss, weights.x().value(), batch, weights::fillNoise);
+        optimizer().step(learningRate(epoch));
         return loss.value().get(0, 0);
     }
 
     @Override
-    public boolean hasStepLoss() { return true; }
-
-    @Override
-    public boolean stepIsFinite() {
-        for (Matrix b : biases) if (b.hasNonFinite()) return false;
-        return true;
-    }
-
-    @Override
-    public boolean parametersAreFinite() {
-        for (Parameter p : model.parameters()) if (p.value().hasNonFinite()) return false;
-        return true;
-    }
-
-    @Override
-    public Map<String, Double> endOfEpoch(int epoch) {
+    protected Map<String, Double> monitors(int epoch) {
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("learning_rate", config.schedule().rate(epoch));
-        if (monitorValidation != null) {
-            // a separate stream, so that monitoring does not change the training run
-            RandomStream monitorRandom = new RandomStream(987654321L + epoch);
-            double[] lk = VaeEstimator.logMeanWeights(model, monitorValidation, config.k(), monitorRandom,
-                    VaeEstimator.DEFAULT_ROWS_PER_PASS, dgm4j.Progress.NONE);
+        m.put("learning_rate", learningRate(epoch));
+        if (monitorValidation() != null) {
+            RandomStream monitorRandom = monitorRandom(epoch);
+            double[] lk = VaeEstimator.logMeanWeights(model, monitorValidation(), config.k(), monitorRandom,
+                    VaeEstimator.DEFAULT_ROWS_PER_PASS, Progress.NONE);
             m.put("heldout_bound", VaeEstimator.Summary.of(lk).mean());
-            int[] active = VaeEstimator.activeUnits(VaeEstimator.posteriorMeanVariances(model, monitorValidation, 1, monitorRandom), 0.01);
+            int[] active = VaeEstimator.activeUnits(VaeEstimator.posteriorMeanVariances(model, monitorValidation(), 1, monitorRandom), 0.01);
             for (int l = 0; l < active.length; l++) m.put("active_units_h" + (l + 1), (double) active[l]);
         }
         return m;
@@ -173,14 +139,12 @@ public final class VaeTrainingTask implements TrainingTask {
 
     public VariationalAutoencoder model() { return model; }
 
-    public Adam optimizer() { return adam; }
-
     public Config config() { return config; }
 
     @Override
     public ModelFile snapshot(int epochsDone) {
-        return TrainingState.checkpoint(VaeFiles.builder(model, config.objective(), config.k(), imageHeight, imageWidth), adam, random,
-                dataRandom, epochsDone, hyperParameters(config, batches.batchSize(), binarization), provenance);
+        return snapshot(VaeFiles.builder(model, config.objective(), config.k(), data().train().height(), data().train().width()),
+                epochsDone, hyperParameters(config, data().batchSize(), data().binarization()));
     }
 
     /** The hyper-parameters a checkpoint records (a resumed run must give the same). */
@@ -196,7 +160,7 @@ public final class VaeTrainingTask implements TrainingTask {
 
     /** Refills the task's Adam from a checkpoint written by {@link #snapshot}; returns this task. */
     public VaeTrainingTask restoreOptimizer(ModelFile checkpoint) {
-        TrainingState.restoreOptimizer(checkpoint, adam, "adam_steps");
+        restoreAdam(checkpoint);
         return this;
     }
 }

@@ -3,6 +3,7 @@ package dgm4j.vae;
 import java.util.ArrayList;
 import java.util.List;
 
+import dgm4j.InputException;
 import dgm4j.autodiff.Graph;
 import dgm4j.autodiff.Node;
 import dgm4j.autodiff.Parameter;
@@ -244,7 +245,7 @@ public final class VariationalAutoencoder {
     /** Refuses data of another width than the model's, naming both. */
     public void requireWidth(Matrix data) {
         if (data.cols() != dataDim) {
-            throw new dgm4j.InputException("the data have " + data.cols() + " columns but the model was trained on " + dataDim);
+            throw new InputException("the data have " + data.cols() + " columns but the model was trained on " + dataDim);
         }
     }
 
@@ -254,9 +255,9 @@ public final class VariationalAutoencoder {
         boolean binary = outputKind() == StochasticLayer.Kind.BERNOULLI;
         for (int k = 0; k < n; k++) {
             float v = data.getFlat(k);
-            if (!Float.isFinite(v)) throw new dgm4j.InputException(what + " contain " + v + " (element " + k + ")");
+            if (!Float.isFinite(v)) throw new InputException(what + " contain " + v + " (element " + k + ")");
             if (binary && v != 0f && v != 1f) {
-                throw new dgm4j.InputException(what + " are not binary (found " + v + " at element " + k
+                throw new InputException(what + " are not binary (found " + v + " at element " + k
                         + "): the model's outputs are Bernoulli; binarize the data (--binarize dynamic, fixed:SEED or threshold:T)");
             }
         }

@@ -1,6 +1,7 @@
 package dgm4j.viz;
 
 import java.awt.image.BufferedImage;
+import java.util.Locale;
 
 /** A 3x5 pixel font for digits, upper-case letters and a few signs: captions without depending on system fonts. */
 final class PixelFont {
@@ -24,7 +25,7 @@ final class PixelFont {
 
     /** Draws text at (x, y), each font pixel {@code scale} x {@code scale}, clipped to maxWidth; unknown characters are blanks. */
     static void draw(BufferedImage img, String text, int x, int y, int rgb, int maxWidth, int scale) {
-        String s = text.toUpperCase(java.util.Locale.ROOT);
+        String s = text.toUpperCase(Locale.ROOT);
         int cx = x;
         for (int c = 0; c < s.length(); c++) {
             if (cx + WIDTH * scale > x + maxWidth) break;

@@ -3,6 +3,7 @@ package dgm4j.ais;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class AisEstimateTest {
     @Test
     void equalWeightsAreExactAndEveryRunCounts() {
         double[] logW = new double[50];
-        java.util.Arrays.fill(logW, 3.25);
+        Arrays.fill(logW, 3.25);
         AisEstimate e = new AisEstimate(10, logW, 7, false);
         assertEquals(13.25, e.logZ(), 1e-12);
         assertEquals(13.25, e.logZLow(), 1e-12);

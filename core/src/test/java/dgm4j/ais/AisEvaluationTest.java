@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.rbm.BernoulliRbm;
+import dgm4j.rbm.RbmSampler;
 
 /** The library's one-call measurement, as the README's Java snippet uses it. */
 class AisEvaluationTest {
@@ -33,7 +35,7 @@ class AisEvaluationTest {
         Matrix start = Matrix.zeros(200, 20);
         for (int i = 0; i < 200; i++) for (int j = 0; j < 20; j++) start.set(i, j, 0.5f);
         new RandomStream(seed).bernoulli(start, start);
-        return dgm4j.rbm.RbmSampler.run(rbm, start, 200, new RandomStream(seed + 1)).samples();
+        return RbmSampler.run(rbm, start, 200, new RandomStream(seed + 1)).samples();
     }
 
     @Test
@@ -52,7 +54,7 @@ class AisEvaluationTest {
         assertEquals(mean - r.verdict().logZ(), r.averageLogProbability(), 1e-9);
         Map<String, Object> j = r.toJson();
         assertEquals(true, j.get("determined"));
-        assertEquals(r.outcome().rounds().size(), ((java.util.List<?>) j.get("rounds")).size());
+        assertEquals(r.outcome().rounds().size(), ((List<?>) j.get("rounds")).size());
         assertTrue(r.reverseStart().contains("fair coins"), r.reverseStart());
         // the data-fitted base is available too
         AisEvaluation.Result d = AisEvaluation.rbm(m, x, x, null, AisEvaluation.Settings.standard().withScale(0.05)

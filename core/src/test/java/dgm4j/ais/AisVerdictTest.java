@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ import dgm4j.math.RandomStream;
 class AisVerdictTest {
     /** 100 log-weights spread by sd around 0, so ln mean(w) is about sd^2 / 2 and the effective runs fall with sd. */
     private static double[] weights(double sd, long seed) {
-        java.util.Random r = new java.util.Random(seed);
+        Random r = new Random(seed);
         double[] w = new double[100];
         for (int i = 0; i < w.length; i++) w[i] = sd * r.nextGaussian();
         return w;

@@ -4,15 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
-import dgm4j.rbm.BernoulliRbm;
+import dgm4j.InputException;
 import dgm4j.Progress;
 import dgm4j.dbm.Dbm;
+import dgm4j.dbm.DbmSampler;
 import dgm4j.dbm.DbmTrainerTest;
 import dgm4j.math.Elementwise;
+import dgm4j.math.LogMath;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
+import dgm4j.rbm.BernoulliRbm;
 import dgm4j.rbm.RbmTest;
 
 /** DBM AIS and the mean-field lower bound against exact enumeration on a small trained DBM. */
@@ -43,12 +51,12 @@ class DbmAisTest {
         assertEquals(exact, f.logZ(), 0.1, f + " exact " + exact);
         assertTrue(f.logZLow() <= f.logZ() && f.logZ() <= f.logZHigh());
         // reverse AIS from model samples (long Gibbs chains; these small models mix) agrees as well
-        java.util.List<Matrix> samples = dgm4j.dbm.DbmSampler.gibbsChains(dbm, null, 100, 2000, new RandomStream(25));
+        List<Matrix> samples = DbmSampler.gibbsChains(dbm, null, 100, 2000, new RandomStream(25));
         AisEstimate r = ais.reverse(samples, AnnealingSchedule.standardScaled(0.3), new RandomStream(26), Progress.NONE);
         System.out.println("DBM reverse AIS: " + r);
         assertEquals(exact, r.logZ(), 0.1, r + " exact " + exact);
-        java.util.List<Matrix> wrong = new java.util.ArrayList<>(samples.subList(0, samples.size() - 1));
-        org.junit.jupiter.api.Assertions.assertThrows(dgm4j.InputException.class,
+        List<Matrix> wrong = new ArrayList<>(samples.subList(0, samples.size() - 1));
+        Assertions.assertThrows(InputException.class,
                 () -> ais.reverse(wrong, AnnealingSchedule.linear(5), new RandomStream(1), Progress.NONE));
 
         double[] bound = dbm.logProbabilityLowerBound(data, exact, 30, 1e-6);
@@ -68,27 +76,27 @@ class DbmAisTest {
         Dbm dbm = DbmTrainerTest.trainOnBars(5, 1, 21);
         Matrix data = RbmTest.bars(500, 22);
         // the base-rate model (hidden layers uniform) and one with every layer's base rates from the mean-field posterior
-        java.util.List<Matrix> uniform = java.util.List.of(BernoulliRbm.baseRateBias(data), Matrix.zeros(1, dbm.units(1)), Matrix.zeros(1, dbm.units(2)));
-        java.util.List<Matrix> fitted = DbmAis.baseRates(dbm, data, 30);
+        List<Matrix> uniform = List.of(BernoulliRbm.baseRateBias(data), Matrix.zeros(1, dbm.units(1)), Matrix.zeros(1, dbm.units(2)));
+        List<Matrix> fitted = DbmAis.baseRates(dbm, data, 30);
         assertEquals(uniform.get(0).get(0, 3), fitted.get(0).get(0, 3), 0f);
         double spread = 0;
         for (int j = 0; j < dbm.units(1); j++) spread = Math.max(spread, Math.abs(fitted.get(1).get(0, j)));
         assertTrue(spread > 1, "the fitted hidden base rates are not uniform: " + spread);
-        for (java.util.List<Matrix> base : java.util.List.of(uniform, fitted)) checkPath(dbm, base);
+        for (List<Matrix> base : List.of(uniform, fitted)) checkPath(dbm, base);
     }
 
-    private static void checkPath(Dbm dbm, java.util.List<Matrix> base) {
+    private static void checkPath(Dbm dbm, List<Matrix> base) {
         DbmAis ais = new DbmAis(dbm, base);
         AnnealingSchedule schedule = AnnealingSchedule.standardScaled(0.3);
         AisEstimate f = ais.forward(schedule, 100, new RandomStream(23), Progress.NONE);
-        java.util.List<Matrix> samples = dgm4j.dbm.DbmSampler.gibbsChains(dbm, null, 100, 2000, new RandomStream(25));
+        List<Matrix> samples = DbmSampler.gibbsChains(dbm, null, 100, 2000, new RandomStream(25));
         AisEstimate r = ais.reverse(samples, schedule, new RandomStream(26), Progress.NONE);
         double exactLogZ = ExactPartition.logZ(dbm);
         System.out.println("DBM AIS from " + base.get(1).get(0, 0) + "..: " + f + "; " + r + "; exact " + exactLogZ);
         assertEquals(exactLogZ, f.logZ(), 0.1);
         assertEquals(exactLogZ, r.logZ(), 0.1);
         for (AisEstimate e : new AisEstimate[] {f, r}) {
-            java.util.List<AisEstimate.PathPoint> path = e.path();
+            List<AisEstimate.PathPoint> path = e.path();
             assertTrue(path.size() > 400 && path.size() < 600, "points kept: " + path.size());
             AisEstimate.PathPoint first = path.get(0), last = path.get(path.size() - 1);
             // the path runs from beta 0 to 1 (forward) or 1 to 0 (reverse), from ln Z_0 to the estimate or back
@@ -100,7 +108,7 @@ class DbmAisTest {
             // at intermediate betas it estimates ln Z of p*_beta: the DBM with weights times beta and biases
             // beta b_l + (1 - beta) b_A,l, computed exactly
             for (double target : new double[] {0.3, 0.6, 0.9}) {
-                AisEstimate.PathPoint p = path.stream().min(java.util.Comparator.comparingDouble(q -> Math.abs(q.beta() - target))).orElseThrow();
+                AisEstimate.PathPoint p = path.stream().min(Comparator.comparingDouble(q -> Math.abs(q.beta() - target))).orElseThrow();
                 assertTrue(Math.abs(p.beta() - target) < 0.02, "no point near beta " + target);
                 Dbm scaled = dbm.copy();
                 for (int l = 1; l <= dbm.hiddenLayers(); l++) Elementwise.scale(scaled.weights(l), (float) p.beta());
@@ -140,7 +148,7 @@ class DbmAisTest {
         Matrix v = RbmTest.bars(5, 7);
         double[] got = ExactPartition.logUnnormalizedProbability(dbm, v);
         int hiddenUnits = 6 + 4 + 3;
-        java.util.List<Matrix> x = dbm.newLayers(1 << hiddenUnits), scratch = dbm.newLayers(1 << hiddenUnits);
+        List<Matrix> x = dbm.newLayers(1 << hiddenUnits), scratch = dbm.newLayers(1 << hiddenUnits);
         for (int r = 0; r < v.rows(); r++) {
             for (int s = 0; s < 1 << hiddenUnits; s++) {
                 x.get(0).rows(s, s + 1).copyFrom(v.rows(r, r + 1));
@@ -152,7 +160,7 @@ class DbmAisTest {
             double[] e = dbm.energy(x, scratch);
             double[] minus = new double[e.length];
             for (int s = 0; s < e.length; s++) minus[s] = -e[s];
-            assertEquals(dgm4j.math.LogMath.logSumExp(minus), got[r], 1e-4, "row " + r);
+            assertEquals(LogMath.logSumExp(minus), got[r], 1e-4, "row " + r);
         }
     }
 
@@ -170,7 +178,7 @@ class DbmAisTest {
         // W = 0 and every layer's biases equal to the base's: each intermediate distribution is the base itself
         Dbm dbm = Dbm.initialize(new int[] {6, 4, 3}, new RandomStream(1));
         for (int l = 1; l <= 2; l++) dbm.weights(l).fill(0f);
-        java.util.List<Matrix> base = java.util.List.of(Matrix.of(1, 6, -2f, -1f, 0f, 0.5f, 1f, 3f),
+        List<Matrix> base = List.of(Matrix.of(1, 6, -2f, -1f, 0f, 0.5f, 1f, 3f),
                 Matrix.of(1, 4, -3f, 0f, 1f, 2f), Matrix.of(1, 3, 0.5f, -0.5f, 4f));
         for (int l = 0; l <= 2; l++) dbm.bias(l).copyFrom(base.get(l));
         DbmAis ais = new DbmAis(dbm, base);
@@ -185,10 +193,10 @@ class DbmAisTest {
         Dbm dbm = Dbm.initialize(new int[] {6, 4, 3}, new RandomStream(1));
         Matrix v = Matrix.zeros(1, 6), h1 = Matrix.zeros(1, 4), h2 = Matrix.zeros(1, 3);
         String[] messages = {
-                assertThrows(dgm4j.InputException.class, () -> new DbmAis(dbm, java.util.List.of(v, h1))).getMessage(),
-                assertThrows(dgm4j.InputException.class, () -> new DbmAis(dbm, java.util.List.of(v, h2, h2))).getMessage(),
-                assertThrows(dgm4j.InputException.class, () -> new DbmAis(dbm, java.util.List.of(v, h1, Matrix.of(1, 3, 0f, Float.NaN, 0f)))).getMessage(),
-                assertThrows(dgm4j.InputException.class, () -> new DbmAis(dbm, Matrix.zeros(1, 5))).getMessage()};
+                assertThrows(InputException.class, () -> new DbmAis(dbm, List.of(v, h1))).getMessage(),
+                assertThrows(InputException.class, () -> new DbmAis(dbm, List.of(v, h2, h2))).getMessage(),
+                assertThrows(InputException.class, () -> new DbmAis(dbm, List.of(v, h1, Matrix.of(1, 3, 0f, Float.NaN, 0f)))).getMessage(),
+                assertThrows(InputException.class, () -> new DbmAis(dbm, Matrix.zeros(1, 5))).getMessage()};
         assertEquals("base model has 2 layers of biases, the DBM 3", messages[0]);
         assertTrue(messages[1].contains("layer 1 are 1x3, expected 1x4"), messages[1]);
         assertTrue(messages[2].contains("bias 1 of layer 2 is NaN"), messages[2]);

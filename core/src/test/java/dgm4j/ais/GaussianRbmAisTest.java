@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import dgm4j.InputException;
 import dgm4j.Progress;
+import dgm4j.math.LogMath;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.rbm.GaussianRbm;
@@ -48,7 +49,7 @@ class GaussianRbmAisTest {
             }
             logP[c] = lp;
         }
-        double logZh = dgm4j.math.LogMath.logSumExp(logP);
+        double logZh = LogMath.logSumExp(logP);
         Matrix h = Matrix.zeros(n, f);
         float[] row = new float[f];
         for (int t = 0; t < n; t++) {

@@ -3,6 +3,8 @@ package dgm4j.ais;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Comparator;
+
 import org.junit.jupiter.api.Test;
 
 import dgm4j.Progress;
@@ -60,7 +62,7 @@ class RbmAisTest {
             assertEquals(exact, rev.logZ(), 0.1, "reverse " + rev + " exact " + exact);
             // the paths: ln Z_beta of the intermediate RBM (W, c times beta; b beta b + (1 - beta) b_A) at beta ~ 0.5
             for (AisEstimate e : new AisEstimate[] {f, rev}) {
-                AisEstimate.PathPoint p = e.path().stream().min(java.util.Comparator.comparingDouble(q -> Math.abs(q.beta() - 0.5))).orElseThrow();
+                AisEstimate.PathPoint p = e.path().stream().min(Comparator.comparingDouble(q -> Math.abs(q.beta() - 0.5))).orElseThrow();
                 float beta = (float) p.beta();
                 BernoulliRbm mid = new BernoulliRbm(Elementwise.scale(rbm.weights().copy(), beta),
                         Elementwise.axpby(beta, rbm.visibleBias(), 1 - beta, BernoulliRbm.baseRateBias(data), Matrix.zeros(1, 16)),

@@ -3,6 +3,8 @@ package dgm4j.ais;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+
 import org.junit.jupiter.api.Test;
 
 import dgm4j.Progress;
@@ -81,7 +83,7 @@ class RbmTemperingTest {
         assertEquals(0, ladder[0]);
         int easy = 0;
         for (double b : ladder) if (b > 0.5 && b < 0.9) easy++;
-        assertTrue(easy <= 1, "betas in the easy stretch: " + java.util.Arrays.toString(ladder));
+        assertTrue(easy <= 1, "betas in the easy stretch: " + Arrays.toString(ladder));
         assertEquals(1, ladder[ladder.length - 1]);
         for (int k = 1; k < ladder.length; k++) assertTrue(ladder[k] > ladder[k - 1]);
     }

@@ -14,12 +14,13 @@ import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.rbm.RbmTrainer;
 import dgm4j.rbm.ReplicatedSoftmaxRbm;
+import dgm4j.rbm.ReplicatedSoftmaxTest;
 
 /** AIS for the replicated softmax model against exact ln Z_D (enumeration over h) on a small trained model. */
 class ReplicatedSoftmaxAisTest {
 
     static Matrix topicDocs(int n, long seed) {
-        return dgm4j.rbm.ReplicatedSoftmaxTest.topicDocs(n, seed);
+        return ReplicatedSoftmaxTest.topicDocs(n, seed);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -216,7 +217,7 @@ class AttentionGradientsTest {
 
         /** The moments of parameters [from, to) only. */
         Moments slice(int from, int to) {
-            return new Moments(java.util.Arrays.copyOfRange(sum, from, to), java.util.Arrays.copyOfRange(sumSquares, from, to), count);
+            return new Moments(Arrays.copyOfRange(sum, from, to), Arrays.copyOfRange(sumSquares, from, to), count);
         }
 
         void add(List<Parameter> which) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dgm4j.InputException;
 import dgm4j.Progress;
+import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.data.Datasets;
 import dgm4j.io.ModelFile;
@@ -22,6 +23,7 @@ import dgm4j.io.ModelFileException;
 import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
+import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingDivergedException;
 import dgm4j.train.TrainingRun;
 import dgm4j.train.TrainingSession;
@@ -50,8 +52,13 @@ class RamTrainingTaskTest {
     }
 
     static RamTrainingTask.Settings settings(AttentionGradients.Rule rule, int samples, int varianceRepeats) {
-        return new RamTrainingTask.Settings(new AttentionGradients.Settings(rule, samples, true, true), 20, 3e-3, 10, 0.9, 0.999, 1e-8,
+        return new RamTrainingTask.Settings(new AttentionGradients.Settings(rule, samples, true, true), 3e-3, 10, 0.9, 0.999, 1e-8,
                 varianceRepeats);
+    }
+
+    /** Minibatches of 20 images as they are. */
+    static TrainingData data(Dataset train, Dataset heldOut) {
+        return new TrainingData(train, heldOut, 20, Binarization.none(), null);
     }
 
     @Test
@@ -63,7 +70,7 @@ class RamTrainingTaskTest {
             List<String> lines = new ArrayList<>();
             TrainingSession s = new TrainingSession(new TrainingRun(20).csvLog(log).log(lines::add), 3);
             RamTrainingTask task = s.open(new RamFamily(small(rule == AttentionGradients.Rule.WAKE_SLEEP),
-                    settings(rule, rule == AttentionGradients.Rule.WAKE_SLEEP ? 2 : 1, 3), train, heldOut, Map.of("test", true)));
+                    settings(rule, rule == AttentionGradients.Rule.WAKE_SLEEP ? 2 : 1, 3), data(train, heldOut).withProvenance(Map.of("test", true))));
             s.run();
             List<String> rows = Files.readAllLines(log);
             assertEquals(21, rows.size());
@@ -89,11 +96,11 @@ class RamTrainingTaskTest {
             RamTrainingTask.Settings s = settings(rule, 2, 2);
             Path one = dir.resolve(rule + "-a.safetensors"), two = dir.resolve(rule + "-b.safetensors");
             TrainingSession sa = new TrainingSession(new TrainingRun(2).checkpoint(one, 1, 0), 5);
-            RamTrainingTask ta = sa.open(new RamFamily(a, s, train, null, null));
+            RamTrainingTask ta = sa.open(new RamFamily(a, s, data(train, null)));
             sa.run();
-            new TrainingSession(new TrainingRun(1).checkpoint(two, 1, 0), 5).train(new RamFamily(a, s, train, null, null));
+            new TrainingSession(new TrainingRun(1).checkpoint(two, 1, 0), 5).train(new RamFamily(a, s, data(train, null)));
             TrainingSession sc = new TrainingSession(new TrainingRun(2).checkpoint(two, 1, 0), 99).resumeFrom(two);
-            RamTrainingTask tc = sc.open(new RamFamily(a, s, train, null, null));
+            RamTrainingTask tc = sc.open(new RamFamily(a, s, data(train, null)));
             assertEquals(1, sc.startEpoch());
             sc.run();
             for (int p = 0; p < ta.model().parameters().size(); p++) {
@@ -102,10 +109,10 @@ class RamTrainingTaskTest {
             }
             // another rule, or another architecture, is refused on resume
             String m = assertThrows(InputException.class, () -> new TrainingSession(3, 5).resumeFrom(two)
-                    .open(new RamFamily(a, settings(AttentionGradients.Rule.PRIOR, 2, 2), train, null, null))).getMessage();
+                    .open(new RamFamily(a, settings(AttentionGradients.Rule.PRIOR, 2, 2), data(train, null)))).getMessage();
             assertTrue(m.contains("rule"), m);
             RecurrentAttention.Architecture other = new RecurrentAttention.Architecture(16, 16, 3, 4, 4, 2, 3, 0, 0.2, 32, 16, 32, 32, true, 32, 4);
-            m = assertThrows(InputException.class, () -> new TrainingSession(3, 5).resumeFrom(two).open(new RamFamily(other, s, train, null, null)))
+            m = assertThrows(InputException.class, () -> new TrainingSession(3, 5).resumeFrom(two).open(new RamFamily(other, s, data(train, null))))
                     .getMessage();
             assertTrue(m.contains("N = 3") && m.contains("N = 4"), m);
         }
@@ -139,20 +146,20 @@ class RamTrainingTaskTest {
         RamTrainingTask.Settings s = settings(AttentionGradients.Rule.REINFORCE, 1, 0);
         Dataset mnist = Datasets.fromFiles(Path.of("src/test/resources/fixtures/mnist-t10k-300-images-idx3-ubyte.gz"),
                 Path.of("src/test/resources/fixtures/mnist-t10k-300-labels-idx1-ubyte.gz"));
-        String msg = assertThrows(InputException.class, () -> new RamTrainingTask(m, s, mnist, null, s.adam(m), new RandomStream(1),
-                new RandomStream(2), null)).getMessage();
+        String msg = assertThrows(InputException.class, () -> new RamTrainingTask(m, s, data(mnist, null), new RandomStream(1),
+                new RandomStream(2))).getMessage();
         assertTrue(msg.contains("28x28") && msg.contains("16x16"), msg);
         Dataset unlabelled = new Dataset("u", train.features(), null, 16, 16, 0);
-        msg = assertThrows(InputException.class, () -> new RamTrainingTask(m, s, unlabelled, null, s.adam(m), new RandomStream(1),
-                new RandomStream(2), null)).getMessage();
+        msg = assertThrows(InputException.class, () -> new RamTrainingTask(m, s, data(unlabelled, null), new RandomStream(1),
+                new RandomStream(2))).getMessage();
         assertTrue(msg.contains("labels"), msg);
         msg = assertThrows(InputException.class, () -> new RamFamily(small(false), settings(AttentionGradients.Rule.WAKE_SLEEP, 2, 0),
-                train, null, null)).getMessage();
+                data(train, null))).getMessage();
         assertTrue(msg.contains("inference network"), msg);
         assertThrows(InputException.class, () -> settings(AttentionGradients.Rule.REINFORCE, 1, 1));
         RecurrentAttention broken = RecurrentAttention.initialize(small(false), new RandomStream(1));
         broken.parameters().get(0).value().set(0, 0, Float.NaN);
-        RamTrainingTask t = new RamTrainingTask(broken, s, train, null, s.adam(broken), new RandomStream(1), new RandomStream(2), null);
+        RamTrainingTask t = new RamTrainingTask(broken, s, data(train, null), new RandomStream(1), new RandomStream(2));
         assertThrows(TrainingDivergedException.class, () -> new TrainingRun(1).run(t, 0));
     }
 }

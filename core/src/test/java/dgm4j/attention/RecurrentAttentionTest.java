@@ -10,8 +10,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dgm4j.InputException;
-import dgm4j.autodiff.Graph;
 import dgm4j.autodiff.GradientCheck;
+import dgm4j.autodiff.Graph;
 import dgm4j.autodiff.Node;
 import dgm4j.autodiff.Parameter;
 import dgm4j.math.Glimpses;

@@ -7,9 +7,11 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
+import dgm4j.InputException;
 import dgm4j.Progress;
 import dgm4j.data.Dataset;
 import dgm4j.data.Datasets;
+import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.Adam;
 
@@ -27,6 +29,6 @@ class SigmoidClassifierTest {
         assertTrue(c.errorRate(train.features(), train.labels()) < 0.02);
         double after = c.errorRate(test.features(), test.labels());
         assertTrue(before > 0.6 && after < 0.3, "held-out error " + before + " -> " + after);
-        assertThrows(dgm4j.InputException.class, () -> c.predict(dgm4j.math.Matrix.zeros(2, 10)));
+        assertThrows(InputException.class, () -> c.predict(Matrix.zeros(2, 10)));
     }
 }

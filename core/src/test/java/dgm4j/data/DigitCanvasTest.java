@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -83,8 +84,8 @@ class DigitCanvasTest {
             if (DigitCanvas.placement(c, i, 28, 28).equals(DigitCanvas.placement(DigitCanvas.Config.cluttered(60, 4), i, 28, 28))) same++;
         }
         assertTrue(same < 10, same + " of 300 placements equal under another seed");
-        assertNotEquals(all.features().getFlat(0) + " " + java.util.Arrays.hashCode(all.features().toArray()),
-                other.features().getFlat(0) + " " + java.util.Arrays.hashCode(other.features().toArray()));
+        assertNotEquals(all.features().getFlat(0) + " " + Arrays.hashCode(all.features().toArray()),
+                other.features().getFlat(0) + " " + Arrays.hashCode(other.features().toArray()));
     }
 
     @Test

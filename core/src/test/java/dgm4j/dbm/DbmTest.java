@@ -11,9 +11,11 @@ import org.junit.jupiter.api.Test;
 
 import dgm4j.InputException;
 import dgm4j.ais.ExactPartition;
+import dgm4j.math.Elementwise;
 import dgm4j.math.LogMath;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
+import dgm4j.rbm.BernoulliRbm;
 
 /**
  * The DBM's math against brute-force enumeration on tiny models: energy, conditionals, odd layers summed out,
@@ -27,7 +29,7 @@ public class DbmTest {
         Dbm dbm = Dbm.initialize(units, r);
         for (Matrix p : dbm.parameters()) {
             r.gaussian(p);
-            dgm4j.math.Elementwise.scale(p, scale);
+            Elementwise.scale(p, scale);
         }
         return dbm;
     }
@@ -169,7 +171,7 @@ public class DbmTest {
             int sweeps = dbm.meanField(v, q, 200, 1e-7);
             assertTrue(sweeps < 200, "mean field did not converge: " + sweeps);
             for (int l = 1; l <= dbm.hiddenLayers(); l++) {
-                Matrix fixed = dgm4j.math.Elementwise.sigmoid(dbm.layerInput(mu, l, Matrix.zeros(20, units[l])), Matrix.zeros(20, units[l]));
+                Matrix fixed = Elementwise.sigmoid(dbm.layerInput(mu, l, Matrix.zeros(20, units[l])), Matrix.zeros(20, units[l]));
                 for (int k = 0; k < fixed.size(); k++) assertEquals(fixed.getFlat(k), mu.get(l).getFlat(k), 1e-5, "layer " + l);
             }
             double[] bound = dbm.meanFieldBound(q);
@@ -233,7 +235,7 @@ public class DbmTest {
     @Test
     void oneHiddenLayerIsAnRbm() {
         Dbm dbm = randomDbm(new int[] {6, 4}, 1f, 12);
-        dgm4j.rbm.BernoulliRbm rbm = new dgm4j.rbm.BernoulliRbm(dbm.weights(1), dbm.bias(0), dbm.bias(1));
+        BernoulliRbm rbm = new BernoulliRbm(dbm.weights(1), dbm.bias(0), dbm.bias(1));
         assertEquals(ExactPartition.logZ(rbm), ExactPartition.logZ(dbm), 1e-9 + 1e-6 * Math.abs(ExactPartition.logZ(rbm)));
         Matrix v = coinFlips(5, 6, 13);
         double[] free = rbm.freeEnergy(v, null), logp = ExactPartition.logUnnormalizedProbability(dbm, v);

@@ -20,6 +20,7 @@ import dgm4j.math.RandomStream;
 import dgm4j.rbm.RbmTest;
 import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingRun;
+import dgm4j.train.TrainingState;
 
 /** Checkpoints of joint training: a resumed run is bitwise the uninterrupted one; files round-trip. */
 class DbmTrainingTaskTest {
@@ -41,18 +42,18 @@ class DbmTrainingTaskTest {
         DbmTrainer first = new DbmTrainer(Dbm.initialize(new int[] {16, 6, 4}, new RandomStream(1)), config(), new RandomStream(2));
         new TrainingRun(2).checkpoint(file, 1, 0).run(new DbmTrainingTask(first, bars, new RandomStream(3)), 0);
         ModelFile checkpoint = ModelFiles.read(file, Dbm.KIND);
-        dgm4j.train.TrainingState.requireSameHyperParameters(checkpoint, DbmTrainingTask.hyperParameters(config(), 20), "updates");
+        TrainingState.requireSameHyperParameters(checkpoint, DbmTrainingTask.hyperParameters(config(), 20), "updates");
         Dbm dbm = DbmFiles.read(checkpoint);
-        DbmTrainer resumed = new DbmTrainer(dbm, config(), dgm4j.train.TrainingState.randomStream(checkpoint, "train.random"));
+        DbmTrainer resumed = new DbmTrainer(dbm, config(), TrainingState.randomStream(checkpoint, "train.random"));
         RandomStream dataRandom = DbmTrainingTask.restore(checkpoint, resumed);
-        assertEquals(2, dgm4j.train.TrainingState.epochsDone(checkpoint));
+        assertEquals(2, TrainingState.epochsDone(checkpoint));
         new TrainingRun(3).run(new DbmTrainingTask(resumed, bars, dataRandom), 2);
         for (int k = 0; k < dbm.parameters().size(); k++) {
             assertArrayEquals(straight.dbm().parameters().get(k).toArray(), dbm.parameters().get(k).toArray(), dbm.parameterNames().get(k));
         }
         DbmTrainer.Config other = config().withGibbsSteps(3);
         InputException e = assertThrows(InputException.class, 
-                () -> dgm4j.train.TrainingState.requireSameHyperParameters(checkpoint, DbmTrainingTask.hyperParameters(other, 20), "updates"));
+                () -> TrainingState.requireSameHyperParameters(checkpoint, DbmTrainingTask.hyperParameters(other, 20), "updates"));
         assertTrue(e.getMessage().contains("algorithm"), e.getMessage());
     }
 

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +20,6 @@ import dgm4j.autodiff.GradientCheck;
 import dgm4j.autodiff.Graph;
 import dgm4j.autodiff.Node;
 import dgm4j.autodiff.Parameter;
-import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.data.Datasets;
 import dgm4j.io.ModelFile;
@@ -26,6 +27,7 @@ import dgm4j.io.ModelFileException;
 import dgm4j.io.ModelFiles;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
+import dgm4j.train.TrainingData;
 import dgm4j.train.TrainingDivergedException;
 import dgm4j.train.TrainingRun;
 import dgm4j.train.TrainingSession;
@@ -133,7 +135,7 @@ class DrawTest {
     void modelFilesRoundTrip() {
         for (boolean attention : new boolean[] {true, false}) {
             Draw d = tiny(attention, 6);
-            ModelFile file = ModelFiles.fromBytes(ModelFiles.toBytes(DrawFiles.builder(d).build()), "draw", java.util.Set.of(Draw.KIND));
+            ModelFile file = ModelFiles.fromBytes(ModelFiles.toBytes(DrawFiles.builder(d).build()), "draw", Set.of(Draw.KIND));
             Draw back = DrawFiles.read(file);
             assertEquals(d.architecture(), back.architecture());
             for (int p = 0; p < d.parameters().size(); p++) {
@@ -152,8 +154,17 @@ class DrawTest {
         assertTrue(assertThrows(ModelFileException.class, () -> DrawFiles.read(bad)).getMessage().contains("steps"));
     }
 
-    private static DrawTrainingTask.Settings settings(int epochs) {
-        return new DrawTrainingTask.Settings(25, 3e-3, 100, Binarization.dynamic(), 0.9, 0.999, 1e-8);
+    private static final DrawTrainingTask.Settings SETTINGS = new DrawTrainingTask.Settings(3e-3, 100, 0.9, 0.999, 1e-8);
+
+    /** {@code train} (and held-out images, may be null) in minibatches of 25, binarized afresh for every minibatch. */
+    private static TrainingData data(Dataset train, Dataset validation) {
+        return TrainingData.of(train, 25).withValidation(validation);
+    }
+
+    /** DRAW's part of a session: batch 25, Adam lr 3e-3, gradients clipped to norm 1, binarized per minibatch. */
+    static DrawFamily family(Draw.Architecture a, Dataset train, Dataset validation, Map<String, Object> provenance) {
+        return new DrawFamily(a, new DrawTrainingTask.Settings(3e-3, 1, 0.9, 0.999, 1e-8),
+                data(train, validation).withProvenance(provenance));
     }
 
     private static final Draw.Architecture SMALL = new Draw.Architecture(28, 28, 4, 32, 32, 8, true, 2, 3);
@@ -167,9 +178,9 @@ class DrawTest {
             List<String> lines = new ArrayList<>();
             Path log = dir.resolve("log-" + attention + ".csv");
             TrainingSession s = new TrainingSession(new TrainingRun(25).csvLog(log).log(lines::add), 1);
-            s.open(new DrawFamily(a, settings(25), all.subset(0, 250), all.subset(250, 300), Map.of("test", true)));
+            s.open(new DrawFamily(a, SETTINGS, data(all.subset(0, 250), all.subset(250, 300)).withProvenance(Map.of("test", true))));
             s.run();
-            List<String> rows = java.nio.file.Files.readAllLines(log);
+            List<String> rows = Files.readAllLines(log);
             assertEquals(26, rows.size());
             assertTrue(rows.get(0).startsWith("epoch,loss,reconstruction,kl,gradient_norm,clipped,learning_rate,heldout_bound"), rows.get(0));
             double first = Double.parseDouble(rows.get(1).split(",")[1]), last = Double.parseDouble(rows.get(25).split(",")[1]);
@@ -185,13 +196,13 @@ class DrawTest {
         // 2 epochs uninterrupted against 1 epoch, then a resumed session of 2
         Path a = dir.resolve("a.safetensors"), b = dir.resolve("b.safetensors");
         TrainingSession sa = new TrainingSession(new TrainingRun(2).checkpoint(a, 1, 0), 5);
-        DrawTrainingTask ta = sa.open(new DrawFamily(SMALL, settings(2), train, null, null));
+        DrawTrainingTask ta = sa.open(new DrawFamily(SMALL, SETTINGS, data(train, null)));
         sa.run();
         TrainingSession sb = new TrainingSession(new TrainingRun(1).checkpoint(b, 1, 0), 5);
-        sb.open(new DrawFamily(SMALL, settings(2), train, null, null));
+        sb.open(new DrawFamily(SMALL, SETTINGS, data(train, null)));
         sb.run();
         TrainingSession sc = new TrainingSession(new TrainingRun(2).checkpoint(b, 1, 0), 99).resumeFrom(b);
-        DrawTrainingTask tc = sc.open(new DrawFamily(SMALL, settings(2), train, null, null));
+        DrawTrainingTask tc = sc.open(new DrawFamily(SMALL, SETTINGS, data(train, null)));
         assertEquals(1, sc.startEpoch());
         sc.run();
         for (int p = 0; p < ta.model().parameters().size(); p++) {
@@ -201,11 +212,11 @@ class DrawTest {
         // another architecture or other hyper-parameters are refused on resume
         Draw.Architecture other = new Draw.Architecture(28, 28, 5, 32, 32, 8, true, 2, 3);
         String m = assertThrows(InputException.class, () -> new TrainingSession(3, 5).resumeFrom(b)
-                .open(new DrawFamily(other, settings(3), train, null, null))).getMessage();
+                .open(new DrawFamily(other, SETTINGS, data(train, null)))).getMessage();
         assertTrue(m.contains("T = 4") && m.contains("T = 5"), m);
-        DrawTrainingTask.Settings clip = new DrawTrainingTask.Settings(25, 3e-3, 5, Binarization.dynamic(), 0.9, 0.999, 1e-8);
+        DrawTrainingTask.Settings clip = new DrawTrainingTask.Settings(3e-3, 5, 0.9, 0.999, 1e-8);
         m = assertThrows(InputException.class, () -> new TrainingSession(3, 5).resumeFrom(b)
-                .open(new DrawFamily(SMALL, clip, train, null, null))).getMessage();
+                .open(new DrawFamily(SMALL, clip, data(train, null)))).getMessage();
         assertTrue(m.contains("clip_norm"), m);
     }
 
@@ -216,8 +227,8 @@ class DrawTest {
         String m = assertThrows(InputException.class, () -> new Draw(new Draw.Architecture(28, 28, 2, 8, 8, 2, true, 29, 3))).getMessage();
         assertTrue(m.contains("29 x 29") && m.contains("28 x 28"), m);
         Draw small = new Draw(new Draw.Architecture(20, 20, 2, 8, 8, 2, true, 2, 3));
-        m = assertThrows(InputException.class, () -> new DrawTrainingTask(small, settings(1), train, null, settings(1).adam(small),
-                new RandomStream(1), new RandomStream(2), null)).getMessage();
+        m = assertThrows(InputException.class, () -> new DrawTrainingTask(small, SETTINGS, data(train, null), new RandomStream(1),
+                new RandomStream(2))).getMessage();
         assertTrue(m.contains("28x28") && m.contains("20x20"), m);
         Draw d = Draw.initialize(SMALL, new RandomStream(1), null);
         m = assertThrows(InputException.class, () -> DrawEstimator.bound(d, train.features(), new RandomStream(1), 10, Progress.NONE)).getMessage();
@@ -227,8 +238,7 @@ class DrawTest {
         // NaN in a parameter: the divergence guard stops the run and writes no checkpoint
         Draw broken = Draw.initialize(SMALL, new RandomStream(1), null);
         broken.parameters().get(0).value().set(0, 0, Float.NaN);
-        DrawTrainingTask t = new DrawTrainingTask(broken, settings(1), train, null, settings(1).adam(broken), new RandomStream(1),
-                new RandomStream(2), null);
+        DrawTrainingTask t = new DrawTrainingTask(broken, SETTINGS, data(train, null), new RandomStream(1), new RandomStream(2));
         assertThrows(TrainingDivergedException.class, () -> new TrainingRun(1).run(t, 0));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +31,7 @@ import dgm4j.rbm.RbmTest;
 class EvaluationTest {
 
     static ModelFile fileOf(ModelFile.Builder b, String kind) {
-        return ModelFiles.fromBytes(ModelFiles.toBytes(b.build()), "test", java.util.Set.of(kind));
+        return ModelFiles.fromBytes(ModelFiles.toBytes(b.build()), "test", Set.of(kind));
     }
 
     @Test

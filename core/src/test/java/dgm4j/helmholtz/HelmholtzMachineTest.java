@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -15,12 +16,16 @@ import dgm4j.data.Binarization;
 import dgm4j.data.Dataset;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFileException;
+import dgm4j.math.Elementwise;
 import dgm4j.math.LogMath;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.LearningRateSchedule;
 import dgm4j.rbm.RbmTest;
 import dgm4j.train.TrainingData;
+import dgm4j.train.TrainingState;
+import dgm4j.vae.VaeEstimator;
+import dgm4j.vae.VariationalAutoencoder;
 
 /** Helmholtz machines against exact enumeration on tiny models (fixed seeds). */
 class HelmholtzMachineTest {
@@ -30,7 +35,7 @@ class HelmholtzMachineTest {
         RandomStream r = new RandomStream(seed);
         for (Parameter p : m.parameters()) {
             r.gaussian(p.value());
-            dgm4j.math.Elementwise.scale(p.value(), (float) scale);
+            Elementwise.scale(p.value(), (float) scale);
         }
         return m;
     }
@@ -41,7 +46,7 @@ class HelmholtzMachineTest {
         return x;
     }
 
-    static double mean(double[] v) { return dgm4j.vae.VaeEstimator.Summary.of(v).mean(); }
+    static double mean(double[] v) { return VaeEstimator.Summary.of(v).mean(); }
 
     @Test
     void exactProbabilitiesSumToOne() {
@@ -51,7 +56,7 @@ class HelmholtzMachineTest {
             Matrix all = Matrix.zeros(1 << d, d);
             for (int c = 0; c < 1 << d; c++) for (int j = 0; j < d; j++) all.set(c, j, (c >>> j) & 1);
             double logTotal = LogMath.logSumExp(HelmholtzEstimator.exactLogProbability(m, all));
-            assertEquals(0.0, logTotal, 1e-4, java.util.Arrays.toString(sizes));
+            assertEquals(0.0, logTotal, 1e-4, Arrays.toString(sizes));
         }
     }
 
@@ -63,10 +68,10 @@ class HelmholtzMachineTest {
             double[] exact = HelmholtzEstimator.exactLogProbability(m, x);
             // large k (streamed in passes of 5000 rows): each example close to its exact value
             double[] large = HelmholtzEstimator.logMeanWeights(m, x, 20000, new RandomStream(4), 5000, Progress.NONE);
-            for (int i = 0; i < exact.length; i++) assertEquals(exact[i], large[i], 0.02, "example " + i + " " + java.util.Arrays.toString(sizes));
+            for (int i = 0; i < exact.length; i++) assertEquals(exact[i], large[i], 0.02, "example " + i + " " + Arrays.toString(sizes));
             // E[L_k] <= log p(x), rising with k: 400 repeats of each example
             Matrix repeated = Matrix.zeros(400 * x.rows(), 6);
-            dgm4j.math.Elementwise.repeatRows(x, 400, repeated);
+            Elementwise.repeatRows(x, 400, repeated);
             double exactMean = mean(exact), previous = Double.NEGATIVE_INFINITY;
             for (int k : new int[] {1, 5, 50}) {
                 double lk = mean(HelmholtzEstimator.logMeanWeights(m, repeated, k, new RandomStream(5 + k), 5000, Progress.NONE));
@@ -153,7 +158,7 @@ class HelmholtzMachineTest {
     private static double[] trainOnBars(WakeSleep.Algorithm algorithm, int k, int epochs) {
         Matrix train = RbmTest.bars(1000, 21), test = RbmTest.bars(200, 22);
         RandomStream r = new RandomStream(23);
-        HelmholtzMachine m = HelmholtzMachine.initialize(new int[] {16, 6, 4}, r.split(1), dgm4j.vae.VariationalAutoencoder.columnMeans(train));
+        HelmholtzMachine m = HelmholtzMachine.initialize(new int[] {16, 6, 4}, r.split(1), VariationalAutoencoder.columnMeans(train));
         double before = mean(HelmholtzEstimator.exactLogProbability(m, test));
         Dataset data = new Dataset("bars", train, null, 4, 4, 0);
         HelmholtzTrainingTask.Config defaults = HelmholtzTrainingTask.Config.defaults();
@@ -195,14 +200,14 @@ class HelmholtzMachineTest {
         HelmholtzTrainingTask b = barsTask(copy, root.split(2), root.split(3), 2);
         for (int st = 0; st < b.stepsPerEpoch(); st++) b.step(0, st);
         ModelFile checkpoint = b.snapshot(1);
-        assertEquals(1, dgm4j.train.TrainingState.epochsDone(checkpoint));
+        assertEquals(1, TrainingState.epochsDone(checkpoint));
         HelmholtzMachine resumed = HelmholtzFiles.read(checkpoint).model();
-        HelmholtzTrainingTask c = barsTask(resumed, dgm4j.train.TrainingState.randomStream(checkpoint, "train.random"),
-                dgm4j.train.TrainingState.randomStream(checkpoint, "train.data_random"), 2).restoreOptimizer(checkpoint);
+        HelmholtzTrainingTask c = barsTask(resumed, TrainingState.randomStream(checkpoint, "train.random"),
+                TrainingState.randomStream(checkpoint, "train.data_random"), 2).restoreOptimizer(checkpoint);
         for (int st = 0; st < c.stepsPerEpoch(); st++) c.step(1, st);
         List<Parameter> x = straight.parameters(), y = resumed.parameters();
         for (int i = 0; i < x.size(); i++) {
-            assertTrue(java.util.Arrays.equals(x.get(i).value().toArray(), y.get(i).value().toArray()), x.get(i).name());
+            assertTrue(Arrays.equals(x.get(i).value().toArray(), y.get(i).value().toArray()), x.get(i).name());
         }
     }
 

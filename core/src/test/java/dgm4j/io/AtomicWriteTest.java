@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +21,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import dgm4j.InputException;
 
 class AtomicWriteTest {
     @TempDir Path dir;
@@ -131,8 +136,8 @@ class AtomicWriteTest {
         IllegalStateException bug = new IllegalStateException("bug");
         assertSame(bug, assertThrows(IllegalStateException.class, () -> AtomicFiles.write(file, ch -> { throw bug; }, true)));
         assertEquals(Set.of(), names());
-        AtomicFiles.write(file, ch -> AtomicFiles.writeFully(ch, java.nio.ByteBuffer.wrap(new byte[] {1, 2})), false);
-        AtomicFiles.write(file, ch -> AtomicFiles.writeFully(ch, java.nio.ByteBuffer.wrap(new byte[] {3})), false);
+        AtomicFiles.write(file, ch -> AtomicFiles.writeFully(ch, ByteBuffer.wrap(new byte[] {1, 2})), false);
+        AtomicFiles.write(file, ch -> AtomicFiles.writeFully(ch, ByteBuffer.wrap(new byte[] {3})), false);
         assertArrayEquals(new byte[] {3}, Files.readAllBytes(file));
         assertEquals(Set.of("out.bin"), names(), "keepPrevious=false keeps no .prev");
     }
@@ -140,8 +145,8 @@ class AtomicWriteTest {
     @Test
     void saveFailuresAreIoErrorsNotBadInput() {
         ModelSaveException e = assertThrows(ModelSaveException.class, () -> ModelFiles.write(dir.resolve("x/y"), v1));
-        assertInstanceOf(java.io.UncheckedIOException.class, e);
+        assertInstanceOf(UncheckedIOException.class, e);
         assertInstanceOf(IOException.class, e.getCause());
-        assertFalse(dgm4j.InputException.class.isInstance(e));
+        assertFalse(InputException.class.isInstance(e));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelFilesFuzzTest {
     private static final long SEED = 0x5afe7e75L;
     private static final int MUTATIONS_PER_FILE = 1600;
-    private static final byte[] JSON_CHARS = "{}[]\",:0123456789-.eE \\u".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] JSON_CHARS = "{}[]\",:0123456789-.eE \\u".getBytes(StandardCharsets.US_ASCII);
 
     @TempDir Path dir;
 

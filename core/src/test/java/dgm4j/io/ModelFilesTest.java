@@ -6,18 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dgm4j.Version;
-import dgm4j.math.Matrix;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+
+import dgm4j.Version;
+import dgm4j.math.Matrix;
 
 class ModelFilesTest {
     @TempDir Path dir;
@@ -42,7 +46,7 @@ class ModelFilesTest {
         assertEquals(0x7fc00123, Float.floatToRawIntBits(w[1]), "NaN payload kept");
         assertEquals(Float.floatToRawIntBits(-0.0f), Float.floatToRawIntBits(w[2]));
         assertEquals(0x7ff8000000000abcL, Double.doubleToRawLongBits(back.doubles("f64")[0]));
-        assertArrayEquals(new long[] {Long.MIN_VALUE, -1, 0, 1, Long.MAX_VALUE}, java.util.Arrays.copyOf(back.longs("rng.state"), 5));
+        assertArrayEquals(new long[] {Long.MIN_VALUE, -1, 0, 1, Long.MAX_VALUE}, Arrays.copyOf(back.longs("rng.state"), 5));
         assertEquals((byte) 255, back.tensor("u8").bytes()[0]);
         assertArrayEquals(model.tensor("i32.cube").ints(), back.tensor("i32.cube").ints());
         assertArrayEquals(new int[] {2, 2, 3}, back.tensor("i32.cube").intShape());
@@ -222,7 +226,7 @@ class ModelFilesTest {
         c[20] = (byte) 0xC3; // a lone UTF-8 lead byte
         assertProblem(() -> decode(c), "not valid UTF-8");
         for (int len = 0; len < valid.length; len += 7) {
-            byte[] cut = java.util.Arrays.copyOf(valid, len);
+            byte[] cut = Arrays.copyOf(valid, len);
             assertThrows(ModelFileException.class, () -> decode(cut));
         }
     }
@@ -240,7 +244,7 @@ class ModelFilesTest {
         assertProblem(() -> decode(file), expected);
     }
 
-    private static void assertProblem(org.junit.jupiter.api.function.Executable read, String expected) {
+    private static void assertProblem(Executable read, String expected) {
         ModelFileException e = assertThrows(ModelFileException.class, read, expected);
         assertTrue(e.getMessage().contains(expected), () -> "message \"" + e.getMessage() + "\" lacks \"" + expected + "\"");
         assertFalse(e.getMessage().isBlank());

@@ -12,10 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +58,7 @@ class NpzExportTest {
                 assertArrayEquals(t.littleEndianBytes(), Arrays.copyOfRange(npy, 10 + headerLen, npy.length), e.getKey());
             }
             String md = new String(zip.getInputStream(zip.getEntry("metadata.json")).readAllBytes(), StandardCharsets.UTF_8);
-            Map<String, String> expectedMd = new java.util.LinkedHashMap<>(model.metadata());
+            Map<String, String> expectedMd = new LinkedHashMap<>(model.metadata());
             assertTrue(expectedMd.remove("tensor_sha256") != null);
             assertEquals(expectedMd, Json.parse(md));
         }

@@ -1,13 +1,15 @@
 package dgm4j.io;
 
-import dgm4j.math.Matrix;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+
+import dgm4j.math.Matrix;
 
 /** Sample models and hand-crafted files for the io tests. */
 final class TestFiles {
@@ -52,7 +54,7 @@ final class TestFiles {
 
     /** An insertion-ordered map (Map.of iterates in a per-JVM random order, which would make file bytes vary). */
     static Map<String, Object> ordered(Object... keysAndValues) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
         return m;
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -116,7 +117,7 @@ class BlasTest {
         assertTrue(e.getMessage().contains("3x4") && e.getMessage().contains("5x2"), e.getMessage());
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void unknownBackendIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> Numerics.useBlas("cuda"));
     }

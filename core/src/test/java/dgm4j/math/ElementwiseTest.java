@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,7 +53,7 @@ class ElementwiseTest {
 
     @Test
     void vectorAndScalarKernelsAgreeBitForBit() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Numerics.vectorApiAvailable());
+        Assumptions.assumeTrue(Numerics.vectorApiAvailable());
         Matrix x = random(31, 33, 20f, 9);
         x.set(0, 0, 0f); x.set(0, 1, -0f); x.set(0, 2, 95f); x.set(0, 3, -95f); x.set(0, 4, Float.NaN);
         Matrix abs = Matrix.zeros(31, 33);
@@ -87,7 +88,7 @@ class ElementwiseTest {
 
     @Test
     void softplusRowSumsAreBitwiseEqualAcrossKernels() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Numerics.vectorApiAvailable());
+        Assumptions.assumeTrue(Numerics.vectorApiAvailable());
         Matrix x = random(5, 4099, 30f, 13);
         double[] v = new double[5], s = new double[5];
         new VectorKernels().softplusRowSums(x, 0.37f, v);

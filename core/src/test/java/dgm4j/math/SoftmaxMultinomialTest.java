@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+
 import org.junit.jupiter.api.Test;
 
 /** Row-wise softmax, per-row scaling and multinomial sampling (the replicated softmax model's visible layer). */
@@ -43,7 +45,7 @@ class SoftmaxMultinomialTest {
         Matrix prob = Matrix.zeros(rows, p.length);
         for (int i = 0; i < rows; i++) prob.setRow(i, p);
         double[] n = new double[rows];
-        java.util.Arrays.fill(n, draws);
+        Arrays.fill(n, draws);
         Matrix counts = Matrix.zeros(rows, p.length);
         new RandomStream(7).multinomialRows(prob, n, counts);
         double[] totals = new double[p.length];

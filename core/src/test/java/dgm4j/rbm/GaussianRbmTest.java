@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -290,7 +291,7 @@ public class GaussianRbmTest {
         RbmTrainer t = new RbmTrainer(rbm, RbmTrainer.Config.defaults(), new RandomStream(3));
         for (int e = 0; e < 3; e++) t.update(data, e);
         assertArrayEquals(z, rbm.logVariance().toArray(), 0f);
-        assertFalse(java.util.Arrays.equals(new float[D], rbm.visibleBias().toArray()));
+        assertFalse(Arrays.equals(new float[D], rbm.visibleBias().toArray()));
     }
 
     @Test

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 
 import dgm4j.InputException;
 import dgm4j.ais.ExactPartition;
+import dgm4j.math.Elementwise;
+import dgm4j.math.LogMath;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 
@@ -20,7 +22,7 @@ public class RbmTest {
         RandomStream r = new RandomStream(seed);
         Matrix w = Matrix.zeros(d, f), b = Matrix.zeros(1, d), a = Matrix.zeros(1, f);
         r.gaussian(w); r.gaussian(b); r.gaussian(a);
-        dgm4j.math.Elementwise.scale(w, scale);
+        Elementwise.scale(w, scale);
         return new BernoulliRbm(w, b, a);
     }
 
@@ -51,9 +53,9 @@ public class RbmTest {
             float[] v = bits(vc, 5);
             all.setRow(vc, v);
             double lm = Double.NEGATIVE_INFINITY;
-            for (int hc = 0; hc < 16; hc++) lm = dgm4j.math.LogMath.logAddExp(lm, negativeEnergy(rbm, v, bits(hc, 4)));
+            for (int hc = 0; hc < 16; hc++) lm = LogMath.logAddExp(lm, negativeEnergy(rbm, v, bits(hc, 4)));
             logMarginal[vc] = lm;
-            logZ = dgm4j.math.LogMath.logAddExp(logZ, lm);
+            logZ = LogMath.logAddExp(logZ, lm);
         }
         double[] free = rbm.freeEnergy(all, null);
         for (int vc = 0; vc < 32; vc++) assertEquals(logMarginal[vc], -free[vc], 1e-5);
@@ -62,7 +64,7 @@ public class RbmTest {
         BernoulliRbm wide = randomRbm(3, 6, 1f, 2);
         double bz = Double.NEGATIVE_INFINITY;
         for (int vc = 0; vc < 8; vc++) for (int hc = 0; hc < 64; hc++) {
-            bz = dgm4j.math.LogMath.logAddExp(bz, negativeEnergy(wide, bits(vc, 3), bits(hc, 6)));
+            bz = LogMath.logAddExp(bz, negativeEnergy(wide, bits(vc, 3), bits(hc, 6)));
         }
         assertEquals(bz, ExactPartition.logZ(wide), 1e-5);
     }
@@ -166,7 +168,7 @@ public class RbmTest {
             RbmTrainer t = new RbmTrainer(rbm, c, r);
             for (int e = 0; e < 20; e++) for (int b = 0; b < 2000; b += 50) t.update(data.rows(b, b + 50), e);
             Matrix p = rbm.hiddenProbabilities(data, Matrix.zeros(2000, 12));
-            activity[variant] = dgm4j.math.Elementwise.sum(p) / p.size();
+            activity[variant] = Elementwise.sum(p) / p.size();
         }
         assertTrue(activity[1] < 0.12 && activity[1] < activity[0] - 0.1,
                 "mean hidden activity without / with a 0.05 target: " + activity[0] + " / " + activity[1]);
@@ -179,7 +181,7 @@ public class RbmTest {
         RandomStream r = new RandomStream(8);
         BernoulliRbm rbm = BernoulliRbm.initialize(16, 12, r);
         RbmTrainer t = new RbmTrainer(rbm, c, r);
-        t.setVisibleOffset(dgm4j.math.Elementwise.columnSums(data, 1f / data.rows(), 0f, Matrix.zeros(1, 16)));
+        t.setVisibleOffset(Elementwise.columnSums(data, 1f / data.rows(), 0f, Matrix.zeros(1, 16)));
         for (int e = 0; e < 30; e++) for (int b = 0; b < 2000; b += 50) t.update(data.rows(b, b + 50), e);
         double centered = exactAverageLogLikelihood(rbm, test);
         double plain = exactAverageLogLikelihood(trainOnBars(false, 1, 30, 7), test);

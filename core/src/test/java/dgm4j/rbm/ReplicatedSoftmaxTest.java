@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +17,7 @@ import dgm4j.ais.ExactPartition;
 import dgm4j.ais.ReplicatedSoftmaxAis;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFiles;
+import dgm4j.math.Elementwise;
 import dgm4j.math.LogMath;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
@@ -129,15 +133,15 @@ public class ReplicatedSoftmaxTest {
     void sampleVisibleKeepsEachDocumentsLength() {
         ReplicatedSoftmaxRbm m = randomModel(10, 4, 1f, 6);
         Matrix v = randomDocs(50, 10, 100, 7);
-        double[] before = dgm4j.math.Elementwise.rowSums(v);
+        double[] before = Elementwise.rowSums(v);
         Matrix h = Matrix.zeros(50, 4), mean = Matrix.zeros(50, 10);
         RandomStream r = new RandomStream(8);
         for (int step = 0; step < 3; step++) {
             m.sampleHidden(v, null, h, r);
             m.sampleVisible(h, mean, v, r);
         }
-        double[] after = dgm4j.math.Elementwise.rowSums(v);
-        double[] meanSums = dgm4j.math.Elementwise.rowSums(mean);
+        double[] after = Elementwise.rowSums(v);
+        double[] meanSums = Elementwise.rowSums(mean);
         for (int n = 0; n < 50; n++) {
             assertEquals(before[n], after[n], 0.0, "length of row " + n);
             assertEquals(before[n], meanSums[n], 1e-3 * before[n], "E[v|h] sums to D");
@@ -165,7 +169,7 @@ public class ReplicatedSoftmaxTest {
     void modelFileRoundTrip() {
         ReplicatedSoftmaxRbm m = randomModel(8, 3, 0.3f, 10);
         byte[] bytes = ModelFiles.toBytes(RbmFiles.builder(m, 0, 0).build());
-        ModelFile file = ModelFiles.fromBytes(bytes, "m.safetensors", java.util.Set.of(Rbm.KIND));
+        ModelFile file = ModelFiles.fromBytes(bytes, "m.safetensors", Set.of(Rbm.KIND));
         Rbm back = RbmFiles.read(file);
         assertTrue(back instanceof ReplicatedSoftmaxRbm);
         assertEquals("softmax", back.visibleType());
@@ -208,9 +212,9 @@ public class ReplicatedSoftmaxTest {
     static double exactMeanLogProbability(ReplicatedSoftmaxRbm m, Matrix docs) {
         int[] lengths = ReplicatedSoftmaxAis.distinctLengths(docs);
         double[] logZ = ExactPartition.logZ(m, lengths);
-        java.util.Map<Integer, Double> z = new java.util.HashMap<>();
+        Map<Integer, Double> z = new HashMap<>();
         for (int i = 0; i < lengths.length; i++) z.put(lengths[i], logZ[i]);
-        double[] free = m.freeEnergy(docs, null), d = dgm4j.math.Elementwise.rowSums(docs);
+        double[] free = m.freeEnergy(docs, null), d = Elementwise.rowSums(docs);
         double s = 0;
         for (int n = 0; n < free.length; n++) s += -free[n] - z.get((int) d[n]);
         return s / free.length;
@@ -234,10 +238,10 @@ public class ReplicatedSoftmaxTest {
         RbmTrainer.Config c = RbmTrainer.Config.defaults().withPersistent(true).withChains(30);
         RbmTrainer t = new RbmTrainer(m, c, new RandomStream(16));
         t.update(train.rows(0, 20), 0);
-        double[] start = dgm4j.math.Elementwise.rowSums(t.chains());
-        for (int n = 0; n < 30; n++) assertEquals(dgm4j.math.Elementwise.rowSums(train.rows(n % 20, n % 20 + 1))[0], start[n], 0.0);
+        double[] start = Elementwise.rowSums(t.chains());
+        for (int n = 0; n < 30; n++) assertEquals(Elementwise.rowSums(train.rows(n % 20, n % 20 + 1))[0], start[n], 0.0);
         t.update(train.rows(20, 40), 0);
-        double[] after = dgm4j.math.Elementwise.rowSums(t.chains());
+        double[] after = Elementwise.rowSums(t.chains());
         for (int n = 0; n < 30; n++) assertEquals(start[n], after[n], 0.0, "chain " + n);
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class TrainingSessionTest {
         TrainingSession first = new TrainingSession(new TrainingRun(2).checkpoint(file, 1, 0).csvLog(log), 7);
         first.open(dbm(config(5)));
         first.run();
-        Files.writeString(log, "3,0.5\n", java.nio.file.StandardOpenOption.APPEND);   // a row past the checkpoint: dropped
+        Files.writeString(log, "3,0.5\n", StandardOpenOption.APPEND);   // a row past the checkpoint: dropped
         StringBuilder said = new StringBuilder();
         TrainingSession resumed = new TrainingSession(new TrainingRun(3).checkpoint(file, 1, 0).csvLog(log).log(said::append), 99).resumeFrom(file);
         Dbm actual = resumed.open(dbm(config(5))).trainer().dbm();

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import dgm4j.InputException;
 import dgm4j.Progress;
 import dgm4j.autodiff.Parameter;
 import dgm4j.data.Binarization;
@@ -21,6 +23,7 @@ import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
 import dgm4j.optim.LearningRateSchedule;
 import dgm4j.train.TrainingData;
+import dgm4j.train.TrainingDivergedException;
 import dgm4j.train.TrainingRun;
 import dgm4j.train.TrainingState;
 
@@ -81,7 +84,7 @@ class VaeTrainingTaskTest {
     }
 
     @Test
-    void filesRoundTripAndAResumedRunEqualsTheUninterruptedOne(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    void filesRoundTripAndAResumedRunEqualsTheUninterruptedOne(@TempDir Path dir) throws Exception {
         Dataset train = fixture().subset(0, 100);
         // uninterrupted: 2 epochs through TrainingRun, checkpointing at the end
         VariationalAutoencoder a = fresh(train, 7);
@@ -113,7 +116,7 @@ class VaeTrainingTaskTest {
             assertEquals(q.name(), saved.model().parameters().get(p).name());
             assertEquals(q.value().getFlat(3), saved.model().parameters().get(p).value().getFlat(3), 0f);
         }
-        assertThrows(dgm4j.InputException.class, () -> TrainingState.requireSameHyperParameters(checkpoint,
+        assertThrows(InputException.class, () -> TrainingState.requireSameHyperParameters(checkpoint,
                 VaeTrainingTask.hyperParameters(config(2).withObjective(VariationalAutoencoder.Objective.VAE, 5), 25,
                         Binarization.dynamic()), "adam_steps"));
         // a file of another kind is refused
@@ -126,14 +129,14 @@ class VaeTrainingTaskTest {
         Dataset train = fixture().subset(0, 50);
         VariationalAutoencoder model = fresh(train, 1);
         VaeTrainingTask.Config vae = config(1).withObjective(VariationalAutoencoder.Objective.VAE, 1);
-        assertThrows(dgm4j.InputException.class, () -> vae.withObjective(VariationalAutoencoder.Objective.IWAE, 0));
-        assertThrows(dgm4j.InputException.class, () -> vae.withAdam(0.9, 1.0, 1e-4));
+        assertThrows(InputException.class, () -> vae.withObjective(VariationalAutoencoder.Objective.IWAE, 0));
+        assertThrows(InputException.class, () -> vae.withAdam(0.9, 1.0, 1e-4));
         // pixels in [0, 1] given as they are to a Bernoulli output
-        String message = assertThrows(dgm4j.InputException.class, () -> new VaeTrainingTask(model, vae,
+        String message = assertThrows(InputException.class, () -> new VaeTrainingTask(model, vae,
                 TrainingData.of(train, 10).withBinarization(Binarization.none()), new RandomStream(1), new RandomStream(2))).getMessage();
         assertTrue(message.contains("not binary"), message);
         VariationalAutoencoder narrow = new VariationalAutoencoder(10, StochasticLayer.Kind.BERNOULLI, new int[] {2}, new int[][] {{3}});
-        assertThrows(dgm4j.InputException.class, () -> new VaeTrainingTask(narrow, vae, TrainingData.of(train, 10), new RandomStream(1),
+        assertThrows(InputException.class, () -> new VaeTrainingTask(narrow, vae, TrainingData.of(train, 10), new RandomStream(1),
                 new RandomStream(2)));
     }
 
@@ -144,6 +147,6 @@ class VaeTrainingTaskTest {
         model.parameters().get(0).value().set(0, 0, Float.NaN);
         VaeTrainingTask t = new VaeTrainingTask(model, config(1).withObjective(VariationalAutoencoder.Objective.IWAE, 2),
                 TrainingData.of(train, 10), new RandomStream(1), new RandomStream(2));
-        assertThrows(dgm4j.train.TrainingDivergedException.class, () -> new TrainingRun(1).run(t, 0));
+        assertThrows(TrainingDivergedException.class, () -> new TrainingRun(1).run(t, 0));
     }
 }

@@ -11,9 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dgm4j.InputException;
 import dgm4j.Progress;
-import dgm4j.autodiff.Graph;
 import dgm4j.autodiff.GradientCheck;
+import dgm4j.autodiff.Graph;
 import dgm4j.autodiff.Node;
 import dgm4j.autodiff.Parameter;
 import dgm4j.math.Matrix;
@@ -143,13 +144,13 @@ class VariationalAutoencoderTest {
     void badInputIsRefused() {
         VariationalAutoencoder model = tiny(1, StochasticLayer.Kind.BERNOULLI, 1);
         assertThrows(IllegalArgumentException.class, () -> model.logWeights(new Graph(), 2, 0));
-        assertThrows(dgm4j.InputException.class, () -> VaeEstimator.logMeanWeights(model, Matrix.zeros(2, 6), 0, new RandomStream(1), 100, Progress.NONE));
-        assertTrue(assertThrows(dgm4j.InputException.class, () -> VaeEstimator.logMeanWeights(model, Matrix.zeros(2, 7), 5,
+        assertThrows(InputException.class, () -> VaeEstimator.logMeanWeights(model, Matrix.zeros(2, 6), 0, new RandomStream(1), 100, Progress.NONE));
+        assertTrue(assertThrows(InputException.class, () -> VaeEstimator.logMeanWeights(model, Matrix.zeros(2, 7), 5,
                 new RandomStream(1), 100, Progress.NONE)).getMessage().contains("7 columns"));
         Matrix real = Matrix.zeros(1, 6).fill(0.5f);
-        assertTrue(assertThrows(dgm4j.InputException.class, () -> model.requireSupportedValues(real, "x")).getMessage().contains("not binary"));
+        assertTrue(assertThrows(InputException.class, () -> model.requireSupportedValues(real, "x")).getMessage().contains("not binary"));
         Matrix nan = Matrix.zeros(1, 6).fill(Float.NaN);
-        assertThrows(dgm4j.InputException.class, () -> model.requireSupportedValues(nan, "x"));
+        assertThrows(InputException.class, () -> model.requireSupportedValues(nan, "x"));
         assertThrows(IllegalArgumentException.class, () -> VariationalAutoencoder.paperArchitecture(3, 784, StochasticLayer.Kind.BERNOULLI,
                 new RandomStream(1), null));
     }
