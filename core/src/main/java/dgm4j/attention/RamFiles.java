@@ -2,12 +2,11 @@ package dgm4j.attention;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 import dgm4j.InputException;
-import dgm4j.autodiff.Parameter;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFileException;
-import dgm4j.math.Matrix;
 
 /**
  * Recurrent attention models in model files (kind "ram"). Tensors: the {@link RecurrentAttention} parameters, e.g.
@@ -42,44 +41,32 @@ public final class RamFiles {
         c.put("inference", a.inference());
         c.put("inference_hidden", a.inferenceHidden());
         c.put("context_size", a.contextSize());
-        ModelFile.Builder b = ModelFile.builder(RecurrentAttention.KIND).config(c);
-        for (Parameter p : model.parameters()) b.parameter(p.name(), p.value());
-        return b;
+        return ModelFile.builder(RecurrentAttention.KIND).config(c).parameters(model.parameters());
     }
 
     /** The model stored in a file (config checked, every tensor's shape checked, values finite). */
     public static RecurrentAttention read(ModelFile file) {
-        if (!RecurrentAttention.KIND.equals(file.kind())) {
-            throw new ModelFileException(file.source() + " holds a model of kind \"" + file.kind() + "\", not a recurrent attention model (kind \"ram\")");
-        }
+        file.requireKind(RecurrentAttention.KIND, "a recurrent attention model");
         Map<String, Object> c = file.configJson();
-        Object inference = c.get("inference"), std = c.get("location_std"), grid = c.get("location_grid");
-        if (!(inference instanceof Boolean)) throw new ModelFileException(file.source() + ": config \"inference\" must be true or false, found " + inference);
+        boolean q = file.booleanConfig(c, "inference");
+        Object std = c.get("location_std"), grid = c.get("location_grid");
         if (!(std instanceof Number)) throw new ModelFileException(file.source() + ": config \"location_std\" must be a number, found " + std);
         if (!(grid instanceof Number) || ((Number) grid).doubleValue() != Math.rint(((Number) grid).doubleValue())) {
             throw new ModelFileException(file.source() + ": config \"location_grid\" must be an integer, found " + grid);
         }
-        boolean q = (Boolean) inference;
         RecurrentAttention model;
         try {
-            RecurrentAttention.Architecture a = new RecurrentAttention.Architecture(positive(file, c, "height"), positive(file, c, "width"),
-                    positive(file, c, "classes"), positive(file, c, "glimpses"), positive(file, c, "glimpse_size"), positive(file, c, "patches"),
-                    positive(file, c, "scales"), ((Number) grid).intValue(), ((Number) std).doubleValue(), positive(file, c, "glimpse_hidden"),
-                    positive(file, c, "location_hidden"), positive(file, c, "glimpse_features"), positive(file, c, "core_size"), q,
-                    q ? positive(file, c, "inference_hidden") : 0, q ? positive(file, c, "context_size") : 0);
+            ToIntFunction<String> n = key -> file.positiveConfigInt(c, key);
+            RecurrentAttention.Architecture a = new RecurrentAttention.Architecture(n.applyAsInt("height"), n.applyAsInt("width"),
+                    n.applyAsInt("classes"), n.applyAsInt("glimpses"), n.applyAsInt("glimpse_size"), n.applyAsInt("patches"),
+                    n.applyAsInt("scales"), ((Number) grid).intValue(), ((Number) std).doubleValue(), n.applyAsInt("glimpse_hidden"),
+                    n.applyAsInt("location_hidden"), n.applyAsInt("glimpse_features"), n.applyAsInt("core_size"), q,
+                    q ? n.applyAsInt("inference_hidden") : 0, q ? n.applyAsInt("context_size") : 0);
             model = new RecurrentAttention(a);
         } catch (InputException e) {
             throw new ModelFileException(file.source() + ": " + e.getMessage());
         }
-        for (Parameter p : model.parameters()) {
-            Matrix v = file.parameter(p.name(), p.value().rows(), p.value().cols());
-            if (v.hasNonFinite()) throw new ModelFileException(file.source() + ": tensor \"" + p.name() + "\" contains NaN or infinite values");
-            p.value().copyFrom(v);
-        }
+        file.readParameters(model.parameters());
         return model;
-    }
-
-    private static int positive(ModelFile file, Map<String, Object> c, String key) {
-        return file.positiveConfigInt(c.get(key), key);
     }
 }

@@ -36,7 +36,7 @@ import dgm4j.train.TrainingState;
  * {@code train.random} (the actions), {@code train.data_random} (shuffling); metadata "training_state" holds
  * {@code epochs_done}, {@code adam_steps} and the hyper-parameters ({@link #hyperParameters}).
  */
-public final class RamTrainingTask extends AdamTrainingTask {
+public final class RamTrainingTask extends AdamTrainingTask<RecurrentAttention, RamTrainingTask.Settings> {
     private static final int MONITOR_EXAMPLES = 1000;
 
     /**
@@ -61,8 +61,6 @@ public final class RamTrainingTask extends AdamTrainingTask {
         public LearningRateSchedule schedule() { return LearningRateSchedule.constant(learningRate, Integer.MAX_VALUE); }
     }
 
-    private final RecurrentAttention model;
-    private final Settings settings;
     private final AttentionGradients gradients;
     private final int[] monitorTrainLabels, monitorValidationLabels;
     private final Matrix varianceImages;
@@ -80,9 +78,7 @@ public final class RamTrainingTask extends AdamTrainingTask {
      * @param dataRandom the stream that shuffles the minibatches
      */
     public RamTrainingTask(RecurrentAttention model, Settings settings, TrainingData data, RandomStream random, RandomStream dataRandom) {
-        super(model.parameters(), settings, requireFits(model, settings, data), random, dataRandom, MONITOR_EXAMPLES);
-        this.model = model;
-        this.settings = settings;
+        super(model, model.parameters(), settings, requireFits(model, settings, data), random, dataRandom, MONITOR_EXAMPLES);
         this.gradients = new AttentionGradients(model, settings.estimator(), data.batchSize());
         this.monitorTrainLabels = Arrays.copyOf(data.train().labels(), Math.min(MONITOR_EXAMPLES, data.train().size()));
         this.monitorValidationLabels = data.validation() == null ? null
@@ -150,8 +146,6 @@ public final class RamTrainingTask extends AdamTrainingTask {
         m.put("learning_rate", learningRate(epoch));
         return m;
     }
-
-    public RecurrentAttention model() { return model; }
 
     public AttentionGradients gradients() { return gradients; }
 

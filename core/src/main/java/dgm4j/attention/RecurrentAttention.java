@@ -183,15 +183,9 @@ public final class RecurrentAttention {
         RecurrentAttention m = new RecurrentAttention(a);
         m.core.initializeParameters(random);
         for (Parameter p : m.parameters()) {
-            if (p.value().rows() > 1 && !p.name().startsWith("core.")) glorot(p.value(), random);
+            if (p.value().rows() > 1 && !p.name().startsWith("core.")) Parameter.glorotUniform(p.value(), random);
         }
         return m;
-    }
-
-    private static void glorot(Matrix m, RandomStream random) {
-        double limit = Math.sqrt(6.0 / (m.rows() + m.cols()));
-        random.uniforms(m);
-        for (int k = 0; k < m.size(); k++) m.setFlat(k, (float) ((2 * m.getFlat(k) - 1) * limit));
     }
 
     public Architecture architecture() { return architecture; }

@@ -113,16 +113,7 @@ public final class Attention {
      * four corners, blank in MNIST, and the encoder nothing). The paper does not say how it initialised; this is ours.
      */
     void initializeParameters(RandomStream random) {
-        for (Parameter p : parameters) {
-            Matrix m = p.value();
-            if (p.name().endsWith(".bias")) {
-                m.fill(0f);
-                continue;
-            }
-            double limit = Math.sqrt(6.0 / (m.rows() + m.cols()));
-            random.uniforms(m);
-            for (int k = 0; k < m.size(); k++) m.setFlat(k, (float) ((2 * m.getFlat(k) - 1) * limit));
-        }
+        Parameter.initializeGlorot(parameters, random);
         if (gaussian) {
             readWindowBias.value().set(0, 2, (float) (2 * Math.log(0.5 * spread(readN))));
             writeWindowBias.value().set(0, 2, (float) (2 * Math.log(0.5 * spread(writeN))));

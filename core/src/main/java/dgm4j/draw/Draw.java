@@ -111,7 +111,7 @@ public final class Draw {
         Draw d = new Draw(a);
         d.encoder.initializeParameters(random);
         d.decoder.initializeParameters(random);
-        for (Parameter p : List.of(d.qMeanWeight, d.qLogSigmaWeight)) glorot(p.value(), random);
+        for (Parameter p : List.of(d.qMeanWeight, d.qLogSigmaWeight)) Parameter.glorotUniform(p.value(), random);
         d.attention.initializeParameters(random);
         if (trainingMean != null) {
             if (trainingMean.cols() != a.dataDim()) throw new IllegalArgumentException("training mean " + trainingMean.shape() + " for " + a.dataDim() + " pixels");
@@ -121,12 +121,6 @@ public final class Draw {
             }
         }
         return d;
-    }
-
-    private static void glorot(Matrix m, RandomStream random) {
-        double limit = Math.sqrt(6.0 / (m.rows() + m.cols()));
-        random.uniforms(m);
-        for (int k = 0; k < m.size(); k++) m.setFlat(k, (float) ((2 * m.getFlat(k) - 1) * limit));
     }
 
     public Architecture architecture() { return architecture; }

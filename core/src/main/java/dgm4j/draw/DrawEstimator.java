@@ -60,8 +60,7 @@ public final class DrawEstimator {
         Matrix x = u.x().value();
         for (int start = 0; start < n; start += rows) {
             int m = Math.min(rows, n - start);
-            x.fill(0f);
-            x.rows(0, m).copyFrom(data.rows(start, start + m));
+            x.loadRows(data, start, m);
             u.fillNoise(random);
             g.forward();
             for (int i = 0; i < m; i++) out[start + i] = (double) u.logLikelihood().value().get(i, 0) - u.kl().value().get(i, 0);

@@ -2,12 +2,11 @@ package dgm4j.draw;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 import dgm4j.InputException;
-import dgm4j.autodiff.Parameter;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFileException;
-import dgm4j.math.Matrix;
 
 /**
  * DRAW models in model files (kind "draw"). Tensors: the {@link Draw} parameters, e.g. {@code encoder.weight}
@@ -34,43 +33,24 @@ public final class DrawFiles {
         config.put("attention", a.attention());
         config.put("read_n", a.readN());
         config.put("write_n", a.writeN());
-        ModelFile.Builder b = ModelFile.builder(Draw.KIND).config(config);
-        for (Parameter p : model.parameters()) b.parameter(p.name(), p.value());
-        return b;
+        return ModelFile.builder(Draw.KIND).config(config).parameters(model.parameters());
     }
 
     /** The model stored in a file (config checked, every tensor's shape checked, values finite). */
     public static Draw read(ModelFile file) {
-        if (!Draw.KIND.equals(file.kind())) {
-            throw new ModelFileException(file.source() + " holds a model of kind \"" + file.kind() + "\", not DRAW (kind \"draw\")");
-        }
+        file.requireKind(Draw.KIND, "DRAW");
         Map<String, Object> c = file.configJson();
-        Object attention = c.get("attention");
-        if (!(attention instanceof Boolean)) throw new ModelFileException(file.source() + ": config \"attention\" must be true or false, found " + attention);
-        boolean att = (Boolean) attention;
-        Draw.Architecture a;
-        try {
-            a = new Draw.Architecture(positive(file, c, "height"), positive(file, c, "width"), positive(file, c, "steps"),
-                    positive(file, c, "encoder_size"), positive(file, c, "decoder_size"), positive(file, c, "latent"), att,
-                    att ? positive(file, c, "read_n") : 0, att ? positive(file, c, "write_n") : 0);
-        } catch (InputException e) {
-            throw new ModelFileException(file.source() + ": " + e.getMessage());
-        }
+        boolean att = file.booleanConfig(c, "attention");
+        ToIntFunction<String> n = key -> file.positiveConfigInt(c, key);
         Draw model;
         try {
-            model = new Draw(a);
+            model = new Draw(new Draw.Architecture(n.applyAsInt("height"), n.applyAsInt("width"), n.applyAsInt("steps"),
+                    n.applyAsInt("encoder_size"), n.applyAsInt("decoder_size"), n.applyAsInt("latent"), att,
+                    att ? n.applyAsInt("read_n") : 0, att ? n.applyAsInt("write_n") : 0));
         } catch (InputException e) {
             throw new ModelFileException(file.source() + ": " + e.getMessage());
         }
-        for (Parameter p : model.parameters()) {
-            Matrix v = file.parameter(p.name(), p.value().rows(), p.value().cols());
-            if (v.hasNonFinite()) throw new ModelFileException(file.source() + ": tensor \"" + p.name() + "\" contains NaN or infinite values");
-            p.value().copyFrom(v);
-        }
+        file.readParameters(model.parameters());
         return model;
-    }
-
-    private static int positive(ModelFile file, Map<String, Object> c, String key) {
-        return file.positiveConfigInt(c.get(key), key);
     }
 }

@@ -18,7 +18,6 @@ import dgm4j.optim.GradientClipping;
 import dgm4j.optim.LearningRateSchedule;
 import dgm4j.train.AdamTrainingTask;
 import dgm4j.train.TrainingData;
-import dgm4j.train.TrainingState;
 
 /**
  * Trains a {@link Draw} by minimising its loss L = L^x + L^z (Gregor et al. 2015, eq. 12) with Adam, one minibatch
@@ -33,7 +32,7 @@ import dgm4j.train.TrainingState;
  * {@code train.random} (the noise stream), {@code train.data_random} (shuffling and dynamic binarization); metadata
  * "training_state" holds {@code epochs_done}, {@code adam_steps} and the hyper-parameters ({@link #hyperParameters}).
  */
-public final class DrawTrainingTask extends AdamTrainingTask {
+public final class DrawTrainingTask extends AdamTrainingTask<Draw, DrawTrainingTask.Settings> {
     private static final int MONITOR_EXAMPLES = 1000;
 
     /**
@@ -55,8 +54,6 @@ public final class DrawTrainingTask extends AdamTrainingTask {
         public LearningRateSchedule schedule() { return LearningRateSchedule.constant(learningRate, Integer.MAX_VALUE); }
     }
 
-    private final Draw model;
-    private final Settings settings;
     private final Graph graph = new Graph();
     private final Draw.Unrolled unrolled;
     private final Node loss;
@@ -75,9 +72,7 @@ public final class DrawTrainingTask extends AdamTrainingTask {
      * @param dataRandom the stream that shuffles and (for dynamic binarization) resamples minibatches
      */
     public DrawTrainingTask(Draw model, Settings settings, TrainingData data, RandomStream random, RandomStream dataRandom) {
-        super(model.parameters(), settings, requireFits(model, data), random, dataRandom, MONITOR_EXAMPLES);
-        this.model = model;
-        this.settings = settings;
+        super(model, model.parameters(), settings, requireFits(model, data), random, dataRandom, MONITOR_EXAMPLES);
         if (monitorValidation() != null) DrawEstimator.requireData(model, monitorValidation(), data.validation().name());
         this.unrolled = model.unroll(graph, data.batchSize(), false);
         this.loss = Draw.loss(graph, unrolled);
@@ -85,11 +80,7 @@ public final class DrawTrainingTask extends AdamTrainingTask {
 
     /** Refuses a batch larger than the training set and images of another size or width than the model's or not in its range. */
     private static TrainingData requireFits(Draw model, TrainingData data) {
-        Dataset train = data.train();
-        TrainingState.requireSamplesAndBatch(1, data.batchSize(), train);
-        requireImages(model.architecture(), train);
-        if (data.binarization().kind() == Binarization.Kind.NONE) Binarization.requireBinary(train.features(), "DRAW (Bernoulli output)");
-        else Binarization.requireUnitRange(train.features(), train.name());
+        data.requireFits(1, d -> requireImages(model.architecture(), d), d -> Binarization.requireBinary(d.features(), "DRAW (Bernoulli output)"));
         if (data.validation() != null) requireImages(model.architecture(), data.validation());
         return data;
     }
@@ -137,8 +128,6 @@ public final class DrawTrainingTask extends AdamTrainingTask {
         }
         return m;
     }
-
-    public Draw model() { return model; }
 
     @Override
     public ModelFile snapshot(int epochsDone) {

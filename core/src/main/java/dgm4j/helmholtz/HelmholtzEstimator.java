@@ -40,8 +40,7 @@ public final class HelmholtzEstimator {
             return new ImportanceSampling.Sampler() {
                 @Override
                 public void load(int start, int count) {
-                    x.fill(0f);
-                    x.rows(0, count).copyFrom(data.rows(start, start + count));
+                    x.loadRows(data, start, count);
                     s.setData(x, kc);
                 }
 

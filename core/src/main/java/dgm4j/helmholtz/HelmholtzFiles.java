@@ -7,10 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import dgm4j.autodiff.Parameter;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFileException;
-import dgm4j.math.Matrix;
 
 /**
  * Helmholtz machines in model files (kind "helmholtz"). Tensors: {@code p_x.weight} [n_1, n_0], {@code p_x.bias},
@@ -37,16 +35,12 @@ public final class HelmholtzFiles {
         config.put("q_update", qUpdate.name().toLowerCase(Locale.ROOT));
         config.put("image_height", imageHeight);
         config.put("image_width", imageWidth);
-        ModelFile.Builder b = ModelFile.builder(HelmholtzMachine.KIND).config(config);
-        for (Parameter p : model.parameters()) b.parameter(p.name(), p.value());
-        return b;
+        return ModelFile.builder(HelmholtzMachine.KIND).config(config).parameters(model.parameters());
     }
 
     /** The model stored in a file (config checked, every tensor's shape checked, values finite). */
     public static Stored read(ModelFile file) {
-        if (!HelmholtzMachine.KIND.equals(file.kind())) {
-            throw new ModelFileException(file.source() + " holds a model of kind \"" + file.kind() + "\", not a Helmholtz machine (kind \"helmholtz\")");
-        }
+        file.requireKind(HelmholtzMachine.KIND, "a Helmholtz machine");
         Map<String, Object> c = file.configJson();
         Object l = c.get("layers");
         if (!(l instanceof List) || ((List<?>) l).size() < 2) {
@@ -54,19 +48,13 @@ public final class HelmholtzFiles {
         }
         List<?> list = (List<?>) l;
         int[] sizes = new int[list.size()];
-        for (int i = 0; i < sizes.length; i++) sizes[i] = positive(file, list.get(i), "layers");
+        for (int i = 0; i < sizes.length; i++) sizes[i] = file.positiveConfigInt(list.get(i), "layers");
         WakeSleep.Algorithm algorithm = named(file, WakeSleep.Algorithm.class, c.get("algorithm"), "algorithm");
         WakeSleep.QUpdate qUpdate = named(file, WakeSleep.QUpdate.class, c.get("q_update"), "q_update");
-        int k = positive(file, c.get("k"), "k");
+        int k = file.positiveConfigInt(c, "k");
         HelmholtzMachine model = new HelmholtzMachine(sizes);
-        for (Parameter p : model.parameters()) {
-            Matrix v = file.parameter(p.name(), p.value().rows(), p.value().cols());
-            if (v.hasNonFinite()) throw new ModelFileException(file.source() + ": tensor \"" + p.name() + "\" contains NaN or infinite values");
-            p.value().copyFrom(v);
-        }
-        int ih = c.get("image_height") instanceof Number n1 ? n1.intValue() : 0;
-        int iw = c.get("image_width") instanceof Number n2 ? n2.intValue() : 0;
-        return new Stored(model, algorithm, k, qUpdate, ih, iw);
+        file.readParameters(model.parameters());
+        return new Stored(model, algorithm, k, qUpdate, ModelFile.imageSize(c, "image_height"), ModelFile.imageSize(c, "image_width"));
     }
 
     private static <E extends Enum<E>> E named(ModelFile file, Class<E> type, Object v, String key) {
@@ -74,6 +62,4 @@ public final class HelmholtzFiles {
         throw new ModelFileException(file.source() + ": config \"" + key + "\" must be one of "
                 + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT) + ", found " + v);
     }
-
-    private static int positive(ModelFile file, Object v, String key) { return file.positiveConfigInt(v, key); }
 }

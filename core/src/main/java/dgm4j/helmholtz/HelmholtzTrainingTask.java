@@ -8,7 +8,6 @@ import java.util.Objects;
 import dgm4j.InputException;
 import dgm4j.Progress;
 import dgm4j.data.Binarization;
-import dgm4j.data.Dataset;
 import dgm4j.io.ModelFile;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
@@ -16,7 +15,6 @@ import dgm4j.optim.Adam;
 import dgm4j.optim.LearningRateSchedule;
 import dgm4j.train.AdamTrainingTask;
 import dgm4j.train.TrainingData;
-import dgm4j.train.TrainingState;
 import dgm4j.vae.VaeEstimator;
 
 /**
@@ -31,7 +29,7 @@ import dgm4j.vae.VaeEstimator;
  * dynamic binarization); metadata "training_state" holds {@code epochs_done}, {@code adam_steps} and the
  * hyper-parameters.
  */
-public final class HelmholtzTrainingTask extends AdamTrainingTask {
+public final class HelmholtzTrainingTask extends AdamTrainingTask<HelmholtzMachine, HelmholtzTrainingTask.Config> {
     public static final int MONITOR_EXAMPLES = 500;
     public static final int MONITOR_K = 50;
 
@@ -82,8 +80,6 @@ public final class HelmholtzTrainingTask extends AdamTrainingTask {
         }
     }
 
-    private final HelmholtzMachine model;
-    private final Config config;
     private final WakeSleep trainer;
 
     /**
@@ -96,24 +92,14 @@ public final class HelmholtzTrainingTask extends AdamTrainingTask {
      */
     public HelmholtzTrainingTask(HelmholtzMachine model, Config config, TrainingData data, RandomStream random,
                                  RandomStream dataRandom) {
-        super(model.parameters(), config, requireFits(model, config, data), random, dataRandom, MONITOR_EXAMPLES);
-        this.model = model;
-        this.config = config;
+        super(model, model.parameters(), config, requireFits(model, config, data), random, dataRandom, MONITOR_EXAMPLES);
         this.trainer = WakeSleep.of(config.algorithm(), model, config.k(), data.batchSize(), config.qUpdate());
         if (monitorValidation() != null) requireRows(model, monitorValidation());
     }
 
     /** Refuses k or a batch size below 1, fewer examples than a batch, and data of another width or not binary. */
     private static TrainingData requireFits(HelmholtzMachine model, Config config, TrainingData data) {
-        Dataset train = data.train();
-        TrainingState.requireSamplesAndBatch(config.k(), data.batchSize(), train);
-        if (data.binarization().kind() == Binarization.Kind.NONE) {
-            requireRows(model, train.features());
-        } else {
-            model.requireWidth(train.features());
-            Binarization.requireUnitRange(train.features(), train.name());
-        }
-        return data;
+        return data.requireFits(config.k(), d -> model.requireWidth(d.features()), d -> Binarization.requireBinary(d.features(), "Helmholtz machine"));
     }
 
     /** Refuses rows of another width than the machine's, or not binary. */
@@ -139,10 +125,6 @@ public final class HelmholtzTrainingTask extends AdamTrainingTask {
         return m;
     }
 
-    public HelmholtzMachine model() { return model; }
-
-    public Config config() { return config; }
-
     /** Refills the task's Adam from a checkpoint written by {@link #snapshot}; returns this task. */
     public HelmholtzTrainingTask restoreOptimizer(ModelFile checkpoint) {
         restoreAdam(checkpoint);
@@ -151,9 +133,9 @@ public final class HelmholtzTrainingTask extends AdamTrainingTask {
 
     @Override
     public ModelFile snapshot(int epochsDone) {
-        ModelFile.Builder b = HelmholtzFiles.builder(model, config.algorithm(), config.k(), config.qUpdate(), data().train().height(),
+        ModelFile.Builder b = HelmholtzFiles.builder(model, settings.algorithm(), settings.k(), settings.qUpdate(), data().train().height(),
                 data().train().width());
-        return snapshot(b, epochsDone, hyperParameters(config, data().batchSize(), data().binarization()));
+        return snapshot(b, epochsDone, hyperParameters(settings, data().batchSize(), data().binarization()));
     }
 
     /**

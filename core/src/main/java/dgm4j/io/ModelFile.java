@@ -2,12 +2,14 @@ package dgm4j.io;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import dgm4j.Version;
+import dgm4j.autodiff.Parameter;
 import dgm4j.math.Matrix;
 
 /**
@@ -99,6 +101,38 @@ public final class ModelFile {
             throw new ModelFileException(source + ": config \"" + key + "\" must be a positive integer, found " + v);
         }
         return ((Number) v).intValue();
+    }
+
+    /** The config value {@code key} of {@code config}, a positive integer. */
+    public int positiveConfigInt(Map<String, Object> config, String key) { return positiveConfigInt(config.get(key), key); }
+
+    /** The config value {@code key}, true or false. */
+    public boolean booleanConfig(Map<String, Object> config, String key) {
+        Object v = config.get(key);
+        if (!(v instanceof Boolean)) throw problem("config \"" + key + "\" must be true or false, found " + v);
+        return (Boolean) v;
+    }
+
+    /** The image height or width a directed model's config records (0 when absent: data that are not images). */
+    public static int imageSize(Map<String, Object> config, String key) {
+        return config.get(key) instanceof Number n ? n.intValue() : 0;
+    }
+
+    /** Refuses a file that holds another kind of model, naming both ({@code what} describes {@code kind}, e.g. "DRAW"). */
+    public void requireKind(String kind, String what) {
+        if (!kind.equals(kind())) {
+            throw new ModelFileException(source + " holds a model of kind \"" + kind() + "\", not " + what + " (kind \"" + kind + "\")");
+        }
+    }
+
+    /** Fills each parameter from its tensor of the same name (written by {@link Builder#parameters}): shapes checked,
+     *  values finite. */
+    public void readParameters(List<Parameter> parameters) {
+        for (Parameter p : parameters) {
+            Matrix v = parameter(p.name(), p.value().rows(), p.value().cols());
+            if (v.hasNonFinite()) throw problem("tensor \"" + p.name() + "\" contains NaN or infinite values");
+            p.value().copyFrom(v);
+        }
     }
 
     /** All metadata, in file order (unmodifiable). */
@@ -246,6 +280,12 @@ public final class ModelFile {
         /** Adds a model parameter: a one-row matrix (a bias) as a 1-D tensor, others as 2-D, as PyTorch stores them. */
         public Builder parameter(String name, Matrix m) {
             return m.rows() == 1 ? floats(name, m.toArray()) : matrix(name, m);
+        }
+
+        /** Adds each parameter under its name ({@link #parameter}); {@link ModelFile#readParameters} reads them back. */
+        public Builder parameters(List<Parameter> parameters) {
+            for (Parameter p : parameters) parameter(p.name(), p.value());
+            return this;
         }
 
         /** Adds a 1-D I64 tensor (e.g. random-generator state). */

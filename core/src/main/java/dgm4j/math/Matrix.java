@@ -140,6 +140,14 @@ public final class Matrix {
         return this;
     }
 
+    /** Zeroes this matrix, then copies rows [from, from + count) of {@code source} into its first rows: a pass of a
+     *  fixed-size graph over data, the last one partly filled. */
+    public Matrix loadRows(Matrix source, int from, int count) {
+        fill(0f);
+        rows(0, count).copyFrom(source.rows(from, from + count));
+        return this;
+    }
+
     /** A view of rows [from, to): shares storage with this matrix. */
     public Matrix rows(int from, int to) {
         if (from < 0 || to > rows || from > to) {

@@ -19,7 +19,7 @@ import dgm4j.optim.LearningRateSchedule;
  * Adam's moments ({@link TrainingState#putOptimizer}) and its step count as training_state's {@value #STEPS}. The
  * family's task makes the step and its monitors.
  */
-public abstract class AdamTrainingTask extends MinibatchTrainingTask {
+public abstract class AdamTrainingTask<M, S extends AdamTrainingTask.Settings> extends MinibatchTrainingTask {
     /** The training_state entry of Adam's step count. */
     public static final String STEPS = "adam_steps";
 
@@ -34,7 +34,9 @@ public abstract class AdamTrainingTask extends MinibatchTrainingTask {
         double epsilon();
     }
 
-    private final Settings settings;
+    /** The model being trained, and its family's settings. */
+    protected final M model;
+    protected final S settings;
     private final Adam adam;
     private final List<Matrix> values;
 
@@ -42,13 +44,18 @@ public abstract class AdamTrainingTask extends MinibatchTrainingTask {
      * A task with a fresh Adam over {@code parameters} ({@link #optimizer()}; a resumed run refills it with
      * {@link #restoreAdam}).
      */
-    protected AdamTrainingTask(List<Parameter> parameters, Settings settings, TrainingData data, RandomStream random,
+    protected AdamTrainingTask(M model, List<Parameter> parameters, S settings, TrainingData data, RandomStream random,
                                RandomStream dataRandom, int monitorExamples) {
         super(data, random, dataRandom, monitorExamples);
+        this.model = model;
         this.settings = settings;
         this.adam = new Adam(parameters, settings.beta1(), settings.beta2(), settings.epsilon());
         this.values = parameters.stream().map(Parameter::value).toList();
     }
+
+    public final M model() { return model; }
+
+    public final S settings() { return settings; }
 
     public Adam optimizer() { return adam; }
 

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 import dgm4j.InputException;
 import dgm4j.data.Binarization;
@@ -46,6 +47,20 @@ public record TrainingData(Dataset train, Dataset validation, int batchSize, Bin
     /** The same batches and provenance over other training and held-out sets (e.g. standardised ones). */
     public TrainingData withSets(Dataset newTrain, Dataset newValidation) {
         return new TrainingData(newTrain, newValidation, batchSize, binarization, provenance);
+    }
+
+    /**
+     * Refuses what a directed model cannot learn from, before any work: fewer than one sample per example or a batch
+     * larger than the training set ({@link TrainingState#requireSamplesAndBatch}), training data of another shape
+     * ({@code shape}: width, image size), and values outside the model's range: data taken as they are (no
+     * binarization) must pass {@code values}, data to binarize must lie in [0, 1]. Returns this.
+     */
+    public TrainingData requireFits(int samples, Consumer<Dataset> shape, Consumer<Dataset> values) {
+        TrainingState.requireSamplesAndBatch(samples, batchSize, train);
+        shape.accept(train);
+        if (binarization.kind() == Binarization.Kind.NONE) values.accept(train);
+        else Binarization.requireUnitRange(train.features(), train.name());
+        return this;
     }
 
     /** What saved files record: the provenance given and the binarization (null without provenance). */

@@ -71,16 +71,7 @@ public final class StochasticLayer {
 
     /** Glorot-uniform weights, U(-sqrt(6 / (in + out)), +), and zero biases (as the IWAE code initialises). */
     void initializeParameters(RandomStream random) {
-        for (Parameter p : parameters()) {
-            Matrix m = p.value();
-            if (p.name().endsWith(".bias")) {
-                m.fill(0f);
-                continue;
-            }
-            double limit = Math.sqrt(6.0 / (m.rows() + m.cols()));
-            random.uniforms(m);
-            for (int k = 0; k < m.size(); k++) m.setFlat(k, (float) ((2 * m.getFlat(k) - 1) * limit));
-        }
+        Parameter.initializeGlorot(parameters(), random);
     }
 
     /** The bias of the mean (Gaussian) or logits (Bernoulli) head, e.g. to start at the data's marginals. */

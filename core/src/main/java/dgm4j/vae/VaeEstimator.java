@@ -36,8 +36,7 @@ public final class VaeEstimator {
             VariationalAutoencoder.LogWeights w = model.logWeights(g, examples, kc);
             Matrix x = w.x().value(), logW = w.logWeights().value();
             return ImportanceSampling.columnSampler((start, count) -> {
-                x.fill(0f);
-                x.rows(0, count).copyFrom(data.rows(start, start + count));
+                x.loadRows(data, start, count);
             }, () -> {
                 w.fillNoise(random);
                 g.forward();
@@ -76,8 +75,7 @@ public final class VaeEstimator {
         Matrix x = w.x().value();
         for (int start = 0; start < n; start += examples) {
             int m = Math.min(examples, n - start);
-            x.fill(0f);
-            x.rows(0, m).copyFrom(data.rows(start, start + m));
+            x.loadRows(data, start, m);
             w.fillNoise(random);
             g.forward();
             List<Node> means = w.posteriorMeans();

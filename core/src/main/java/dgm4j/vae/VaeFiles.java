@@ -5,10 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dgm4j.autodiff.Parameter;
 import dgm4j.io.ModelFile;
 import dgm4j.io.ModelFileException;
-import dgm4j.math.Matrix;
 
 /**
  * VAEs and IWAEs in model files (kind "vae"). Tensors are the {@link StochasticLayer} parameters, layer by layer:
@@ -45,18 +43,14 @@ public final class VaeFiles {
         config.put("k", k);
         config.put("image_height", imageHeight);
         config.put("image_width", imageWidth);
-        ModelFile.Builder b = ModelFile.builder(VariationalAutoencoder.KIND).config(config);
-        for (Parameter p : model.parameters()) b.parameter(p.name(), p.value());
-        return b;
+        return ModelFile.builder(VariationalAutoencoder.KIND).config(config).parameters(model.parameters());
     }
 
     /** The model stored in a file (its config checked, every tensor's shape checked, values finite). */
     public static Stored read(ModelFile file) {
-        if (!VariationalAutoencoder.KIND.equals(file.kind())) {
-            throw new ModelFileException(file.source() + " holds a model of kind \"" + file.kind() + "\", not a VAE/IWAE (kind \"vae\")");
-        }
+        file.requireKind(VariationalAutoencoder.KIND, "a VAE/IWAE");
         Map<String, Object> c = file.configJson();
-        int d = positive(file, c.get("data_dim"), "data_dim");
+        int d = file.positiveConfigInt(c, "data_dim");
         StochasticLayer.Kind output;
         Object o = c.get("output");
         if ("bernoulli".equals(o)) output = StochasticLayer.Kind.BERNOULLI;
@@ -74,19 +68,11 @@ public final class VaeFiles {
         if ("vae".equals(ob)) objective = VariationalAutoencoder.Objective.VAE;
         else if ("iwae".equals(ob)) objective = VariationalAutoencoder.Objective.IWAE;
         else throw new ModelFileException(file.source() + ": config \"objective\" must be vae or iwae, found " + ob);
-        int k = positive(file, c.get("k"), "k");
+        int k = file.positiveConfigInt(c, "k");
         VariationalAutoencoder model = new VariationalAutoencoder(d, output, latents, hidden);
-        for (Parameter p : model.parameters()) {
-            Matrix v = file.parameter(p.name(), p.value().rows(), p.value().cols());
-            if (v.hasNonFinite()) throw new ModelFileException(file.source() + ": tensor \"" + p.name() + "\" contains NaN or infinite values");
-            p.value().copyFrom(v);
-        }
-        int ih = c.get("image_height") instanceof Number n1 ? n1.intValue() : 0;
-        int iw = c.get("image_width") instanceof Number n2 ? n2.intValue() : 0;
-        return new Stored(model, objective, k, ih, iw);
+        file.readParameters(model.parameters());
+        return new Stored(model, objective, k, ModelFile.imageSize(c, "image_height"), ModelFile.imageSize(c, "image_width"));
     }
-
-    private static int positive(ModelFile file, Object v, String key) { return file.positiveConfigInt(v, key); }
 
     private static int[] intList(ModelFile file, Object v, String key) {
         if (!(v instanceof List) || ((List<?>) v).isEmpty()) {
@@ -94,7 +80,7 @@ public final class VaeFiles {
         }
         List<?> list = (List<?>) v;
         int[] out = new int[list.size()];
-        for (int i = 0; i < out.length; i++) out[i] = positive(file, list.get(i), key);
+        for (int i = 0; i < out.length; i++) out[i] = file.positiveConfigInt(list.get(i), key);
         return out;
     }
 }

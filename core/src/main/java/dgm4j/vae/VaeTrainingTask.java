@@ -9,7 +9,6 @@ import dgm4j.Progress;
 import dgm4j.autodiff.Graph;
 import dgm4j.autodiff.Node;
 import dgm4j.data.Binarization;
-import dgm4j.data.Dataset;
 import dgm4j.io.ModelFile;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
@@ -17,7 +16,6 @@ import dgm4j.optim.Adam;
 import dgm4j.optim.LearningRateSchedule;
 import dgm4j.train.AdamTrainingTask;
 import dgm4j.train.TrainingData;
-import dgm4j.train.TrainingState;
 
 /**
  * Trains a {@link VariationalAutoencoder} by maximising the VAE or IWAE bound with Adam (Burda et al. 2016, sec. 5),
@@ -30,7 +28,7 @@ import dgm4j.train.TrainingState;
  * {@code train.random} (the noise stream), {@code train.data_random} (shuffling and dynamic binarization); metadata
  * "training_state" holds {@code epochs_done}, {@code adam_steps} and the hyper-parameters.
  */
-public final class VaeTrainingTask extends AdamTrainingTask {
+public final class VaeTrainingTask extends AdamTrainingTask<VariationalAutoencoder, VaeTrainingTask.Config> {
     private static final int MONITOR_EXAMPLES = 1000;
 
     /**
@@ -69,8 +67,6 @@ public final class VaeTrainingTask extends AdamTrainingTask {
         }
     }
 
-    private final VariationalAutoencoder model;
-    private final Config config;
     private final Graph graph = new Graph();
     private final VariationalAutoencoder.LogWeights weights;
     private final Node bound;
@@ -87,9 +83,7 @@ public final class VaeTrainingTask extends AdamTrainingTask {
      */
     public VaeTrainingTask(VariationalAutoencoder model, Config config, TrainingData data, RandomStream random,
                            RandomStream dataRandom) {
-        super(model.parameters(), config, requireFits(model, config, data), random, dataRandom, MONITOR_EXAMPLES);
-        this.model = model;
-        this.config = config;
+        super(model, model.parameters(), config, requireFits(model, config, data), random, dataRandom, MONITOR_EXAMPLES);
         if (monitorValidation() != null) requireRows(model, monitorValidation(), data.validation().name());
         this.weights = model.logWeights(graph, data.batchSize(), config.k());
         this.bound = VariationalAutoencoder.bound(graph, weights, config.objective());
@@ -98,15 +92,7 @@ public final class VaeTrainingTask extends AdamTrainingTask {
 
     /** Refuses k or a batch size below 1, fewer examples than a batch, and data of another width or outside p(x|h)'s support. */
     private static TrainingData requireFits(VariationalAutoencoder model, Config config, TrainingData data) {
-        Dataset train = data.train();
-        TrainingState.requireSamplesAndBatch(config.k(), data.batchSize(), train);
-        if (data.binarization().kind() == Binarization.Kind.NONE) {
-            requireRows(model, train.features(), train.name());
-        } else {
-            model.requireWidth(train.features());
-            Binarization.requireUnitRange(train.features(), train.name());
-        }
-        return data;
+        return data.requireFits(config.k(), d -> model.requireWidth(d.features()), d -> model.requireSupportedValues(d.features(), d.name()));
     }
 
     /** Refuses rows of another width than the model's, or with values outside p(x | h)'s support. */
@@ -128,7 +114,7 @@ public final class VaeTrainingTask extends AdamTrainingTask {
         m.put("learning_rate", learningRate(epoch));
         if (monitorValidation() != null) {
             RandomStream monitorRandom = monitorRandom(epoch);
-            double[] lk = VaeEstimator.logMeanWeights(model, monitorValidation(), config.k(), monitorRandom,
+            double[] lk = VaeEstimator.logMeanWeights(model, monitorValidation(), settings.k(), monitorRandom,
                     VaeEstimator.DEFAULT_ROWS_PER_PASS, Progress.NONE);
             m.put("heldout_bound", VaeEstimator.Summary.of(lk).mean());
             int[] active = VaeEstimator.activeUnits(VaeEstimator.posteriorMeanVariances(model, monitorValidation(), 1, monitorRandom), 0.01);
@@ -137,14 +123,10 @@ public final class VaeTrainingTask extends AdamTrainingTask {
         return m;
     }
 
-    public VariationalAutoencoder model() { return model; }
-
-    public Config config() { return config; }
-
     @Override
     public ModelFile snapshot(int epochsDone) {
-        return snapshot(VaeFiles.builder(model, config.objective(), config.k(), data().train().height(), data().train().width()),
-                epochsDone, hyperParameters(config, data().batchSize(), data().binarization()));
+        return snapshot(VaeFiles.builder(model, settings.objective(), settings.k(), data().train().height(), data().train().width()),
+                epochsDone, hyperParameters(settings, data().batchSize(), data().binarization()));
     }
 
     /** The hyper-parameters a checkpoint records (a resumed run must give the same). */
