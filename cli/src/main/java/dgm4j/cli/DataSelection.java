@@ -57,7 +57,7 @@ final class DataSelection {
     /** The set a train command learns from: the catalog's {@code trainSplit} (checked), or all of one's own files; not empty. */
     Dataset trainingSet(String trainSplit) {
         requireTrainSplit(trainSplit);
-        Dataset train = hasSplits() ? load(trainSplit) : load("train");
+        Dataset train = splitOrAll(trainSplit);
         if (train.size() == 0) throw new InputException(describe() + ": no training examples");
         return train;
     }
@@ -65,6 +65,16 @@ final class DataSelection {
     /** The validation split beside a {@code trainSplit} of train alone (train+validation holds nothing out); else null. */
     Dataset validationBeside(String trainSplit) {
         return hasValidation() && trainSplit.equals("train") ? load("validation") : null;
+    }
+
+    /** A split to look at or measure: the catalog's {@code split}, or all of one's own files (they have no splits). */
+    Dataset splitOrAll(String split) {
+        return hasSplits() ? load(split) : load("train");
+    }
+
+    /** The catalog's test split (the held-out monitor of VAE and DRAW training); null for one's own files. */
+    Dataset testSplit() {
+        return hasSplits() ? load("test") : null;
     }
 
     /** Loads a split ("train", "validation", "test", "train+validation"); own files have no splits. */

@@ -112,16 +112,15 @@ final class DbmCommands {
             err.printf(Locale.ROOT, "training a %s DBM by stochastic approximation (%d chains, %d Gibbs sweeps%s) on %s (%d examples, batch %d), %s%n",
                     layers(dbm), chains, gibbsSteps, tempering > 1 ? ", parallel tempering over " + tempering + " temperatures" : "",
                     data.describe(), train.size(), batch, Numerics.describe());
-            long t0 = System.nanoTime();
-            session.run();
+            double seconds = run.train(session);
             if (tempering > 1) err.println("parallel tempering: " + task.lastSwapReport() + " (last epoch)");
-            out.printf(Locale.ROOT, "saved %s (%.1f s)%n", run.out, (System.nanoTime() - t0) / 1e9);
+            run.printSaved(out, seconds, null, "");
             if (run.pictures != null && train.height() > 0) {
                 Files.createDirectories(run.pictures);
                 int[] t = RbmCommands.tile(dbm.visibleUnits(), new int[] {train.height(), train.width()});
                 Matrix examples = task.monitorValidation() != null ? task.monitorValidation() : task.monitorTrain();
                 Path samples = run.pictures.resolve("samples.png");
-                writeSamplesBesideData(dbm, examples, t, 1000, new RandomStream(run.seed).split(7), samples);
+                writeSamplesBesideData(dbm, examples, t, 1000, run.pictureRandom(), samples);
                 out.println("wrote " + samples + " (top: data, bottom: samples after 1000 Gibbs sweeps)");
             }
             return Main.OK;

@@ -83,7 +83,7 @@ final class DrawCommands {
             }
             Binarization binarization = Binarization.parse(binarize);
             Dataset train = data.trainingSet(trainSplit);
-            Dataset heldOut = data.hasSplits() ? data.load("test") : null;
+            Dataset heldOut = data.testSplit();
             int[] shape = imageShape(train);
             if (attention) {
                 for (int n : new int[] {read, write}) {
@@ -103,12 +103,10 @@ final class DrawCommands {
             err.printf(Locale.ROOT, "training DRAW (%s) on %s (%d images, batch %d, Adam lr %s, clip %s, %d epochs), %s%n", architecture,
                     data.describe(), train.size(), batch, lr, clip, run.epochs, Numerics.describe());
             if (heldOut != null) err.println("held-out monitor: the variational bound on the first 1000 test images, binarized once (seed 1234); not used for any decision");
-            long t0 = System.nanoTime();
-            session.run();
-            stdout.printf(Locale.ROOT, "saved %s (%.1f s); measure it with: dgm eval nll %s --data %s --k 50%n", run.out,
-                    (System.nanoTime() - t0) / 1e9, run.out, data.name != null ? data.name : "...");
+            double seconds = run.train(session);
+            run.printSaved(stdout, seconds, "nll", " --k 50");
             if (run.pictures != null) {
-                writePictures(task.model(), run.pictures, new RandomStream(run.seed).split(7), stdout);
+                writePictures(task.model(), run.pictures, run.pictureRandom(), stdout);
             }
             return Main.OK;
         }

@@ -102,14 +102,12 @@ final class HelmholtzCommands {
                 err.println("held-out monitor: L_" + HelmholtzTrainingTask.MONITOR_K + " on the first " + HelmholtzTrainingTask.MONITOR_EXAMPLES
                         + " validation images, binarized once (seed 1234); not used for any decision");
             }
-            long t0 = System.nanoTime();
-            session.run();
-            stdout.printf(Locale.ROOT, "saved %s (%.1f s); measure it with: dgm eval nll %s --data %s --k 5000%n", run.out,
-                    (System.nanoTime() - t0) / 1e9, run.out, data.name != null ? data.name : "...");
+            double seconds = run.train(session);
+            run.printSaved(stdout, seconds, "nll", " --k 5000");
             if (run.pictures != null && train.height() > 0) {
                 Files.createDirectories(run.pictures);
                 Path samplesPng = run.pictures.resolve("samples.png");
-                VaeCommands.writeGrid(model.sampleMeans(100, new RandomStream(run.seed).split(7)), model.dataDim(), train.height(), train.width(), samplesPng);
+                RbmCommands.writeGrid(model.sampleMeans(100, run.pictureRandom()), model.dataDim(), train.height(), train.width(), samplesPng);
                 stdout.println("wrote " + samplesPng + " (100 ancestral samples, shown as the means of p(x | h1))");
             }
             return Main.OK;
@@ -119,7 +117,7 @@ final class HelmholtzCommands {
     /** {@code dgm sample} for a Helmholtz machine: ancestral samples, shown as the means of p(x | h_1). */
     static int sample(Path model, int count, long seed, Path out, PrintWriter stdout) throws IOException {
         HelmholtzFiles.Stored s = HelmholtzFiles.read(ModelFiles.read(model, HelmholtzMachine.KIND));
-        VaeCommands.writeGrid(s.model().sampleMeans(count, new RandomStream(seed)), s.model().dataDim(), s.imageHeight(), s.imageWidth(), out);
+        RbmCommands.writeGrid(s.model().sampleMeans(count, new RandomStream(seed)), s.model().dataDim(), s.imageHeight(), s.imageWidth(), out);
         stdout.println("wrote " + count + " ancestral samples (means of p(x | h1)) to " + out);
         return Main.OK;
     }

@@ -123,14 +123,12 @@ final class RamCommands {
                     architecture, describe(settings.estimator()), m, data.describe(), train.size(), batch, lr, clip, run.epochs, Numerics.describe());
             err.println("monitors: train_error and heldout_error with glimpses from the policy on the first 1000 images"
                     + (varianceRepeats > 0 ? "; gradient_variance over " + varianceRepeats + " estimates on the first minibatch" : ""));
-            long t0 = System.nanoTime();
-            session.run();
-            out.printf(Locale.ROOT, "saved %s (%.1f s); measure it with: dgm eval classify %s --data %s%n", run.out, (System.nanoTime() - t0) / 1e9,
-                    run.out, data.name != null ? data.name : "...");
+            double seconds = run.train(session);
+            run.printSaved(out, seconds, "classify", "");
             if (run.pictures != null) {
                 Dataset shown = heldOut != null ? heldOut : train;
                 Path file = run.pictures.resolve("glimpses.png");
-                writeGlimpses(task.model(), shown.features().rows(0, Math.min(16, shown.size())), shown.labels(), new RandomStream(run.seed).split(7), file);
+                writeGlimpses(task.model(), shown.features().rows(0, Math.min(16, shown.size())), shown.labels(), run.pictureRandom(), file);
                 out.println("wrote " + file + " (glimpse trajectories on " + shown.name() + ")");
             }
             return Main.OK;
@@ -164,7 +162,7 @@ final class RamCommands {
             numeric.apply();
             if (count < 1 || count > 400) throw new InputException("--count must be in 1..400, got " + count);
             RecurrentAttention ram = RamFiles.read(ModelFiles.read(model, RecurrentAttention.KIND));
-            Dataset d = data.hasSplits() ? data.load(split) : data.load("train");
+            Dataset d = data.splitOrAll(split);
             ram.architecture().requireImages(d.height(), d.width(), d.dim(), d.name());
             int n = Math.min(count, d.size());
             writeGlimpses(ram, d.features().rows(0, n), d.labels(), new RandomStream(seed), out);
@@ -230,7 +228,7 @@ final class RamCommands {
         if (samples < 1) throw new InputException("--samples must be at least 1, got " + samples);
         if (batch < 1) throw new InputException("--batch must be at least 1, got " + batch);
         RecurrentAttention model = RamFiles.read(ModelFiles.read(file, RecurrentAttention.KIND));
-        Dataset test = data.hasSplits() ? data.load("test") : data.load("train");
+        Dataset test = data.splitOrAll("test");
         model.architecture().requireImages(test.height(), test.width(), test.dim(), test.name());
         if (!test.hasLabels()) throw new InputException(test.name() + " has no labels to measure an error against (give --labels)");
         long t0 = System.nanoTime();

@@ -88,6 +88,22 @@ final class RbmCommands {
         return new int[] {h, d / h};
     }
 
+    /** Rows of images (dim pixels, image shape or 0 x 0) as a PNG grid, zoomed 2x. */
+    static void writeGrid(Matrix rows, int dim, int imageHeight, int imageWidth, Path out) throws IOException {
+        int[] t = tile(dim, new int[] {imageHeight, imageWidth});
+        new ImageGrid(t[0], t[1], ImageGrid.columnsFor(rows.rows())).zoom(2).writePng(rows, null, out);
+    }
+
+    /** Examples and their reconstructions, row by row: x_1, r_1, x_2, r_2, ... */
+    static Matrix pairs(Matrix x, Matrix r) {
+        Matrix pairs = Matrix.zeros(2 * x.rows(), x.cols());
+        for (int i = 0; i < x.rows(); i++) {
+            pairs.rows(2 * i, 2 * i + 1).copyFrom(x.rows(i, i + 1));
+            pairs.rows(2 * i + 1, 2 * i + 2).copyFrom(r.rows(i, i + 1));
+        }
+        return pairs;
+    }
+
     /** filters.png (the first 100 hidden units' weights) and samples.png (100 fantasies after 1000 Gibbs steps). */
     /**
      * filters.png, samples.png and, given examples in the model's space (binary or standardised), reconstructions.png:
@@ -107,15 +123,7 @@ final class RbmCommands {
         if (examples != null && examples.rows() > 0) {
             int n = Math.min(50, examples.rows());
             Matrix x = examples.rows(0, n);
-            Matrix r = RbmSampler.reconstruct(rbm, x, random);
-            Matrix pairs = Matrix.zeros(2 * n, rbm.visibleUnits());
-            float[] row = new float[rbm.visibleUnits()];
-            for (int i = 0; i < n; i++) {
-                x.getRow(i, row);
-                pairs.setRow(2 * i, row);
-                r.getRow(i, row);
-                pairs.setRow(2 * i + 1, row);
-            }
+            Matrix pairs = pairs(x, RbmSampler.reconstruct(rbm, x, random));
             if (standardization != null) pairs = standardization.invert(pairs);
             Path reconstructions = dir.resolve("reconstructions.png");
             new ImageGrid(t[0], t[1], 10).zoom(2).writePng(pairs, null, reconstructions);
@@ -169,18 +177,16 @@ final class RbmCommands {
             }
             if (DbmCommands.isDbm(file)) {
                 Dbm dbm = DbmFiles.read(file);
-                int[] t = tile(dbm.visibleUnits(), RbmFiles.imageShape(file));
-                Matrix s = DbmSampler.fantasies(dbm, count, steps, new RandomStream(seed));
-                new ImageGrid(t[0], t[1], ImageGrid.columnsFor(count)).zoom(2).writePng(s, null, out);
+                int[] shape = RbmFiles.imageShape(file);
+                writeGrid(DbmSampler.fantasies(dbm, count, steps, new RandomStream(seed)), dbm.visibleUnits(), shape[0], shape[1], out);
                 spec.commandLine().getOut().println("wrote " + count + " DBM samples after " + steps + " Gibbs sweeps to " + out);
                 return Main.OK;
             }
             Loaded l = loadModel(model);
             Rbm rbm = l.rbm();
             requireImages(rbm, model);
-            int[] t = tile(rbm.visibleUnits(), l.imageShape());
             Matrix s = l.toData(RbmSampler.fantasies(rbm, count, steps, new RandomStream(seed)));
-            new ImageGrid(t[0], t[1], ImageGrid.columnsFor(count)).zoom(2).writePng(s, null, out);
+            writeGrid(s, rbm.visibleUnits(), l.imageShape()[0], l.imageShape()[1], out);
             spec.commandLine().getOut().println("wrote " + count + " samples after " + steps + " Gibbs steps to " + out);
             return Main.OK;
         }
@@ -228,7 +234,7 @@ final class RbmCommands {
             Rbm rbm = dbm != null ? null : RbmFiles.read(file);
             int visible = dbm != null ? dbm.visibleUnits() : rbm.visibleUnits();
             int[] t = tile(visible, RbmFiles.imageShape(file));
-            Dataset test = data.load(data.hasSplits() ? "test" : "train");
+            Dataset test = data.splitOrAll("test");
             int n = Math.min(count, test.size());
             if (n < 1) throw new InputException("--count must be positive");
             Matrix x = Binarization.fixed(seed).apply(test.subset(0, n)).features();
@@ -329,7 +335,7 @@ final class RbmCommands {
         public Integer call() throws IOException {
             numeric.apply();
             ModelFile file = ModelFiles.read(model, Rbm.KIND, Dbm.KIND);
-            Dataset d = data.hasSplits() ? data.load(split) : data.load("train");
+            Dataset d = data.splitOrAll(split);
             Matrix features;
             if (DbmCommands.isDbm(file)) {
                 Dbm dbm = DbmFiles.read(file);

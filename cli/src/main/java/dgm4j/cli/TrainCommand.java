@@ -131,6 +131,25 @@ final class TrainCommand implements Runnable {
             return new TrainingSession(training, seed).resumeFrom(resume);
         }
 
+        /** Runs the session to its last epoch; returns the seconds it took. */
+        double train(TrainingSession session) {
+            long t0 = System.nanoTime();
+            session.run();
+            return (System.nanoTime() - t0) / 1e9;
+        }
+
+        /** Prints "saved OUT (S s)"; with an {@code eval} command (nll, classify), also how to measure the model, ending in {@code flags}. */
+        void printSaved(PrintWriter stdout, double seconds, String eval, String flags) {
+            String measure = eval == null ? ""
+                    : "; measure it with: dgm eval " + eval + " " + out + " --data " + (data.name != null ? data.name : "...") + flags;
+            stdout.printf(Locale.ROOT, "saved %s (%.1f s)%s%n", out, seconds, measure);
+        }
+
+        /** The random stream of the pictures written at the end, apart from training's. */
+        RandomStream pictureRandom() {
+            return new RandomStream(seed).split(7);
+        }
+
         /** A resumed run without --seed keeps the seed its checkpoint records (for monitors, pictures and provenance). */
         private void resumedSeed(CommandSpec spec) {
             if (resume == null || spec.commandLine().getParseResult().hasMatchedOption("--seed")) return;
@@ -258,12 +277,11 @@ final class TrainCommand implements Runnable {
             }
             err.printf(Locale.ROOT, "training a %s %d-%d RBM by %s on %s (%d examples, batch %d), %s%n", trainer.rbm().visibleType(), trainer.rbm().visibleUnits(),
                     trainer.rbm().hiddenUnits(), trainer.config().algorithm(), data.describe(), train.size(), batch, Numerics.describe());
-            long t0 = System.nanoTime();
-            session.run();
-            out.printf(Locale.ROOT, "saved %s (%.1f s)%n", run.out, (System.nanoTime() - t0) / 1e9);
+            double seconds = run.train(session);
+            run.printSaved(out, seconds, null, "");
             if (run.pictures != null && train.height() > 0) {
                 RbmCommands.writePictures(trainer.rbm(), family.standardization(), train.height(), train.width(),
-                        task.monitorValidation() != null ? task.monitorValidation() : task.monitorTrain(), run.pictures, new RandomStream(run.seed).split(7), out);
+                        task.monitorValidation() != null ? task.monitorValidation() : task.monitorTrain(), run.pictures, run.pictureRandom(), out);
             }
             return Main.OK;
         }

@@ -103,7 +103,7 @@ final class VaeCommands {
             }
             Binarization binarization = out == StochasticLayer.Kind.GAUSSIAN ? Binarization.none() : Binarization.parse(binarize);
             Dataset train = data.trainingSet(trainSplit);
-            Dataset heldOut = data.hasSplits() ? data.load("test") : null;
+            Dataset heldOut = data.testSplit();
             PrintWriter err = spec.commandLine().getErr();
             PrintWriter stdout = spec.commandLine().getOut();
 
@@ -116,16 +116,14 @@ final class VaeCommands {
             err.printf(Locale.ROOT, "training a %d-layer %s with k = %d on %s (%d examples, batch %d, schedule %s: %d epochs), %s%n",
                     layers, objective(), k(), data.describe(), train.size(), batch, schedule, run.epochs, Numerics.describe());
             if (heldOut != null) err.println("held-out monitors: the first 1000 test images, binarized once (seed 1234); not used for any decision");
-            long t0 = System.nanoTime();
-            session.run();
-            stdout.printf(Locale.ROOT, "saved %s (%.1f s); measure it with: dgm eval nll %s --data %s --k 5000%n", run.out,
-                    (System.nanoTime() - t0) / 1e9, run.out, data.name != null ? data.name : "...");
+            double seconds = run.train(session);
+            run.printSaved(stdout, seconds, "nll", " --k 5000");
             if (run.pictures != null && train.height() > 0) {
                 Matrix examples = heldOut != null ? heldOut.subset(0, Math.min(50, heldOut.size())).features()
                         : train.subset(0, Math.min(50, train.size())).features();
                 if (out == StochasticLayer.Kind.BERNOULLI) examples = Binarization.fixed(1234).apply(heldOut != null
                         ? heldOut.subset(0, examples.rows()) : train.subset(0, examples.rows())).features();
-                writePictures(model, train.height(), train.width(), examples, run.pictures, new RandomStream(run.seed).split(7), stdout);
+                writePictures(model, train.height(), train.width(), examples, run.pictures, run.pictureRandom(), stdout);
             }
             return Main.OK;
         }
@@ -186,7 +184,7 @@ final class VaeCommands {
             for (Integer b : bounds) if (b == null || b < 1) throw new InputException("--bounds must be positive integers");
             if (rowsPerPass < 1) throw new InputException("--rows-per-pass must be positive");
             ModelFile file = ModelFiles.read(model, VariationalAutoencoder.KIND, HelmholtzMachine.KIND, Draw.KIND);
-            Dataset d = data.hasSplits() ? data.load(split) : data.load("train");
+            Dataset d = data.splitOrAll(split);
             if (examples != null) {
                 if (examples < 1) throw new InputException("--examples must be positive");
                 d = d.subset(0, Math.min(examples, d.size()));
@@ -222,13 +220,8 @@ final class VaeCommands {
         new ImageGrid(t[0], t[1], 10).zoom(2).writePng(model.sampleMeans(100, random), null, samples);
         int n = Math.min(50, examples.rows());
         Matrix x = examples.rows(0, n), r = model.reconstruct(x);
-        Matrix pairs = Matrix.zeros(2 * n, model.dataDim());
-        for (int i = 0; i < n; i++) {
-            pairs.rows(2 * i, 2 * i + 1).copyFrom(x.rows(i, i + 1));
-            pairs.rows(2 * i + 1, 2 * i + 2).copyFrom(r.rows(i, i + 1));
-        }
         Path reconstructions = dir.resolve("reconstructions.png");
-        new ImageGrid(t[0], t[1], 10).zoom(2).writePng(pairs, null, reconstructions);
+        new ImageGrid(t[0], t[1], 10).zoom(2).writePng(RbmCommands.pairs(x, r), null, reconstructions);
         Path latent = dir.resolve("latent.png");
         new ImageGrid(t[0], t[1], 10).zoom(2).writePng(latentGrid(model, examples), null, latent);
         out.println("wrote " + samples + " (samples), " + reconstructions + " (pairs: example, reconstruction), " + latent
@@ -256,14 +249,8 @@ final class VaeCommands {
     /** {@code dgm sample} for a VAE file: draws from the prior, as means of p(x | h_1). */
     static int sample(Path model, int count, long seed, Path out, PrintWriter stdout) throws IOException {
         VaeFiles.Stored s = load(model);
-        writeGrid(s.model().sampleMeans(count, new RandomStream(seed)), s.model().dataDim(), s.imageHeight(), s.imageWidth(), out);
+        RbmCommands.writeGrid(s.model().sampleMeans(count, new RandomStream(seed)), s.model().dataDim(), s.imageHeight(), s.imageWidth(), out);
         stdout.println("wrote " + count + " samples from the prior (means of p(x | h)) to " + out);
         return Main.OK;
-    }
-
-    /** Rows of images (dim pixels, image shape or 0 x 0) as a PNG grid, zoomed 2x. */
-    static void writeGrid(Matrix rows, int dim, int imageHeight, int imageWidth, Path out) throws IOException {
-        int[] t = RbmCommands.tile(dim, new int[] {imageHeight, imageWidth});
-        new ImageGrid(t[0], t[1], ImageGrid.columnsFor(rows.rows())).zoom(2).writePng(rows, null, out);
     }
 }

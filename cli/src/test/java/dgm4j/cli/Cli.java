@@ -1,10 +1,16 @@
 package dgm4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /** Runs the CLI in-process and captures what it prints; locates the committed MNIST fixture. */
 final class Cli {
@@ -32,6 +38,22 @@ final class Cli {
     /** The arrays one after another (command-line pieces). */
     static String[] concat(String[]... parts) {
         return Arrays.stream(parts).flatMap(Arrays::stream).toArray(String[]::new);
+    }
+
+    /** The CSV log of a run: the header starts with {@code header}, then one row per epoch. */
+    static void assertLog(Path log, int epochs, String header) throws IOException {
+        List<String> rows = Files.readAllLines(log);
+        assertEquals(epochs + 1, rows.size(), rows.toString());
+        assertTrue(rows.get(0).startsWith(header), rows.get(0));
+    }
+
+    /** {@code dgm eval nll MODEL} on CSV rows of 4 values (a model of other data) exits with 2 and names the columns. */
+    static void assertNllRefusesNarrowData(Path model, Path dir) throws IOException {
+        Path csv = dir.resolve("narrow.csv");
+        Files.writeString(csv, "0,1,0,1\n1,0,1,0\n");
+        Cli c = run("eval", "nll", model.toString(), "--csv", csv.toString(), "--k", "5");
+        assertEquals(2, c.code, c.toString());
+        assertTrue(c.err.contains("columns"), c.err);
     }
 
     /** The first 300 MNIST test images (core's test fixture), as a path. */

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
@@ -23,9 +22,7 @@ class HelmholtzCliTest {
         Cli t = Cli.run(concat(train, new String[] {"--epochs", "2"}));
         assertEquals(0, t.code, t.toString());
         assertTrue(t.out.contains("dgm eval nll"), t.out);
-        List<String> rows = Files.readAllLines(log);
-        assertEquals(3, rows.size(), rows.toString());
-        assertTrue(rows.get(0).startsWith("epoch,loss,learning_rate"), rows.get(0));
+        Cli.assertLog(log, 2, "epoch,loss,learning_rate");
 
         Cli r = Cli.run(concat(train, new String[] {"--epochs", "3", "--resume", model.toString(), "--pictures", dir.resolve("pics").toString()}));
         assertEquals(0, r.code, r.toString());
@@ -73,11 +70,7 @@ class HelmholtzCliTest {
                 "--epochs", "1", "--threads", "1", "--out", hm.toString()}));
         assertEquals(0, c.code, c.toString());
         // data of another width, non-binary data
-        Path csv = dir.resolve("narrow.csv");
-        Files.writeString(csv, "0,1,0,1\n1,0,1,0\n");
-        c = Cli.run("eval", "nll", hm.toString(), "--csv", csv.toString(), "--k", "5");
-        assertEquals(2, c.code, c.toString());
-        assertTrue(c.err.contains("columns"), c.err);
+        Cli.assertNllRefusesNarrowData(hm, dir);
         c = Cli.run(concat(new String[] {"eval", "nll", hm.toString()}, Cli.fixtureData(), new String[] {"--k", "2", "--binarize", "none"}));
         assertEquals(2, c.code, c.toString());
         assertTrue(c.err.contains("0/1"), c.err);

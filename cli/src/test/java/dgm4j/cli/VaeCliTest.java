@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
@@ -28,9 +27,7 @@ class VaeCliTest {
         Cli t = Cli.run(concat(train, new String[] {"--epochs", "2"}));
         assertEquals(0, t.code, t.toString());
         assertTrue(t.out.contains("dgm eval nll"), t.out);
-        List<String> rows = Files.readAllLines(log);
-        assertEquals(3, rows.size(), rows.toString());
-        assertTrue(rows.get(0).startsWith("epoch,loss,learning_rate"), rows.get(0));
+        Cli.assertLog(log, 2, "epoch,loss,learning_rate");
 
         Cli r = Cli.run(concat(train, new String[] {"--resume", model.toString(), "--pictures", dir.resolve("pics").toString()}));
         assertEquals(0, r.code, r.toString());
@@ -85,11 +82,7 @@ class VaeCliTest {
         c = Cli.run(concat(new String[] {"train", "vae"}, data(), new String[] {"--schedule", "constant:0.001:1", "--threads", "1",
                 "--out", vae.toString()}));
         assertEquals(0, c.code, c.toString());
-        Path csv = dir.resolve("narrow.csv");
-        Files.writeString(csv, "0,1,0,1\n1,0,1,0\n");
-        c = Cli.run("eval", "nll", vae.toString(), "--csv", csv.toString(), "--k", "5");
-        assertEquals(2, c.code, c.toString());
-        assertTrue(c.err.contains("columns"), c.err);
+        Cli.assertNllRefusesNarrowData(vae, dir);
         c = Cli.run(concat(new String[] {"eval", "nll", vae.toString()}, data(), new String[] {"--k", "0"}));
         assertEquals(2, c.code, c.toString());
         c = Cli.run(concat(new String[] {"eval", "nll", vae.toString()}, data(), new String[] {"--k", "2", "--binarize", "none"}));
