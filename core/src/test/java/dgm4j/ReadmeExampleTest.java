@@ -12,6 +12,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dgm4j.ais.AisEvaluation;
 import dgm4j.ais.DbmAis;
+import dgm4j.attention.AttentionGradients;
+import dgm4j.attention.RamEvaluation;
+import dgm4j.attention.RamFamily;
+import dgm4j.attention.RamTrainingTask;
+import dgm4j.attention.RecurrentAttention;
 import dgm4j.autodiff.Graph;
 import dgm4j.autodiff.Node;
 import dgm4j.autodiff.Parameter;
@@ -23,6 +28,10 @@ import dgm4j.dbm.DbmFamily;
 import dgm4j.dbm.DbmPretraining;
 import dgm4j.dbm.DbmTrainer;
 import dgm4j.dbm.DbmTrainingTask;
+import dgm4j.draw.Draw;
+import dgm4j.draw.DrawEstimator;
+import dgm4j.draw.DrawFamily;
+import dgm4j.draw.DrawTrainingTask;
 import dgm4j.eval.Evaluation;
 import dgm4j.eval.LikelihoodReport;
 import dgm4j.helmholtz.HelmholtzEstimator;
@@ -124,6 +133,41 @@ class ReadmeExampleTest {
         g.forward();
         g.backward(loss);
         assertEquals(Math.log(10), loss.value().get(0, 0), 1e-5);
+    }
+
+    /** The README's DRAW and attention examples at a small size (the fixture's digits, 1 epoch, T = 4, 3 glimpses). */
+    @Test
+    void theDrawAndAttentionExamplesRun() throws Exception {
+        Path images = Path.of(ReadmeExampleTest.class.getResource("/fixtures/mnist-t10k-300-images-idx3-ubyte.gz").toURI());
+        Path labels = Path.of(ReadmeExampleTest.class.getResource("/fixtures/mnist-t10k-300-labels-idx1-ubyte.gz").toURI());
+        Dataset all = Datasets.fromFiles(images, labels);
+        Dataset mnist = all.subset(0, 200);
+        Matrix test = Binarization.fixed(1).apply(all.subset(200, 220)).features();
+        RandomStream random = new RandomStream(42);
+        DrawTrainingTask drawTask = new TrainingSession(1, 7)
+                .train(new DrawFamily(new Draw.Architecture(28, 28, 4, 16, 16, 5, true, 2, 3),
+                        DrawTrainingTask.Settings.defaults(), TrainingData.of(mnist, 20)));
+        double[] drawBound = DrawEstimator.bound(drawTask.model(), test, random.split(9), DrawEstimator.DEFAULT_ROWS_PER_PASS, Progress.NONE);
+        double[] drawLogP = DrawEstimator.logMeanWeights(drawTask.model(), test, 50, random.split(10), DrawEstimator.DEFAULT_ROWS_PER_PASS,
+                Progress.NONE);
+        double bound = 0, logP = 0;
+        for (int i = 0; i < test.rows(); i++) {
+            assertTrue(drawLogP[i] < 0 && drawBound[i] > -784 * 2, "log p(x) of a binary image: " + drawLogP[i] + ", bound " + drawBound[i]);
+            bound += drawBound[i];
+            logP += drawLogP[i];
+        }
+        assertTrue(logP > bound, "L_50 (" + logP / test.rows() + ") is above the one-sample bound (" + bound / test.rows() + ") on average");
+
+        RamTrainingTask.Settings wsRam = RamTrainingTask.Settings.defaults().withRule(AttentionGradients.Rule.WAKE_SLEEP, 2);
+        assertEquals(AttentionGradients.Rule.REINFORCE, RamTrainingTask.Settings.defaults().estimator().rule());
+        RecurrentAttention ram = new TrainingSession(1, 8).train(new RamFamily(
+                RecurrentAttention.Architecture.standard(28, 28, 10, 3, 0.15, true),
+                wsRam, new TrainingData(mnist, null, 20, Binarization.none(), null))).model();
+        Dataset heldOut = all.subset(200, 300);
+        RamEvaluation.Result error = new RamEvaluation(ram, 100, 1)
+                .classify(heldOut.features(), heldOut.labels(), random.split(11), Progress.NONE);
+        assertEquals(100, error.examples());
+        assertTrue(error.errorRate() >= 0 && error.errorRate() <= 1, "an error rate: " + error.errorRate());
     }
 
     @Test

@@ -56,6 +56,30 @@ public final class RamTrainingTask extends AdamTrainingTask<RecurrentAttention, 
             Adam.requireSettings(beta1, beta2, epsilon);
         }
 
+        /** REINFORCE with the learned baseline, Adam(0.9, 0.999, 1e-8) at a constant 1e-3, gradients clipped to a global
+         *  norm of 10, no variance monitor (`dgm train ram`'s). */
+        public static Settings defaults() {
+            return new Settings(new AttentionGradients.Settings(AttentionGradients.Rule.REINFORCE, 1, true, true), 1e-3, 10, 0.9, 0.999, 1e-8, 0);
+        }
+
+        /** The learning rule and its samples M per image (e.g. wake-sleep with M = 5, control variates on). */
+        public Settings withRule(AttentionGradients.Rule rule, int samples) {
+            return withEstimator(new AttentionGradients.Settings(rule, samples, estimator.baseline(), estimator.controlVariates()));
+        }
+
+        public Settings withEstimator(AttentionGradients.Settings e) {
+            return new Settings(e, learningRate, clipNorm, beta1, beta2, epsilon, varianceRepeats);
+        }
+
+        public Settings withLearningRate(double lr) { return new Settings(estimator, lr, clipNorm, beta1, beta2, epsilon, varianceRepeats); }
+
+        public Settings withClipNorm(double norm) { return new Settings(estimator, learningRate, norm, beta1, beta2, epsilon, varianceRepeats); }
+
+        public Settings withAdam(double b1, double b2, double eps) { return new Settings(estimator, learningRate, clipNorm, b1, b2, eps, varianceRepeats); }
+
+        /** Estimates per epoch of the gradient-variance monitor (0: off). */
+        public Settings withVarianceRepeats(int n) { return new Settings(estimator, learningRate, clipNorm, beta1, beta2, epsilon, n); }
+
         /** {@link #learningRate} in every epoch, however many the run has. */
         @Override
         public LearningRateSchedule schedule() { return LearningRateSchedule.constant(learningRate, Integer.MAX_VALUE); }

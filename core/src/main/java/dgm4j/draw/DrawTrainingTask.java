@@ -49,6 +49,15 @@ public final class DrawTrainingTask extends AdamTrainingTask<Draw, DrawTrainingT
             Adam.requireSettings(beta1, beta2, epsilon);
         }
 
+        /** Adam(0.9, 0.999, 1e-8) at a constant 1e-3, gradients clipped to a global norm of 1000 (`dgm train draw`'s). */
+        public static Settings defaults() { return new Settings(1e-3, 1000, 0.9, 0.999, 1e-8); }
+
+        public Settings withLearningRate(double lr) { return new Settings(lr, clipNorm, beta1, beta2, epsilon); }
+
+        public Settings withClipNorm(double norm) { return new Settings(learningRate, norm, beta1, beta2, epsilon); }
+
+        public Settings withAdam(double b1, double b2, double eps) { return new Settings(learningRate, clipNorm, b1, b2, eps); }
+
         /** {@link #learningRate} in every epoch, however many the run has. */
         @Override
         public LearningRateSchedule schedule() { return LearningRateSchedule.constant(learningRate, Integer.MAX_VALUE); }
