@@ -67,7 +67,7 @@ class AisSweepTest {
                 assumeTrue(false, "cannot fetch " + data + " (offline?): " + fetch.err);
             }
         }
-        StringBuilder csv = new StringBuilder("model,exact_log_z,forward,forward_effective,reverse,reverse_effective,gap,verdict\n");
+        StringBuilder csv = new StringBuilder("model,exact_log_z,forward,forward_effective,reverse,reverse_effective,gap,reverse_start,verdict\n");
         List<String> failures = new ArrayList<>();
         int determined = 0;
         for (Case c : CASES) {
@@ -108,8 +108,11 @@ class AisSweepTest {
                 problems = listOf(v.get("problems"));
             }
             boolean ok = (Boolean) r.get("determined");
+            // which start the default (auto) chose for reverse AIS: Gibbs chains, or parallel tempering when they had not mixed
+            Object start = r.get("reverse_start");
+            String started = start == null ? "per document" : start.toString().startsWith("parallel tempering") ? "tempered" : "gibbs";
             if (ok) determined++;
-            String row = String.format(Locale.ROOT, "%s,%.4f,%.4f,%.1f,%.4f,%.1f,%+.3f,%s", c.name(), exact, fz, fe, bz, be, bz - fz,
+            String row = String.format(Locale.ROOT, "%s,%.4f,%.4f,%.1f,%.4f,%.1f,%+.3f,%s,%s", c.name(), exact, fz, fe, bz, be, bz - fz, started,
                     ok ? "agreed" : "flagged: " + String.join("; ", problems).replace(',', ' '));
             System.out.println("AIS sweep: " + row);
             csv.append(row).append('\n');
