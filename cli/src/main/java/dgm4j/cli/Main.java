@@ -16,12 +16,16 @@ import dgm4j.math.Numerics;
 @Command(name = "dgm", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Deep generative models: train, evaluate, sample and inspect them.",
         subcommands = {DataCommand.class, TrainCommand.class, EvalCommand.class, RbmCommands.Sample.class,
-                RbmCommands.Filters.class, RbmCommands.Complete.class, RbmCommands.Transform.class, RbmCommands.Topics.class, ModelCommands.Inspect.class, ModelCommands.Export.class, RamCommands.Attention.class,
+                RbmCommands.Filters.class, RbmCommands.Complete.class, RbmCommands.Transform.class, RbmCommands.Topics.class, ModelCommands.Inspect.class, ModelCommands.Export.class, RamCommands.Attention.class, PlotCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int FAILURE = 1;
     public static final int BAD_INPUT = 2;
+
+    static {
+        System.setProperty("java.awt.headless", "true");   // charts and pictures never need a display
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
