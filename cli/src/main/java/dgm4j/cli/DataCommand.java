@@ -38,8 +38,7 @@ final class DataCommand implements Runnable {
 
     /** Shared --data-dir option. */
     static final class DataDirOption {
-        @Option(names = "--data-dir", paramLabel = "DIR",
-                description = "dataset cache (default: $DGM4J_DATA, else $XDG_CACHE_HOME/dgm4j, else ~/.cache/dgm4j)")
+        @Option(names = "--data-dir", paramLabel = "DIR", description = DataSelection.DATA_DIR_HELP)
         Path dataDir;
 
         Path resolve() {

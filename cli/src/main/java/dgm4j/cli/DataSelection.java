@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 import dgm4j.InputException;
@@ -29,12 +31,24 @@ final class DataSelection {
     @Option(names = "--csv", paramLabel = "FILE", description = "your own numeric CSV (last column = label), instead of --data")
     Path csv;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "dataset cache (default: $DGM4J_DATA or ~/.cache/dgm4j)")
+    /** Where the catalog datasets are cached ({@link DataDirectory#defaultDir}). */
+    static final String DATA_DIR_HELP = "dataset cache (default: $DGM4J_DATA, else $XDG_CACHE_HOME/dgm4j, else $HOME/.cache/dgm4j)";
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = DATA_DIR_HELP)
     Path dataDir;
 
     @Option(names = "--vocabulary", paramLabel = "K", defaultValue = "2000",
             description = "text data (reuters-grain, spam-assassin): the K most frequent training words (default: ${DEFAULT-VALUE})")
     int vocabularySize;
+
+    /** For commands of images only: drops --vocabulary from their options and help ({@code @Command(modelTransformer = ...)}). */
+    static class ImagesOnly implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            spec.remove(spec.findOption("--vocabulary"));
+            return spec;
+        }
+    }
 
     /** Text datasets, loaded as bags of words over a vocabulary built on their training split. */
     static final Set<String> TEXT = TextCorpus.NAMES;

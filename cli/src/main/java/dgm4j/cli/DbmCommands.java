@@ -136,7 +136,7 @@ final class DbmCommands {
                     "Example: dgm eval classify dbm.safetensors --data mnist --epochs 100",
                     "Example: dgm eval classify ram.safetensors --data mnist-translated"})
     static final class Classify implements Callable<Integer> {
-        @Parameters(paramLabel = "MODEL") Path model;
+        @Parameters(paramLabel = "MODEL", description = "a DBM (fine-tuned as a classifier) or a recurrent attention model") Path model;
         @Mixin DataSelection data;
         @Option(names = "--epochs", defaultValue = "10", description = "fine-tuning epochs (default: ${DEFAULT-VALUE})") int epochs;
         @Option(names = "--batch", defaultValue = "100", description = "minibatch size (default: ${DEFAULT-VALUE})") int batch;
@@ -147,7 +147,7 @@ final class DbmCommands {
                 description = "catalog data: the split trained on; train+validation = MNIST's 60,000 training images as the paper, "
                         + "without a validation error (default: ${DEFAULT-VALUE})")
         String trainSplit;
-        @Option(names = "--seed", defaultValue = "1") long seed;
+        @Option(names = "--seed", defaultValue = "1", description = "random seed of the fine-tuning or the glimpse draws (default: ${DEFAULT-VALUE})") long seed;
         @Option(names = "--samples", paramLabel = "M", defaultValue = "1",
                 description = "attention models: glimpse sequences per test image (default: ${DEFAULT-VALUE})") int samples;
         @Mixin NumericOptions numeric;

@@ -36,7 +36,7 @@ import dgm4j.viz.ImageGrid;
 final class DrawCommands {
     private DrawCommands() {}
 
-    @Command(name = "draw", mixinStandardHelpOptions = true,
+    @Command(name = "draw", mixinStandardHelpOptions = true, modelTransformer = DataSelection.ImagesOnly.class,
             description = {"Train DRAW (Gregor et al. 2015): recurrent encoder and decoder drawing the image on a canvas in T steps, "
                     + "with Gaussian read/write attention or without, by Adam on the variational bound (closed-form KL).",
                     "Example: dgm train draw --data mnist --steps 64 --attention --read 2 --write 5 --hidden 256 --latent 100 "

@@ -34,7 +34,7 @@ import dgm4j.train.TrainingSession;
 final class HelmholtzCommands {
     private HelmholtzCommands() {}
 
-    @Command(name = "helmholtz", mixinStandardHelpOptions = true,
+    @Command(name = "helmholtz", mixinStandardHelpOptions = true, modelTransformer = DataSelection.ImagesOnly.class,
             description = {"Train a Helmholtz machine (a sigmoid belief net with a recognition net) by wake-sleep (ws) or "
                     + "reweighted wake-sleep (rws, k samples) with Adam.",
                     "Example: dgm train helmholtz --data mnist --layers 200,200 --algorithm rws --k 5 --epochs 5 --out hm.safetensors --pictures runs/hm"})

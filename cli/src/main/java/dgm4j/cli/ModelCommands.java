@@ -52,9 +52,9 @@ final class ModelCommands {
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "Write a model's tensors for other tools: NumPy .npz, or a safetensors copy.")
     static final class Export implements Callable<Integer> {
-        @Parameters(paramLabel = "MODEL") Path model;
+        @Parameters(paramLabel = "MODEL", description = "a .safetensors model file written by dgm4j") Path model;
         @Option(names = "--format", required = true, description = "npz or safetensors") String format;
-        @Option(names = "--out", required = true, paramLabel = "FILE") Path out;
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "the file to write") Path out;
         @Option(names = "--weights-only", description = "leave out the training state (tensors named train.*)") boolean weightsOnly;
         @Spec CommandSpec spec;
 

@@ -44,7 +44,7 @@ import dgm4j.viz.ImageGrid;
 final class RamCommands {
     private RamCommands() {}
 
-    @Command(name = "ram", mixinStandardHelpOptions = true,
+    @Command(name = "ram", mixinStandardHelpOptions = true, modelTransformer = DataSelection.ImagesOnly.class,
             description = {"Train a recurrent attention model (Mnih et al. 2014) that classifies an image from N glimpses whose locations "
                     + "(Gaussian, fixed std) and scales (softmax over 3) are latent actions, by REINFORCE with a learned baseline (the RAM "
                     + "recipe), by the wake-sleep rule of Ba et al. 2015 (WS-RAM: an inference network q(a | y, X) proposes M glimpse "
@@ -143,12 +143,12 @@ final class RamCommands {
         }
     }
 
-    @Command(name = "attention", mixinStandardHelpOptions = true,
+    @Command(name = "attention", mixinStandardHelpOptions = true, modelTransformer = DataSelection.ImagesOnly.class,
             description = {"Draw where a recurrent attention model looks: on test images, each glimpse's smallest patch (thick) and largest "
                     + "(thin), coloured from green (first) to red (last), joined in order; captions read Y (the label) and P (the prediction from these glimpses).",
                     "Example: dgm attention ram.safetensors --data mnist-translated --count 16 --out glimpses.png"})
     static final class Attention implements Callable<Integer> {
-        @Parameters(paramLabel = "MODEL") Path model;
+        @Parameters(paramLabel = "MODEL", description = "a recurrent attention model (dgm train ram)") Path model;
         @Mixin DataSelection data;
         @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "the PNG to write") Path out;
         @Option(names = "--count", defaultValue = "16", description = "images to show (default: ${DEFAULT-VALUE})") int count;

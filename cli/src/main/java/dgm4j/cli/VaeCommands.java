@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -67,10 +68,21 @@ final class VaeCommands {
         @Option(names = "--train-split", defaultValue = "train+validation",
                 description = "catalog data: the split trained on (default: ${DEFAULT-VALUE} = MNIST's 60,000 training images, as the paper)")
         String trainSplit;
-        @Option(names = "--beta1", defaultValue = "0.9") double beta1;
-        @Option(names = "--beta2", defaultValue = "0.999") double beta2;
+        @Option(names = "--beta1", defaultValue = "0.9", description = "Adam's decay of the gradient's running mean (default: ${DEFAULT-VALUE}, as the paper)") double beta1;
+        @Option(names = "--beta2", defaultValue = "0.999", description = "Adam's decay of the squared gradient's running mean (default: ${DEFAULT-VALUE}, as the paper)") double beta2;
         @Option(names = "--adam-epsilon", defaultValue = "1e-4", description = "Adam's epsilon (default: ${DEFAULT-VALUE}, as the paper)") double epsilon;
         @Spec CommandSpec spec;
+
+        /** Images only, and --epochs described as what it is here: a cut of the schedule, whose length is the default. */
+        static final class ScheduledEpochs extends DataSelection.ImagesOnly {
+            @Override
+            public CommandSpec transform(CommandSpec spec) {
+                OptionSpec epochs = spec.findOption("--epochs");
+                spec.remove(epochs);
+                spec.addOption(epochs.toBuilder().description("epochs to run: the first N of the --schedule (default: all of its epochs)").build());
+                return super.transform(spec);
+            }
+        }
 
         abstract VariationalAutoencoder.Objective objective();
 
@@ -129,7 +141,7 @@ final class VaeCommands {
         }
     }
 
-    @Command(name = "vae", mixinStandardHelpOptions = true,
+    @Command(name = "vae", mixinStandardHelpOptions = true, modelTransformer = TrainBase.ScheduledEpochs.class,
             description = {"Train a variational autoencoder (the ELBO, averaged over k samples) with Adam.",
                     "Example: dgm train vae --data mnist --layers 1 --k 1 --schedule paper:3 --out vae.safetensors --pictures runs/vae"})
     static final class TrainVae extends TrainBase {
@@ -140,7 +152,7 @@ final class VaeCommands {
         int k() { return k; }
     }
 
-    @Command(name = "iwae", mixinStandardHelpOptions = true,
+    @Command(name = "iwae", mixinStandardHelpOptions = true, modelTransformer = TrainBase.ScheduledEpochs.class,
             description = {"Train an importance weighted autoencoder (the k-sample bound L_k) with Adam.",
                     "Example: dgm train iwae --data mnist --layers 1 --k 5 --schedule paper:3 --out iwae.safetensors --pictures runs/iwae"})
     static final class TrainIwae extends TrainBase {
@@ -156,12 +168,12 @@ final class VaeCommands {
         return VaeFiles.read(ModelFiles.read(file, VariationalAutoencoder.KIND));
     }
 
-    @Command(name = "nll", mixinStandardHelpOptions = true,
+    @Command(name = "nll", mixinStandardHelpOptions = true, modelTransformer = DataSelection.ImagesOnly.class,
             description = {"Estimate a VAE/IWAE's, a Helmholtz machine's or a DRAW's test negative log-likelihood, -log (1/k) sum_i p(x, h_i) / q(h_i | x), with k samples "
                     + "(the paper: k = 5000), beside the bounds L_k for smaller k and the active units (VAEs) or the variational bound with exact KL (DRAW).",
                     "Example: dgm eval nll iwae.safetensors --data mnist --k 5000 --bounds 1,5,50"})
     static final class Nll implements Callable<Integer> {
-        @Parameters(paramLabel = "MODEL") Path model;
+        @Parameters(paramLabel = "MODEL", description = "a VAE/IWAE, Helmholtz machine or DRAW model file") Path model;
         @Mixin DataSelection data;
         @Mixin NumericOptions numeric;
         @Option(names = "--split", defaultValue = "test", description = "catalog data: the split to measure (default: ${DEFAULT-VALUE})") String split;
@@ -173,7 +185,7 @@ final class VaeCommands {
                 description = "bernoulli models: how pixels in [0,1] become binary, once (default: ${DEFAULT-VALUE}, as the paper's fixed test binarization); none for binary data")
         String binarize;
         @Option(names = "--rows-per-pass", defaultValue = "5000", description = "examples x samples per forward pass (memory) (default: ${DEFAULT-VALUE})") int rowsPerPass;
-        @Option(names = "--seed", defaultValue = "1") long seed;
+        @Option(names = "--seed", defaultValue = "1", description = "random seed of the importance samples (default: ${DEFAULT-VALUE})") long seed;
         @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON") Path json;
         @Spec CommandSpec spec;
 

@@ -13,7 +13,7 @@ import dgm4j.InputException;
  * Reading only; {@code dgm4j.fetch} downloads and verifies them ({@code dgm data fetch NAME}).
  *
  * <p>Data directory: an explicit path wins, else the environment variable {@code DGM4J_DATA}, else
- * {@code $XDG_CACHE_HOME/dgm4j}, else {@code ~/.cache/dgm4j}.
+ * {@code $XDG_CACHE_HOME/dgm4j}, else {@code $HOME/.cache/dgm4j} (the account's home directory when {@code HOME} is unset).
  */
 public final class DataDirectory {
     private static final Map<String, List<String>> FILES = new LinkedHashMap<>();
@@ -45,19 +45,23 @@ public final class DataDirectory {
         return f;
     }
 
-    /** The data directory from the environment: DGM4J_DATA, else $XDG_CACHE_HOME/dgm4j, else ~/.cache/dgm4j. */
+    /** The data directory from the environment: DGM4J_DATA, else $XDG_CACHE_HOME/dgm4j, else $HOME/.cache/dgm4j. */
     public static Path defaultDir() {
         return defaultDir(System.getenv(), System.getProperty("user.home"));
     }
 
-    /** {@link #defaultDir()} with the environment and home directory given (for tests). Empty values are unset. */
+    /**
+     * {@link #defaultDir()} with the environment and the account's home directory given (for tests). Empty values are
+     * unset; $HOME, like the shell's ~, wins over the account's home (Java's user.home, read from the password database).
+     */
     public static Path defaultDir(Map<String, String> env, String userHome) {
         String explicit = env.get("DGM4J_DATA");
         if (explicit != null && !explicit.isBlank()) return Path.of(explicit);
         String xdg = env.get("XDG_CACHE_HOME");
         // the XDG base directory spec says relative paths are invalid and must be ignored
         if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) return Path.of(xdg, "dgm4j");
-        return Path.of(userHome, ".cache", "dgm4j");
+        String home = env.get("HOME");
+        return Path.of(home != null && !home.isBlank() && Path.of(home).isAbsolute() ? home : userHome, ".cache", "dgm4j");
     }
 
     /** {@code explicit} if not null, else {@link #defaultDir()}. */

@@ -24,6 +24,9 @@ class DataDirectoryTest {
         assertEquals(Path.of("/x/dgm4j"), DataDirectory.defaultDir(Map.of("DGM4J_DATA", "", "XDG_CACHE_HOME", "/x"), home));
         assertEquals(Path.of("/home/u/.cache/dgm4j"), DataDirectory.defaultDir(Map.of("XDG_CACHE_HOME", "rel"), home));
         assertEquals(Path.of("/home/u/.cache/dgm4j"), DataDirectory.defaultDir(Map.of(), home));
+        assertEquals(Path.of("/tmp/h/.cache/dgm4j"), DataDirectory.defaultDir(Map.of("HOME", "/tmp/h"), home), "$HOME, not the passwd entry");
+        assertEquals(Path.of("/x/dgm4j"), DataDirectory.defaultDir(Map.of("HOME", "/tmp/h", "XDG_CACHE_HOME", "/x"), home));
+        assertEquals(Path.of("/home/u/.cache/dgm4j"), DataDirectory.defaultDir(Map.of("HOME", ""), home));
         assertEquals(Path.of("/explicit"), DataDirectory.resolve(Path.of("/explicit")));
         assertEquals(DataDirectory.defaultDir(), DataDirectory.resolve(null));
     }
