@@ -24,6 +24,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import dgm4j.InputException;
+import dgm4j.Progress;
 import dgm4j.ais.AisEstimate;
 import dgm4j.ais.AisEvaluation;
 import dgm4j.data.Binarization;
@@ -142,11 +143,11 @@ final class RbmCommands {
     @Command(name = "sample", mixinStandardHelpOptions = true,
             description = "Draw samples from a model and write them as a PNG grid: an RBM by long Gibbs chains, a VAE/IWAE from its prior, a Helmholtz machine by ancestral sampling, a DRAW by running its decoder (also OUT-steps.png: the canvas step by step).")
     static final class Sample implements Callable<Integer> {
-        @Parameters(paramLabel = "MODEL") Path model;
-        @Option(names = "--out", required = true, paramLabel = "FILE.png") Path out;
-        @Option(names = "--count", defaultValue = "100", description = "chains (default: ${DEFAULT-VALUE})") int count;
+        @Parameters(paramLabel = "MODEL", description = "an RBM, DBM, VAE/IWAE, Helmholtz machine or DRAW model file") Path model;
+        @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "the PNG to write") Path out;
+        @Option(names = "--count", defaultValue = "100", description = "samples to draw (an RBM's or DBM's Gibbs chains) (default: ${DEFAULT-VALUE})") int count;
         @Option(names = "--steps", defaultValue = "1000", description = "Gibbs steps per chain (default: ${DEFAULT-VALUE})") int steps;
-        @Option(names = "--seed", defaultValue = "1") long seed;
+        @Option(names = "--seed", defaultValue = "1", description = "random seed of the samples (default: ${DEFAULT-VALUE})") long seed;
         @Option(names = "--canvas-steps", split = ",", paramLabel = "T1,T2,...",
                 description = "DRAW: the steps t whose canvas sigmoid(c_t) OUT-steps.png shows, 0..T (default: 10 steps spread over 1..T)")
         List<Integer> canvasSteps;
@@ -178,26 +179,31 @@ final class RbmCommands {
             if (DbmCommands.isDbm(file)) {
                 Dbm dbm = DbmFiles.read(file);
                 int[] shape = RbmFiles.imageShape(file);
-                writeGrid(DbmSampler.fantasies(dbm, count, steps, new RandomStream(seed)), dbm.visibleUnits(), shape[0], shape[1], out);
+                writeGrid(DbmSampler.fantasies(dbm, count, steps, new RandomStream(seed), progress()), dbm.visibleUnits(), shape[0], shape[1], out);
                 spec.commandLine().getOut().println("wrote " + count + " DBM samples after " + steps + " Gibbs sweeps to " + out);
                 return Main.OK;
             }
             Loaded l = loadModel(model);
             Rbm rbm = l.rbm();
             requireImages(rbm, model);
-            Matrix s = l.toData(RbmSampler.fantasies(rbm, count, steps, new RandomStream(seed)));
+            Matrix s = l.toData(RbmSampler.fantasies(rbm, count, steps, new RandomStream(seed), progress()));
             writeGrid(s, rbm.visibleUnits(), l.imageShape()[0], l.imageShape()[1], out);
             spec.commandLine().getOut().println("wrote " + count + " samples after " + steps + " Gibbs steps to " + out);
             return Main.OK;
+        }
+
+        /** The Gibbs chains' progress on stderr. */
+        private Progress progress() {
+            return new ProgressBar(spec.commandLine().getErr()).named("sampling " + count + " chains");
         }
     }
 
     @Command(name = "filters", mixinStandardHelpOptions = true,
             description = "Write the learned weights of the first hidden units as images (the lecture's \"edges\").")
     static final class Filters implements Callable<Integer> {
-        @Parameters(paramLabel = "MODEL") Path model;
-        @Option(names = "--out", required = true, paramLabel = "FILE.png") Path out;
-        @Option(names = "--count", defaultValue = "100") int count;
+        @Parameters(paramLabel = "MODEL", description = "an RBM of images") Path model;
+        @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "the PNG to write") Path out;
+        @Option(names = "--count", defaultValue = "100", description = "hidden units to show (default: ${DEFAULT-VALUE})") int count;
         @Spec CommandSpec spec;
 
         @Override
@@ -212,17 +218,17 @@ final class RbmCommands {
         }
     }
 
-    @Command(name = "complete", mixinStandardHelpOptions = true,
+    @Command(name = "complete", mixinStandardHelpOptions = true, modelTransformer = DataSelection.ImagesOnly.class,
             description = "Pattern completion: hide part of each test image, let the model fill it in; writes rows of "
                     + "(original, occluded, completed).")
     static final class Complete implements Callable<Integer> {
-        @Parameters(paramLabel = "MODEL") Path model;
+        @Parameters(paramLabel = "MODEL", description = "an RBM or DBM of images") Path model;
         @Mixin DataSelection data;
-        @Option(names = "--out", required = true, paramLabel = "FILE.png") Path out;
+        @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "the PNG to write") Path out;
         @Option(names = "--count", defaultValue = "10", description = "test images to complete (default: ${DEFAULT-VALUE})") int count;
         @Option(names = "--hide", defaultValue = "bottom", description = "which part to hide: bottom, top, left, right (default: ${DEFAULT-VALUE})") String hide;
         @Option(names = "--steps", defaultValue = "200", description = "Gibbs steps with the observed pixels clamped (default: ${DEFAULT-VALUE})") int steps;
-        @Option(names = "--seed", defaultValue = "1") long seed;
+        @Option(names = "--seed", defaultValue = "1", description = "random seed of the test images' binarization and of the Gibbs steps (default: ${DEFAULT-VALUE})") long seed;
         @Mixin NumericOptions numeric;
         @Spec CommandSpec spec;
 
@@ -276,7 +282,7 @@ final class RbmCommands {
     @Command(name = "topics", mixinStandardHelpOptions = true,
             description = "A word-count model's hidden units as topics: the words with the largest weights of the units with the largest weight norms.")
     static final class Topics implements Callable<Integer> {
-        @Parameters(paramLabel = "MODEL") Path model;
+        @Parameters(paramLabel = "MODEL", description = "a replicated-softmax RBM trained on text (--visible softmax)") Path model;
         @Option(names = "--units", defaultValue = "10", description = "hidden units to show (default: ${DEFAULT-VALUE})") int units;
         @Option(names = "--words", defaultValue = "10", description = "words per unit (default: ${DEFAULT-VALUE})") int words;
         @Spec CommandSpec spec;
@@ -316,10 +322,10 @@ final class RbmCommands {
             description = {"Features for other models: p(h = 1 | v) of every example, written with its label as NumPy .npz "
                     + "(arrays \"features\" [N, hidden] float32 and \"labels\" [N] int64) or as CSV (features, then the label)."})
     static final class Transform implements Callable<Integer> {
-        @Parameters(paramLabel = "MODEL") Path model;
+        @Parameters(paramLabel = "MODEL", description = "an RBM or DBM") Path model;
         @Mixin DataSelection data;
         @Option(names = "--split", defaultValue = "test", description = "train, validation, test or train+validation (default: ${DEFAULT-VALUE})") String split;
-        @Option(names = "--out", required = true, paramLabel = "FILE.npz|FILE.csv") Path out;
+        @Option(names = "--out", required = true, paramLabel = "FILE.npz|FILE.csv", description = "the features and labels to write, as NumPy .npz or CSV") Path out;
         @Option(names = "--binarize", defaultValue = "none",
                 description = "binary RBMs: how the data are made binary first; none feeds intensities in [0,1] as they are, as is usual for features (default: ${DEFAULT-VALUE})")
         String binarize;
@@ -398,7 +404,7 @@ final class RbmCommands {
                     "The base model is fitted to the training split (for a DBM, to every layer's mean-field activations: --hidden-base); "
                             + "the schedule defaults to the published 14,501 betas."})
     static final class Ais implements Callable<Integer> {
-        @Parameters(paramLabel = "MODEL") Path model;
+        @Parameters(paramLabel = "MODEL", description = "an RBM (binary, Gaussian or replicated softmax) or a DBM") Path model;
         @Mixin DataSelection data;
         @Option(names = "--split", defaultValue = "test", description = "data to score (default: ${DEFAULT-VALUE})") String split;
         @Option(names = "--runs", defaultValue = "100", description = "AIS runs per direction (default: ${DEFAULT-VALUE})") int runs;

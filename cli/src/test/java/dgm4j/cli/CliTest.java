@@ -122,6 +122,7 @@ class CliTest {
 
         Cli s = Cli.run("sample", model.toString(), "--out", dir.resolve("s.png").toString(), "--count", "9", "--steps", "50");
         assertEquals(0, s.code, s.toString());
+        assertTrue(s.err.contains("sampling 9 chains ["), "the Gibbs chains show their progress: " + s.err);
         Cli c = Cli.run("complete", model.toString(), "--images", Cli.fixtureImages().toString(), "--out", dir.resolve("c.png").toString(), "--count", "4");
         assertEquals(0, c.code, c.toString());
 

@@ -3,6 +3,7 @@ package dgm4j.dbm;
 import java.util.List;
 
 import dgm4j.InputException;
+import dgm4j.Progress;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
@@ -20,7 +21,12 @@ public final class DbmSampler {
      * returns p(v | h1) of the last state (smoother to look at than samples).
      */
     public static Matrix fantasies(Dbm dbm, int chains, int steps, RandomStream random) {
-        List<Matrix> x = gibbsChains(dbm, null, chains, steps, random);
+        return fantasies(dbm, chains, steps, random, Progress.NONE);
+    }
+
+    /** {@link #fantasies(Dbm, int, int, RandomStream)}, reporting the Gibbs sweeps done to {@code progress}. */
+    public static Matrix fantasies(Dbm dbm, int chains, int steps, RandomStream random, Progress progress) {
+        List<Matrix> x = gibbsChains(dbm, null, chains, steps, random, progress);
         Matrix p = Matrix.zeros(chains, dbm.visibleUnits());
         return Elementwise.sigmoid(dbm.layerInput(x, 0, p), p);
     }
@@ -31,6 +37,10 @@ public final class DbmSampler {
      * than {@code chains}), or, if null, from v ~ sigmoid(b_0) with empty hidden layers.
      */
     public static List<Matrix> gibbsChains(Dbm dbm, List<Matrix> start, int chains, int steps, RandomStream random) {
+        return gibbsChains(dbm, start, chains, steps, random, Progress.NONE);
+    }
+
+    private static List<Matrix> gibbsChains(Dbm dbm, List<Matrix> start, int chains, int steps, RandomStream random, Progress progress) {
         if (chains < 1 || steps < 1) throw new InputException("need at least one chain and one Gibbs step");
         List<Matrix> x = dbm.newLayers(chains);
         if (start == null) {
@@ -45,7 +55,11 @@ public final class DbmSampler {
                 for (int m = 0; m < chains; m++) x.get(l).rows(m, m + 1).copyFrom(start.get(l).rows(m % n, m % n + 1));
             }
         }
-        for (int t = 0; t < steps; t++) dbm.gibbsSweep(x, null, null, random);
+        for (int t = 0; t < steps; t++) {
+            dbm.gibbsSweep(x, null, null, random);
+            progress.update("Gibbs sweeps", t + 1, steps);
+        }
+        progress.finish("Gibbs sweeps");
         return x;
     }
 

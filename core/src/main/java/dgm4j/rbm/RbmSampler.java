@@ -1,6 +1,7 @@
 package dgm4j.rbm;
 
 import dgm4j.InputException;
+import dgm4j.Progress;
 import dgm4j.math.Elementwise;
 import dgm4j.math.Matrix;
 import dgm4j.math.RandomStream;
@@ -18,6 +19,11 @@ public final class RbmSampler {
      * modes), run {@code steps} alternating steps; returns p(v | h) of the last step (smoother to look at than samples).
      */
     public static Matrix fantasies(Rbm rbm, int chains, int steps, RandomStream random) {
+        return fantasies(rbm, chains, steps, random, Progress.NONE);
+    }
+
+    /** {@link #fantasies(Rbm, int, int, RandomStream)}, reporting the Gibbs steps done to {@code progress}. */
+    public static Matrix fantasies(Rbm rbm, int chains, int steps, RandomStream random, Progress progress) {
         if (chains < 1 || steps < 1) throw new InputException("need at least one chain and one Gibbs step");
         Matrix v = Matrix.zeros(chains, rbm.visibleUnits());
         Matrix vp = Matrix.zeros(chains, rbm.visibleUnits());
@@ -26,7 +32,9 @@ public final class RbmSampler {
         for (int t = 0; t < steps; t++) {
             rbm.sampleHidden(v, null, h, random);
             rbm.sampleVisible(h, vp, v, random);
+            progress.update("Gibbs steps", t + 1, steps);
         }
+        progress.finish("Gibbs steps");
         return vp;
     }
 
