@@ -4,10 +4,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.geom.Ellipse2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItem;
@@ -42,7 +38,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import dgm4j.InputException;
-import dgm4j.io.AtomicFiles;
 
 /** {@code dgm plot}: training curves from the {@code --log} CSVs of train commands, as one PNG (JFreeChart). */
 @Command(name = "plot", mixinStandardHelpOptions = true,
@@ -100,7 +95,7 @@ final class PlotCommand implements Callable<Integer> {
             }
         }
         JFreeChart chart = chart(runs, panels);
-        writePng(chart.createBufferedImage(width, h), out);
+        Png.write(chart.createBufferedImage(width, h), out);
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s (%d panels, %d run%s, %dx%d)%n", out, panels.size(), runs.size(),
                 runs.size() == 1 ? "" : "s", width, h);
         return Main.OK;
@@ -212,16 +207,5 @@ final class PlotCommand implements Callable<Integer> {
             if (row[0] != null && row[j] != null && Double.isFinite(row[0]) && Double.isFinite(row[j])) s.add(row[0], row[j]);
         }
         return s;
-    }
-
-    /** Writes the image as a PNG atomically, creating the directory. */
-    static void writePng(BufferedImage image, Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        AtomicFiles.write(file, channel -> {
-            OutputStream stream = Channels.newOutputStream(channel);
-            if (!ImageIO.write(image, "png", stream)) throw new IOException("no PNG writer available");
-            stream.flush();
-        }, false);
     }
 }

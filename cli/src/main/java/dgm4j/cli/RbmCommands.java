@@ -1,5 +1,10 @@
 package dgm4j.cli;
 
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -273,10 +278,47 @@ final class RbmCommands {
                 done.getRow(r, row);
                 grid.setRow(3 * r + 2, row);
             }
-            new ImageGrid(t[0], t[1], 3).zoom(2).writePng(grid, null, out);
-            spec.commandLine().getOut().println("wrote " + n + " completions (original | occluded | completed) to " + out);
+            Png.write(completionPicture(grid, t, hide), out);
+            spec.commandLine().getOut().println("wrote " + n + " completions (original | input, the " + hide
+                    + " half hidden in grey | completed; a red line where the hidden half begins) to " + out);
             return Main.OK;
         }
+    }
+
+    /**
+     * Triples (original, input with the hidden half grey, completed) side by side under column titles, a red line on the
+     * input and the completion where the hidden half begins.
+     */
+    static BufferedImage completionPicture(Matrix triples, int[] tile, String hide) {
+        int n = triples.rows() / 3, zoom = 2, header = 14;
+        ImageGrid grid = new ImageGrid(tile[0], tile[1], 3 * Math.max(1, (int) Math.ceil(Math.sqrt(n / 3.0)))).zoom(zoom);
+        BufferedImage tiles = grid.render(triples, null);
+        BufferedImage img = new BufferedImage(tiles.getWidth(), tiles.getHeight() + header, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(new Color(tiles.getRGB(0, 0)));
+        g.fillRect(0, 0, img.getWidth(), header);
+        g.drawImage(tiles, 0, header, null);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        String[] titles = {"original", "input", "completed"};
+        int w = tile[1] * zoom, h = tile[0] * zoom;
+        for (int i = 0; i < triples.rows(); i++) {
+            int[] o = grid.tileOrigin(i, false);
+            int x = o[0], y = o[1] + header;
+            if (y == 2 + header) {   // the first row of tiles: titles above
+                g.setColor(Color.WHITE);
+                g.drawString(titles[i % 3], x + (w - g.getFontMetrics().stringWidth(titles[i % 3])) / 2, header - 3);
+            }
+            if (i % 3 == 0) continue;
+            g.setColor(new Color(255, 60, 60, 200));
+            if (hide.equals("bottom") || hide.equals("top")) {
+                g.drawLine(x, y + h / 2, x + w - 1, y + h / 2);
+            } else {
+                g.drawLine(x + w / 2, y, x + w / 2, y + h - 1);
+            }
+        }
+        g.dispose();
+        return img;
     }
 
     @Command(name = "topics", mixinStandardHelpOptions = true,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,6 +126,19 @@ class CliTest {
         assertTrue(s.err.contains("sampling 9 chains ["), "the Gibbs chains show their progress: " + s.err);
         Cli c = Cli.run("complete", model.toString(), "--images", Cli.fixtureImages().toString(), "--out", dir.resolve("c.png").toString(), "--count", "4");
         assertEquals(0, c.code, c.toString());
+        BufferedImage completions = ImageIO.read(dir.resolve("c.png").toFile());
+        assertEquals(6 * (28 * 2 + 2) + 2, completions.getWidth(), "4 triples, 2 side by side");
+        assertEquals(14 + 2 * (28 * 2 + 2) + 2, completions.getHeight(), "column titles above 2 rows of tiles");
+        int titlePixels = 0, red = 0;
+        for (int y = 0; y < completions.getHeight(); y++) {
+            for (int x = 0; x < completions.getWidth(); x++) {
+                int rgb = completions.getRGB(x, y), r = rgb >> 16 & 0xFF, g = rgb >> 8 & 0xFF;
+                if (y < 14 && g > 0x80) titlePixels++;
+                if (r > 200 && g < 120) red++;
+            }
+        }
+        assertTrue(titlePixels > 50, "titles drawn above the columns");
+        assertTrue(red >= 2 * 4 * 28 * 2, "the hidden half's edge marked on every input and completion: " + red);
 
         Path csv = dir.resolve("features.csv");
         Cli f = Cli.run("transform", model.toString(), "--images", Cli.fixtureImages().toString(), "--labels",
