@@ -204,7 +204,8 @@ final class RbmCommands {
     }
 
     @Command(name = "filters", mixinStandardHelpOptions = true,
-            description = "Write the learned weights of the first hidden units as images (the lecture's \"edges\").")
+            description = "Write the learned weights of the first hidden units as images: one tile per unit, light for its largest "
+                    + "and dark for its smallest weights.")
     static final class Filters implements Callable<Integer> {
         @Parameters(paramLabel = "MODEL", description = "an RBM of images") Path model;
         @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "the PNG to write") Path out;
