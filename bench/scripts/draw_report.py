@@ -61,7 +61,8 @@ def main(d):
         out.append(f"- PyTorch {tj.get('torch')} (/usr/bin/python3, Python {tj.get('python')}); torch threads "
                    f"{tj.get('torch_threads')}; {tj.get('thread_control')}: {pools}; LSTM: {tj.get('lstm')}")
     out.append(f"- settings: {meta['settings']}; OPENBLAS_*/OMP_* environment: {meta['env'] or 'none set'}")
-    loads = [f"{r['impl']} r{r['round']} {r['loadavg_before'].split()[0]}" for k in sorted(train) for r in train[k]]
+    loads = [f"{r['impl']} {r['work']} r{r['round']} {r['loadavg_before'].split()[0]}"
+             for k in sorted(train) for r in sorted(train[k], key=lambda r: r["round"])]
     out.append(f"- load average (1/5/15 min) before/after the run: {meta['load_before']} / {meta['load_after']} "
                f"(2 vCPUs); 1-min load at the start of each timed work: {', '.join(loads)}")
     busy = os.path.join(d, "busy-before.txt")
@@ -145,8 +146,12 @@ def main(d):
             return ms(statistics.median(r["cpu_s_per_step_median"] for r in rs)) if rs else "–"
 
         def loss(rs):
-            return " / ".join(f"{r['loss_timed_mean']:.0f}" for r in rs) + \
-                f" (first step {rs[0]['loss_first']:.0f}, {rs[0]['steps_before_timing']} steps before timing)" if rs else "–"
+            if not rs:
+                return "–"
+            each = sorted({f"{r['loss_timed_mean']:.1f}" for r in rs})
+            same = " (every round: same seeds)" if len(each) == 1 and len(rs) > 1 else ""
+            return f"{' / '.join(each)}{same}, first step {rs[0]['loss_first']:.0f}, " \
+                   f"{rs[0]['steps_before_timing']} steps before timing"
         out.append(f"| {(a or b)[0]['label']} | {spread(a)} | {cpu(a)} | {spread(b)} | {cpu(b)} | {loss(a)} | {loss(b)} |")
     out.append("")
 
