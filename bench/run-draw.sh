@@ -8,9 +8,9 @@
 # Markdown table (bench/scripts/draw_report.py) with the roofline (the step's product FLOPs / the run's GEMM speed)
 # and the epoch time extrapolated to 600 steps (60,000 images).
 #
-#   bench/run-draw.sh            full run (3 rounds of 9 steps of each work per side; ~10-15 minutes on a machine
+#   bench/run-draw.sh            full run (3 rounds of 9 steps of each work per side; ~15 minutes on a machine
 #                                whose other core is busy)
-#   QUICK=1 bench/run-draw.sh    smoke run (1 round of 4 steps; ~3-4 minutes), noisy
+#   QUICK=1 bench/run-draw.sh    smoke run (1 round of 4 steps; ~5 minutes on the busy machine), noisy
 #
 # Overrides: ROUNDS, STEPS, CHUNKS, WARMUP_S, WARMUP_STEPS, GEMM_MS, WORKS (attention,no-attention), LSTM (cell or
 # fused: the PyTorch LSTM, default cell = nn.LSTMCell; fused = dgm4j's one product for the four gates), CHECK=0 (skip
